@@ -1,0 +1,75 @@
+"""Who may do what on a project.
+
+Every read of project data goes through `get_project_for_user` (or a queryset
+scoped with `Project.objects.for_user`): a user who is not a member gets 404,
+never 403, so URL guessing reveals nothing. Actions are checked against the
+role matrix below.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from amhe.core.models import Membership, Project, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT_PROJECT = "edit_project"
+    MANAGE_MEMBERS = "manage_members"
+    UPDATE_PROGRESS = "update_progress"
+    EDIT_GOALS = "edit_goals"
+    AGREE_GOALS = "agree_goals"
+    UPLOAD_DATA = "upload_data"
+    SEE_UNSUPPRESSED = "see_unsuppressed"
+    RESPOND = "respond"
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.LEAD: frozenset(
+        {
+            Action.VIEW,
+            Action.EDIT_PROJECT,
+            Action.MANAGE_MEMBERS,
+            Action.UPDATE_PROGRESS,
+            Action.EDIT_GOALS,
+            Action.AGREE_GOALS,
+            Action.RESPOND,
+        }
+    ),
+    Role.ANALYST: frozenset({Action.VIEW, Action.UPLOAD_DATA, Action.SEE_UNSUPPRESSED, Action.UPDATE_PROGRESS}),
+    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS}),
+    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+
+
+def role_can(role: str, action: Action) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def membership_for(user, project: Project) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, project=project).first()
+
+
+def get_project_for_user(user, project_id, action: Action = Action.VIEW) -> tuple[Project, Membership]:
+    """The project and the user's membership, or 404 if the user is not on it.
+
+    Raises PermissionDenied (403) if the user is on the project but their role
+    does not allow `action`: they know the project exists.
+    """
+    membership = (
+        Membership.objects.select_related("project", "project__organisation")
+        .filter(user=user, project_id=project_id)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise Http404("No such project")
+    if not role_can(membership.role, action):
+        raise PermissionDenied(f"Your role on this project does not allow this ({action}).")
+    return membership.project, membership

@@ -1,0 +1,97 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from amhe.core.models import (
+    Job,
+    Measure,
+    MeasureValue,
+    Membership,
+    Organisation,
+    Population,
+    Project,
+    SmartGoal,
+    SubStepStatus,
+    User,
+    WorkerHeartbeat,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "ods_code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "ods_code"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "organisation", "is_active", "is_staff"]
+    list_filter = ["organisation", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["full_name", "organisation"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "password1", "password2"]}),
+    ]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class SubStepStatusInline(admin.TabularInline):
+    model = SubStepStatus
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "cycle_number", "current_step", "status"]
+    list_filter = ["organisation", "status", "current_step"]
+    search_fields = ["name", "area"]
+    inlines = [MembershipInline, SubStepStatusInline]
+
+
+@admin.register(Population)
+class PopulationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+
+
+class MeasureValueInline(admin.TabularInline):
+    model = MeasureValue
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "unit"]
+    list_filter = ["project"]
+    inlines = [MeasureValueInline]
+
+
+@admin.register(SmartGoal)
+class SmartGoalAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "project", "status", "target_date"]
+    list_filter = ["project", "status"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "state", "progress", "attempts", "created_at"]
+    list_filter = ["state", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "last_seen"]

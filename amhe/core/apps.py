@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class CoreConfig(AppConfig):
+    name = "amhe.core"
+    label = "core"
+    verbose_name = "AMHE core"
+
+    def ready(self):
+        from amhe.celery import ensure_broker_dirs
+
+        ensure_broker_dirs()
+        # Each app registers its job handlers in a `jobs.py` module.
+        autodiscover_modules("jobs")

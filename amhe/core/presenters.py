@@ -1,0 +1,138 @@
+"""Turn models into what templates show, so templates hold no logic."""
+
+from dataclasses import dataclass
+
+from amhe.core import cycle
+from amhe.core.models import Job, Project, SmartGoal, SubStepStatus
+
+STATE_TAGS = {
+    SubStepStatus.State.NOT_STARTED: "nhsuk-tag--grey",
+    SubStepStatus.State.IN_PROGRESS: "nhsuk-tag--blue",
+    SubStepStatus.State.DONE: "nhsuk-tag--green",
+}
+
+GOAL_TAGS = {
+    SmartGoal.Status.DRAFT: "nhsuk-tag--grey",
+    SmartGoal.Status.AGREED: "nhsuk-tag--blue",
+    SmartGoal.Status.ACHIEVED: "nhsuk-tag--green",
+    SmartGoal.Status.NOT_ACHIEVED: "nhsuk-tag--red",
+    SmartGoal.Status.WITHDRAWN: "nhsuk-tag--white",
+}
+
+JOB_TAGS = {
+    Job.State.QUEUED: "nhsuk-tag--grey",
+    Job.State.RUNNING: "nhsuk-tag--blue",
+    Job.State.SUCCEEDED: "nhsuk-tag--green",
+    Job.State.FAILED: "nhsuk-tag--red",
+}
+
+
+@dataclass
+class SubStepView:
+    code: str
+    title: str
+    summary: str
+    pages: str
+    state: str
+    state_label: str
+    tag_class: str
+    note: str
+    can_edit: bool
+
+
+@dataclass
+class StepView:
+    number: int
+    slug: str
+    title: str
+    summary: str
+    is_current: bool
+    substeps: list[SubStepView]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for sub in self.substeps if sub.state == SubStepStatus.State.DONE)
+
+    @property
+    def heading_id(self) -> str:
+        return f"step-{self.number}"
+
+
+def cycle_view(project: Project, *, can_edit: bool) -> list[StepView]:
+    """The four steps and their sub-steps with where the project stands on each."""
+    statuses = {status.code: status for status in project.substep_statuses.all()}
+    labels = dict(SubStepStatus.State.choices)
+    steps = []
+    for step in cycle.STEPS:
+        subs = []
+        for sub in step.substeps:
+            status = statuses.get(sub.code)
+            state = status.state if status else SubStepStatus.State.NOT_STARTED
+            subs.append(
+                SubStepView(
+                    code=sub.code,
+                    title=sub.title,
+                    summary=sub.summary,
+                    pages=sub.pages,
+                    state=state,
+                    state_label=labels[state],
+                    tag_class=STATE_TAGS[state],
+                    note=status.note if status else "",
+                    can_edit=can_edit,
+                )
+            )
+        steps.append(
+            StepView(
+                number=step.number,
+                slug=step.slug,
+                title=step.title,
+                summary=step.summary,
+                is_current=project.current_step == step.number,
+                substeps=subs,
+            )
+        )
+    return steps
+
+
+@dataclass
+class GoalView:
+    pk: int
+    statement: str
+    status_label: str
+    tag_class: str
+    measure: str
+    baseline: str
+    target: str
+    owner: str
+    missing: list[str]
+
+
+def _number(value) -> str:
+    if value is None:
+        return "Not set"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def goal_view(goal: SmartGoal) -> GoalView:
+    baseline = _number(goal.baseline_value)
+    if goal.baseline_value is not None and goal.baseline_date:
+        baseline += f" ({goal.baseline_date:%-d %B %Y})"
+    target = _number(goal.target_value)
+    if goal.target_value is not None and goal.target_date:
+        target += f" by {goal.target_date:%-d %B %Y}"
+    return GoalView(
+        pk=goal.pk,
+        statement=goal.statement,
+        status_label=goal.get_status_display(),
+        tag_class=GOAL_TAGS[goal.status],
+        measure=str(goal.measure) if goal.measure_id else (goal.measure_description or "Not set"),
+        baseline=baseline,
+        target=target,
+        owner=goal.owner.full_name if goal.owner_id else "Not set",
+        missing=list(goal.missing_smart_parts().values()),
+    )
+
+
+def job_tag(job: Job) -> str:
+    return JOB_TAGS[job.state]

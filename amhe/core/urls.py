@@ -1,0 +1,19 @@
+from django.urls import path
+
+from amhe.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("projects/<int:project_id>/", views.project_home, name="project"),
+    path("projects/<int:project_id>/progress/<str:code>/", views.substep_edit, name="substep-edit"),
+    path("projects/<int:project_id>/members/", views.members, name="members"),
+    path("projects/<int:project_id>/goals/", views.goal_list, name="goals"),
+    path("projects/<int:project_id>/goals/new/", views.goal_edit, name="goal-new"),
+    path("projects/<int:project_id>/goals/<int:goal_id>/", views.goal_edit, name="goal-edit"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/status/", views.job_status, name="job-status"),
+    path("system/", views.system_status, name="system"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

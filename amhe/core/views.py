@@ -1,0 +1,281 @@
+"""Core pages: projects, the cycle at a glance, progress, SMART goals, jobs, health.
+
+Views stay thin: they find the project through `access.get_project_for_user`
+(404 for non-members), call a service to write, and render a presenter.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, user_passes_test
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amhe.core import access, cycle, presenters, services
+from amhe.core.access import Action
+from amhe.core.forms import SmartGoalForm, SubStepStatusForm
+from amhe.core.jobs import title_for
+from amhe.core.models import Job, SmartGoal, SubStepStatus, WorkerHeartbeat
+
+
+def home(request):
+    memberships = (
+        request.user.memberships.select_related("project", "project__organisation")
+        .order_by("project__name", "project__cycle_number")
+        .all()
+    )
+    rows = [
+        {
+            "project": m.project,
+            "role": m.get_role_display(),
+            "step": cycle.STEP_BY_NUMBER[m.project.current_step],
+        }
+        for m in memberships
+    ]
+    return TemplateResponse(request, "core/home.html", {"rows": rows})
+
+
+def project_home(request, project_id):
+    project, membership = access.get_project_for_user(request.user, project_id)
+    can_edit = access.role_can(membership.role, Action.UPDATE_PROGRESS)
+    goals = project.smart_goals.select_related("measure", "owner").exclude(status=SmartGoal.Status.WITHDRAWN)
+    return TemplateResponse(
+        request,
+        "core/project.html",
+        {
+            "project": project,
+            "membership": membership,
+            "steps": presenters.cycle_view(project, can_edit=can_edit),
+            "populations": project.focus_populations.all(),
+            "goals": [presenters.goal_view(goal) for goal in goals],
+            "current_step": cycle.STEP_BY_NUMBER[project.current_step],
+        },
+    )
+
+
+def step_overview(request, *, project_id, step_number):
+    """A step's page: its sub-steps and where the project stands on each."""
+    project, membership = access.get_project_for_user(request.user, project_id)
+    can_edit = access.role_can(membership.role, Action.UPDATE_PROGRESS)
+    steps = presenters.cycle_view(project, can_edit=can_edit)
+    step = steps[step_number - 1]
+    return TemplateResponse(
+        request,
+        "core/step.html",
+        {"project": project, "membership": membership, "step": step},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def substep_edit(request, project_id, code):
+    project, membership = access.get_project_for_user(request.user, project_id, Action.UPDATE_PROGRESS)
+    if code not in cycle.SUBSTEP_BY_CODE:
+        raise Http404("No such sub-step")
+    status = SubStepStatus.objects.filter(project=project, code=code).first() or SubStepStatus(
+        project=project, code=code
+    )
+    form = SubStepStatusForm(request.POST or None, instance=status)
+    if request.method == "POST" and form.is_valid():
+        services.substep_update(
+            by=request.user,
+            project=project,
+            code=code,
+            state=form.cleaned_data["state"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"{code} updated.")
+        return redirect(project.get_absolute_url() + f"#substep-{code}")
+    return TemplateResponse(
+        request,
+        "core/substep_form.html",
+        {
+            "project": project,
+            "substep": cycle.SUBSTEP_BY_CODE[code],
+            "step": cycle.step_of(code),
+            "form": form,
+        },
+    )
+
+
+def members(request, project_id):
+    project, membership = access.get_project_for_user(request.user, project_id)
+    rows = project.memberships.select_related("user", "user__organisation").order_by("role", "user__full_name")
+    return TemplateResponse(
+        request, "core/members.html", {"project": project, "membership": membership, "memberships": rows}
+    )
+
+
+def goal_list(request, project_id):
+    project, membership = access.get_project_for_user(request.user, project_id)
+    goals = project.smart_goals.select_related("measure", "owner")
+    return TemplateResponse(
+        request,
+        "core/goals.html",
+        {
+            "project": project,
+            "membership": membership,
+            "goals": [presenters.goal_view(goal) for goal in goals],
+            "can_edit": access.role_can(membership.role, Action.EDIT_GOALS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, project_id, goal_id=None):
+    project, membership = access.get_project_for_user(request.user, project_id, Action.EDIT_GOALS)
+    goal = get_object_or_404(SmartGoal, pk=goal_id, project=project) if goal_id else SmartGoal(project=project)
+    form = SmartGoalForm(request.POST or None, instance=goal, project=project)
+    agree = "agree" in request.POST
+    if agree and not access.role_can(membership.role, Action.AGREE_GOALS):
+        raise PermissionDenied("Only the project lead can agree a goal.")
+    if request.method == "POST" and form.is_valid():
+        goal = form.save(commit=False)
+        if agree:
+            goal.status = SmartGoal.Status.AGREED
+        try:
+            services.smart_goal_save(by=request.user, goal=goal)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Goal agreed." if agree else "Goal saved.")
+            return redirect("core:goals", project_id=project.pk)
+    return TemplateResponse(
+        request,
+        "core/goal_form.html",
+        {
+            "project": project,
+            "goal": goal,
+            "form": form,
+            "can_agree": access.role_can(membership.role, Action.AGREE_GOALS),
+        },
+    )
+
+
+def _job_for_user(user, job_id) -> Job:
+    job = get_object_or_404(Job.objects.select_related("project"), pk=job_id)
+    if job.project_id:
+        access.get_project_for_user(user, job.project_id)
+    elif job.created_by_id != user.pk:
+        raise Http404("No such job")
+    return job
+
+
+def job_detail(request, job_id):
+    job = _job_for_user(request.user, job_id)
+    return TemplateResponse(
+        request,
+        "core/job.html",
+        {"job": job, "title": title_for(job.kind), "tag_class": presenters.job_tag(job), "project": job.project},
+    )
+
+
+@never_cache
+@require_GET
+def job_status(request, job_id):
+    job = _job_for_user(request.user, job_id)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "progress": job.progress,
+            "message": job.progress_message,
+            "error": job.error,
+            "finished": job.is_finished,
+        }
+    )
+
+
+def _superuser(user):
+    return user.is_active and user.is_superuser
+
+
+@user_passes_test(_superuser)
+@require_http_methods(["GET", "POST"])
+def system_status(request):
+    """For administrators: the health checks, workers and recent jobs, and a
+    button that sends a check job through the whole queue."""
+    if request.method == "POST":
+        job = services.job_enqueue(by=request.user, project=None, kind="core.worker_check")
+        return redirect("core:job", job_id=job.pk)
+    return TemplateResponse(
+        request,
+        "core/system.html",
+        {
+            "checks": _health_checks(),
+            "heartbeats": WorkerHeartbeat.objects.order_by("-last_seen")[:10],
+            "jobs": Job.objects.order_by("-created_at")[:20],
+        },
+    )
+
+
+@login_not_required
+def accessibility(request):
+    return TemplateResponse(request, "core/accessibility.html", {})
+
+
+def _health_checks() -> dict[str, dict]:
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"ok": True, "detail": connection.vendor}
+    except Exception as exc:  # noqa: BLE001
+        checks["database"] = {"ok": False, "detail": type(exc).__name__}
+
+    from amhe.celery import app as celery_app
+
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = {"ok": True, "detail": conn.transport_cls}
+    except Exception as exc:  # noqa: BLE001
+        checks["broker"] = {"ok": False, "detail": type(exc).__name__}
+
+    try:
+        window = timedelta(seconds=3 * settings.AMHE_WORKER_HEARTBEAT_SECONDS)
+        alive = WorkerHeartbeat.objects.filter(last_seen__gte=timezone.now() - window).count()
+        checks["worker"] = {"ok": alive > 0, "detail": f"{alive} worker(s) seen in the last {window.seconds} s"}
+    except Exception as exc:  # noqa: BLE001
+        checks["worker"] = {"ok": False, "detail": type(exc).__name__}
+    return checks
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request):
+    """Database, broker and worker status for load balancers and monitoring.
+
+    Says nothing about users or data. 200 when all are up, 503 otherwise.
+    """
+    checks = _health_checks()
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
+
+
+# --- Error pages --------------------------------------------------------------
+
+
+def page_not_found(request, exception=None):
+    return TemplateResponse(request, "404.html", {}, status=404)
+
+
+def permission_denied(request, exception=None):
+    return TemplateResponse(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def server_error(request):
+    # Kept free of context processors and database reads: the database may be the fault.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

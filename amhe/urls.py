@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from amhe.core import views as core_views
+from amhe.core.forms import EmailAuthenticationForm
+
+admin.site.site_header = "AMHE administration"
+admin.site.site_title = "AMHE administration"
+
+project_urls = [
+    path("identify/", include("identify.urls")),
+    path("research/", include("research.urls")),
+    path("deliver/", include("deliver.urls")),
+    path("evaluate/", include("evaluate.urls")),
+]
+
+urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("projects/<int:project_id>/", include(project_urls)),
+    path("", include("amhe.core.urls")),
+]
+
+handler404 = "amhe.core.views.page_not_found"
+handler403 = "amhe.core.views.permission_denied"
+handler500 = "amhe.core.views.server_error"

@@ -1,0 +1,7 @@
+"""Step 3, Deliver. Its features hang off the step overview."""
+
+from amhe.core.views import step_overview
+
+
+def overview(request, project_id):
+    return step_overview(request, project_id=project_id, step_number=3)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EvaluateConfig(AppConfig):
+    name = "evaluate"
+    verbose_name = "Step 4: Evaluate"

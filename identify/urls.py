@@ -1,0 +1,9 @@
+from django.urls import path
+
+from identify import views
+
+app_name = "identify"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

@@ -1,0 +1,6 @@
+// AMHE front end: start NHS.UK frontend components, then the app's own.
+import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
+import { initJobProgress } from "./job-progress.mjs";
+
+initAll();
+initJobProgress(document);
