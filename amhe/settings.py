@@ -176,6 +176,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development and tests WhiteNoise serves straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("AMHE_TESTING", False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- Forms ------------------------------------------------------------------
@@ -221,7 +224,13 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    # acks_late: a message a killed worker took but never acknowledged comes
+    # back to the queue after the visibility timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
+    }
 else:
     # Embedded broker: kombu's filesystem transport, so a laptop needs no Redis.
     # Jobs still run asynchronously in a separate worker process.
@@ -247,7 +256,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # A job whose worker has not reported progress for this long is treated as lost
 # and queued again (jobs are idempotent).
-AMHE_JOB_STALE_SECONDS = env_int("AMHE_JOB_STALE_SECONDS", 15 * 60, minimum=30)
+AMHE_JOB_STALE_SECONDS = env_int("AMHE_JOB_STALE_SECONDS", 15 * 60, minimum=1)
 # The worker writes a heartbeat row this often; /health/ expects one within 3x.
 AMHE_WORKER_HEARTBEAT_SECONDS = env_int("AMHE_WORKER_HEARTBEAT_SECONDS", 20, minimum=1)
 

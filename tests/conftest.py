@@ -1,0 +1,37 @@
+from pathlib import Path
+
+import pytest
+
+from tests.factories import MembershipFactory, OrganisationFactory, ProjectFactory
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(organisation=OrganisationFactory(name="West Yorkshire ICB"))
+
+
+@pytest.fixture
+def member_of(db):
+    """member_of(project, role) -> a user with that role on the project."""
+
+    def make(project, role):
+        return MembershipFactory(project=project, role=role).user
+
+    return make
+
+
+@pytest.fixture
+def other_org_user(db):
+    """A lead on a project of another organisation: must never see `project`."""
+    other = ProjectFactory(organisation=OrganisationFactory(name="Greater Manchester ICB"))
+    return MembershipFactory(project=other).user
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove what a killed SQLite writer leaves beside this run's test database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{database['TEST']['NAME']}{suffix}").unlink(missing_ok=True)

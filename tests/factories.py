@@ -1,0 +1,137 @@
+"""One factory per model."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from amhe.core import cycle
+from amhe.core.models import (
+    Job,
+    Measure,
+    MeasureValue,
+    Membership,
+    Organisation,
+    Population,
+    Project,
+    Role,
+    SmartGoal,
+    SubStepStatus,
+    User,
+)
+
+PASSWORD = "a-long-test-password-42"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.ICB
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PopulationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Population
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Population {n}")
+    criteria = factory.LazyFunction(lambda: [{"code_list": "nhs_ethnic_category", "codes": ["M", "N", "P"]}])
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Project {n}")
+    area = "Leeds"
+
+    @factory.post_generation
+    def substeps(obj, create, extracted, **kwargs):
+        if create:
+            SubStepStatus.objects.bulk_create(SubStepStatus(project=obj, code=code) for code in cycle.SUBSTEP_CODES)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..project.organisation"))
+    role = Role.LEAD
+
+
+class SubStepStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubStepStatus
+        django_get_or_create = ["project", "code"]
+
+    project = factory.SubFactory(ProjectFactory)
+    code = "1A"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    unit = Measure.Unit.RATE_100K
+    direction = Measure.Direction.LOWER
+    source = "Test data"
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureValue
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_start = date(2023, 4, 1)
+    period_end = date(2024, 3, 31)
+    value = Decimal("159.0")
+
+
+class SmartGoalFactory(factory.django.DjangoModelFactory):
+    """A complete (SMART) draft goal; tests blank parts to make it incomplete."""
+
+    class Meta:
+        model = SmartGoal
+
+    project = factory.SubFactory(ProjectFactory)
+    statement = "Reduce detentions among Black men aged 18 to 34 in Leeds"
+    measure_description = "Detentions per 100,000 Black men aged 18 to 34, annual"
+    baseline_value = Decimal("159.0")
+    baseline_date = date(2024, 3, 31)
+    target_value = Decimal("127.0")
+    target_date = date(2028, 3, 31)
+    owner = factory.SubFactory(UserFactory)
+    achievable = "Funded crisis café"
+    realistic = "In line with pilots"
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = "core.worker_check"

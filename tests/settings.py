@@ -1,0 +1,44 @@
+"""Settings for the test suite: the app's own settings with test-only changes.
+
+The worker process started by the job tests uses this module too, with
+AMHE_WORKER_ON_TEST_DB=1 so it opens the test database pytest-django made.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("AMHE_TESTING", "1")
+# A queue of this run's own, so a development worker never takes a test's job.
+# The worker process the tests start inherits it.
+os.environ.setdefault("AMHE_TEST_RUN", str(os.getpid()))
+RUN = os.environ["AMHE_TEST_RUN"]
+os.environ.setdefault("CELERY_QUEUE", f"amhe-test-{RUN}")
+# Short enough for the killed-worker test to see a lost job picked up again.
+os.environ.setdefault("AMHE_JOB_STALE_SECONDS", "4")
+os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
+os.environ.setdefault("CELERY_UNACKED_RESTORE_INTERVAL", "1")
+os.environ.setdefault("CELERY_UNACKED_RESTORE_THROTTLE", "1")
+os.environ.setdefault("AMHE_WORKER_HEARTBEAT_SECONDS", "1")
+
+from amhe.settings import *  # noqa: E402,F403
+from amhe.settings import DATABASES, VAR_DIR  # noqa: E402
+
+# A test database of this run's own, so two runs on one machine never share one.
+_default = DATABASES["default"]
+if _default["ENGINE"] == "django.db.backends.sqlite3":
+    _default["TEST"] = {"NAME": str(VAR_DIR / f"test-{RUN}.sqlite3")}
+else:
+    _default["TEST"] = {"NAME": f"test_{_default['NAME']}_{RUN}"}
+
+# Plain HTTP in tests (the live server and the test client do not speak TLS).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+
+# Fast hashing: password strength is not what these tests measure.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if os.environ.get("AMHE_WORKER_ON_TEST_DB") == "1":
+    _default["NAME"] = _default["TEST"]["NAME"]
