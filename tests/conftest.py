@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,13 @@ def pytest_sessionfinish(session, exitstatus):
     if database["ENGINE"].endswith("sqlite3"):
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{database['TEST']['NAME']}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (AMHE_REQUIRE_SERVICES=1) nothing may skip: a skip is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("AMHE_REQUIRE_SERVICES") == "1" and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where nothing may skip: {report.longrepr}"

@@ -47,6 +47,7 @@ class DemoOrg:
     area_code: str
     population_name: str
     population_area: str
+    people: tuple[str, str, str, str, str]  # lead, analyst, panel member, governance lead, viewer
 
 
 WEST_YORKSHIRE = DemoOrg(
@@ -61,6 +62,7 @@ WEST_YORKSHIRE = DemoOrg(
     area_code="E08000035",
     population_name="Black African and Caribbean men aged 18 to 34 in Leeds",
     population_area="Leeds",
+    people=("Amara Okafor", "Tom Hughes", "Desmond Clarke", "Priya Shah", "Sam Taylor"),
 )
 GREATER_MANCHESTER = DemoOrg(
     name="Greater Manchester ICB (demo)",
@@ -74,14 +76,15 @@ GREATER_MANCHESTER = DemoOrg(
     area_code="E08000003",
     population_name="Black and mixed-heritage adults in Manchester",
     population_area="Manchester",
+    people=("Grace Mensah", "Liam Walsh", "Marcus Brown", "Hannah Patel", "Joe Wright"),
 )
 
-ROLE_USERS = [
-    (Role.LEAD, "lead", "Commissioner"),
-    (Role.ANALYST, "analyst", "Analyst"),
-    (Role.PANEL, "panel", "Panel member"),
-    (Role.GOVERNANCE, "governance", "Governance lead"),
-    (Role.VIEWER, "viewer", "Viewer"),
+ROLE_USERS = [  # role, email prefix
+    (Role.LEAD, "lead"),
+    (Role.ANALYST, "analyst"),
+    (Role.PANEL, "panel"),
+    (Role.GOVERNANCE, "governance"),
+    (Role.VIEWER, "viewer"),
 ]
 
 
@@ -140,8 +143,8 @@ class Command(BaseCommand):
     def _load_org(self, d: DemoOrg, rows):
         org, _ = Organisation.objects.update_or_create(name=d.name, defaults={"kind": d.kind, "ods_code": d.ods_code})
         users = {
-            role: self._user(f"{prefix}@{d.email_domain}", f"{title}, {d.icb_name}", org)
-            for role, prefix, title in ROLE_USERS
+            role: self._user(f"{prefix}@{d.email_domain}", name, org)
+            for (role, prefix), name in zip(ROLE_USERS, d.people, strict=True)
         }
         lead = users[Role.LEAD]
 

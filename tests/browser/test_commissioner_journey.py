@@ -1,0 +1,94 @@
+"""Journey: the demo commissioner logs in, opens the demo project and sees the
+four steps of the cycle with their sub-steps. Every page passes axe."""
+
+import pytest
+from django.core.management import call_command
+
+from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_commissioner_sees_the_four_steps(demo, journey):
+    page = journey.page
+
+    # Given the commissioner is not logged in, when they open the app, they get the login page.
+    journey.goto("/")
+    assert page.url.endswith("/accounts/login/?next=/")
+
+    # The first Tab reaches the skip link, and it takes focus to the main content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+
+    # They log in by keyboard alone.
+    page.get_by_label("Email address").focus()
+    page.keyboard.type("LEAD@wy-icb.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(journey.base_url + "/")
+    journey.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your projects"
+
+    # Their project list shows the demo project and not the other organisation's.
+    page.get_by_role("link", name=WEST_YORKSHIRE.project_name).click()
+    page.wait_for_load_state()
+    journey.check()
+    assert page.get_by_role("heading", level=1).inner_text() == WEST_YORKSHIRE.project_name
+
+    # Then they see the four steps with every sub-step and where it stands.
+    for number, title in ((1, "Identify"), (2, "Research"), (3, "Deliver"), (4, "Evaluate")):
+        assert page.get_by_role("heading", name=f"{number}. {title}").is_visible()
+    for code in ("1A", "1B", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C"):
+        assert page.locator(f"#substep-{code}").is_visible(), code
+    assert page.locator("#substep-1A .nhsuk-tag").inner_text() == "Done"
+    assert page.locator("#substep-1B .nhsuk-tag").inner_text() == "In progress"
+    assert page.locator("#substep-2A .nhsuk-tag").inner_text() == "Not started"
+
+    # A step's page explains its sub-steps.
+    page.get_by_role("link", name="1. Identify").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert page.get_by_role("heading", name="1A Use existing data and resources").is_visible()
+
+    # They can record progress on a sub-step.
+    page.get_by_role("link", name="Change progress on 1B").click()
+    page.wait_for_load_state()
+    journey.check()
+    page.get_by_label("Done").check()
+    page.get_by_role("button", name="Save progress").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert page.locator("#substep-1B .nhsuk-tag").inner_text() == "Done"
+    # Identify is done, so the project has moved on to Research.
+    assert "2. Research" in page.locator(".nhsuk-summary-list").inner_text()
+
+    # SMART goals page.
+    page.get_by_role("link", name="See and edit SMART goals").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert page.get_by_text("Not yet SMART").is_visible()
+
+
+def test_other_organisations_project_is_not_found(demo, journey):
+    from amhe.core.models import Project
+
+    other = Project.objects.get(organisation__name="Greater Manchester ICB (demo)")
+    page = journey.page
+    journey.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("lead@wy-icb.example")
+    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(journey.base_url + "/")
+    journey.check()
+    response = page.goto(f"{journey.base_url}/projects/{other.pk}/")
+    assert response.status == 404
+    journey.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
