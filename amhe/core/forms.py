@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from amhe.core.models import Membership, SmartGoal, SubStepStatus, User
+from amhe.core.nhsuk_forms import NhsDateField
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -49,7 +50,10 @@ class SmartGoalForm(forms.ModelForm):
             "achievable",
             "realistic",
         ]
+        field_classes = {"baseline_date": NhsDateField, "target_date": NhsDateField}
         widgets = {
+            "baseline_value": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            "target_value": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
             "statement": forms.Textarea(attrs={"rows": 3}),
             "achievable": forms.Textarea(attrs={"rows": 3}),
             "realistic": forms.Textarea(attrs={"rows": 3}),
@@ -60,7 +64,8 @@ class SmartGoalForm(forms.ModelForm):
             "measure_description": "Or say in words how progress will be measured.",
             "baseline_value": "Where the measure stands now.",
             "target_value": "Where the measure should be by the target date.",
-            "target_date": "Timely: for example, 31 3 2027.",
+            "baseline_date": "When the baseline was measured, for example 31 3 2024.",
+            "target_date": "Timely: for example, 31 3 2028.",
             "achievable": "Achievable: the resources, staff and support that make it possible.",
             "realistic": "Realistic: why this is within reach in the time, given what the data shows.",
         }
