@@ -49,15 +49,18 @@ class WorkerProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"The Celery worker exited at start-up:\n{self.output()}")
-            if WorkerHeartbeat.objects.filter(hostname=self.hostname).exists():
-                return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"The Celery worker did not report in within {timeout} s:\n{self.output()}")
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"The Celery worker exited at start-up:\n{self.output()}")
+                if WorkerHeartbeat.objects.filter(hostname=self.hostname).exists():
+                    return self
+                time.sleep(0.2)
+            raise RuntimeError(f"The Celery worker did not report in within {timeout} s:\n{self.output()}")
+        except BaseException:
+            self.stop()  # never leave a worker behind
+            raise
 
     def kill(self) -> None:
         """SIGKILL: the worker gets no chance to acknowledge or clean up."""

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from amhe.core.models import Membership, SmartGoal, SubStepStatus, User
+from amhe.core import taxonomy
+from amhe.core.models import Membership, Population, Project, Role, SmartGoal, SubStepStatus, User
 from amhe.core.nhsuk_forms import NhsDateField
 
 
@@ -83,3 +84,117 @@ class MembershipRoleForm(forms.ModelForm):
         model = Membership
         fields = ["role"]
         widgets = {"role": forms.RadioSelect}
+
+
+class ProjectForm(forms.ModelForm):
+    """Start or edit a project (one AMHE cycle)."""
+
+    class Meta:
+        model = Project
+        fields = ["name", "area", "area_code", "description", "start_date", "focus_populations", "previous_cycle"]
+        field_classes = {"start_date": NhsDateField}
+        widgets = {
+            "focus_populations": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"name": "Project name", "area_code": "ONS area code"}
+        help_texts = {
+            "name": "For example, 'Fairer use of the Mental Health Act in Leeds'.",
+            "description": "The inequality this cycle is about, in a sentence or two.",
+            "focus_populations": "Who this cycle is for. Add populations from the project page.",
+            "previous_cycle": "If this cycle follows an earlier one, choose it so goals and learning carry over.",
+            "start_date": "For example, 1 4 2026.",
+        }
+        error_messages = {
+            "name": {"required": "Enter a project name"},
+            "area": {"required": "Enter the area the project covers"},
+        }
+
+    def __init__(self, *args, organisation, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.instance.organisation = organisation
+        self.fields["focus_populations"].queryset = organisation.populations.all()
+        if not organisation.populations.exists():
+            del self.fields["focus_populations"]
+        earlier = Project.objects.for_user(user).filter(organisation=organisation, next_cycle__isnull=True)
+        if self.instance.pk:
+            earlier = earlier.exclude(pk=self.instance.pk)
+            if self.instance.previous_cycle_id:
+                earlier = earlier | Project.objects.filter(pk=self.instance.previous_cycle_id)
+        self.fields["previous_cycle"].queryset = earlier.distinct()
+        if not self.fields["previous_cycle"].queryset.exists():
+            del self.fields["previous_cycle"]
+
+
+class ProjectStatusForm(ProjectForm):
+    class Meta(ProjectForm.Meta):
+        fields = [*ProjectForm.Meta.fields, "status"]
+        widgets = {**ProjectForm.Meta.widgets, "status": forms.RadioSelect}
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={"required": "Enter their email address", "invalid": "Enter an email address like name@nhs.net"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        help_text="Needed if they do not have an account yet: we will email them a link to set a password.",
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices, widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PopulationForm(forms.ModelForm):
+    """A focus population, described in the terms of the characteristic taxonomy."""
+
+    CODE_LISTS = [
+        ("nhs_ethnic_category", "Ethnic group"),
+        ("person_stated_gender", "Sex or stated gender"),
+        ("gender_identity", "Gender identity"),
+        ("age_band_mh", "Age band"),
+        ("imd_quintile", "Deprivation (IMD quintile)"),
+        ("sexual_orientation", "Sexual orientation"),
+        ("religion_2021", "Religion"),
+        ("disability", "Disability"),
+    ]
+
+    class Meta:
+        model = Population
+        fields = ["name", "description", "area"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"name": "For example, 'Black African and Caribbean men aged 18 to 34 in Leeds'."}
+        error_messages = {"name": {"required": "Enter a name for the population"}}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        existing = {item["code_list"]: item["codes"] for item in (self.instance.criteria or [])}
+        for key, label in self.CODE_LISTS:
+            code_list = taxonomy.code_list(key)
+            self.fields[f"criteria_{key}"] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=[(c.code, c.label) for c in code_list.answered],
+                widget=forms.CheckboxSelectMultiple,
+                initial=existing.get(key, []),
+                help_text="Leave all unticked if the population is not limited by this.",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        criteria = [
+            {"code_list": key, "codes": cleaned[f"criteria_{key}"]}
+            for key, _ in self.CODE_LISTS
+            if cleaned.get(f"criteria_{key}")
+        ]
+        self.instance.criteria = criteria
+        return cleaned

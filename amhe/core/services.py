@@ -23,6 +23,7 @@ from amhe.core.models import (
     Role,
     SmartGoal,
     SubStepStatus,
+    User,
     WorkerHeartbeat,
 )
 
@@ -68,11 +69,93 @@ def project_create(
 
 
 @transaction.atomic
-def membership_set(*, by, project: Project, user, role: str) -> Membership:
-    """Give `user` a role on `project` (replacing any role they had)."""
+def project_update(*, by, project: Project, **fields) -> Project:
+    focus_populations = fields.pop("focus_populations", None)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    if project.previous_cycle_id:
+        project.cycle_number = project.previous_cycle.cycle_number + 1
+    project.full_clean()
+    project.save()
+    if focus_populations is not None:
+        project.focus_populations.set(focus_populations)
+    return project
+
+
+def _send_invitation(*, user_id: int, project_id: int, base_url: str, invited_by: str) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.get(pk=user_id)
+    project = Project.objects.get(pk=project_id)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base_url.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    context = {"user": user, "project": project, "link": link, "invited_by": invited_by}
+    send_mail(
+        subject=f"You have been added to {project.name}",
+        message=render_to_string("registration/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def membership_invite(*, by, project: Project, email: str, full_name: str, role: str, base_url: str) -> Membership:
+    """Add a person to a project by email. Someone with no account gets one, with
+    no password, and an email with a link to set one."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if not full_name.strip():
+            raise ValidationError({"full_name": "Enter their full name: they do not have an account yet"})
+        user = User.objects.create_user(email, None, full_name=full_name.strip(), organisation=by.organisation)
+        transaction.on_commit(
+            lambda: _send_invitation(user_id=user.pk, project_id=project.pk, base_url=base_url, invited_by=by.full_name)
+        )
+    if Membership.objects.filter(project=project, user=user).exists():
+        raise ValidationError({"email": f"{user.full_name} is already on this project"})
+    return Membership.objects.create(project=project, user=user, role=_valid_role(role))
+
+
+def _valid_role(role: str) -> str:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}"})
-    membership, _ = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    return role
+
+
+def _keep_a_lead(membership: Membership, new_role: str | None) -> None:
+    stored_role = Membership.objects.select_for_update().get(pk=membership.pk).role
+    if stored_role == Role.LEAD and new_role != Role.LEAD:
+        other_leads = Membership.objects.filter(project=membership.project, role=Role.LEAD).exclude(pk=membership.pk)
+        if not other_leads.exists():
+            raise ValidationError("A project needs at least one lead. Make someone else lead first.")
+
+
+@transaction.atomic
+def membership_change_role(*, by, membership: Membership, role: str) -> Membership:
+    _keep_a_lead(membership, _valid_role(role))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, by, membership: Membership) -> None:
+    _keep_a_lead(membership, None)
+    membership.delete()
+
+
+@transaction.atomic
+def membership_set(*, by, project: Project, user, role: str) -> Membership:
+    """Give `user` a role on `project` (replacing any role they had)."""
+    membership, _ = Membership.objects.update_or_create(
+        project=project, user=user, defaults={"role": _valid_role(role)}
+    )
     return membership
 
 
@@ -107,8 +190,16 @@ def population_create(*, by, organisation: Organisation, name: str, description:
     population = Population(
         organisation=organisation, name=name, description=description, area=area, criteria=criteria or []
     )
+    return population_save(by=by, population=population)
+
+
+@transaction.atomic
+def population_save(*, by, population: Population, add_to: Project | None = None) -> Population:
+    """Validate and save a population; `add_to` makes it a focus population of that project."""
     population.full_clean()
     population.save()
+    if add_to is not None:
+        add_to.focus_populations.add(population)
     return population
 
 
@@ -126,6 +217,17 @@ def smart_goal_save(*, by, goal: SmartGoal) -> SmartGoal:
 @transaction.atomic
 def smart_goal_agree(*, by, goal: SmartGoal) -> SmartGoal:
     goal.status = SmartGoal.Status.AGREED
+    return smart_goal_save(by=by, goal=goal)
+
+
+@transaction.atomic
+def smart_goal_edit(*, by, goal: SmartGoal, changed: bool, agree: bool) -> SmartGoal:
+    """Save an edit. `agree` (the lead's "Agree goal") commits it; any other change
+    to a goal that was agreed sends it back to draft, to be agreed again."""
+    if agree:
+        return smart_goal_agree(by=by, goal=goal)
+    if changed and goal.status in SmartGoal.COMMITTED:
+        goal.status = SmartGoal.Status.DRAFT
     return smart_goal_save(by=by, goal=goal)
 
 

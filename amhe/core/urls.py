@@ -6,7 +6,12 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("projects/new/", views.project_new, name="project-new"),
     path("projects/<int:project_id>/", views.project_home, name="project"),
+    path("projects/<int:project_id>/edit/", views.project_edit, name="project-edit"),
+    path("projects/<int:project_id>/members/<int:membership_id>/", views.member_edit, name="member-edit"),
+    path("projects/<int:project_id>/populations/new/", views.population_edit, name="population-new"),
+    path("projects/<int:project_id>/populations/<int:population_id>/", views.population_edit, name="population-edit"),
     path("projects/<int:project_id>/progress/<str:code>/", views.substep_edit, name="substep-edit"),
     path("projects/<int:project_id>/members/", views.members, name="members"),
     path("projects/<int:project_id>/goals/", views.goal_list, name="goals"),

@@ -14,15 +14,24 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.core import access, cycle, presenters, services
 from amhe.core.access import Action
-from amhe.core.forms import SmartGoalForm, SubStepStatusForm
+from amhe.core.forms import (
+    MemberAddForm,
+    MembershipRoleForm,
+    PopulationForm,
+    ProjectForm,
+    ProjectStatusForm,
+    SmartGoalForm,
+    SubStepStatusForm,
+)
 from amhe.core.jobs import title_for
-from amhe.core.models import Job, SmartGoal, SubStepStatus, WorkerHeartbeat
+from amhe.core.models import Job, Membership, Population, SmartGoal, SubStepStatus, WorkerHeartbeat
 
 
 def home(request):
@@ -39,7 +48,8 @@ def home(request):
         }
         for m in memberships
     ]
-    return TemplateResponse(request, "core/home.html", {"rows": rows})
+    can_start = bool(request.user.organisation_id) and request.user.has_perm("core.add_project")
+    return TemplateResponse(request, "core/home.html", {"rows": rows, "can_start": can_start})
 
 
 def project_home(request, project_id):
@@ -56,6 +66,8 @@ def project_home(request, project_id):
             "populations": project.focus_populations.all(),
             "goals": [presenters.goal_view(goal) for goal in goals],
             "current_step": cycle.STEP_BY_NUMBER[project.current_step],
+            "can_edit_project": access.role_can(membership.role, Action.EDIT_PROJECT),
+            "crumbs": [("Your projects", reverse("core:home"))],
         },
     )
 
@@ -69,7 +81,7 @@ def step_overview(request, *, project_id, step_number):
     return TemplateResponse(
         request,
         "core/step.html",
-        {"project": project, "membership": membership, "step": step},
+        {"project": project, "membership": membership, "step": step, "crumbs": _crumbs(project)},
     )
 
 
@@ -100,15 +112,46 @@ def substep_edit(request, project_id, code):
             "substep": cycle.SUBSTEP_BY_CODE[code],
             "step": cycle.step_of(code),
             "form": form,
+            "crumbs": _crumbs(project),
         },
     )
 
 
+@require_http_methods(["GET", "POST"])
 def members(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
+    can_manage = access.role_can(membership.role, Action.MANAGE_MEMBERS)
+    form = MemberAddForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only the project lead can add people.")
+        if form.is_valid():
+            try:
+                added = services.membership_invite(
+                    by=request.user,
+                    project=project,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    role=form.cleaned_data["role"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"{added.user.full_name} added as {added.get_role_display().lower()}.")
+                return redirect("core:members", project_id=project.pk)
     rows = project.memberships.select_related("user", "user__organisation").order_by("role", "user__full_name")
     return TemplateResponse(
-        request, "core/members.html", {"project": project, "membership": membership, "memberships": rows}
+        request,
+        "core/members.html",
+        {
+            "project": project,
+            "membership": membership,
+            "memberships": rows,
+            "form": form,
+            "can_manage": can_manage,
+            "crumbs": _crumbs(project),
+        },
     )
 
 
@@ -123,6 +166,7 @@ def goal_list(request, project_id):
             "membership": membership,
             "goals": [presenters.goal_view(goal) for goal in goals],
             "can_edit": access.role_can(membership.role, Action.EDIT_GOALS),
+            "crumbs": _crumbs(project),
         },
     )
 
@@ -135,17 +179,20 @@ def goal_edit(request, project_id, goal_id=None):
     agree = "agree" in request.POST
     if agree and not access.role_can(membership.role, Action.AGREE_GOALS):
         raise PermissionDenied("Only the project lead can agree a goal.")
+    was_agreed = goal.status in SmartGoal.COMMITTED
     if request.method == "POST" and form.is_valid():
         goal = form.save(commit=False)
-        if agree:
-            goal.status = SmartGoal.Status.AGREED
         try:
-            services.smart_goal_save(by=request.user, goal=goal)
+            services.smart_goal_edit(by=request.user, goal=goal, changed=form.has_changed(), agree=agree)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_errors(form, exc)
         else:
-            messages.success(request, "Goal agreed." if agree else "Goal saved.")
+            if agree:
+                messages.success(request, "Goal agreed.")
+            elif was_agreed and goal.status == SmartGoal.Status.DRAFT:
+                messages.success(request, "Goal saved as a draft. It needs the project lead to agree it again.")
+            else:
+                messages.success(request, "Goal saved.")
             return redirect("core:goals", project_id=project.pk)
     return TemplateResponse(
         request,
@@ -155,8 +202,132 @@ def goal_edit(request, project_id, goal_id=None):
             "goal": goal,
             "form": form,
             "can_agree": access.role_can(membership.role, Action.AGREE_GOALS),
+            "crumbs": [*_crumbs(project), ("SMART goals", reverse("core:goals", kwargs={"project_id": project.pk}))],
         },
     )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, against its fields where they match."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Starting and running a project -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def project_new(request):
+    """Start a project (a new AMHE cycle) for your organisation, as its lead."""
+    if not request.user.organisation_id or not request.user.has_perm("core.add_project"):
+        raise PermissionDenied("Ask your administrator for permission to start projects.")
+    organisation = request.user.organisation
+    form = ProjectForm(request.POST or None, organisation=organisation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.project_create(
+                by=request.user,
+                organisation=organisation,
+                name=data["name"],
+                area=data["area"],
+                area_code=data["area_code"],
+                description=data["description"],
+                start_date=data["start_date"],
+                focus_populations=data.get("focus_populations", []),
+                previous_cycle=data.get("previous_cycle"),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Project started. You are its lead.")
+            return redirect(project)
+    return TemplateResponse(
+        request,
+        "core/project_form.html",
+        {"form": form, "organisation": organisation, "crumbs": [("Your projects", reverse("core:home"))]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request, project_id):
+    project, membership = access.get_project_for_user(request.user, project_id, Action.EDIT_PROJECT)
+    form = ProjectStatusForm(
+        request.POST or None, instance=project, organisation=project.organisation, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        project.refresh_from_db()  # the form changed the instance; the service applies the changes
+        try:
+            services.project_update(by=request.user, project=project, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Project details saved.")
+            return redirect(project)
+    return TemplateResponse(
+        request, "core/project_form.html", {"form": form, "project": project, "crumbs": _crumbs(project)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request, project_id, membership_id):
+    project, membership = access.get_project_for_user(request.user, project_id, Action.MANAGE_MEMBERS)
+    member = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, project=project)
+    form = MembershipRoleForm(request.POST or None, instance=member)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                services.membership_remove(by=request.user, membership=member)
+                messages.success(request, f"{member.user.full_name} removed from the project.")
+                return redirect("core:members", project_id=project.pk)
+            if form.is_valid():
+                services.membership_change_role(by=request.user, membership=member, role=form.cleaned_data["role"])
+                messages.success(request, f"{member.user.full_name} is now {member.get_role_display().lower()}.")
+                return redirect("core:members", project_id=project.pk)
+        except ValidationError as exc:
+            member.refresh_from_db()
+            _add_errors(form, exc)
+    return TemplateResponse(
+        request,
+        "core/member_form.html",
+        {"project": project, "member": member, "form": form, "crumbs": _crumbs(project, members=True)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def population_edit(request, project_id, population_id=None):
+    """Describe a focus population in the terms of the characteristic taxonomy."""
+    project, membership = access.get_project_for_user(request.user, project_id, Action.EDIT_PROJECT)
+    population = (
+        get_object_or_404(project.focus_populations, pk=population_id)
+        if population_id
+        else Population(organisation=project.organisation)
+    )
+    form = PopulationForm(request.POST or None, instance=population, organisation=project.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.population_save(by=request.user, population=form.instance, add_to=project)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Population '{population.name}' saved.")
+            return redirect(project)
+    return TemplateResponse(
+        request,
+        "core/population_form.html",
+        {"project": project, "population": population, "form": form, "crumbs": _crumbs(project)},
+    )
+
+
+def _crumbs(project, *, members=False):
+    crumbs = [("Your projects", reverse("core:home")), (project.name, project.get_absolute_url())]
+    if members:
+        crumbs.append(("People on this project", reverse("core:members", kwargs={"project_id": project.pk})))
+    return crumbs
 
 
 def _job_for_user(user, job_id) -> Job:

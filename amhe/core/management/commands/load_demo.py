@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -147,6 +148,7 @@ class Command(BaseCommand):
             for (role, prefix), name in zip(ROLE_USERS, d.people, strict=True)
         }
         lead = users[Role.LEAD]
+        lead.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="add_project"))
 
         population = Population.objects.filter(organisation=org, name=d.population_name).first()
         if population is None:

@@ -1,0 +1,597 @@
+"""Per-project authorisation, login and security headers.
+
+Every project-scoped URL is found by walking the URL resolver, so a URL added
+later is checked without anyone remembering to add it here.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlsafe_base64_decode
+
+from amhe.core.access import ROLE_ACTIONS, Action
+from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from tests.factories import (
+    PASSWORD,
+    JobFactory,
+    MeasureFactory,
+    MembershipFactory,
+    PopulationFactory,
+    ProjectFactory,
+    SmartGoalFactory,
+    UserFactory,
+)
+from tests.integration.test_smart_goals import goal_post  # fills the form whatever its date widget
+
+pytestmark = pytest.mark.django_db
+
+# Kwargs that name a project object: a URL with one of these is project-scoped.
+SCOPED_KWARGS = {"project_id", "goal_id", "job_id", "membership_id", "population_id"}
+# Every kwarg a project-scoped URL may have, and so must be fillable here.
+FILLABLE_KWARGS = SCOPED_KWARGS | {"code"}
+
+# What each role may do, written out from the brief (not read from ROLE_ACTIONS,
+# so a change to the matrix shows up here as a failure).
+ROLES_ALLOWED = {
+    Action.VIEW: {Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER},
+    Action.UPDATE_PROGRESS: {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
+    Action.EDIT_GOALS: {Role.LEAD, Role.GOVERNANCE},
+    Action.AGREE_GOALS: {Role.LEAD},
+    Action.EDIT_PROJECT: {Role.LEAD},
+    Action.MANAGE_MEMBERS: {Role.LEAD},
+}
+# The action a GET of each URL needs; any other project-scoped URL needs VIEW.
+URL_ACTION = {
+    "core:substep-edit": Action.UPDATE_PROGRESS,
+    "core:goal-new": Action.EDIT_GOALS,
+    "core:goal-edit": Action.EDIT_GOALS,
+    "core:project-edit": Action.EDIT_PROJECT,
+    "core:population-new": Action.EDIT_PROJECT,
+    "core:population-edit": Action.EDIT_PROJECT,
+    "core:member-edit": Action.MANAGE_MEMBERS,
+}
+# Pages an anonymous visitor may open. Everything else sends them to log in.
+PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/")
+ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
+
+
+# --- URL discovery -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # e.g. "projects/<int:project_id>/goals/<int:goal_id>/"
+    name: str | None  # namespaced, e.g. "core:goal-edit"
+    kwargs: frozenset[str]
+    namespace: str | None
+
+
+def _walk(patterns, prefix="", namespace=None, kwargs=frozenset()):
+    for pattern in patterns:
+        names = kwargs | set(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns, frozenset(names))
+        elif isinstance(pattern, URLPattern):
+            full_name = None
+            if pattern.name:
+                full_name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield Route(prefix + str(pattern.pattern), full_name, frozenset(names), namespace)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def project_scoped_routes() -> list[Route]:
+    routes = [r for r in all_routes() if r.kwargs & SCOPED_KWARGS]
+    unfillable = [r for r in routes if not r.kwargs <= FILLABLE_KWARGS or r.name is None]
+    assert not unfillable, (
+        "Project-scoped URL patterns this test cannot fill (add their kwargs to FILLABLE_KWARGS "
+        f"and the world fixture, and name the pattern): {unfillable}"
+    )
+    return routes
+
+
+def url_for(route: Route, values: dict) -> str:
+    return reverse(route.name, kwargs={k: values[k] for k in route.kwargs})
+
+
+def needed_action(route: Route) -> Action:
+    return URL_ACTION.get(route.name, Action.VIEW)
+
+
+# --- Fixtures ------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    project: Project
+    goal: SmartGoal
+    job: Job
+    lead: object
+    population: object
+
+    def values(self) -> dict:
+        return {
+            "project_id": self.project.pk,
+            "goal_id": self.goal.pk,
+            "job_id": self.job.pk,
+            "code": "1A",
+            "membership_id": self.project.memberships.get(user=self.lead).pk,
+            "population_id": self.population.pk,
+        }
+
+    def bogus_values(self) -> dict:
+        return {
+            "project_id": 999_999,
+            "goal_id": 999_999,
+            "job_id": uuid.uuid4(),
+            "code": "1A",
+            "membership_id": 999_999,
+            "population_id": 999_999,
+        }
+
+
+@pytest.fixture
+def world(project, member_of):
+    """A project with one object of every kind that has a URL."""
+    lead = member_of(project, Role.LEAD)
+    measure = MeasureFactory(project=project)
+    goal = SmartGoalFactory(project=project, owner=lead, measure=measure)
+    job = JobFactory(project=project, created_by=lead)
+    population = PopulationFactory(organisation=project.organisation)
+    project.focus_populations.add(population)
+    return World(project=project, goal=goal, job=job, lead=lead, population=population)
+
+
+def db_snapshot() -> dict:
+    """Every row of every core model (history tables included)."""
+    return {
+        model._meta.label: sorted(repr(row) for row in model.objects.values_list())
+        for model in apps.get_app_config("core").get_models()
+    }
+
+
+def hostile_post_data(world: World) -> dict:
+    """A POST body that would change things if any view accepted it."""
+    return {
+        **goal_post(world.project, world.lead, statement="Changed by an outsider"),
+        "state": SubStepStatus.State.DONE,
+        "note": "changed by an outsider",
+        "role": Role.LEAD,
+        "agree": "",
+    }
+
+
+# --- The URL walk itself -------------------------------------------------------
+
+
+def test_the_walk_finds_every_known_project_url():
+    names = {r.name for r in project_scoped_routes()}
+    expected = {
+        "core:project",
+        "core:substep-edit",
+        "core:members",
+        "core:goals",
+        "core:goal-new",
+        "core:goal-edit",
+        "core:job",
+        "core:job-status",
+        "identify:overview",
+        "research:overview",
+        "deliver:overview",
+        "evaluate:overview",
+        "core:project-edit",
+        "core:member-edit",
+        "core:population-new",
+        "core:population-edit",
+    }
+    assert expected <= names
+
+
+# --- Outsiders, anonymous users and members -------------------------------------
+
+
+def test_other_organisation_gets_404_on_every_project_url(client, world, other_org_user):
+    client.force_login(other_org_user)
+    for route in project_scoped_routes():
+        url = url_for(route, world.values())
+        response = client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+
+
+def test_other_organisation_post_gets_404_and_changes_nothing(client, world, other_org_user):
+    client.force_login(other_org_user)
+    before = db_snapshot()
+    data = hostile_post_data(world)
+    for route in project_scoped_routes():
+        url = url_for(route, world.values())
+        response = client.post(url, data)
+        if response.status_code == 405:
+            # A GET-only view refuses POST before looking anything up. That is
+            # only acceptable if it answers the same for an object that does
+            # not exist, so the answer reveals nothing.
+            assert "POST" not in response.headers["Allow"], url
+            bogus = client.post(url_for(route, world.bogus_values()), data)
+            assert bogus.status_code == 405, url
+        else:
+            assert response.status_code == 404, (url, response.status_code)
+    assert db_snapshot() == before
+
+
+def test_anonymous_is_sent_to_login_from_every_project_url(client, world):
+    before = db_snapshot()
+    login = reverse("login")
+    for route in project_scoped_routes():
+        url = url_for(route, world.values())
+        for response in (client.get(url), client.post(url, hostile_post_data(world))):
+            assert response.status_code == 302, url
+            assert response.url.startswith(f"{login}?next="), (url, response.url)
+    assert db_snapshot() == before
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_member_gets_what_their_role_allows(client, world, role, member_of):
+    user = world.lead if role == Role.LEAD else member_of(world.project, role)
+    client.force_login(user)
+    for route in project_scoped_routes():
+        url = url_for(route, world.values())
+        response = client.get(url)
+        expected = 200 if role in ROLES_ALLOWED[needed_action(route)] else 403
+        assert response.status_code == expected, (role, url, response.status_code)
+
+
+def test_member_sees_project_content(client, world):
+    client.force_login(world.lead)
+    response = client.get(reverse("core:project", kwargs={"project_id": world.project.pk}))
+    assert response.status_code == 200
+    assert world.project.name in response.content.decode()
+    status = client.get(reverse("core:job-status", kwargs={"job_id": world.job.pk}))
+    assert status.json()["state"] == Job.State.QUEUED
+
+
+# --- Object-id guessing --------------------------------------------------------
+
+
+def test_goal_of_another_project_under_own_project_url_is_404(client, world, member_of):
+    project_b = ProjectFactory(organisation=world.project.organisation)
+    goal_b = SmartGoalFactory(project=project_b, owner=member_of(project_b, Role.LEAD))
+    client.force_login(world.lead)
+    url = reverse("core:goal-edit", kwargs={"project_id": world.project.pk, "goal_id": goal_b.pk})
+    assert client.get(url).status_code == 404
+    before = db_snapshot()
+    assert client.post(url, hostile_post_data(world)).status_code == 404
+    assert db_snapshot() == before
+    # and its own goal is fine
+    own = reverse("core:goal-edit", kwargs={"project_id": world.project.pk, "goal_id": world.goal.pk})
+    assert client.get(own).status_code == 200
+
+
+def test_job_of_another_project_is_404(client, world):
+    other_job = JobFactory(project=ProjectFactory(organisation=world.project.organisation))
+    client.force_login(world.lead)
+    for name in ("core:job", "core:job-status"):
+        assert client.get(reverse(name, kwargs={"job_id": other_job.pk})).status_code == 404
+
+
+def test_job_without_project_is_only_for_its_creator(client, world):
+    someone_else = UserFactory()
+    theirs = JobFactory(project=None, created_by=someone_else)
+    mine = JobFactory(project=None, created_by=world.lead)
+    client.force_login(world.lead)
+    for name in ("core:job", "core:job-status"):
+        assert client.get(reverse(name, kwargs={"job_id": theirs.pk})).status_code == 404
+        assert client.get(reverse(name, kwargs={"job_id": mine.pk})).status_code == 200
+
+
+def test_unknown_substep_code_is_404(client, world):
+    client.force_login(world.lead)
+    url = reverse("core:substep-edit", kwargs={"project_id": world.project.pk, "code": "9Z"})
+    assert client.get(url).status_code == 404
+
+
+# --- Role matrix ---------------------------------------------------------------
+
+# role -> (may edit a sub-step, may create a goal, may agree a goal)
+ROLE_MATRIX = {
+    Role.LEAD: (True, True, True),
+    Role.ANALYST: (True, False, False),
+    Role.GOVERNANCE: (True, True, False),
+    Role.PANEL: (False, False, False),
+    Role.VIEWER: (False, False, False),
+}
+
+
+def test_role_matrix_covers_every_role():
+    assert set(ROLE_MATRIX) == set(Role.values) == set(ROLE_ACTIONS)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_substep_edit_by_role(client, world, member_of, role):
+    may_edit = ROLE_MATRIX[role][0]
+    user = world.lead if role == Role.LEAD else member_of(world.project, role)
+    client.force_login(user)
+    url = reverse("core:substep-edit", kwargs={"project_id": world.project.pk, "code": "1A"})
+    response = client.post(url, {"state": SubStepStatus.State.DONE, "note": "Data reviewed"})
+    status = world.project.substep_statuses.get(code="1A")
+    if may_edit:
+        assert response.status_code == 302
+        assert status.state == SubStepStatus.State.DONE
+        assert status.note == "Data reviewed"
+        assert status.updated_by == user
+    else:
+        assert response.status_code == 403
+        assert status.state == SubStepStatus.State.NOT_STARTED
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_goal_create_by_role(client, world, member_of, role):
+    may_create = ROLE_MATRIX[role][1]
+    user = world.lead if role == Role.LEAD else member_of(world.project, role)
+    client.force_login(user)
+    before = SmartGoal.objects.count()
+    url = reverse("core:goal-new", kwargs={"project_id": world.project.pk})
+    response = client.post(url, {**goal_post(world.project, world.lead), "save": ""})
+    if may_create:
+        assert response.status_code == 302
+        assert SmartGoal.objects.count() == before + 1
+        created = SmartGoal.objects.latest("pk")
+        assert created.project == world.project
+        assert created.status == SmartGoal.Status.DRAFT
+    else:
+        assert response.status_code == 403
+        assert SmartGoal.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_goal_agree_by_role(client, world, member_of, role):
+    may_agree = ROLE_MATRIX[role][2]
+    user = world.lead if role == Role.LEAD else member_of(world.project, role)
+    client.force_login(user)
+    url = reverse("core:goal-edit", kwargs={"project_id": world.project.pk, "goal_id": world.goal.pk})
+    response = client.post(url, {**goal_post(world.project, world.lead), "agree": ""})
+    world.goal.refresh_from_db()
+    if may_agree:
+        assert response.status_code == 302
+        assert world.goal.status == SmartGoal.Status.AGREED
+    else:
+        assert response.status_code == 403
+        assert world.goal.status == SmartGoal.Status.DRAFT
+
+
+def test_changing_an_agreed_goal_sends_it_back_to_draft_for_the_lead(client, world, member_of):
+    """Only the lead agrees goals, so a governance lead's change to an agreed goal
+    is kept but the goal returns to draft until the lead agrees it again."""
+    world.goal.status = SmartGoal.Status.AGREED
+    world.goal.save()
+    client.force_login(member_of(world.project, Role.GOVERNANCE))
+    url = reverse("core:goal-edit", kwargs={"project_id": world.project.pk, "goal_id": world.goal.pk})
+    response = client.post(url, {**goal_post(world.project, world.lead, target_value="5"), "save": ""})
+    world.goal.refresh_from_db()
+    assert response.status_code == 302
+    assert (world.goal.target_value, world.goal.status) == (5, SmartGoal.Status.DRAFT)
+
+    client.force_login(world.lead)
+    response = client.post(url, {**goal_post(world.project, world.lead, target_value="5"), "agree": ""})
+    world.goal.refresh_from_db()
+    assert response.status_code == 302
+    assert world.goal.status == SmartGoal.Status.AGREED
+
+
+def test_saving_an_agreed_goal_unchanged_keeps_it_agreed(client, world):
+    client.force_login(world.lead)
+    url = reverse("core:goal-edit", kwargs={"project_id": world.project.pk, "goal_id": world.goal.pk})
+    posted = goal_post(world.project, world.lead)
+    assert client.post(url, {**posted, "agree": ""}).status_code == 302
+    assert client.post(url, {**posted, "save": ""}).status_code == 302
+    world.goal.refresh_from_db()
+    assert world.goal.status == SmartGoal.Status.AGREED
+
+
+# --- Project.objects.for_user ----------------------------------------------------
+
+
+def test_for_user_returns_only_member_projects(world, member_of, other_org_user):
+    second = ProjectFactory(organisation=world.project.organisation)
+    MembershipFactory(project=second, user=world.lead, role=Role.VIEWER)
+    ProjectFactory(organisation=world.project.organisation)  # same organisation, not a member
+    # another member on the same project must not duplicate it
+    member_of(world.project, Role.ANALYST)
+
+    assert list(Project.objects.for_user(world.lead).order_by("pk")) == [world.project, second]
+    outsider_projects = list(Project.objects.for_user(other_org_user))
+    assert len(outsider_projects) == 1
+    assert outsider_projects[0].organisation != world.project.organisation
+    assert world.project not in Project.objects.for_user(other_org_user)
+    assert not Project.objects.for_user(AnonymousUser()).exists()
+
+
+# --- Login, logout, lockout, password reset --------------------------------------
+
+
+@pytest.fixture
+def ann(db):
+    return UserFactory(email="ann.smith@example.org", full_name="Ann Smith")
+
+
+def _login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_with_email_in_other_letter_case(client, ann):
+    response = _login(client, "Ann.SMITH@Example.ORG", PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    assert client.session[SESSION_KEY] == str(ann.pk)
+
+
+def test_login_with_wrong_password_shows_an_error(client, ann):
+    response = _login(client, ann.email, "not-the-password")
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session
+    assert response.context["form"].non_field_errors()
+    assert "Enter a correct email address and password" in response.content.decode()
+
+
+def test_account_locks_after_too_many_failures(client, ann):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, ann.email, "wrong-password").status_code == 200
+    last = _login(client, ann.email, "wrong-password")
+    assert last.status_code == 429
+    # Now even the right password is refused.
+    response = _login(client, ann.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts to log in" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_lockout_cannot_be_dodged_by_changing_letter_case(client, ann):
+    """Logins ignore the email's case, so the failure count must too."""
+    variants = ["ann.smith@example.org", "Ann.Smith@example.org", "ANN.smith@example.org", "ann.SMITH@example.org"]
+    for username in variants:
+        assert _login(client, username, "wrong-password").status_code == 200
+    assert _login(client, "ann.smith@EXAMPLE.org", "wrong-password").status_code == 429
+    assert _login(client, "Ann.Smith@Example.Org", PASSWORD).status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_successful_login_resets_the_failure_count(client, ann):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _login(client, ann.email, "wrong-password")
+    assert _login(client, ann.email, PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # Another near-limit run of failures does not lock: the count started again.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, ann.email, "wrong-password").status_code == 200
+    assert _login(client, ann.email, PASSWORD).status_code == 302
+
+
+def test_logout_is_post_only(client, ann):
+    client.force_login(ann)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.session[SESSION_KEY] == str(ann.pk)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert SESSION_KEY not in client.session
+
+
+def test_password_reset_sends_a_working_link(client, ann, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "ANN.smith@example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [ann.email]
+    match = re.search(r"https?://testserver/accounts/reset/(?P<uid>[^/]+)/(?P<token>[^/]+)/", message.body)
+    assert match, message.body
+    assert urlsafe_base64_decode(match["uid"]).decode() == str(ann.pk)
+    assert default_token_generator.check_token(ann, match["token"])
+
+
+def test_password_reset_does_not_reveal_whether_an_address_exists(client, ann, mailoutbox):
+    known = client.post(reverse("password_reset"), {"email": ann.email})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert len(mailoutbox) == 1  # only the real account got one
+    done = client.get(known.url)
+    assert done.status_code == 200
+
+
+# --- Public and private pages --------------------------------------------------
+
+
+def test_health_is_public_json(client):
+    response = client.get(reverse("health"))
+    assert response.status_code in (200, 503)
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert {"database", "broker", "worker"} <= set(body["checks"])
+    assert body["checks"]["database"]["ok"] is True
+    assert body["status"] == ("ok" if response.status_code == 200 else "unhealthy")
+
+
+def test_accessibility_and_login_pages_are_public(client):
+    assert client.get(reverse("core:accessibility")).status_code == 200
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("password_reset")).status_code == 200
+
+
+def test_every_other_page_needs_login(client, world):
+    values = world.values()
+    checked = []
+    for route in all_routes():
+        if route.namespace == "admin":
+            continue  # the admin has its own login, checked below
+        if route.name is None or not route.kwargs <= set(values):
+            continue
+        url = url_for(route, values)
+        if url.startswith(PUBLIC_PREFIXES):
+            continue
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login") + "?next="), url
+        checked.append(url)
+    assert reverse("core:home") in checked
+    assert reverse("core:system") in checked
+    admin = client.get(reverse("admin:index"))
+    assert admin.status_code == 302
+    assert admin.url.startswith(reverse("admin:login"))
+
+
+def test_no_unchecked_url_takes_unknown_kwargs():
+    """Outside accounts and the admin, every URL's kwargs are ones this module fills."""
+    odd = [
+        r
+        for r in all_routes()
+        if r.namespace != "admin" and not r.route.startswith("accounts/") and not r.kwargs <= FILLABLE_KWARGS
+    ]
+    assert not odd, (
+        f"URLs with kwargs this module cannot fill, so neither the login nor the access walk checks them: {odd}"
+    )
+
+
+def test_system_page_is_for_superusers_only(client, world):
+    client.force_login(world.lead)
+    response = client.get(reverse("core:system"))
+    assert response.status_code == 302  # user_passes_test sends them to log in as someone else
+    assert response.url.startswith(reverse("login"))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(reverse("core:system")).status_code == 200
+
+
+# --- Security headers ------------------------------------------------------------
+
+
+def test_security_headers_and_script_nonce(client, world):
+    client.force_login(world.lead)
+    response = client.get(reverse("core:project", kwargs={"project_id": world.project.pk}))
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+    script_src = directives["script-src"]
+    assert "'self'" in script_src
+    assert "'unsafe-inline'" not in csp
+    nonces = [s[len("'nonce-") : -1] for s in script_src if s.startswith("'nonce-")]
+    assert len(nonces) == 1 and nonces[0]
+    html = response.content.decode()
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert inline_scripts, "expected the js-enabled inline script"
+    for attrs in inline_scripts:
+        assert f'nonce="{nonces[0]}"' in attrs, attrs
+    # a fresh nonce per response
+    again = client.get(reverse("core:project", kwargs={"project_id": world.project.pk}))
+    assert nonces[0] not in again["Content-Security-Policy"]
