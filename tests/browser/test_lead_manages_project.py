@@ -1,0 +1,142 @@
+"""Journeys: a lead describes a focus population, adds a person, and agrees a
+SMART goal (seeing the error summary first); an administrator watches a job's
+progress bar move. Every page, error states included, passes axe."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
+
+from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
+from amhe.core.models import Job, Membership, Population, Project, SmartGoal
+from tests.worker import WorkerProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def log_in(journey, email):
+    page = journey.page
+    journey.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(journey.base_url + "/")
+    journey.check()
+
+
+def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailoutbox):
+    page = journey.page
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    log_in(journey, "lead@wy-icb.example")
+    journey.goto(project.get_absolute_url())
+
+    # A focus population, described with the taxonomy's categories.
+    page.get_by_role("link", name="Add a focus population").click()
+    page.wait_for_load_state()
+    journey.check()
+    page.get_by_role("button", name="Save population").click()
+    page.wait_for_load_state()
+    journey.check()  # the error summary
+    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    page.get_by_label("Name").fill("Older South Asian women in Leeds")
+    page.get_by_label("Asian or Asian British - Pakistani").check()
+    page.get_by_label("Asian or Asian British - Bangladeshi").check()
+    page.get_by_label("55 to 64").check()
+    page.get_by_label("65 and over").check()
+    page.get_by_role("button", name="Save population").click()
+    page.wait_for_load_state()
+    journey.check()
+    population = Population.objects.get(name="Older South Asian women in Leeds")
+    assert {"code_list": "nhs_ethnic_category", "codes": ["J", "K"]} in population.criteria
+    assert page.get_by_role("link", name="Older South Asian women in Leeds").is_visible()
+
+    # A new person, invited by email.
+    page.get_by_role("link", name="everyone on this project").click()
+    page.wait_for_load_state()
+    journey.check()
+    page.get_by_label("Email address").fill("new.panel@example.org")
+    page.get_by_label("Full name (optional)").fill("Ngozi Adeyemi")
+    page.get_by_label("Lived-experience panel member").check()
+    page.get_by_role("button", name="Add to project").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert page.get_by_role("cell", name="Ngozi Adeyemi", exact=True).is_visible()
+    assert Membership.objects.filter(project=project, user__email="new.panel@example.org").exists()
+
+    # Agreeing a goal with gaps shows what is missing; filling them agrees it.
+    journey.goto(f"/projects/{project.pk}/goals/new/")
+    page.get_by_label("Specific goal").fill("More older South Asian women referred to talking therapies")
+    page.get_by_role("button", name="Agree goal").click()
+    page.wait_for_load_state()
+    journey.check()
+    summary = page.get_by_role("alert")
+    assert summary.get_by_text("Enter the target value").is_visible()
+    assert summary.get_by_text("Choose who owns this goal").is_visible()
+    # The error summary's links take focus to the field.
+    summary.get_by_role("link", name="Enter the target value").click()
+    assert page.evaluate("document.activeElement.id") == "id_target_value"
+    page.get_by_label("How it is measured (optional)").fill("Referrals per 1,000, women 55+, quarterly")
+    page.get_by_label("Baseline value (optional)").fill("4.1")
+    page.get_by_label("Target value (optional)").fill("6")
+    target = page.get_by_role("group", name="Target date (optional)")
+    target.get_by_label("Day").fill("31")
+    target.get_by_label("Month").fill("3")
+    target.get_by_label("Year").fill("2028")
+    page.get_by_label("Owner (optional)").select_option(label="Amara Okafor")
+    page.get_by_label("Why it is achievable (optional)").fill("Outreach workers funded")
+    page.get_by_label("Why it is realistic (optional)").fill("Other areas doubled referrals")
+    page.get_by_role("button", name="Agree goal").click()
+    page.wait_for_load_state()
+    journey.check()
+    goal = SmartGoal.objects.get(statement__startswith="More older South Asian women")
+    assert goal.status == SmartGoal.Status.AGREED and goal.target_date.isoformat() == "2028-03-31"
+
+
+def test_administrator_watches_a_job_progress_bar(demo, journey, transactional_db):
+    worker = WorkerProcess().start()
+    try:
+        page = journey.page
+        log_in(journey, "admin@amhe.example")
+        page.get_by_role("link", name="System status").click()
+        page.wait_for_load_state()
+        journey.check()
+        page.get_by_role("button", name="Run a worker check").click()
+        page.wait_for_load_state()
+        journey.check()
+        bar = page.locator("progress#job-progress")
+        # The bar moves while the job runs (the page polls its status), then the page shows the result.
+        seen = set()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not page.get_by_text("Finished", exact=True).count():
+            try:
+                seen.add(bar.evaluate("el => el.value", timeout=1000))
+            except PlaywrightError:
+                pass  # the page is reloading to show the result
+            time.sleep(0.1)
+        assert any(0 < value < 100 for value in seen), seen
+        page.wait_for_load_state()
+        journey.check()
+        assert bar.get_attribute("value") == "100"
+        assert Job.objects.get().state == Job.State.SUCCEEDED
+    finally:
+        worker.stop()
+
+
+def test_panel_member_cannot_change_progress_or_goals(demo, journey):
+    page = journey.page
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    log_in(journey, "panel@wy-icb.example")
+    journey.goto(f"/projects/{project.pk}/identify/")
+    assert page.get_by_role("link", name="Change progress on 1A").count() == 0
+    response = page.goto(f"{journey.base_url}/projects/{project.pk}/goals/new/")
+    assert response.status == 403
+    journey.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "You cannot do this"
