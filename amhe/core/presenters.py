@@ -136,3 +136,8 @@ def goal_view(goal: SmartGoal) -> GoalView:
 
 def job_tag(job: Job) -> str:
     return JOB_TAGS[job.state]
+
+
+def job_result_rows(job: Job) -> list[tuple[str, str]]:
+    """A finished job's result as (label, value) rows: "database_round_trips" -> "Database round trips"."""
+    return [(str(key).replace("_", " ").capitalize(), str(value)) for key, value in (job.result or {}).items()]

@@ -344,7 +344,13 @@ def job_detail(request, job_id):
     return TemplateResponse(
         request,
         "core/job.html",
-        {"job": job, "title": title_for(job.kind), "tag_class": presenters.job_tag(job), "project": job.project},
+        {
+            "job": job,
+            "title": title_for(job.kind),
+            "tag_class": presenters.job_tag(job),
+            "result_rows": presenters.job_result_rows(job),
+            "project": job.project,
+        },
     )
 
 
