@@ -2,18 +2,10 @@
 four steps of the cycle with their sub-steps. Every page passes axe."""
 
 import pytest
-from django.core.management import call_command
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_commissioner_sees_the_four_steps(demo, journey):
@@ -26,6 +18,8 @@ def test_commissioner_sees_the_four_steps(demo, journey):
     # The first Tab reaches the skip link, and it takes focus to the main content.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "maincontent"
 
     # They log in by keyboard alone.
     page.get_by_label("Email address").focus()
@@ -82,12 +76,7 @@ def test_other_organisations_project_is_not_found(demo, journey):
 
     other = Project.objects.get(organisation__name="Greater Manchester ICB (demo)")
     page = journey.page
-    journey.goto("/accounts/login/")
-    page.get_by_label("Email address").fill("lead@wy-icb.example")
-    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(journey.base_url + "/")
-    journey.check()
+    journey.log_in("lead@wy-icb.example", DEMO_PASSWORD)
     response = page.goto(f"{journey.base_url}/projects/{other.pk}/")
     assert response.status == 404
     journey.check()

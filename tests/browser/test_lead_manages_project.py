@@ -5,7 +5,6 @@ progress bar move. Every page, error states included, passes axe."""
 import time
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
@@ -15,27 +14,10 @@ from tests.worker import WorkerProcess
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def log_in(journey, email):
-    page = journey.page
-    journey.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(journey.base_url + "/")
-    journey.check()
-
-
 def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailoutbox):
     page = journey.page
     project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
-    log_in(journey, "lead@wy-icb.example")
+    journey.log_in("lead@wy-icb.example", DEMO_PASSWORD)
     journey.goto(project.get_absolute_url())
 
     # A focus population, described with the taxonomy's categories.
@@ -104,7 +86,7 @@ def test_administrator_watches_a_job_progress_bar(demo, journey, transactional_d
     worker = WorkerProcess().start()
     try:
         page = journey.page
-        log_in(journey, "admin@amhe.example")
+        journey.log_in("admin@amhe.example", DEMO_PASSWORD)
         page.get_by_role("link", name="System status").click()
         page.wait_for_load_state()
         journey.check()
@@ -133,7 +115,7 @@ def test_administrator_watches_a_job_progress_bar(demo, journey, transactional_d
 def test_panel_member_cannot_change_progress_or_goals(demo, journey):
     page = journey.page
     project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
-    log_in(journey, "panel@wy-icb.example")
+    journey.log_in("panel@wy-icb.example", DEMO_PASSWORD)
     journey.goto(f"/projects/{project.pk}/identify/")
     assert page.get_by_role("link", name="Change progress on 1A").count() == 0
     response = page.goto(f"{journey.base_url}/projects/{project.pk}/goals/new/")
