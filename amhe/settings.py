@@ -180,6 +180,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("AMHE_TESTING", False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded extracts larger than this are refused before they are parsed.
+AMHE_UPLOAD_MAX_BYTES = env_int("AMHE_UPLOAD_MAX_MB", 200, minimum=1) * 1024 * 1024
+# Uploads are streamed to disk, never held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Forms ------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)

@@ -1,7 +1,217 @@
-"""Step 1, Identify. Its features hang off the step overview."""
+"""Step 1, Identify. 1A: upload service data, check its quality, and see it
+broken down by protected and other characteristics."""
 
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amhe.core import access
+from amhe.core.access import Action
 from amhe.core.views import step_overview
+from identify import presenters, services
+from identify.engine import csv_safe
+from identify.forms import MappingForm, UploadForm
+from identify.models import Extract
+from identify.uploads import MaxSizeUploadHandler
+
+
+def _extracts_context(request, project, membership):
+    return {
+        "extracts": project.extracts.select_related("uploaded_by").all()[:50],
+        "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
+    }
 
 
 def overview(request, project_id):
-    return step_overview(request, project_id=project_id, step_number=1)
+    return step_overview(
+        request, project_id=project_id, step_number=1, template="identify/overview.html", extra=_extracts_context
+    )
+
+
+def _crumbs(project, *extra):
+    return [
+        ("Your projects", reverse("core:home")),
+        (project.name, project.get_absolute_url()),
+        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
+        *extra,
+    ]
+
+
+def _extract_for(user, project_id, extract_id, action=Action.VIEW):
+    project, membership = access.get_project_for_user(user, project_id, action)
+    extract = get_object_or_404(
+        Extract.objects.select_related("project", "uploaded_by", "job"), pk=extract_id, project=project
+    )
+    return project, membership, extract
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def extract_new(request, project_id):
+    """Upload an extract. The size limit is enforced while the file streams in."""
+    handler = MaxSizeUploadHandler(settings.AMHE_UPLOAD_MAX_BYTES, request)
+    if request.method == "POST":
+        request.upload_handlers.insert(0, handler)
+    return _extract_new(request, project_id, handler)
+
+
+@csrf_protect
+def _extract_new(request, project_id, handler):
+    project, membership = access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if handler.too_large:
+            limit_mb = settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024)
+            form = UploadForm(request.POST)
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error(
+                "file",
+                f"The file is larger than {limit_mb} MB. Split it into smaller files, or ask for the limit "
+                "to be raised.",
+            )
+        elif form.is_valid():
+            try:
+                extract = services.extract_upload(
+                    by=request.user,
+                    project=project,
+                    uploaded_file=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    kind=form.cleaned_data["kind"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect(extract)
+    return TemplateResponse(
+        request,
+        "identify/upload.html",
+        {
+            "project": project,
+            "form": form,
+            "limit_mb": settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "crumbs": _crumbs(project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def extract_detail(request, project_id, extract_id):
+    """An upload's page: progress while it is read, the column mapping to confirm,
+    progress while it is processed, then links to its quality report and dashboard."""
+    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    can_upload = access.role_can(membership.role, Action.UPLOAD_DATA)
+    form = None
+    if (
+        can_upload
+        and extract.state in (Extract.State.MAPPING, Extract.State.READY, Extract.State.FAILED)
+        and (extract.table_path)
+    ):
+        form = MappingForm(
+            request.POST or None,
+            extract=extract,
+            field_choices=presenters.field_choices(extract.kind),
+            suggested=extract.mapping or extract.suggested_mapping,
+            populations=project.extracts.filter(kind=Extract.Kind.POPULATION, state=Extract.State.READY),
+            initial={"population": extract.population_id, "confidence": str(extract.confidence)},
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("You cannot change this upload now.")
+        if form.is_valid():
+            try:
+                services.extract_confirm_mapping(
+                    by=request.user,
+                    extract=extract,
+                    mapping=form.mapping(),
+                    population=form.cleaned_data.get("population"),
+                    reference_groups={},
+                    confidence=form.cleaned_data["confidence"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "Columns confirmed. The data is being checked and broken down.")
+                return redirect(extract)
+    return TemplateResponse(
+        request,
+        "identify/extract.html",
+        {
+            "project": project,
+            "extract": extract,
+            "view": presenters.extract_view(extract, user=request.user),
+            "form": form,
+            "crumbs": _crumbs(project),
+        },
+    )
+
+
+def extract_quality(request, project_id, extract_id):
+    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    quality = getattr(extract, "quality", None)
+    if quality is None:
+        raise Http404("No quality report yet")
+    return TemplateResponse(
+        request,
+        "identify/quality.html",
+        {
+            "project": project,
+            "extract": extract,
+            "quality": presenters.quality_view(quality.report),
+            "trend": presenters.quality_trend(extract),
+            "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
+        },
+    )
+
+
+def extract_dashboard(request, project_id, extract_id):
+    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    if extract.state != Extract.State.READY:
+        raise Http404("Not processed yet")
+    raw = request.GET.get("raw") == "1" and presenters.may_see_raw(extract, request.user, membership)
+    return TemplateResponse(
+        request,
+        "identify/dashboard.html",
+        {
+            "project": project,
+            "extract": extract,
+            "raw": raw,
+            "may_see_raw": presenters.may_see_raw(extract, request.user, membership),
+            "sections": presenters.dashboard_sections(extract, raw=raw),
+            "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
+        },
+    )
+
+
+@require_GET
+def extract_export(request, project_id, extract_id):
+    """The breakdowns as CSV: suppressed for everyone; unsuppressed only for the
+    analyst who uploaded the data, marked as not for publication."""
+    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    if extract.state != Extract.State.READY:
+        raise Http404("Not processed yet")
+    raw = request.GET.get("raw") == "1"
+    if raw and not presenters.may_see_raw(extract, request.user, membership):
+        raise PermissionDenied("Only the analyst who uploaded this data can export unsuppressed figures.")
+    columns, rows = presenters.export_rows(extract, raw=raw)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = "unsuppressed-NOT-FOR-PUBLICATION" if raw else "suppressed"
+    response["Content-Disposition"] = f'attachment; filename="breakdowns-{extract.pk}-{name}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer = csv.writer(response)
+    if raw:
+        writer.writerow(["NOT FOR PUBLICATION: unsuppressed figures, for the uploading analyst only."])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    return response

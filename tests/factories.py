@@ -135,3 +135,72 @@ class JobFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     kind = "core.worker_check"
+
+
+class ExtractFactory(factory.django.DjangoModelFactory):
+    """A processed extract with no table on disk (pages read stored results only)."""
+
+    class Meta:
+        model = "identify.Extract"
+
+    project = factory.SubFactory(ProjectFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Extract {n}")
+    kind = "service_use"
+    state = "ready"
+    original_filename = "extract.csv"
+    columns = factory.LazyFunction(lambda: ["EthnicCategory"])
+
+
+class QualityReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.QualityReport"
+
+    extract = factory.SubFactory(ExtractFactory)
+    report = factory.LazyFunction(
+        lambda: {"rows": 10, "fields": {"ethnicity": {"label": "Ethnicity", "rows": 10, "completeness": 0.9}}}
+    )
+
+
+class BreakdownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.Breakdown"
+
+    extract = factory.SubFactory(ExtractFactory)
+    dimension = "ethnicity_high"
+    suppression_rule = "nhs"
+    confidence = Decimal("0.95")
+    result = factory.LazyFunction(
+        lambda: {
+            "dimension": "ethnicity_high",
+            "label": "Ethnic group (high level)",
+            "dimensions": ["ethnicity_high"],
+            "reference": None,
+            "summary": {},
+            "rows": [
+                {
+                    "dimension": "ethnicity_high",
+                    "group": "White",
+                    "group_code": "WHITE",
+                    "kind": "valid",
+                    "count": 9,
+                    "share": 0.9,
+                    "share_lower": 0.6,
+                    "share_upper": 0.98,
+                    "suppressed": False,
+                },
+                {
+                    "dimension": "ethnicity_high",
+                    "group": "Not stated",
+                    "group_code": "(not_stated)",
+                    "kind": "not_stated",
+                    "count": 1,
+                    "share": 0.1,
+                    "share_lower": 0.02,
+                    "share_upper": 0.4,
+                    "suppressed": False,
+                },
+            ],
+        }
+    )
+    published = factory.LazyAttribute(lambda o: o.result)

@@ -72,17 +72,20 @@ def project_home(request, project_id):
     )
 
 
-def step_overview(request, *, project_id, step_number):
-    """A step's page: its sub-steps and where the project stands on each."""
+def step_overview(request, *, project_id, step_number, template="core/step.html", extra=None):
+    """A step's page: its sub-steps and where the project stands on each.
+
+    A step app passes its own `template` (extending core/step.html) and an
+    `extra(project, membership) -> dict` of context for what it adds.
+    """
     project, membership = access.get_project_for_user(request.user, project_id)
     can_edit = access.role_can(membership.role, Action.UPDATE_PROGRESS)
     steps = presenters.cycle_view(project, can_edit=can_edit)
     step = steps[step_number - 1]
-    return TemplateResponse(
-        request,
-        "core/step.html",
-        {"project": project, "membership": membership, "step": step, "crumbs": _crumbs(project)},
-    )
+    context = {"project": project, "membership": membership, "step": step, "crumbs": _crumbs(project)}
+    if extra:
+        context.update(extra(request, project, membership))
+    return TemplateResponse(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -347,7 +350,6 @@ def job_detail(request, job_id):
         {
             "job": job,
             "title": title_for(job.kind),
-            "tag_class": presenters.job_tag(job),
             "result_rows": presenters.job_result_rows(job),
             "project": job.project,
         },

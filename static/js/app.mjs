@@ -1,6 +1,8 @@
 // AMHE front end: start NHS.UK frontend components, then the app's own.
 import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 import { initJobProgress } from "./job-progress.mjs";
+import { initCharts } from "./charts.mjs";
 
 initAll();
 initJobProgress(document);
+initCharts(document);

@@ -21,11 +21,14 @@ from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from tests.factories import (
     PASSWORD,
+    BreakdownFactory,
+    ExtractFactory,
     JobFactory,
     MeasureFactory,
     MembershipFactory,
     PopulationFactory,
     ProjectFactory,
+    QualityReportFactory,
     SmartGoalFactory,
     UserFactory,
 )
@@ -34,7 +37,7 @@ from tests.integration.test_smart_goals import goal_post  # fills the form whate
 pytestmark = pytest.mark.django_db
 
 # Kwargs that name a project object: a URL with one of these is project-scoped.
-SCOPED_KWARGS = {"project_id", "goal_id", "job_id", "membership_id", "population_id"}
+SCOPED_KWARGS = {"project_id", "goal_id", "job_id", "membership_id", "population_id", "extract_id"}
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code"}
 
@@ -47,6 +50,7 @@ ROLES_ALLOWED = {
     Action.AGREE_GOALS: {Role.LEAD},
     Action.EDIT_PROJECT: {Role.LEAD},
     Action.MANAGE_MEMBERS: {Role.LEAD},
+    Action.UPLOAD_DATA: {Role.ANALYST},
 }
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
@@ -57,6 +61,7 @@ URL_ACTION = {
     "core:population-new": Action.EDIT_PROJECT,
     "core:population-edit": Action.EDIT_PROJECT,
     "core:member-edit": Action.MANAGE_MEMBERS,
+    "identify:extract-new": Action.UPLOAD_DATA,
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/")
@@ -121,6 +126,7 @@ class World:
     job: Job
     lead: object
     population: object
+    extract: object
 
     def values(self) -> dict:
         return {
@@ -130,6 +136,7 @@ class World:
             "code": "1A",
             "membership_id": self.project.memberships.get(user=self.lead).pk,
             "population_id": self.population.pk,
+            "extract_id": self.extract.pk,
         }
 
     def bogus_values(self) -> dict:
@@ -140,6 +147,7 @@ class World:
             "code": "1A",
             "membership_id": 999_999,
             "population_id": 999_999,
+            "extract_id": uuid.uuid4(),
         }
 
 
@@ -152,7 +160,10 @@ def world(project, member_of):
     job = JobFactory(project=project, created_by=lead)
     population = PopulationFactory(organisation=project.organisation)
     project.focus_populations.add(population)
-    return World(project=project, goal=goal, job=job, lead=lead, population=population)
+    extract = ExtractFactory(project=project, uploaded_by=lead)
+    QualityReportFactory(extract=extract)
+    BreakdownFactory(extract=extract)
+    return World(project=project, goal=goal, job=job, lead=lead, population=population, extract=extract)
 
 
 def db_snapshot() -> dict:
@@ -196,6 +207,11 @@ def test_the_walk_finds_every_known_project_url():
         "core:member-edit",
         "core:population-new",
         "core:population-edit",
+        "identify:extract-new",
+        "identify:extract",
+        "identify:quality",
+        "identify:dashboard",
+        "identify:export",
     }
     assert expected <= names
 

@@ -1,0 +1,1271 @@
+"""Accessible charts for the Identify 1A dashboards (pure Python: no Django, no ORM).
+
+Each builder takes data shaped as below and returns a :class:`Chart`: a Plotly
+figure as a plain JSON-ready dict, plus the same numbers as a formatted table
+and a plain-English summary. Render one with the chart component::
+
+    {% include "_components/chart.html" with chart=chart %}
+
+The table and summary are the accessible content (and what shows without
+JavaScript); the plot is drawn by ``static/js/charts.mjs`` with the vendored,
+CSP-safe plotly.js bundle.
+
+Breakdown rows (from the breakdown engine), one dict per group::
+
+    {
+        "dimension": "ethnicity_high",       # or "ethnicity_high×sex" for an intersection
+        "group": "Black or Black British",   # human label
+        "group_code": "BLACK",
+        "groups": {"ethnicity_high": "Black or Black British", "sex": "Male"},  # intersections
+        "count": 1234.0, "population": 516000.0,
+        "share": 0.12, "share_lower": 0.11, "share_upper": 0.13,          # proportions, 0 to 1
+        "rate": 239.1, "rate_lower": 233.0, "rate_upper": 245.4,         # per 100,000
+        "rate_ratio": 3.4, "rate_ratio_lower": 3.2, "rate_ratio_upper": 3.6,
+        "reference": False,                  # True for the reference group
+        "population_share": 0.04,            # proportion, 0 to 1
+        "relative_inequity": 2.0,
+        "suppressed": False,
+    }
+
+Values are floats or ``None`` (not applicable, or suppressed). A suppressed row
+is never plotted, its count-based cells show "*" in the table whatever they hold
+(with :data:`SUPPRESSED_FOOTNOTE`), and summaries never mention its values.
+
+Quality report (for :func:`quality_completeness`)::
+
+    {
+        "fields": {
+            "ethnicity": {
+                "label": "Ethnicity",
+                "rows": 12345,          # records checked
+                "completeness": 0.93,   # share of records with any value
+                "validity": 0.98,       # share of the values present that are valid codes (table only)
+                "not_stated": 0.05,     # share of records: the person chose not to say
+                "not_known": 0.02,      # share of records: not known / not asked
+                "other": 0.06,          # share of records: a vague "any other" category
+                "invalid": 0.01,        # share of records: a value that is not a valid code
+                ...                     # other keys are ignored
+            },
+        }
+    }
+
+All shares are proportions of all records (0 to 1). A missing key counts as 0 in
+the chart; the table says "Not available" for it.
+Not stated, not known, "any other" and invalid are parts of the complete
+records, so the chart stacks: specific valid value (completeness minus those
+four), vague "any other", not stated, not known, invalid, and missing
+(1 minus completeness), adding to 100%.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+SUPPRESSED = "*"
+NOT_AVAILABLE = "Not available"
+SUPPRESSED_FOOTNOTE = "Suppressed: fewer than 8 people, or to stop a suppressed number being worked out"
+PER = "per 100,000"
+
+# NHS identity colours (https://www.england.nhs.uk/nhsidentity/identity-guidelines/colours/).
+# Each one used for a mark has at least 3:1 contrast with the page background (white or NHS.UK grey)
+# (WCAG 1.4.11); meaning never rests on colour alone (labels, markers, patterns).
+NHS_BLUE = "#005eb8"
+NHS_DARK_BLUE = "#003087"
+NHS_LIGHT_BLUE = "#41b6e6"  # fill only, with dark text on it
+NHS_DARK_GREY = "#425563"
+NHS_MID_GREY = "#768692"
+NHS_PALE_GREY = "#d8dde0"  # gridlines only (NHS.UK frontend grey-4)
+NHS_TEXT = "#212b32"  # NHS.UK frontend text colour
+NHS_WHITE = "#ffffff"
+NHS_PURPLE = "#330072"
+NHS_DARK_PINK = "#7c2855"
+NHS_RED = "#d5281b"  # NHS.UK frontend error colour
+
+FONT_FAMILY = 'Arial, "Liberation Sans", "Helvetica Neue", Helvetica, sans-serif'  # as frontend/amhe.scss
+
+DIMENSION_LABELS = {
+    "ethnicity": "ethnic group",
+    "ethnicity_high": "ethnic group",
+    "ethnicity_detailed": "ethnic group",
+    "sex": "sex",
+    "gender": "gender",
+    "age_band": "age group",
+    "age_group": "age group",
+    "imd_quintile": "deprivation quintile",
+    "imd_decile": "deprivation decile",
+    "sexual_orientation": "sexual orientation",
+    "religion": "religion",
+    "disability": "disability",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart ready for ``templates/_components/chart.html``.
+
+    ``table`` is ``{"caption": str, "columns": [str], "rows": [[str]], "numeric": [bool]}``:
+    every cell a formatted string, the first cell of a row its header, and
+    ``numeric`` saying which columns hold numbers (right-aligned).
+    """
+
+    id: str
+    title: str
+    figure: dict
+    table: dict
+    summary: str
+    confidence: str | None = None  # e.g. "95% confidence intervals", when the chart shows them
+    kind: str = "Chart"  # e.g. "Bar chart": starts the plot's text alternative
+    footnotes: tuple[str, ...] = field(default=())  # shown under the table, e.g. the suppression note
+
+    @property
+    def figure_id(self) -> str:
+        """Id of the ``json_script`` element holding the figure."""
+        return f"{self.id}-figure"
+
+    @property
+    def table_head(self) -> list[tuple[str, bool]]:
+        """``(text, numeric)`` for each column header, for the template."""
+        numeric = self.table.get("numeric") or []
+        return [(c, i < len(numeric) and bool(numeric[i])) for i, c in enumerate(self.table["columns"])]
+
+    @property
+    def table_body(self) -> list[list[tuple[str, bool]]]:
+        """Rows of ``(text, numeric)`` cells, for the template; the first cell is the row header."""
+        numeric = self.table.get("numeric") or []
+        return [[(c, i < len(numeric) and bool(numeric[i])) for i, c in enumerate(row)] for row in self.table["rows"]]
+
+    @property
+    def alt(self) -> str:
+        """Short text alternative for the drawn plot: it points to the summary and table."""
+        return f"{self.kind}: {self.title}. Described above; the data is in the table below."
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def confidence_label(confidence: float | int | str) -> str:
+    """``0.95``, ``95`` or ``"95%"`` → ``"95%"``."""
+    if isinstance(confidence, str):
+        text = confidence.strip().rstrip("%").strip()
+        value = float(text)
+    else:
+        value = float(confidence)
+    if value <= 1:
+        value *= 100
+    return f"{value:g}%"
+
+
+def _num(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def format_int(value) -> str:
+    """Whole number with thousands separators: ``12345.0`` → ``"12,345"``."""
+    number = _num(value)
+    return NOT_AVAILABLE if number is None else f"{round(number):,}"
+
+
+def _rate_decimals(value: float) -> int:
+    size = abs(value)
+    return 0 if size >= 100 else 1 if size >= 10 else 2
+
+
+def format_rate(value, decimals: int | None = None) -> str:
+    """Rate per 100,000: whole numbers from 100, 1 decimal from 10, else 2; thousands separators."""
+    number = _num(value)
+    if number is None:
+        return NOT_AVAILABLE
+    places = _rate_decimals(number) if decimals is None else decimals
+    return f"{number:,.{places}f}"
+
+
+def format_percent(value, decimals: int = 1) -> str:
+    """A proportion (0 to 1) as a percentage: ``0.1234`` → ``"12.3%"``."""
+    number = _num(value)
+    return NOT_AVAILABLE if number is None else f"{number * 100:,.{decimals}f}%"
+
+
+def format_ratio(value, decimals: int = 2) -> str:
+    number = _num(value)
+    return NOT_AVAILABLE if number is None else f"{number:,.{decimals}f}"
+
+
+def _interval(lower, upper, fmt) -> str:
+    lo, hi = _num(lower), _num(upper)
+    if lo is None or hi is None:
+        return NOT_AVAILABLE
+    return f"{fmt(lo)} to {fmt(hi)}"
+
+
+def _rate_fmt(point):
+    places = _rate_decimals(point) if point is not None else None
+    return lambda v: format_rate(v, places)
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.replace("×", "-by-").lower()).strip("-")
+
+
+def _dimension_parts(dimension: str) -> list[str]:
+    return [part.strip() for part in str(dimension or "").split("×") if part.strip()]
+
+
+def dimension_label(dimension: str) -> str:
+    """Plain words for a dimension key: ``"ethnicity_high×sex"`` → ``"ethnic group and sex"``."""
+    parts = _dimension_parts(dimension)
+    words = [DIMENSION_LABELS.get(part, part.replace("_", " ")) for part in parts]
+    return _and(words) if words else "group"
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _label(row: Mapping) -> str:
+    label = row.get("group")
+    if label:
+        return str(label)
+    groups = row.get("groups") or {}
+    if groups:
+        return ", ".join(str(v) for v in groups.values())
+    return str(row.get("group_code") or "Unknown")
+
+
+def _who(row: Mapping) -> str:
+    """A noun phrase for the people in a row's group, for summaries."""
+    label = _label(row)
+    dimension = str(row.get("dimension") or "")
+    if "×" in dimension:
+        groups = row.get("groups") or {}
+        return "people recorded as " + _and([str(v) for v in groups.values()] or [label])
+    if dimension.startswith("ethnic"):
+        return f"{label} people"
+    if dimension.startswith("age") and label[:1].isdigit():
+        return f"people aged {label}"
+    return f"the {label} group"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _groups(n: int) -> str:
+    return "1 group" if n == 1 else f"{n} groups"
+
+
+def _suppression_sentence(n: int, what: str, noun: str = "group") -> str:
+    if not n:
+        return ""
+    counted = f"1 {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{what} could not be shown for {counted} because the numbers were too small."
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)
+
+
+def _times(ratio: float) -> str:
+    text = f"{ratio:.1f}"
+    return "twice" if text == "2.0" else f"{text} times"
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _layout(height: int, **extra) -> dict:
+    layout = {
+        "font": {"family": FONT_FAMILY, "size": 16, "color": NHS_TEXT},
+        "paper_bgcolor": "rgba(0,0,0,0)",  # the page's own background shows through
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": height,
+        "autosize": True,
+        "margin": {"l": 8, "r": 24, "t": 16, "b": 56, "pad": 4},
+        "dragmode": False,  # no zoom or pan: hover only (the modebar is off, so no reset)
+        "hovermode": "closest",
+        "hoverlabel": {
+            "bgcolor": NHS_WHITE,
+            "bordercolor": NHS_TEXT,
+            "font": {"family": FONT_FAMILY, "size": 16, "color": NHS_TEXT},
+            "align": "left",
+        },
+        "showlegend": False,
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "font": {"size": 14},
+        },
+    }
+    layout.update(extra)
+    return layout
+
+
+def _axis(title: str = "", **extra) -> dict:
+    axis = {
+        "title": {"text": title, "font": {"size": 14}},
+        "tickfont": {"size": 14, "color": NHS_TEXT},
+        "gridcolor": NHS_PALE_GREY,
+        "linecolor": NHS_DARK_GREY,
+        "zerolinecolor": NHS_DARK_GREY,
+        "fixedrange": True,
+        "automargin": True,
+    }
+    axis.update(extra)
+    return axis
+
+
+def _figure(data: list, layout: dict) -> dict:
+    """Validate with plotly.graph_objects, then return a plain JSON-ready dict."""
+    fig = go.Figure(data=data, layout=layout)
+    figure = json.loads(pio.to_json(fig, validate=True, engine="json"))
+    figure["layout"].pop("template", None)  # styling is explicit; keep the page small
+    return figure
+
+
+def _text(label: str) -> str:
+    """Text for a figure. plotly.js reads figure text as pseudo-HTML and draws <b>, <i>, <sup>,
+    <sub>, <a> and <span> with a style attribute, which style-src 'self' blocks: so escape
+    labels from the data, and use no tag but ``<br>`` in templates."""
+    return html.escape(str(label), quote=False)
+
+
+def _wrap(label: str, width: int = 26) -> str:
+    """Break a long tick label into lines (Plotly's ``<br>``), escaped (see :func:`_text`)."""
+    lines, line = [], ""
+    for word in str(label).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(_text(line) for line in lines) or _text(label)
+
+
+def _height(n: int, per: int = 44, base: int = 140) -> int:
+    return max(260, base + per * max(n, 1))
+
+
+def _table(caption: str, columns: list[str], rows: list[list[str]], numeric: list[bool]) -> dict:
+    return {"caption": caption, "columns": columns, "rows": rows, "numeric": numeric}
+
+
+def _footnotes(rows: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    suppressed = any(SUPPRESSED in cells for cells in rows)
+    return (f"{SUPPRESSED} {SUPPRESSED_FOOTNOTE}.",) if suppressed else ()
+
+
+def _is_suppressed(row: Mapping) -> bool:
+    return bool(row.get("suppressed"))
+
+
+def _cell(row: Mapping, text: str) -> str:
+    """``"*"`` for a count-based cell of a suppressed row, whatever it holds."""
+    return SUPPRESSED if _is_suppressed(row) else text
+
+
+def _single_rows(rows: Iterable[Mapping]) -> list[Mapping]:
+    return [dict(r) for r in rows]
+
+
+# --------------------------------------------------------------------------- rates
+
+
+def rates_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Rate per 100,000 by group: horizontal bars, highest at the top, with confidence-interval error bars.
+
+    The reference group's bar is dark grey and its label says "(reference)".
+    """
+    rows = _single_rows(rows)
+    conf = confidence_label(confidence)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    dim_words = dimension_label(dimension)
+    title = title or f"Rate per 100,000 people by {dim_words}"
+    chart_id = chart_id or f"chart-rates-{_slug(dimension) or 'groups'}"
+
+    plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get("rate")) is not None]
+    plotted.sort(key=lambda r: _num(r.get("rate")), reverse=True)
+    suppressed = [r for r in rows if _is_suppressed(r)]
+
+    labels, values, plus, minus, colours, hover = [], [], [], [], [], []
+    for r in plotted:
+        rate = _num(r["rate"])
+        lower, upper = _num(r.get("rate_lower")), _num(r.get("rate_upper"))
+        labels.append(_wrap(_label(r) + (" (reference)" if r.get("reference") else "")))
+        values.append(rate)
+        plus.append(None if upper is None else max(upper - rate, 0.0))
+        minus.append(None if lower is None else max(rate - lower, 0.0))
+        colours.append(NHS_DARK_GREY if r.get("reference") else NHS_BLUE)
+        fmt = _rate_fmt(rate)
+        hover.append(
+            [fmt(rate), _interval(lower, upper, fmt), format_int(r.get("count")), format_int(r.get("population"))]
+        )
+
+    trace = go.Bar(
+        orientation="h",
+        x=values,
+        y=labels,
+        marker={"color": colours, "line": {"width": 0}},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": plus,
+            "arrayminus": minus,
+            "color": NHS_TEXT,
+            "thickness": 2,
+            "width": 6,
+        },
+        customdata=hover,
+        hovertemplate=(
+            f"%{{y}}<br>%{{customdata[0]}} {PER}<br>{conf} confidence interval: %{{customdata[1]}}"
+            "<br>%{customdata[2]} people, population %{customdata[3]}<extra></extra>"
+        ),
+        name="Rate per 100,000",
+    )
+    figure = _figure(
+        [trace],
+        _layout(
+            _height(len(plotted)),
+            xaxis=_axis(f"Rate per 100,000 people (lines show {conf} confidence intervals)", rangemode="tozero"),
+            yaxis=_axis(autorange="reversed", showgrid=False),
+            bargap=0.35,
+        ),
+    )
+
+    columns = [
+        _capitalise(dim_words),
+        "People",
+        "Population",
+        "Rate per 100,000",
+        f"{conf} confidence interval",
+    ]
+    table_rows = []
+    for r in rows:
+        fmt = _rate_fmt(_num(r.get("rate")))
+        table_rows.append(
+            [
+                _label(r) + (" (reference)" if r.get("reference") else ""),
+                _cell(r, format_int(r.get("count"))),
+                format_int(r.get("population")),
+                _cell(r, fmt(r.get("rate"))),
+                _cell(r, _interval(r.get("rate_lower"), r.get("rate_upper"), fmt)),
+            ]
+        )
+
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(
+            f"{title}, with {conf} confidence intervals", columns, table_rows, [False, True, True, True, True]
+        ),
+        summary=_rates_summary(plotted, rows, conf, len(suppressed)),
+        confidence=f"{conf} confidence intervals",
+        kind="Bar chart",
+        footnotes=_footnotes(table_rows),
+    )
+
+
+def _rates_summary(plotted: list[Mapping], rows: list[Mapping], conf: str, n_suppressed: int) -> str:
+    hidden = _suppression_sentence(n_suppressed, "Rates")
+    if not plotted:
+        if n_suppressed:
+            return "Rates could not be shown for any group because the numbers were too small."
+        return "There were no rates to show."
+    top = plotted[0]
+    rate = _num(top["rate"])
+    fmt = _rate_fmt(rate)
+    sentence = f"{_capitalise(_who(top))} had the highest rate, {fmt(rate)} {PER}"
+    interval = _interval(top.get("rate_lower"), top.get("rate_upper"), fmt)
+    if interval != NOT_AVAILABLE:
+        sentence += f" ({conf} confidence interval {interval})"
+    reference = next((r for r in rows if r.get("reference")), None)
+    ratio = _num(top.get("rate_ratio"))
+    if top.get("reference"):
+        sentence += ". This is the reference group"
+    elif reference is not None and ratio is not None:
+        verdict = _ratio_verdict(top)
+        if verdict == "similar":
+            sentence += f", similar to the rate for {_who(reference)}"
+        elif ratio >= 1:
+            sentence += f", {_times(ratio)} the rate for {_who(reference)}"
+    return _join(sentence + ".", hidden)
+
+
+# --------------------------------------------------------------------------- rate ratios
+
+
+def _ratio_verdict(row: Mapping) -> str:
+    """ "higher", "similar" or "lower" than the reference: "similar" when the interval includes 1."""
+    ratio = _num(row.get("rate_ratio"))
+    lower, upper = _num(row.get("rate_ratio_lower")), _num(row.get("rate_ratio_upper"))
+    if lower is not None and upper is not None:
+        if lower > 1:
+            return "higher"
+        if upper < 1:
+            return "lower"
+        return "similar"
+    if ratio is None or ratio == 1:
+        return "similar"
+    return "higher" if ratio > 1 else "lower"
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Readable ticks for a log axis: powers of 2 (and 1) spanning the data."""
+    low, high = max(min(low, 1.0), 1e-6), max(high, 1.0)
+    start = math.floor(math.log2(low))
+    stop = math.ceil(math.log2(high))
+    ticks = [2.0**k for k in range(start, stop + 1)]
+    if len(ticks) > 9:  # very wide: powers of 10 instead
+        ticks = [10.0**k for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)]
+    return ticks
+
+
+def _tick_text(value: float) -> str:
+    return f"{value:g}" if value >= 0.01 else f"{value:.0e}"
+
+
+def rate_ratio_forest(
+    rows: Iterable[Mapping],
+    reference_label: str | None = None,
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Forest plot: each group's rate ratio against the reference group, with its confidence
+    interval, on a log x axis with a dashed line at 1. The reference group is a grey diamond at 1
+    labelled "(reference)"; groups are labelled higher, similar or lower in the table.
+    """
+    rows = _single_rows(rows)
+    conf = confidence_label(confidence)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    dim_words = dimension_label(dimension)
+    reference = next((r for r in rows if r.get("reference")), None)
+    if reference_label is None:
+        reference_label = _label(reference) if reference is not None else "the reference group"
+    ref_who = _who(reference) if reference is not None else reference_label
+    title = title or f"Rate ratios by {dim_words}, compared with {reference_label}"
+    chart_id = chart_id or f"chart-rate-ratios-{_slug(dimension) or 'groups'}"
+
+    compared = [
+        r for r in rows if not r.get("reference") and not _is_suppressed(r) and _num(r.get("rate_ratio")) is not None
+    ]
+    compared.sort(key=lambda r: _num(r.get("rate_ratio")), reverse=True)
+    suppressed = [r for r in rows if _is_suppressed(r) and not r.get("reference")]
+
+    labels, values, plus, minus, hover, symbols = [], [], [], [], [], []
+    for r in compared:
+        ratio = _num(r["rate_ratio"])
+        lower, upper = _num(r.get("rate_ratio_lower")), _num(r.get("rate_ratio_upper"))
+        verdict = _ratio_verdict(r)
+        labels.append(_wrap(_label(r)))
+        values.append(ratio)
+        plus.append(None if upper is None else max(upper - ratio, 0.0))
+        minus.append(None if lower is None else max(ratio - lower, 0.0))
+        symbols.append("circle" if verdict != "similar" else "circle-open")
+        hover.append([format_ratio(ratio), _interval(lower, upper, format_ratio), verdict])
+    traces = [
+        go.Scatter(
+            x=values,
+            y=labels,
+            mode="markers",
+            marker={"color": NHS_BLUE, "size": 12, "symbol": symbols, "line": {"width": 2, "color": NHS_BLUE}},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": plus,
+                "arrayminus": minus,
+                "color": NHS_BLUE,
+                "thickness": 2,
+                "width": 6,
+            },
+            customdata=hover,
+            hovertemplate=(
+                "%{y}<br>Rate ratio %{customdata[0]}<br>"
+                f"{conf} confidence interval: %{{customdata[1]}}<br>%{{customdata[2]}}<extra></extra>"
+            ),
+            name="Rate ratio",
+        )
+    ]
+    all_labels = list(labels)
+    if reference is not None:
+        ref_label = _wrap(f"{reference_label} (reference)")
+        all_labels.append(ref_label)
+        traces.append(
+            go.Scatter(
+                x=[1.0],
+                y=[ref_label],
+                mode="markers",
+                marker={"color": NHS_DARK_GREY, "size": 14, "symbol": "diamond"},
+                hovertemplate=f"%{{y}}<br>Reference group: every rate ratio compares with {_text(reference_label)}"
+                "<extra></extra>",
+                name="Reference group",
+            )
+        )
+
+    bounds = [v for r in compared for v in (_num(r.get("rate_ratio_lower")), _num(r.get("rate_ratio_upper"))) if v]
+    bounds += [v for v in values if v]
+    ticks = _log_ticks(min(bounds, default=0.5), max(bounds, default=2.0))
+    lo, hi = math.log10(ticks[0]) - 0.05, math.log10(ticks[-1]) + 0.05
+    layout = _layout(
+        _height(len(all_labels)),
+        xaxis=_axis(
+            f"Rate ratio, log scale (lines show {conf} confidence intervals)",
+            type="log",
+            range=[lo, hi],
+            tickvals=ticks,
+            ticktext=[_tick_text(t) for t in ticks],
+            zeroline=False,
+        ),
+        yaxis=_axis(autorange="reversed", categoryorder="array", categoryarray=all_labels, gridcolor=NHS_PALE_GREY),
+        margin={"l": 8, "r": 24, "t": 40, "b": 56, "pad": 4},
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": 1,
+                "x1": 1,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": NHS_DARK_GREY, "width": 2, "dash": "dash"},
+            }
+        ],
+        annotations=[
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "yanchor": "bottom",
+                "xanchor": "right",
+                "showarrow": False,
+                "text": "← lower rate ",
+                "font": {"size": 14, "color": NHS_TEXT},
+            },
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "showarrow": False,
+                "text": " higher rate →",
+                "font": {"size": 14, "color": NHS_TEXT},
+            },
+        ],
+    )
+    figure = _figure(traces, layout)
+
+    columns = [_capitalise(dim_words), "Rate ratio", f"{conf} confidence interval", f"Compared with {reference_label}"]
+    table_rows = []
+    for r in rows:
+        if r.get("reference"):
+            table_rows.append([f"{_label(r)} (reference)", "1.00", NOT_AVAILABLE, "Reference group"])
+            continue
+        has_ratio = _num(r.get("rate_ratio")) is not None
+        table_rows.append(
+            [
+                _label(r),
+                _cell(r, format_ratio(r.get("rate_ratio"))),
+                _cell(r, _interval(r.get("rate_ratio_lower"), r.get("rate_ratio_upper"), format_ratio)),
+                _cell(r, _capitalise(_ratio_verdict(r)) if has_ratio else NOT_AVAILABLE),
+            ]
+        )
+
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(f"{title}, with {conf} confidence intervals", columns, table_rows, [False, True, True, False]),
+        summary=_forest_summary(compared, ref_who, len(suppressed)),
+        confidence=f"{conf} confidence intervals",
+        kind="Forest plot",
+        footnotes=_footnotes(table_rows),
+    )
+
+
+def _forest_summary(compared: list[Mapping], ref_who: str, n_suppressed: int) -> str:
+    hidden = _suppression_sentence(n_suppressed, "Rate ratios")
+    if not compared:
+        if n_suppressed:
+            return "Rate ratios could not be shown for any group because the numbers were too small."
+        return "There were no rate ratios to show."
+    by_verdict: dict[str, list[str]] = {"higher": [], "similar": [], "lower": []}
+    for r in compared:
+        by_verdict[_ratio_verdict(r)].append(_who(r) if _who(r).endswith("people") else _label(r))
+    parts = []
+    for verdict in ("higher", "similar", "lower"):
+        names = by_verdict[verdict]
+        if not names:
+            continue
+        listed = _and(names) if len(names) <= 3 else _groups(len(names))
+        parts.append(f"{verdict} for {listed}")
+    return _join(f"Compared with {ref_who}, the rate was {_and(parts)}.", hidden)
+
+
+# --------------------------------------------------------------------------- share vs population
+
+
+def share_vs_population(
+    rows: Iterable[Mapping],
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Each group's share of records next to its share of the population: paired horizontal bars,
+    labelled with their percentages (records solid blue, population grey with diagonal hatching).
+    """
+    rows = _single_rows(rows)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    dim_words = dimension_label(dimension)
+    title = title or f"Share of records and of the population by {dim_words}"
+    chart_id = chart_id or f"chart-share-{_slug(dimension) or 'groups'}"
+
+    plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get("share")) is not None]
+    suppressed = [r for r in rows if _is_suppressed(r)]
+    labels = [_wrap(_label(r) + (" (reference)" if r.get("reference") else "")) for r in plotted]
+    share = [_num(r.get("share")) * 100 for r in plotted]
+    population = [
+        None if _num(r.get("population_share")) is None else _num(r["population_share"]) * 100 for r in plotted
+    ]
+    traces = [
+        go.Bar(
+            orientation="h",
+            name="Share of records",
+            x=share,
+            y=labels,
+            text=[format_percent(v / 100) for v in share],
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": NHS_BLUE},
+            hovertemplate="%{y}<br>Share of records: %{text}<extra></extra>",
+        ),
+        go.Bar(
+            orientation="h",
+            name="Share of population",
+            x=population,
+            y=labels,
+            text=[NOT_AVAILABLE if v is None else format_percent(v / 100) for v in population],
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": NHS_DARK_GREY,
+                "pattern": {
+                    "shape": "/",
+                    "fillmode": "overlay",
+                    "bgcolor": NHS_DARK_GREY,
+                    "fgcolor": NHS_WHITE,
+                    "size": 8,
+                    "solidity": 0.2,
+                },
+            },
+            hovertemplate="%{y}<br>Share of population: %{text}<extra></extra>",
+        ),
+    ]
+    top = max([*share, *(p for p in population if p is not None)], default=10.0)
+    layout = _layout(
+        _height(len(plotted), per=64),
+        barmode="group",
+        bargap=0.3,
+        bargroupgap=0.05,
+        showlegend=True,
+        xaxis=_axis("Percentage", ticksuffix="%", range=[0, top * 1.2 + 1]),
+        yaxis=_axis(autorange="reversed", showgrid=False),
+        margin={"l": 8, "r": 24, "t": 72, "b": 56, "pad": 4},
+    )
+    figure = _figure(traces, layout)
+
+    columns = [_capitalise(dim_words), "People", "Share of records", "Share of population"]
+    table_rows = [
+        [
+            _label(r) + (" (reference)" if r.get("reference") else ""),
+            _cell(r, format_int(r.get("count"))),
+            _cell(r, format_percent(r.get("share"))),
+            format_percent(r.get("population_share")),
+        ]
+        for r in rows
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(title, columns, table_rows, [False, True, True, True]),
+        summary=_share_summary(plotted, len(suppressed)),
+        kind="Bar chart",
+        footnotes=_footnotes(table_rows),
+    )
+
+
+def _share_summary(plotted: list[Mapping], n_suppressed: int) -> str:
+    hidden = _suppression_sentence(n_suppressed, "Shares")
+    if not plotted:
+        if n_suppressed:
+            return "Shares could not be shown for any group because the numbers were too small."
+        return "There were no shares to show."
+    compared = [r for r in plotted if _num(r.get("population_share"))]
+    if not compared:
+        return _join("There was no population share to compare with.", hidden)
+
+    def gap(r):  # how far apart the two shares are, as a ratio (so small groups count too)
+        return abs(math.log(max(_num(r["share"]), 1e-9) / _num(r["population_share"])))
+
+    top = max(compared, key=gap)
+    share, pop = format_percent(top["share"]), format_percent(top["population_share"])
+    if share == pop:
+        sentence = "Each group's share of records matched its share of the population."
+    else:
+        sentence = (
+            f"The biggest difference was for {_who(top)}: {share} of records compared with {pop} of the population."
+        )
+    return _join(sentence, hidden)
+
+
+# --------------------------------------------------------------------------- intersections
+
+_HEAT_VALUES = {
+    # value key: (words, formatter of a value, lower key, upper key)
+    "rate": ("Rate per 100,000", None, "rate_lower", "rate_upper"),
+    "share": ("Share of records", format_percent, "share_lower", "share_upper"),
+    "rate_ratio": ("Rate ratio", format_ratio, "rate_ratio_lower", "rate_ratio_upper"),
+    "count": ("People", format_int, None, None),
+}
+_HEAT_SCALE = [(0.0, "#c8e0f4"), (0.5, NHS_LIGHT_BLUE), (1.0, NHS_DARK_BLUE)]  # pale blue to NHS dark blue
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def _scale_colour(t: float) -> tuple[int, int, int]:
+    t = min(max(t, 0.0), 1.0)
+    for (t0, c0), (t1, c1) in zip(_HEAT_SCALE, _HEAT_SCALE[1:], strict=False):
+        if t <= t1:
+            f = 0 if t1 == t0 else (t - t0) / (t1 - t0)
+            a, b = _hex_rgb(c0), _hex_rgb(c1)
+            return tuple(round(x + (y - x) * f) for x, y in zip(a, b, strict=True))
+    return _hex_rgb(_HEAT_SCALE[-1][1])
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _text_on(rgb: tuple[int, int, int]) -> str:
+    """Dark or white text, whichever contrasts more with the cell."""
+    lum = _luminance(rgb)
+    dark = _luminance(_hex_rgb(NHS_TEXT))
+    return NHS_TEXT if (lum + 0.05) / (dark + 0.05) >= 1.05 / (lum + 0.05) else NHS_WHITE
+
+
+def intersection_heatmap(
+    rows: Iterable[Mapping],
+    row_dim: str,
+    col_dim: str,
+    value: str = "rate",
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Heat map of ``value`` ("rate", "share", "rate_ratio" or "count") over two characteristics.
+
+    Rows are intersection rows whose ``groups`` name both ``row_dim`` and ``col_dim``. Every cell
+    is annotated with its value, so colour is never the only cue and no colour bar is needed;
+    suppressed or missing cells are left empty (suppressed ones marked "*").
+    """
+    if value not in _HEAT_VALUES:
+        raise ValueError(f"value must be one of {', '.join(_HEAT_VALUES)}, not {value!r}")
+    words, fmt, lower_key, upper_key = _HEAT_VALUES[value]
+    conf = confidence_label(confidence)
+    rows = [dict(r) for r in rows if row_dim in (r.get("groups") or {}) and col_dim in (r.get("groups") or {})]
+    row_words, col_words = dimension_label(row_dim), dimension_label(col_dim)
+    title = title or f"{words} by {row_words} and {col_words}"
+    chart_id = chart_id or f"chart-heatmap-{_slug(row_dim)}-by-{_slug(col_dim)}-{_slug(value)}"
+
+    row_labels: list[str] = []
+    col_labels: list[str] = []
+    cells: dict[tuple[str, str], Mapping] = {}
+    for r in rows:
+        rl, cl = str(r["groups"][row_dim]), str(r["groups"][col_dim])
+        if rl not in row_labels:
+            row_labels.append(rl)
+        if cl not in col_labels:
+            col_labels.append(cl)
+        cells[(rl, cl)] = r
+
+    def shown(r: Mapping | None) -> float | None:
+        return None if r is None or _is_suppressed(r) else _num(r.get(value))
+
+    def fmt_value(v: float | None) -> str:
+        return (format_rate(v) if fmt is None else fmt(v)) if v is not None else NOT_AVAILABLE
+
+    z = [[shown(cells.get((rl, cl))) for cl in col_labels] for rl in row_labels]
+    x_text, y_text = [_text(c) for c in col_labels], [_text(r) for r in row_labels]
+    present = [v for line in z for v in line if v is not None]
+    zmin, zmax = (min(present), max(present)) if present else (0.0, 1.0)
+    if value == "rate_ratio" and present:
+        zmin = min(zmin, 1.0)
+
+    annotations = []
+    hover = []
+    for i, rl in enumerate(row_labels):
+        hover_row = []
+        for j, cl in enumerate(col_labels):
+            r = cells.get((rl, cl))
+            v = z[i][j]
+            if r is not None and _is_suppressed(r):
+                text, colour = SUPPRESSED, NHS_TEXT
+            elif v is None:
+                text, colour = "", NHS_TEXT
+            else:
+                text = fmt_value(v)
+                t = 0.5 if zmax == zmin else (v - zmin) / (zmax - zmin)
+                colour = _text_on(_scale_colour(t))
+            hover_row.append(text or NOT_AVAILABLE)
+            if text:
+                annotations.append(
+                    {
+                        "x": x_text[j],
+                        "y": y_text[i],
+                        "xref": "x",
+                        "yref": "y",
+                        "text": text,
+                        "showarrow": False,
+                        "font": {"size": 14, "color": colour},
+                    }
+                )
+        hover.append(hover_row)
+
+    trace = go.Heatmap(
+        z=z,
+        x=x_text,
+        y=y_text,
+        zmin=zmin,
+        zmax=zmax,
+        colorscale=[[t, c] for t, c in _HEAT_SCALE],
+        hoverongaps=False,
+        xgap=3,
+        ygap=3,
+        customdata=hover,
+        hovertemplate=f"%{{y}}, %{{x}}<br>{words}: %{{customdata}}<extra></extra>",
+        # No colour bar: plotly.js 4.1 sets style="" on its fill, which style-src 'self' blocks
+        # (a CSP error in the console). Every cell is annotated with its value instead.
+        showscale=False,
+    )
+    layout = _layout(
+        max(260, 120 + 56 * max(len(row_labels), 1)),
+        xaxis=_axis(_capitalise(col_words), side="bottom", showgrid=False, type="category"),
+        yaxis=_axis(autorange="reversed", showgrid=False, type="category"),
+        annotations=annotations,
+        plot_bgcolor=NHS_WHITE,  # empty cells are white, paler than any value's colour
+    )
+    figure = _figure([trace], layout)
+
+    with_interval = lower_key is not None
+    columns = [f"{_capitalise(row_words)} by {col_words}", *col_labels]
+    table_rows = []
+    for rl in row_labels:
+        line = [rl]
+        for cl in col_labels:
+            r = cells.get((rl, cl))
+            if r is None:
+                line.append(NOT_AVAILABLE)
+                continue
+            v = _num(r.get(value))
+            text = fmt_value(v)
+            if with_interval and v is not None:
+                ifmt = _rate_fmt(v) if fmt is None else fmt
+                interval = _interval(r.get(lower_key), r.get(upper_key), ifmt)
+                if interval != NOT_AVAILABLE:
+                    text += f" ({interval})"
+            line.append(_cell(r, text))
+        table_rows.append(line)
+
+    caption = title + (f", with {conf} confidence intervals in brackets" if with_interval else "")
+    n_suppressed = sum(1 for r in cells.values() if _is_suppressed(r))
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(caption, columns, table_rows, [False] + [True] * len(col_labels)),
+        summary=_heatmap_summary(cells, value, words, fmt_value, lower_key, upper_key, conf, n_suppressed),
+        confidence=f"{conf} confidence intervals" if with_interval else None,
+        kind="Heat map",
+        footnotes=_footnotes(table_rows),
+    )
+
+
+def _heatmap_summary(cells, value, words, fmt_value, lower_key, upper_key, conf, n_suppressed) -> str:
+    hidden = _suppression_sentence(n_suppressed, "Values", noun="combination")
+    shown = [r for r in cells.values() if not _is_suppressed(r) and _num(r.get(value)) is not None]
+    if not shown:
+        if n_suppressed:
+            return "Values could not be shown for any combination because the numbers were too small."
+        return "There were no values to show."
+    top = max(shown, key=lambda r: _num(r.get(value)))
+    v = _num(top[value])
+    text = fmt_value(v) + (f" {PER}" if value == "rate" else "")
+    if lower_key:
+        ifmt = _rate_fmt(v) if value == "rate" else (format_percent if value == "share" else format_ratio)
+        interval = _interval(top.get(lower_key), top.get(upper_key), ifmt)
+        if interval != NOT_AVAILABLE:
+            text += f" ({conf} confidence interval {interval})"
+    who = "people recorded as " + _and([str(x) for x in (top.get("groups") or {}).values()])
+    noun = "number of people" if value == "count" else words[:1].lower() + words[1:]
+    noun = noun.replace(" per 100,000", "")
+    return _join(f"The highest {noun} was {text}, for {who}.", hidden)
+
+
+# --------------------------------------------------------------------------- data quality
+
+_QUALITY_SEGMENTS = (
+    # (key, legend label, colour, pattern shape)
+    ("usable", "Specific, valid value", NHS_BLUE, ""),
+    ("other", "Vague “any other”", NHS_DARK_PINK, "/"),
+    ("not_stated", "Not stated", NHS_PURPLE, "."),
+    ("not_known", "Not known", NHS_MID_GREY, "x"),
+    ("invalid", "Invalid", NHS_RED, "\\"),
+    ("missing", "Missing", NHS_TEXT, "-"),
+)
+
+
+def _share(field: Mapping, key: str) -> float:
+    value = _num(field.get(key))
+    return 0.0 if value is None else min(max(value, 0.0), 1.0)
+
+
+def quality_segments(field: Mapping) -> dict[str, float]:
+    """The six stacked shares for one field (see the module docstring); they add up to 1."""
+    complete = _share(field, "completeness")
+    parts = {key: _share(field, key) for key in ("other", "not_stated", "not_known", "invalid")}
+    return {"usable": max(complete - sum(parts.values()), 0.0), **parts, "missing": 1.0 - complete}
+
+
+def quality_completeness(
+    report: Mapping,
+    *,
+    title: str = "Completeness and validity of each characteristic",
+    chart_id: str = "chart-quality-completeness",
+) -> Chart:
+    """Per characteristic field: stacked horizontal bars of specific valid values, vague
+    "any other", not stated, not known, invalid and missing, as percentages of records.
+    """
+    fields = list((report.get("fields") or {}).items())
+    labels = [_wrap(str(f.get("label") or key.replace("_", " ").capitalize())) for key, f in fields]
+    segments = [quality_segments(f) for _, f in fields]
+
+    traces = []
+    for key, name, colour, shape in _QUALITY_SEGMENTS:
+        values = [s[key] * 100 for s in segments]
+        marker = {"color": colour, "line": {"color": NHS_WHITE, "width": 1}}
+        if shape:
+            marker["pattern"] = {
+                "shape": shape,
+                "fillmode": "overlay",
+                "bgcolor": colour,
+                "fgcolor": NHS_WHITE,
+                "size": 8,
+                "solidity": 0.25,
+            }
+        traces.append(
+            go.Bar(
+                orientation="h",
+                name=name,
+                x=values,
+                y=labels,
+                marker=marker,
+                text=[format_percent(v / 100, 0) if v >= 8 else "" for v in values] if key == "usable" else None,
+                textposition="inside" if key == "usable" else None,
+                insidetextanchor="middle" if key == "usable" else None,
+                textfont={"color": NHS_WHITE} if key == "usable" else None,
+                customdata=[format_percent(v / 100) for v in values],
+                hovertemplate=f"%{{y}}<br>{name}: %{{customdata}}<extra></extra>",
+            )
+        )
+    layout = _layout(
+        _height(len(fields), per=48, base=170),
+        barmode="stack",
+        bargap=0.3,
+        showlegend=True,
+        xaxis=_axis("Percentage of records", ticksuffix="%", range=[0, 100], dtick=20),
+        yaxis=_axis(autorange="reversed", showgrid=False),
+        margin={"l": 8, "r": 24, "t": 96, "b": 56, "pad": 4},
+    )
+    figure = _figure(traces, layout)
+
+    columns = [
+        "Characteristic",
+        "Records",
+        "Complete",
+        "Valid",
+        "Not stated",
+        "Not known",
+        "Vague “any other”",
+        "Invalid",
+    ]
+    table_rows = [
+        [
+            str(f.get("label") or key.replace("_", " ").capitalize()),
+            format_int(f.get("rows")),
+            *(
+                format_percent(_share(f, k)) if _num(f.get(k)) is not None else NOT_AVAILABLE
+                for k in ("completeness", "validity", "not_stated", "not_known", "other", "invalid")
+            ),
+        ]
+        for key, f in fields
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(f"{title}, as percentages of records", columns, table_rows, [False] + [True] * 7),
+        summary=_quality_summary(fields, segments),
+        kind="Stacked bar chart",
+        footnotes=(),
+    )
+
+
+def _quality_summary(fields, segments) -> str:
+    if not fields:
+        return "No characteristic fields were checked."
+    named = [
+        (str(f.get("label") or key.replace("_", " ").capitalize()), s["usable"])
+        for (key, f), s in zip(fields, segments, strict=True)
+    ]
+    if len(named) == 1:
+        label, usable = named[0]
+        return f"{label}: {format_percent(usable, 0)} of records had a specific, valid value."
+    best = max(named, key=lambda x: x[1])
+    worst = min(named, key=lambda x: x[1])
+    if best[1] == worst[1]:
+        return f"Every characteristic had a specific, valid value in {format_percent(best[1], 0)} of records."
+    return (
+        f"{best[0]} had the most records with a specific, valid value ({format_percent(best[1], 0)}) "
+        f"and {worst[0]} the fewest ({format_percent(worst[1], 0)})."
+    )
+
+
+def shares_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Each group's share of all records, with Wilson confidence intervals: for
+    breakdowns with no population denominators (so no rates)."""
+    rows = _single_rows(rows)
+    conf = confidence_label(confidence)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    dim_words = dimension_label(dimension)
+    title = title or f"Share of records by {dim_words}"
+    chart_id = chart_id or f"chart-shares-{_slug(dimension) or 'groups'}"
+    plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get("share")) is not None]
+    suppressed = [r for r in rows if _is_suppressed(r)]
+    values = [_num(r["share"]) * 100 for r in plotted]
+    plus = [
+        None if _num(r.get("share_upper")) is None else max(_num(r["share_upper"]) * 100 - v, 0.0)
+        for r, v in zip(plotted, values, strict=True)
+    ]
+    minus = [
+        None if _num(r.get("share_lower")) is None else max(v - _num(r["share_lower"]) * 100, 0.0)
+        for r, v in zip(plotted, values, strict=True)
+    ]
+    trace = go.Bar(
+        orientation="h",
+        x=values,
+        y=[_wrap(_label(r)) for r in plotted],
+        marker={"color": [NHS_MID_GREY if r.get("kind") not in ("valid", "other") else NHS_BLUE for r in plotted]},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": plus,
+            "arrayminus": minus,
+            "color": NHS_TEXT,
+            "thickness": 2,
+            "width": 6,
+        },
+        text=[format_percent(v / 100) for v in values],
+        hovertemplate="%{y}<br>Share of records: %{text}<extra></extra>",
+        name="Share of records",
+    )
+    figure = _figure(
+        [trace],
+        _layout(
+            _height(len(plotted)),
+            xaxis=_axis(
+                f"Share of records (lines show {conf} confidence intervals)", ticksuffix="%", rangemode="tozero"
+            ),
+            yaxis=_axis(autorange="reversed", showgrid=False),
+            bargap=0.35,
+        ),
+    )
+    columns = [_capitalise(dim_words), "People", "Share of records", f"{conf} confidence interval"]
+    table_rows = [
+        [
+            _label(r),
+            _cell(r, format_int(r.get("count"))),
+            _cell(r, format_percent(r.get("share"))),
+            _cell(r, _interval(r.get("share_lower"), r.get("share_upper"), format_percent)),
+        ]
+        for r in rows
+    ]
+    if plotted:
+        top = max(plotted, key=lambda r: _num(r["share"]))
+        summary = _join(
+            f"{_capitalise(_who(top))} made up the largest share of records, {format_percent(top['share'])}.",
+            _suppression_sentence(len(suppressed), "Shares"),
+        )
+    else:
+        summary = "Shares could not be shown for any group because the numbers were too small."
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(f"{title}, with {conf} confidence intervals", columns, table_rows, [False, True, True, True]),
+        summary=summary,
+        confidence=f"{conf} confidence intervals",
+        kind="Bar chart",
+        footnotes=_footnotes(table_rows),
+    )

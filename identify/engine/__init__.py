@@ -1,0 +1,63 @@
+"""The extract engine: read, map, normalise and check uploads of service data.
+
+Pure pandas/pyarrow (no Django ORM or settings), so it runs in jobs and tests.
+
+API
+---
+``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000) -> Extract``
+    CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
+    strings (pyarrow-backed ``str``) indexed by spreadsheet row number (``_row``;
+    row 2 is the first data row; keep the index when saving, e.g.
+    ``to_parquet(path)``), with ``encoding``, ``delimiter``, ``header_row``,
+    ``row_count``, ``dropped_identifiers`` (column names), ``identifier_details``,
+    ``notices`` and ``metadata()`` (also in ``table.attrs["extract"]``). Direct
+    identifier columns (NHS number, name, date of birth, full postcode, address,
+    contact details; by name or by content) are removed and reported (notice
+    ``IDENTIFIER_COLUMNS_DROPPED``); the caller deletes the uploaded file. Bad
+    files raise ``ExtractError(code, message, row, column)``.
+``csv_safe(value)``
+    Guard every value written to a CSV/Excel export against formula injection.
+``FIELDS``, ``detect_mapping(columns) -> {column: field or None}``, ``Mapping``
+    What a column can hold; a guess from the names; the checked mapping
+    (``Mapping(dict)`` / ``Mapping.from_dict(d, columns=...)`` raise
+    ``MappingError`` with ``errors``).
+``normalise(raw, mapping, *, lsoa_lookup=None) -> Normalised``
+    ``Normalised.table``: one taxonomy-code column plus ``<column>__kind`` (valid /
+    other / not_stated / not_known / not_applicable / blank / invalid) per field,
+    and derived dimensions (``ethnicity_high``, ``age_band`` (mental health
+    bands), ``age_band_5y``, ``imd_decile``, ``imd_quintile``); invalid values
+    have code ``""`` and stay in ``Normalised.raw`` with a reason in
+    ``invalid_reasons``. ``load_lsoa_imd_lookup()`` gives the 2011 LSOA -> IMD
+    2019 decile lookup shipped in ``identify/data``.
+``quality_report(normalised) -> dict``
+    ``fields`` (characteristics) and ``measures``: completeness, validity, not
+    stated / not known / vague shares, invalid examples with row numbers; and
+    duplicates, date range, dropped identifiers, ``findings`` (plain-English
+    sentences) and ``finding_details`` (JSON-serialisable).
+"""
+
+from .mapping import FIELDS, Field, Mapping, MappingError, detect_mapping, field_choices
+from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
+from .quality import THRESHOLDS, quality_report
+from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, csv_safe, read_extract
+
+__all__ = [
+    "read_extract",
+    "Extract",
+    "ExtractError",
+    "IDENTIFIER_COLUMNS_DROPPED",
+    "ROW",
+    "csv_safe",
+    "FIELDS",
+    "Field",
+    "detect_mapping",
+    "field_choices",
+    "Mapping",
+    "MappingError",
+    "normalise",
+    "Normalised",
+    "KINDS",
+    "load_lsoa_imd_lookup",
+    "quality_report",
+    "THRESHOLDS",
+]

@@ -1,0 +1,353 @@
+"""Break a normalised extract down by a characteristic or an intersection of
+two or three, with honest statistics (pure pandas: no ORM, no Plotly).
+
+Input: the normalised table (one column of taxonomy codes per characteristic
+plus `<column>__kind`), optionally a count column (aggregate extracts) and a
+normalised population table with a `population` column.
+
+Output: tidy rows, one per group, with the keys of the command-line JSON
+schema (dimension, group, count, population, share, share_lower, share_upper,
+rate, rate_lower, rate_upper, rate_ratio, rate_ratio_lower,
+rate_ratio_upper, suppressed) and a few more (group_code, groups, kind,
+reference, population_share, relative_inequity). Rates are per 100,000.
+`None` where a value does not apply.
+
+"Not stated", "not known", blank and invalid values are kept as groups of
+their own, after the real groups, and never folded into one. They have no
+population, so no rate.
+
+Methods (see amhe.stats): shares with Wilson score intervals; rates with
+exact Poisson limits below 10 events and Byar's method from 10 (OHID);
+rate ratios with a log-scale interval; directly age-standardised rates
+(2013 European Standard Population, Dobson limits) when both tables carry
+five-year age bands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from amhe import stats
+from amhe.core import taxonomy
+
+PER = 100_000
+MISSING_LABELS = {
+    taxonomy.NOT_STATED: "Not stated",
+    taxonomy.NOT_KNOWN: "Not known",
+    "blank": "Missing (blank)",
+    "invalid": "Invalid code",
+    taxonomy.NOT_APPLICABLE: "Not applicable",
+}
+MISSING_ORDER = [taxonomy.NOT_STATED, taxonomy.NOT_KNOWN, "blank", "invalid", taxonomy.NOT_APPLICABLE]
+ANSWERED = {taxonomy.VALID, taxonomy.OTHER}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str
+    column: str
+    code_list: str
+    high_level: bool = False  # use the code list's groups (e.g. ethnicity_high)
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.key: d
+    for d in [
+        Dimension("ethnicity", "Ethnic group", "ethnicity", "nhs_ethnic_category"),
+        Dimension("ethnicity_high", "Ethnic group (high level)", "ethnicity_high", "nhs_ethnic_category", True),
+        Dimension("sex", "Sex (stated gender)", "sex", "person_stated_gender"),
+        Dimension("gender_identity", "Gender identity", "gender_identity", "gender_identity"),
+        Dimension("age_band", "Age band", "age_band", "age_band_mh"),
+        Dimension("imd_decile", "Deprivation decile (IMD 2019)", "imd_decile", "imd_decile"),
+        Dimension("imd_quintile", "Deprivation quintile (IMD 2019)", "imd_quintile", "imd_quintile"),
+        Dimension("sexual_orientation", "Sexual orientation", "sexual_orientation", "sexual_orientation"),
+        Dimension("religion", "Religion", "religion", "religion_2021"),
+        Dimension("disability", "Disability", "disability", "disability"),
+    ]
+}
+INTERSECTION_SEPARATOR = "×"
+
+
+@dataclass
+class BreakdownResult:
+    dimension: str  # "ethnicity_high" or "ethnicity_high×sex"
+    label: str
+    rows: list[dict]
+    dimensions: tuple[str, ...]
+    reference: str | None = None  # label of the reference group for rate ratios
+    summary: dict = field(default_factory=dict)  # e.g. slope index of inequality
+
+    def as_dict(self) -> dict:
+        return {
+            "dimension": self.dimension,
+            "label": self.label,
+            "dimensions": list(self.dimensions),
+            "reference": self.reference,
+            "summary": self.summary,
+            "rows": self.rows,
+        }
+
+
+class BreakdownError(ValueError):
+    pass
+
+
+def _categories(dim: Dimension) -> list[tuple[str, str, str]]:
+    """(code, label, kind) for the answered groups of a dimension, in official order."""
+    code_list = taxonomy.code_list(dim.code_list)
+    if dim.high_level:
+        return [(group.code, group.label, taxonomy.VALID) for group in code_list.groups]
+    return [(c.code, c.label, c.kind) for c in code_list.answered]
+
+
+def _key_series(df: pd.DataFrame, dim: Dimension) -> pd.Series:
+    """Group key per row: the code for answered values, '(kind)' for missing ones."""
+    if dim.column not in df.columns:
+        raise BreakdownError(f"The extract has no {dim.label.lower()} column mapped.")
+    kind_column = f"{dim.column}__kind"
+    codes = df[dim.column].astype("string").fillna("")
+    if kind_column in df.columns:
+        kinds = df[kind_column].astype("string").fillna("blank")
+        answered = kinds.isin(list(ANSWERED))
+        return codes.where(answered, "(" + kinds + ")")
+    return codes.where(codes != "", "(blank)")
+
+
+def _labels(dim: Dimension) -> dict[str, tuple[str, str, int]]:
+    """key -> (label, kind, order)."""
+    labels = {code: (label, kind, i) for i, (code, label, kind) in enumerate(_categories(dim))}
+    start = len(labels)
+    for j, kind in enumerate(MISSING_ORDER):
+        labels[f"({kind})"] = (MISSING_LABELS[kind], kind, start + j)
+    return labels
+
+
+def _weights(df: pd.DataFrame, count_column: str | None) -> pd.Series:
+    """1 per record, or the count column. Blank or invalid counts add nothing
+    (the quality report lists them); negative counts are refused."""
+    if count_column:
+        weights = pd.to_numeric(df[count_column], errors="coerce")
+        if (weights < 0).any():
+            raise BreakdownError(f"The count column '{count_column}' must hold whole numbers of 0 or more.")
+        return weights.fillna(0)
+    return pd.Series(1, index=df.index, dtype="int64")
+
+
+def _population_lookup(population: pd.DataFrame | None, dims: list[Dimension]) -> dict[tuple, float] | None:
+    if population is None:
+        return None
+    columns = [d.column for d in dims]
+    if not all(c in population.columns for c in columns):
+        return None
+    keys = [_key_series(population, d) for d in dims]
+    values = pd.to_numeric(population["population"], errors="coerce").fillna(0)
+    grouped = values.groupby(keys).sum()
+    lookup = {}
+    for key, value in grouped.items():
+        key = key if isinstance(key, tuple) else (key,)
+        if not any(k.startswith("(") for k in key):
+            lookup[key] = float(value)
+    return lookup
+
+
+def breakdown(
+    df: pd.DataFrame,
+    dims: list[str],
+    *,
+    count_column: str | None = None,
+    population: pd.DataFrame | None = None,
+    reference: str | None = None,
+    confidence: float = 0.95,
+) -> BreakdownResult:
+    """Counts, shares, rates and rate ratios by one characteristic or an intersection."""
+    if not 1 <= len(dims) <= 3:
+        raise BreakdownError("Break down by one characteristic, or an intersection of two or three.")
+    try:
+        dimensions = [DIMENSIONS[d] for d in dims]
+    except KeyError as exc:
+        raise BreakdownError(f"Unknown characteristic {exc.args[0]!r}. Choose from: {', '.join(DIMENSIONS)}.") from None
+    stats.z_value(confidence)  # validates the level
+
+    keys = [_key_series(df, d) for d in dimensions]
+    counts = _weights(df, count_column).groupby(keys).sum()
+    observed = {(k if isinstance(k, tuple) else (k,)): int(v) for k, v in counts.items()}
+    total = sum(observed.values())
+
+    labels = [_labels(d) for d in dimensions]
+    # Every answered category appears (with 0 if absent), missing kinds only when present.
+    axes = []
+    for lab in labels:
+        present = {k[len(axes)] for k in observed}
+        axes.append(
+            [
+                key
+                for key, (_, kind, _) in sorted(lab.items(), key=lambda item: item[1][2])
+                if kind in ANSWERED or key in present
+            ]
+        )
+    cells = [()]
+    for axis in axes:
+        cells = [c + (k,) for c in cells for k in axis]
+
+    pops = _population_lookup(population, dimensions)
+    answered_cells = [c for c in cells if not any(k.startswith("(") for k in c)]
+    pop_total = sum(pops.get(c, 0) for c in answered_cells) if pops else 0
+    count_with_pop = sum(observed.get(c, 0) for c in answered_cells if pops and pops.get(c)) if pops else 0
+
+    ref_cell = _reference_cell(reference, answered_cells, labels, pops, observed)
+    ref_events = observed.get(ref_cell, 0) if ref_cell else 0
+    ref_pop = pops.get(ref_cell) if (pops and ref_cell) else None
+
+    name = INTERSECTION_SEPARATOR.join(d.key for d in dimensions)
+    rows = []
+    for cell in cells:
+        count = observed.get(cell, 0)
+        cell_labels = [lab[k][0] for lab, k in zip(labels, cell, strict=True)]
+        kinds = [lab[k][1] for lab, k in zip(labels, cell, strict=True)]
+        kind = next((k for k in kinds if k not in ANSWERED), kinds[0] if len(kinds) == 1 else taxonomy.VALID)
+        share = stats.proportion(count, total, confidence) if total else stats.Estimate(None, None, None)
+        population_value = pops.get(cell) if pops else None
+        row = {
+            "dimension": name,
+            "group": " / ".join(cell_labels),
+            "group_code": "/".join(cell),
+            "groups": {d.key: label for d, label in zip(dimensions, cell_labels, strict=True)},
+            "kind": kind,
+            "count": count,
+            "population": population_value,
+            "share": share.value,
+            "share_lower": share.lower,
+            "share_upper": share.upper,
+            "rate": None,
+            "rate_lower": None,
+            "rate_upper": None,
+            "rate_ratio": None,
+            "rate_ratio_lower": None,
+            "rate_ratio_upper": None,
+            "reference": cell == ref_cell,
+            "population_share": None,
+            "relative_inequity": None,
+            "suppressed": False,
+        }
+        if population_value:
+            estimate = stats.rate(count, population_value, confidence, per=PER)
+            row.update(rate=estimate.value, rate_lower=estimate.lower, rate_upper=estimate.upper)
+            row["population_share"] = population_value / pop_total if pop_total else None
+            if count_with_pop and row["population_share"]:
+                row["relative_inequity"] = stats.relative_inequity_index(
+                    count / count_with_pop, row["population_share"]
+                )
+            if cell == ref_cell:
+                row["rate_ratio"] = 1.0  # the reference itself: no interval
+            elif ref_pop:
+                ratio = stats.rate_ratio(count, population_value, ref_events, ref_pop, confidence)
+                row.update(rate_ratio=ratio.value, rate_ratio_lower=ratio.lower, rate_ratio_upper=ratio.upper)
+        rows.append(row)
+
+    label = " by ".join(d.label.lower() for d in dimensions).capitalize()
+    result = BreakdownResult(
+        dimension=name,
+        label=label,
+        rows=rows,
+        dimensions=tuple(dims),
+        reference=" / ".join(lab[k][0] for lab, k in zip(labels, ref_cell, strict=True)) if ref_cell else None,
+    )
+    if len(dimensions) == 1 and dimensions[0].key == "imd_decile" and pops:
+        result.summary = _slope_index(rows, confidence)
+    return result
+
+
+def _reference_cell(reference, answered_cells, labels, pops, observed):
+    if reference:
+        wanted = reference.strip().lower()
+        for cell in answered_cells:
+            names = {"/".join(cell).lower(), " / ".join(lab[k][0] for lab, k in zip(labels, cell, strict=True)).lower()}
+            if wanted in names:
+                return cell
+        raise BreakdownError(
+            f"No group called {reference!r} to compare against. Use a group's code or its name as shown."
+        )
+    if pops:
+        candidates = [c for c in answered_cells if pops.get(c)]
+        return max(candidates, key=lambda c: pops[c]) if candidates else None
+    candidates = [c for c in answered_cells if observed.get(c)]
+    return max(candidates, key=lambda c: observed[c]) if candidates else None
+
+
+def _slope_index(rows: list[dict], confidence: float) -> dict:
+    """Slope and relative index of inequality across IMD deciles (PHE method),
+    signed as the gap from the least to the most deprived end: positive when
+    rates are higher in more deprived areas."""
+    usable = [r for r in rows if r["kind"] in ANSWERED and r["population"]]
+    if len(usable) < 5:
+        return {}
+    intervals = [stats.rate(r["count"], r["population"], 0.95, per=PER) for r in usable]
+    result = stats.slope_index_of_inequality(
+        [r["rate"] for r in usable],
+        [r["population"] for r in usable],
+        confidence,
+        lower_95=[i.lower for i in intervals],
+        upper_95=[i.upper for i in intervals],
+        value_type="rate",
+        multiplier=-1,
+    )
+    return dict(result)
+
+
+# --- Small-number suppression ---------------------------------------------------
+
+
+def publish(result: BreakdownResult, rule_key: str) -> list[dict]:
+    """The rows as they may be shown beyond the uploading analyst.
+
+    Counts are shown under the rule (e.g. NHS Digital: 1-7 hidden, the rest
+    rounded to the nearest 5); a hidden count also hides every figure worked
+    out from it (share, rate, ratio). Secondary suppression hides more cells so
+    that a hidden one cannot be worked out from a total and its neighbours:
+    for one characteristic the groups add up to the total; for an
+    intersection every row and column does.
+    """
+    rule = stats.RULES[rule_key]
+    counts = {row["group_code"]: row["count"] for row in result.rows}
+    margins = _margins(result)
+    hidden = stats.suppress_table(counts, margins, rule)
+    published = []
+    for row in result.rows:
+        out = dict(row)
+        if hidden.get(row["group_code"]):
+            out.update(dict.fromkeys(_DERIVED), count=None, suppressed=True)
+        else:
+            out["count"] = stats.display_count(row["count"], rule)
+        published.append(out)
+    return published
+
+
+_DERIVED = (
+    "share",
+    "share_lower",
+    "share_upper",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "rate_ratio",
+    "rate_ratio_lower",
+    "rate_ratio_upper",
+    "relative_inequity",
+)
+
+
+def _margins(result: BreakdownResult) -> list[list[str]]:
+    codes = [row["group_code"].split("/") for row in result.rows]
+    if len(result.dimensions) == 1:
+        return [[row["group_code"] for row in result.rows]]
+    margins = []
+    for axis in range(len(result.dimensions)):
+        groups: dict[tuple, list[str]] = {}
+        for parts in codes:
+            key = tuple(p for i, p in enumerate(parts) if i != axis)
+            groups.setdefault(key, []).append("/".join(parts))
+        margins.extend(groups.values())
+    return margins

@@ -1,0 +1,459 @@
+"""Data quality report for a normalised extract (a JSON-serialisable dict).
+
+For every mapped field it reports, in the style of NHS England's Data Quality
+Maturity Index (DQMI), *completeness* (share of rows that are not blank) and
+*validity* (share of non-blank values that are codes or names in the field's code
+list, whatever their kind), and then what the recorded values say: the shares not
+stated, not known and in vague "any other ..." groups, and the invalid values with
+up to :data:`MAX_EXAMPLES` examples each and the spreadsheet rows they are in. It
+also reports duplicate records, the date range, dropped identifier columns, and a
+list of plain-English findings.
+
+Shares are of records (rows). In a file of counts (a ``count`` column) the
+characteristic shares are of people, i.e. rows weighted by their count (a
+population file: by population); the ``unit`` says which.
+
+Thresholds (:data:`THRESHOLDS`)
+-------------------------------
+These are AMHE's choices for flagging, not national standards.
+
+* ``completeness_min`` 0.90: a field with under 90% of rows filled in is flagged
+  (a DQMI-style completeness check).
+* ``validity_min`` 0.95: a field with under 95% of filled-in values valid is a
+  warning (any invalid value at all is a notice).
+* ``missing_max`` 0.10: when more than 10% of records have no usable answer
+  (blank, invalid, not stated or not known) the finding recommends a Data Quality
+  Improvement Plan (DQIP) with the provider, and caution with that breakdown.
+  From 5% (``missing_notice``) it is a notice.
+* ``vague_max`` 0.10: more than 10% of answers in "any other ..." groups.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from amhe.core import taxonomy
+
+from .mapping import CHARACTERISTIC, FIELDS
+from .normalise import BLANK, INVALID, Normalised
+from .reading import IDENTIFIER_COLUMNS_DROPPED
+
+__all__ = ["quality_report", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
+
+REPORT_VERSION: Final = 1
+MAX_EXAMPLES: Final = 5
+THRESHOLDS: Final = {
+    "completeness_min": 0.90,
+    "validity_min": 0.95,
+    "missing_max": 0.10,
+    "missing_notice": 0.05,
+    "vague_max": 0.10,
+}
+
+WARNING: Final = "warning"
+NOTICE: Final = "notice"
+INFO: Final = "info"
+_LEVEL_ORDER = {WARNING: 0, NOTICE: 1, INFO: 2}
+
+_COUNT_KINDS = (taxonomy.VALID, taxonomy.OTHER, taxonomy.NOT_STATED, taxonomy.NOT_KNOWN, taxonomy.NOT_APPLICABLE)
+
+
+def _pct(share: float) -> str:
+    value = share * 100
+    if 0 < value < 0.1:
+        return "under 0.1%"
+    return f"{value:.1f}%"
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(float(part) / float(whole), 6) if whole else None
+
+
+def _rows(index_values: Any) -> list[int]:
+    return [int(v) for v in list(index_values)[:MAX_EXAMPLES]]
+
+
+def _rows_phrase(rows: list[int]) -> str:
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(str(r) for r in rows)
+
+
+def _finding(level: str, code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"level": level, "code": code, "field": field, "message": message}
+
+
+def _weights(normalised: Normalised) -> tuple[np.ndarray | None, str]:
+    frame = normalised.table
+    for key, unit in (("count", "people"), ("population", "residents")):
+        if key in normalised.fields:
+            values = frame[key].to_numpy(dtype=np.float64, na_value=np.nan)
+            return np.nan_to_num(values, nan=0.0), unit
+    return None, "records"
+
+
+def _kind_totals(kinds: pd.Series, weights: np.ndarray | None) -> dict[str, float]:
+    if weights is None:
+        counts = kinds.value_counts(sort=False)
+        return {str(k): float(v) for k, v in counts.items()}
+    sums = pd.Series(weights, index=kinds.index).groupby(kinds, observed=False).sum()
+    return {str(k): float(v) for k, v in sums.items()}
+
+
+def _invalid_examples(normalised: Normalised, key: str) -> list[dict[str, Any]]:
+    kinds = normalised.kinds(key)
+    mask = (kinds == INVALID).to_numpy()
+    if not mask.any():
+        return []
+    original = normalised.original(key)[mask]
+    reasons = normalised.invalid_reasons.get(key, {})
+    counts = original.value_counts(sort=True, dropna=False).head(MAX_EXAMPLES)
+    examples = []
+    for value, count in counts.items():
+        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        rows = original.index[(original == value).to_numpy()]
+        examples.append(
+            {"value": text, "count": int(count), "rows": _rows(rows), "reason": reasons.get(text, "not valid")}
+        )
+    return examples
+
+
+def _missing_labels(code_list_key: str | None) -> dict[str, str]:
+    """How to name each missing kind in messages: 'not stated (Z)'."""
+    labels = {
+        BLANK: "blank",
+        INVALID: "invalid",
+        taxonomy.NOT_STATED: "not stated",
+        taxonomy.NOT_KNOWN: "not known",
+    }
+    if code_list_key:
+        cl = taxonomy.code_list(code_list_key)
+        for kind in (taxonomy.NOT_STATED, taxonomy.NOT_KNOWN):
+            codes = [c.code for c in cl.of_kind(kind)]
+            if codes:
+                labels[kind] = f"{labels[kind]} ({', '.join(codes)})"
+    return labels
+
+
+def _field_report(normalised: Normalised, key: str, weights: np.ndarray | None, unit: str) -> dict[str, Any]:
+    spec = FIELDS[key]
+    info = normalised.fields[key]
+    kinds = normalised.kinds(key)
+    rows = len(kinds)
+    by_row = _kind_totals(kinds, None)
+    characteristic = spec.role == CHARACTERISTIC
+    use_weights = weights if characteristic else None
+    totals = _kind_totals(kinds, use_weights) if use_weights is not None else by_row
+    whole = sum(totals.values())
+    filled = whole - totals.get(BLANK, 0.0)
+    answered = totals.get(taxonomy.VALID, 0.0) + totals.get(taxonomy.OTHER, 0.0)
+    unusable = sum(totals.get(k, 0.0) for k in (BLANK, INVALID, taxonomy.NOT_STATED, taxonomy.NOT_KNOWN))
+    report: dict[str, Any] = {
+        "field": key,
+        "label": spec.label,
+        "role": spec.role,
+        "column": info["column"],
+        "code_list": info["code_list"],
+        "rows": rows,
+        "unit": unit if use_weights is not None else "records",
+        "counts": {k: int(by_row.get(k, 0)) for k in (*_COUNT_KINDS, BLANK, INVALID)},
+        "completeness": _share(filled, whole),
+        "validity": _share(filled - totals.get(INVALID, 0.0), filled),
+        "blank": _share(totals.get(BLANK, 0.0), whole),
+        "invalid": _share(totals.get(INVALID, 0.0), whole),
+        "not_stated": _share(totals.get(taxonomy.NOT_STATED, 0.0), whole),
+        "not_known": _share(totals.get(taxonomy.NOT_KNOWN, 0.0), whole),
+        "not_applicable": _share(totals.get(taxonomy.NOT_APPLICABLE, 0.0), whole),
+        "other": _share(totals.get(taxonomy.OTHER, 0.0), whole),
+        "other_of_answered": _share(totals.get(taxonomy.OTHER, 0.0), answered),
+        "missing_or_not_stated": _share(unusable, whole),
+        "invalid_examples": _invalid_examples(normalised, key),
+        "flags": [],
+    }
+    frame = normalised.table
+    column = info["code_column"]
+    valid = (kinds == taxonomy.VALID).to_numpy()
+    if key in ("count", "population", "score", "age") and valid.any():
+        values = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)[valid]
+        report["min"] = float(values.min())
+        report["max"] = float(values.max())
+        if key in ("count", "population"):
+            report["total"] = float(values.sum())
+        else:
+            report["mean"] = round(float(values.mean()), 4)
+    if key == "date" and valid.any():
+        dates = frame[column][valid]
+        report["min"] = pd.Timestamp(dates.min()).date().isoformat()
+        report["max"] = pd.Timestamp(dates.max()).date().isoformat()
+    return report
+
+
+def _field_findings(report: dict[str, Any], normalised: Normalised) -> list[dict[str, Any]]:
+    key = report["field"]
+    spec = FIELDS[key]
+    label = spec.label.split(" (")[0]
+    findings: list[dict[str, Any]] = []
+    unit = report["unit"]
+    if report["completeness"] is not None and report["completeness"] < THRESHOLDS["completeness_min"]:
+        report["flags"].append("completeness")
+    if report["validity"] is not None and report["validity"] < THRESHOLDS["validity_min"]:
+        report["flags"].append("validity")
+    missing = report["missing_or_not_stated"] or 0.0
+    if spec.role == CHARACTERISTIC and missing > THRESHOLDS["missing_notice"]:
+        names = _missing_labels(report["code_list"])
+        parts = [
+            f"{names[kind]} {_pct(report[share])}"
+            for kind, share in (
+                (BLANK, BLANK),
+                (taxonomy.NOT_STATED, taxonomy.NOT_STATED),
+                (taxonomy.NOT_KNOWN, taxonomy.NOT_KNOWN),
+                (INVALID, INVALID),
+            )
+            if report[share]
+        ]
+        completeness = ""
+        if "completeness" in report["flags"]:
+            completeness = (
+                f" Only {_pct(report['completeness'])} of {unit} have a value at all, below the "
+                f"{_pct(THRESHOLDS['completeness_min'])} completeness threshold."
+            )
+        if missing > THRESHOLDS["missing_max"]:
+            report["flags"].append("missing")
+            findings.append(
+                _finding(
+                    WARNING,
+                    "missing",
+                    f"{label} is missing or not stated for {_pct(missing)} of {unit} ({', '.join(parts)})."
+                    f"{completeness} That is more than {_pct(THRESHOLDS['missing_max'])}: a Data Quality "
+                    "Improvement Plan should be agreed with the data provider to improve recording, and differences by "
+                    f"{label.lower()} read with caution, because people whose {label.lower()} is missing may not be "
+                    "like those whose is recorded.",
+                    key,
+                )
+            )
+        else:
+            findings.append(
+                _finding(
+                    NOTICE,
+                    "missing",
+                    f"{label} is missing or not stated for {_pct(missing)} of {unit} ({', '.join(parts)}). Keep an "
+                    "eye on it: above "
+                    f"{_pct(THRESHOLDS['missing_max'])} we recommend a Data Quality Improvement Plan.",
+                    key,
+                )
+            )
+    elif spec.role != CHARACTERISTIC and report["blank"] and "completeness" in report["flags"]:
+        findings.append(
+            _finding(
+                WARNING,
+                "completeness",
+                f"{label} is blank in {_pct(report['blank'])} of rows, below the "
+                f"{_pct(THRESHOLDS['completeness_min'])} completeness threshold. Rows without it are left out of "
+                "anything that needs it.",
+                key,
+            )
+        )
+    invalid = report["counts"][INVALID]
+    if invalid:
+        examples = "; ".join(
+            f"'{e['value']}' ({_rows_phrase(e['rows'])}{', and more' if e['count'] > len(e['rows']) else ''})"
+            for e in report["invalid_examples"]
+        )
+        share_of_filled = 1 - (report["validity"] or 0)
+        reasons = {e["reason"] for e in report["invalid_examples"]}
+        what_to_do = (
+            "Check the right column is mapped, then correct the values at source"
+            + (f" using the {taxonomy.code_list(report['code_list']).name} codes" if report["code_list"] else "")
+            + ". Invalid values are kept apart, never counted in a group."
+        )
+        if key == "lsoa" and any("not in IoD 2019 lookup" in r for r in reasons):
+            what_to_do = (
+                "Deprivation comes from the English Indices of Deprivation 2019, which use 2011 LSOA codes in England. "
+                "If these are 2021 LSOA codes, map a 2011 LSOA column (LSOA2011) or an IMD decile column instead."
+            )
+        findings.append(
+            _finding(
+                WARNING if "validity" in report["flags"] else NOTICE,
+                "invalid",
+                f"{label}: {invalid:,} {'row has a value that is' if invalid == 1 else 'rows have values that are'} "
+                f"not valid ({_pct(share_of_filled)} of filled-in values), for example {examples}. {what_to_do}",
+                key,
+            )
+        )
+    vague = report["other_of_answered"] or 0.0
+    if spec.role == CHARACTERISTIC and vague > THRESHOLDS["vague_max"] and report["code_list"]:
+        cl = taxonomy.code_list(report["code_list"])
+        example = next((c.label for c in cl.of_kind(taxonomy.OTHER)), "any other")
+        report["flags"].append("vague")
+        findings.append(
+            _finding(
+                NOTICE,
+                "vague",
+                f"{_pct(vague)} of the answers for {label.lower()} are vague 'any other' groups (such as "
+                f"'{example}'). People in these groups can have very different experiences, so differences may be "
+                "hidden. Where possible, record a more specific category.",
+                key,
+            )
+        )
+    return findings
+
+
+def _duplicates(normalised: Normalised) -> dict[str, Any]:
+    """Rows repeating an earlier row: by record ID, by group (counts files) or by every column."""
+    frame = normalised.table
+    if normalised.shape == "aggregate":
+        columns: list[str] = []
+        for key, info in normalised.fields.items():
+            if FIELDS[key].role == CHARACTERISTIC or key == "date":
+                columns += [info["code_column"], info["kind_column"]]
+        by = "groups"
+        keys = frame[columns] if columns else None
+    elif "record_id" in normalised.fields:
+        by = "record_id"
+        keys = frame["record_id"].where((frame["record_id__kind"] == taxonomy.VALID).to_numpy(), None)
+    else:
+        by = "all_columns"
+        keys = normalised.raw
+    n = 0
+    examples: list[list[int]] = []
+    if keys is not None and len(frame):
+        if isinstance(keys, pd.DataFrame):
+            keys = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy(), index=frame.index)
+        codes, _ = pd.factorize(keys, use_na_sentinel=True)  # one number per distinct key; -1 for no ID
+        dup = pd.Series(codes).duplicated(keep="first").to_numpy() & (codes >= 0)
+        n = int(dup.sum())
+        for code in pd.unique(codes[dup])[:MAX_EXAMPLES]:
+            examples.append(_rows(frame.index[codes == code]))
+    return {
+        "by": by,
+        "column": normalised.fields["record_id"]["column"] if by == "record_id" else None,
+        "rows": n,
+        "examples": examples,
+    }
+
+
+def _duplicate_finding(dups: dict[str, Any], rows: int) -> dict[str, Any] | None:
+    n = dups["rows"]
+    if not n:
+        return None
+    example = f" For example {_rows_phrase(dups['examples'][0])}." if dups["examples"] else ""
+    if dups["by"] == "record_id":
+        message = (
+            f"{n:,} {'row repeats a record ID' if n == 1 else 'rows repeat a record ID'} ('{dups['column']}') already "
+            f"used in an earlier row ({_pct(n / rows)} of rows).{example} If each row should be a different person or "
+            "referral, remove the duplicates and upload again; if people can appear more than once, counts are of "
+            "records, not people."
+        )
+    elif dups["by"] == "groups":
+        message = (
+            f"{n:,} {'row repeats a group' if n == 1 else 'rows repeat groups'} already listed in an earlier row (the "
+            f"same combination of characteristics).{example} Check the file does not count the same people twice."
+        )
+    else:
+        message = (
+            f"{n:,} {'row is' if n == 1 else 'rows are'} identical to an earlier row in every column "
+            f"({_pct(n / rows)} of rows).{example} These may be duplicates; map a record ID column so we can tell "
+            "different records apart."
+        )
+    return _finding(WARNING if dups["by"] != "all_columns" else NOTICE, "duplicates", message)
+
+
+def _human_date(iso: str) -> str:
+    day = pd.Timestamp(iso)
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def quality_report(
+    normalised: Normalised,
+    *,
+    dropped_identifiers: list[str] | None = None,
+) -> dict[str, Any]:
+    """The quality report for a :class:`~identify.engine.normalise.Normalised` extract (JSON-serialisable).
+
+    Keys: ``rows``, ``shape`` ("record"/"aggregate"), ``unit``, ``thresholds``;
+    ``fields`` ``{field: {...}}`` for the characteristic fields (``field_order``
+    gives their mapping order, as JSONB does not keep key order) and ``measures``
+    for the others (count, population, score, outcome, date, record ID), each with
+    ``rows``, ``counts`` (rows per kind), shares ``completeness``, ``validity``,
+    ``blank``, ``invalid``, ``not_stated``, ``not_known``, ``not_applicable``,
+    ``other``, ``other_of_answered``, ``missing_or_not_stated``,
+    ``invalid_examples`` and ``flags``; ``duplicates``; ``dates``;
+    ``dropped_identifiers`` (column names); ``findings`` (plain-English sentences,
+    most serious first) and ``finding_details`` (the same with ``level``, ``code``
+    and ``field``). ``dropped_identifiers`` default to those the normalised
+    extract carries (from the reader).
+    """
+    rows = normalised.rows
+    weights, unit = _weights(normalised)
+    reports = [_field_report(normalised, key, weights, unit) for key in normalised.fields]
+    details: list[dict[str, Any]] = []
+    dropped = list(normalised.dropped_identifiers if dropped_identifiers is None else dropped_identifiers)
+    dropped = [str(d["column"]) if isinstance(d, dict) else str(d) for d in dropped]
+    if dropped:
+        names = ", ".join(f"'{d}'" for d in dropped)
+        details.append(
+            _finding(
+                WARNING,
+                IDENTIFIER_COLUMNS_DROPPED,
+                f"We removed {'column' if len(dropped) == 1 else 'columns'} {names} because "
+                f"{'it identifies' if len(dropped) == 1 else 'they identify'} people; "
+                f"{'it was' if len(dropped) == 1 else 'they were'} not stored. Leave these columns out of future "
+                "uploads.",
+            )
+        )
+    for report in reports:
+        details.extend(_field_findings(report, normalised))
+    duplicates = _duplicates(normalised)
+    dup_finding = _duplicate_finding(duplicates, rows)
+    if dup_finding:
+        details.append(dup_finding)
+    dates = None
+    date_report = next((f for f in reports if f["field"] == "date"), None)
+    if date_report is not None:
+        dates = {
+            "column": date_report["column"],
+            "min": date_report.get("min"),
+            "max": date_report.get("max"),
+            "blank": date_report["counts"][BLANK],
+            "invalid": date_report["counts"][INVALID],
+        }
+        if dates["min"]:
+            details.append(
+                _finding(
+                    INFO,
+                    "date_range",
+                    f"Dates in '{dates['column']}' run from {_human_date(dates['min'])} to "
+                    f"{_human_date(dates['max'])}. Check this is the period you meant to upload.",
+                    "date",
+                )
+            )
+    for notice in (normalised.raw.attrs.get("extract") or {}).get("notices", []):
+        if notice.get("code") != IDENTIFIER_COLUMNS_DROPPED:
+            details.append(_finding(INFO, str(notice.get("code")), str(notice.get("message"))))
+    if not any(f["level"] in (WARNING, NOTICE) for f in details):
+        details.insert(
+            0,
+            _finding(
+                INFO,
+                "no_problems",
+                "We found no problems with completeness or validity, duplicates or identifiers in this extract.",
+            ),
+        )
+    details.sort(key=lambda f: _LEVEL_ORDER[f["level"]])
+    characteristic = [r for r in reports if r["role"] == CHARACTERISTIC]
+    return {
+        "version": REPORT_VERSION,
+        "rows": rows,
+        "shape": normalised.shape,
+        "unit": unit,
+        "thresholds": dict(THRESHOLDS),
+        "fields": {r["field"]: r for r in characteristic},
+        "field_order": [r["field"] for r in characteristic],
+        "measures": {r["field"]: r for r in reports if r["role"] != CHARACTERISTIC},
+        "duplicates": duplicates,
+        "dates": dates,
+        "dropped_identifiers": dropped,
+        "findings": [f["message"] for f in details],
+        "finding_details": details,
+    }

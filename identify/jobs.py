@@ -1,0 +1,157 @@
+"""Background jobs for Identify 1A. Each is idempotent: it checks the
+extract's state before doing anything and replaces its outputs in one
+transaction, so running it again (after a worker died) does no harm."""
+
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from amhe.core.jobs import JobError, job_kind
+from identify import engine, reference_data, services
+from identify.engine.breakdown import BreakdownError, breakdown, publish
+from identify.models import Breakdown, Extract, OrganisationSettings, QualityReport
+
+# What the job breaks every extract down by, where the columns exist.
+ONE_WAY = [
+    "ethnicity",
+    "ethnicity_high",
+    "sex",
+    "gender_identity",
+    "age_band",
+    "imd_decile",
+    "imd_quintile",
+    "sexual_orientation",
+    "religion",
+    "disability",
+]
+INTERSECTIONS = [
+    ("ethnicity_high", "sex"),
+    ("ethnicity_high", "age_band"),
+    ("sex", "age_band"),
+    ("ethnicity_high", "imd_quintile"),
+]
+
+
+def _fail(extract: Extract, message: str) -> None:
+    Extract.objects.filter(pk=extract.pk).update(state=Extract.State.FAILED, error=message)
+    raise JobError(message)
+
+
+@job_kind("identify.read_extract", title="Reading your upload")
+def read_extract(job, report):
+    extract = Extract.objects.select_related("project__organisation").get(pk=job.params["extract_id"])
+    if extract.state != Extract.State.READING:
+        return {"already": extract.state}
+    upload = Path(extract.upload_path)
+    if not upload.exists():
+        _fail(extract, "The uploaded file is no longer there. Upload it again.")
+    report(5, "Reading the file")
+    try:
+        result = engine.read_extract(
+            upload, filename=extract.original_filename, max_bytes=settings.AMHE_UPLOAD_MAX_BYTES
+        )
+    except engine.ExtractError as exc:
+        upload.unlink(missing_ok=True)
+        _fail(extract, str(exc))
+    report(60, "Keeping the columns that do not identify people")
+    table_path = services.storage_dir("tables") / f"{extract.pk}.parquet"
+    result.table.to_parquet(table_path)  # the index holds the spreadsheet row numbers
+    columns = [str(c) for c in result.table.columns]
+    saved = services.saved_mapping_for(organisation=extract.project.organisation, kind=extract.kind, columns=columns)
+    suggested = saved or engine.detect_mapping(columns)
+    with transaction.atomic():
+        Extract.objects.filter(pk=extract.pk).update(
+            state=Extract.State.MAPPING,
+            table_path=str(table_path),
+            upload_path="",
+            encoding=result.encoding or "",
+            delimiter=result.delimiter or "",
+            row_count=len(result.table),
+            columns=columns,
+            dropped_identifiers=list(result.dropped_identifiers),
+            suggested_mapping={column: field for column, field in suggested.items() if field},
+        )
+    upload.unlink(missing_ok=True)  # the original, identifiers and all, is not kept
+    report(99, "Read")
+    return {"rows": len(result.table), "columns": len(columns), "mapping_from_saved": bool(saved)}
+
+
+@job_kind("identify.process_extract", title="Checking quality and breaking down")
+def process_extract(job, report):
+    extract = Extract.objects.select_related("project__organisation", "population").get(pk=job.params["extract_id"])
+    if extract.state != Extract.State.PROCESSING:
+        return {"already": extract.state}
+    report(5, "Loading the data")
+    raw = pd.read_parquet(extract.table_path)
+    try:
+        mapping = engine.Mapping.from_dict(extract.mapping, columns=list(raw.columns))
+    except engine.ExtractError as exc:
+        _fail(extract, str(exc))
+    report(15, "Matching values to the standard code lists")
+    normalised = engine.normalise(raw, mapping, lsoa_lookup=reference_data.imd_deciles())
+    report(40, "Checking data quality")
+    quality = engine.quality_report(normalised)
+
+    results = []
+    if extract.kind != Extract.Kind.POPULATION:
+        population = _population_table(extract)
+        table = normalised.table
+        count_column = "count" if "count" in table.columns else None
+        plans = [[d] for d in ONE_WAY] + [list(pair) for pair in INTERSECTIONS]
+        plans = [p for p in plans if all(_has(table, d) for d in p)]
+        for i, dims in enumerate(plans, start=1):
+            report(40 + round(55 * i / max(len(plans), 1)), f"Breaking down by {' and '.join(dims)}")
+            try:
+                results.append(
+                    breakdown(
+                        table,
+                        dims,
+                        count_column=count_column,
+                        population=population,
+                        confidence=float(extract.confidence),
+                    )
+                )
+            except BreakdownError as exc:
+                _fail(extract, str(exc))
+
+    rule = _rule_for(extract)
+    with transaction.atomic():
+        QualityReport.objects.update_or_create(extract=extract, defaults={"report": quality})
+        Breakdown.objects.filter(extract=extract).delete()
+        Breakdown.objects.bulk_create(
+            Breakdown(
+                extract=extract,
+                dimension=result.dimension,
+                position=position,
+                result=result.as_dict(),
+                published={**result.as_dict(), "rows": publish(result, rule)},
+                suppression_rule=rule,
+                confidence=extract.confidence,
+            )
+            for position, result in enumerate(results)
+        )
+        Extract.objects.filter(pk=extract.pk).update(state=Extract.State.READY, error="", processed_at=timezone.now())
+    return {"breakdowns": len(results), "rows": quality.get("rows", len(raw))}
+
+
+def _has(table: pd.DataFrame, dim: str) -> bool:
+    from identify.engine.breakdown import DIMENSIONS
+
+    return DIMENSIONS[dim].column in table.columns
+
+
+def _rule_for(extract: Extract) -> str:
+    settings_row = OrganisationSettings.objects.filter(organisation=extract.project.organisation).first()
+    return settings_row.suppression_rule if settings_row else "nhs"
+
+
+def _population_table(extract: Extract) -> pd.DataFrame | None:
+    population = extract.population
+    if population is None or population.state != Extract.State.READY:
+        return None
+    raw = pd.read_parquet(population.table_path)
+    mapping = engine.Mapping.from_dict(population.mapping, columns=list(raw.columns))
+    return engine.normalise(raw, mapping, lsoa_lookup=reference_data.imd_deciles()).table

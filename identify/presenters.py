@@ -1,0 +1,151 @@
+"""What Identify's pages show, worked out from stored results so templates
+hold no logic and no page recomputes a breakdown."""
+
+from dataclasses import dataclass, field
+
+from amhe.core.access import Action, role_can
+from identify import charts, engine
+from identify.models import Breakdown, Extract
+
+CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
+
+
+def field_choices(kind: str) -> list[tuple[str, str]]:
+    """(field, label) choices for the column mapping form."""
+    return engine.field_choices(kind)
+
+
+def may_see_raw(extract: Extract, user, membership) -> bool:
+    """Unsuppressed figures: only the analyst who uploaded the data."""
+    return extract.uploaded_by_id == user.pk and role_can(membership.role, Action.SEE_UNSUPPRESSED)
+
+
+@dataclass
+class ExtractView:
+    facts: list[tuple[str, str]]
+    dropped_identifiers: list[str]
+    job_running: bool
+    job_heading: str
+    has_breakdowns: bool
+    mapping_from_saved: bool
+
+
+def extract_view(extract: Extract, *, user) -> ExtractView:
+    facts = [
+        ("Kind", extract.get_kind_display()),
+        ("File", f"{extract.original_filename} ({extract.size_bytes / 1024:,.0f} KB)"),
+        ("Uploaded", f"{extract.created_at:%-d %B %Y, %H:%M} by {extract.uploaded_by.full_name}"),
+        ("Status", extract.get_state_display()),
+    ]
+    if extract.row_count is not None:
+        facts.append(("Rows", f"{extract.row_count:,}"))
+    if extract.population_id:
+        facts.append(("Population denominators", extract.population.title))
+    job = extract.job
+    running = bool(job) and not job.is_finished
+    headings = {
+        Extract.State.READING: "Reading the file",
+        Extract.State.PROCESSING: "Checking quality and breaking down",
+    }
+    saved = bool(extract.suggested_mapping) and not extract.mapping and job and job.result.get("mapping_from_saved")
+    return ExtractView(
+        facts=facts,
+        dropped_identifiers=list(extract.dropped_identifiers or []),
+        job_running=running or extract.state in headings,
+        job_heading=headings.get(extract.state, "Progress"),
+        has_breakdowns=extract.breakdowns.exists(),
+        mapping_from_saved=bool(saved),
+    )
+
+
+def quality_view(report: dict) -> dict:
+    return {"report": report, "chart": charts.quality_completeness(report)}
+
+
+def quality_trend(extract: Extract) -> list[dict]:
+    """Completeness of each characteristic across this project's uploads of the same kind, oldest first."""
+    earlier = (
+        Extract.objects.filter(project=extract.project, kind=extract.kind, state=Extract.State.READY)
+        .select_related("quality")
+        .order_by("created_at")
+    )
+    trend = []
+    for item in earlier:
+        report = getattr(item, "quality", None)
+        if report is None:
+            continue
+        fields = report.report.get("fields", {})
+        trend.append(
+            {
+                "title": item.title,
+                "date": item.created_at,
+                "fields": {key: value.get("completeness") for key, value in fields.items()},
+            }
+        )
+    return trend
+
+
+@dataclass
+class Section:
+    title: str
+    dimension: str
+    charts: list = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
+    confidence = float(extract.confidence)
+    sections = []
+    for item in Breakdown.objects.filter(extract=extract).order_by("position"):
+        data = item.result if raw else item.published
+        rows = data["rows"]
+        dims = data["dimensions"]
+        section = Section(title=data["label"], dimension=data["dimension"], summary=data.get("summary") or {})
+        if len(dims) == 1:
+            has_rates = any(row.get("rate") is not None for row in rows)
+            if has_rates:
+                section.charts.append(charts.rates_chart(rows, confidence))
+                if data.get("reference"):
+                    section.charts.append(charts.rate_ratio_forest(rows, data["reference"], confidence))
+                section.charts.append(charts.share_vs_population(rows))
+            else:
+                section.charts.append(charts.shares_chart(rows, confidence))
+        elif len(dims) == 2:
+            value = "rate" if any(row.get("rate") is not None for row in rows) else "count"
+            section.charts.append(charts.intersection_heatmap(rows, dims[0], dims[1], value=value))
+        sections.append(section)
+    return sections
+
+
+EXPORT_COLUMNS = [
+    "dimension",
+    "group",
+    "count",
+    "population",
+    "share",
+    "share_lower",
+    "share_upper",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "rate_ratio",
+    "rate_ratio_lower",
+    "rate_ratio_upper",
+    "suppressed",
+]
+
+
+def export_rows(extract: Extract, *, raw: bool) -> tuple[list[str], list[list]]:
+    rows = []
+    for item in Breakdown.objects.filter(extract=extract).order_by("position"):
+        data = item.result if raw else item.published
+        for row in data["rows"]:
+            rows.append([_export_value(row, column) for column in EXPORT_COLUMNS])
+    return EXPORT_COLUMNS, rows
+
+
+def _export_value(row: dict, column: str):
+    if column == "count" and row.get("suppressed"):
+        return "*"
+    value = row.get(column)
+    return "" if value is None else value

@@ -1,0 +1,106 @@
+"""Writes for Identify 1A: uploads, column mappings and processing.
+
+Each write is atomic and enqueues its background job on commit.
+"""
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from amhe.core import services as core_services
+from identify.models import Extract, SavedMapping
+
+
+def storage_dir(kind: str) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "identify" / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def columns_key(columns: list[str]) -> str:
+    normalised = "\n".join(sorted(str(column).strip().lower() for column in columns))
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+@transaction.atomic
+def extract_upload(*, by, project, uploaded_file, title: str, kind: str) -> Extract:
+    """Store the upload where the reading job will find it, and queue that job.
+
+    The original file is deleted by the job once it has been read, so direct
+    identifiers in it are never kept.
+    """
+    if kind not in Extract.Kind.values:
+        raise ValidationError({"kind": "Choose what kind of data this is"})
+    extract_id = uuid.uuid4()
+    suffix = Path(uploaded_file.name).suffix.lower()[:8]
+    upload_path = storage_dir("uploads") / f"{extract_id}{suffix}"
+    size = 0
+    with upload_path.open("wb") as out:
+        for chunk in uploaded_file.chunks():
+            size += len(chunk)
+            out.write(chunk)
+    try:
+        return _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_path, size)
+    except BaseException:
+        upload_path.unlink(missing_ok=True)  # nothing half-saved stays behind
+        raise
+
+
+def _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_path, size) -> Extract:
+    extract = Extract.objects.create(
+        id=extract_id,
+        project=project,
+        uploaded_by=by,
+        title=title or Path(uploaded_file.name).stem,
+        kind=kind,
+        original_filename=Path(uploaded_file.name).name[:255],
+        size_bytes=size,
+        upload_path=str(upload_path),
+        state=Extract.State.READING,
+    )
+    extract.job = core_services.job_enqueue(
+        by=by, project=project, kind="identify.read_extract", params={"extract_id": str(extract.pk)}
+    )
+    extract.save(update_fields=["job"])
+    return extract
+
+
+@transaction.atomic
+def extract_confirm_mapping(
+    *, by, extract: Extract, mapping: dict, population: Extract | None, reference_groups: dict, confidence
+) -> Extract:
+    """Record the analyst's column mapping (and save it for the organisation's
+    next upload with the same columns), then queue processing."""
+    extract = Extract.objects.select_for_update().get(pk=extract.pk)
+    if extract.state not in (Extract.State.MAPPING, Extract.State.READY, Extract.State.FAILED):
+        raise ValidationError("This upload is still being read or processed. Wait for it to finish.")
+    if not extract.table_path:
+        raise ValidationError("This upload could not be read. Upload the file again.")
+    if population is not None and (population.project_id != extract.project_id or population.state != "ready"):
+        raise ValidationError({"population": "Choose a population file from this project that is ready"})
+    extract.mapping = mapping
+    extract.population = population
+    extract.reference_groups = reference_groups
+    extract.confidence = confidence
+    extract.state = Extract.State.PROCESSING
+    extract.error = ""
+    SavedMapping.objects.update_or_create(
+        organisation=extract.project.organisation,
+        kind=extract.kind,
+        columns_key=columns_key(extract.columns),
+        defaults={"columns": extract.columns, "mapping": mapping},
+    )
+    extract.job = core_services.job_enqueue(
+        by=by, project=extract.project, kind="identify.process_extract", params={"extract_id": str(extract.pk)}
+    )
+    extract.save()
+    return extract
+
+
+def saved_mapping_for(*, organisation, kind: str, columns: list[str]) -> dict | None:
+    saved = SavedMapping.objects.filter(organisation=organisation, kind=kind, columns_key=columns_key(columns)).first()
+    return saved.mapping if saved else None

@@ -1,0 +1,197 @@
+"""Identify 1A through the web: upload, read, map, process, quality report,
+dashboard and exports, with bad inputs and suppression. Jobs run through the
+same service the worker calls (services.job_run); tests/integration/test_jobs.py
+covers the worker itself."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from amhe.core import services as core_services
+from amhe.core.models import Role
+from identify.models import Breakdown, Extract, QualityReport, SavedMapping
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parents[2] / "identify" / "data" / "demo"
+REFERRALS = DEMO / "leeds_crisis_referrals_demo.csv"
+POPULATION = DEMO / "leeds_population_by_ethnicity_census2011.csv"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def analyst(project, member_of):
+    return member_of(project, Role.ANALYST)
+
+
+def upload(client, project, content: bytes, name: str, kind="service_use", title=""):
+    url = reverse("identify:extract-new", kwargs={"project_id": project.pk})
+    return client.post(url, {"file": SimpleUploadedFile(name, content), "kind": kind, "title": title})
+
+
+def run_job(extract: Extract) -> Extract:
+    extract.refresh_from_db()
+    core_services.job_run(job_id=extract.job_id)
+    extract.refresh_from_db()
+    return extract
+
+
+def confirm(client, extract: Extract, population: Extract | None = None, **overrides) -> None:
+    page = client.get(extract.get_absolute_url())
+    form = page.context["form"]
+    data = {name: (field.initial or "") for name, field in form.fields.items() if name.startswith("column_")}
+    data["confidence"] = "0.95"
+    if population is not None:
+        data["population"] = str(population.pk)
+    data.update(overrides)
+    response = client.post(extract.get_absolute_url(), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+
+
+def uploaded(client, project, path: Path, kind="service_use") -> Extract:
+    assert upload(client, project, path.read_bytes(), path.name, kind=kind).status_code == 302
+    extract = Extract.objects.filter(project=project).order_by("-created_at").first()
+    with_capture = run_job(extract)
+    return with_capture
+
+
+@pytest.fixture
+def ready(client, project, analyst, django_capture_on_commit_callbacks):
+    """The demo referrals, processed against the Leeds population."""
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        population = uploaded(client, project, POPULATION, kind="population")
+        confirm(client, population)
+        run_job(population)
+        referrals = uploaded(client, project, REFERRALS)
+        confirm(client, referrals, population=population)
+        run_job(referrals)
+    assert population.state == Extract.State.READY, population.error
+    assert referrals.state == Extract.State.READY, referrals.error
+    return referrals
+
+
+def test_upload_reads_maps_and_processes_the_demo_extract(client, project, analyst, ready):
+    extract = ready
+    assert extract.row_count == 4727
+    assert extract.suggested_mapping["EthnicCategory"] == "ethnicity"
+    assert extract.suggested_mapping["LSOA2011"] == "lsoa"
+    assert not extract.upload_path and Path(extract.table_path).exists()
+    assert QualityReport.objects.filter(extract=extract).exists()
+    dimensions = set(Breakdown.objects.filter(extract=extract).values_list("dimension", flat=True))
+    assert {"ethnicity", "ethnicity_high", "sex", "age_band", "imd_decile", "ethnicity_high×sex"} <= dimensions
+
+    high = Breakdown.objects.get(extract=extract, dimension="ethnicity_high").result
+    rows = {row["group"]: row for row in high["rows"]}
+    black, white = rows["Black or Black British"], rows["White"]
+    assert white["reference"] is True
+    assert black["rate"] > 2.5 * white["rate"]  # the synthetic data follow the national MHA pattern
+    assert black["rate_ratio_lower"] > 1
+    assert rows["Not stated"]["rate"] is None and rows["Not stated"]["count"] > 0
+
+
+def test_quality_report_and_dashboard_pages(client, project, analyst, ready):
+    quality = client.get(reverse("identify:quality", kwargs={"project_id": project.pk, "extract_id": ready.pk}))
+    assert quality.status_code == 200
+    assert b"Invalid values" in quality.content and b"X9" in quality.content
+    dashboard = client.get(reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": ready.pk}))
+    assert dashboard.status_code == 200
+    assert b"Rate per 100,000 people by ethnic group" in dashboard.content
+    assert b'data-module="amhe-chart"' in dashboard.content
+
+
+def test_everyone_but_the_uploader_sees_suppressed_figures(client, project, analyst, member_of, ready):
+    url = reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": ready.pk})
+    export = reverse("identify:export", kwargs={"project_id": project.pk, "extract_id": ready.pk})
+    raw = client.get(url + "?raw=1")
+    assert raw.context["raw"] is True and b"Not for publication" in raw.content
+    raw_csv = client.get(export + "?raw=1").content.decode("utf-8-sig")
+    assert raw_csv.lstrip('"').startswith("NOT FOR PUBLICATION")
+
+    other_analyst = member_of(project, Role.ANALYST)
+    client.force_login(other_analyst)
+    assert client.get(url + "?raw=1").context["raw"] is False
+    assert client.get(export + "?raw=1").status_code == 403
+    published = client.get(export).content.decode("utf-8-sig")
+    assert "NOT FOR PUBLICATION" not in published
+    table = pd.read_csv(pd.io.common.StringIO(published), dtype=str)
+    counts = table["count"].dropna()
+    shown = counts[counts != "*"].astype(int)
+    assert (shown % 5 == 0).all()  # rounded to the nearest 5
+    assert not shown.between(1, 7).any()
+    assert (table.loc[table["count"] == "*", "rate"].isna()).all()  # nothing derived from a hidden count
+
+
+def test_saved_mapping_is_offered_for_the_next_upload(client, project, analyst, ready):
+    assert SavedMapping.objects.filter(organisation=project.organisation, kind="service_use").exists()
+    second = uploaded(client, project, REFERRALS)
+    assert second.state == Extract.State.MAPPING
+    assert second.job.result["mapping_from_saved"] is True
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"EthnicCategory,Gender\n", "header.csv", "no rows"),
+        (b"\x00\x01\x02PK\x03\x04binary" * 50, "binary.csv", "contains binary data"),
+        (b"EthnicCategory,Gender\nA,1\nB,2,extra\n", "ragged.csv", "row 3"),
+    ],
+)
+def test_bad_files_fail_with_a_message_and_lose_nothing(
+    client, project, analyst, ready, content, name, message, django_capture_on_commit_callbacks
+):
+    before = {b.pk: b.result for b in Breakdown.objects.filter(extract=ready)}
+    with django_capture_on_commit_callbacks(execute=False):
+        assert upload(client, project, content, name).status_code == 302
+    extract = run_job(Extract.objects.order_by("-created_at").first())
+    assert extract.state == Extract.State.FAILED
+    assert message.lower() in extract.error.lower(), extract.error
+    page = client.get(extract.get_absolute_url())
+    assert b"There is a problem with this data" in page.content
+    assert {b.pk: b.result for b in Breakdown.objects.filter(extract=ready)} == before
+    assert ready.__class__.objects.get(pk=ready.pk).state == Extract.State.READY
+
+
+def test_an_empty_file_is_refused_at_once(client, project, analyst):
+    client.force_login(analyst)
+    response = upload(client, project, b"", "empty.csv")
+    assert response.status_code == 200
+    assert "The submitted file is empty" in response.text
+    assert not Extract.objects.exists()
+
+
+def test_oversized_upload_is_refused_before_it_is_read(client, project, analyst, settings):
+    settings.AMHE_UPLOAD_MAX_BYTES = 1024
+    client.force_login(analyst)
+    response = upload(client, project, b"EthnicCategory\n" + b"A\n" * 5000, "big.csv")
+    assert response.status_code == 200
+    assert "larger than" in response.text
+    assert not Extract.objects.exists()
+
+
+def test_identifier_columns_are_dropped_and_never_stored(client, project, analyst, django_capture_on_commit_callbacks):
+    client.force_login(analyst)
+    content = b"NHS Number,Forename,EthnicCategory,Gender\n9434765919,Ann,A,2\n9434765870,Bob,M,1\n"
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, content, "with-ids.csv")
+    extract = run_job(Extract.objects.get())
+    assert extract.state == Extract.State.MAPPING
+    table = pd.read_parquet(extract.table_path)
+    assert list(table.columns) == ["EthnicCategory", "Gender"]
+    assert "9434765919" not in Path(extract.table_path).read_bytes().decode("latin-1")
+    assert not list((Path(extract.table_path).parent.parent / "uploads").glob("*"))
+    page = client.get(extract.get_absolute_url())
+    assert b"Columns removed" in page.content
+
+
+def test_viewer_cannot_upload(client, project, member_of):
+    client.force_login(member_of(project, Role.VIEWER))
+    assert upload(client, project, REFERRALS.read_bytes(), REFERRALS.name).status_code == 403
+    assert not Extract.objects.exists()
