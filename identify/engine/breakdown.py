@@ -172,7 +172,8 @@ def breakdown(
     stats.z_value(confidence)  # validates the level
 
     keys = [_key_series(df, d) for d in dimensions]
-    counts = _weights(df, count_column).groupby(keys).sum()
+    weights = _weights(df, count_column)
+    counts = weights.groupby(keys).sum()
     observed = {(k if isinstance(k, tuple) else (k,)): int(v) for k, v in counts.items()}
     total = sum(observed.values())
 
@@ -200,6 +201,10 @@ def breakdown(
     ref_cell = _reference_cell(reference, answered_cells, labels, pops, observed)
     ref_events = observed.get(ref_cell, 0) if ref_cell else 0
     ref_pop = pops.get(ref_cell) if (pops and ref_cell) else None
+
+    outcomes = _outcomes(df, keys, weights)
+    scores = _scores(df, keys)
+    standardised = _standardised_rates(df, keys, weights, population, dimensions, confidence)
 
     name = INTERSECTION_SEPARATOR.join(d.key for d in dimensions)
     rows = []
@@ -245,6 +250,21 @@ def breakdown(
             elif ref_pop:
                 ratio = stats.rate_ratio(count, population_value, ref_events, ref_pop, confidence)
                 row.update(rate_ratio=ratio.value, rate_ratio_lower=ratio.lower, rate_ratio_upper=ratio.upper)
+        if outcomes is not None:
+            yes, answered = outcomes.get(cell, (0, 0))
+            estimate = stats.proportion(yes, answered, confidence) if answered else stats.Estimate(None, None, None)
+            row.update(
+                outcome_n=answered, outcome=estimate.value, outcome_lower=estimate.lower, outcome_upper=estimate.upper
+            )
+        if scores is not None:
+            mean_value, sd, n = scores.get(cell, (None, None, 0))
+            estimate = (
+                stats.mean_from_summary(mean_value, sd, n, confidence) if n >= 2 else stats.Estimate(None, None, None)
+            )
+            row.update(score_n=n, score_mean=estimate.value, score_lower=estimate.lower, score_upper=estimate.upper)
+        if standardised is not None and cell in standardised:
+            estimate = standardised[cell]
+            row.update(dsr=estimate.value, dsr_lower=estimate.lower, dsr_upper=estimate.upper)
         rows.append(row)
 
     label = " by ".join(d.label.lower() for d in dimensions).capitalize()
@@ -257,6 +277,54 @@ def breakdown(
     )
     if len(dimensions) == 1 and dimensions[0].key == "imd_decile" and pops:
         result.summary = _slope_index(rows, confidence)
+    return result
+
+
+def _cell_key(key) -> tuple:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _outcomes(df: pd.DataFrame, keys, weights) -> dict[tuple, tuple[float, float]] | None:
+    """Per group: (records with the outcome, records where it was recorded), for
+    proportions such as the recovery rate; "not known" outcomes are left out."""
+    if "outcome" not in df.columns:
+        return None
+    flag = df["outcome"].astype("string")
+    answered = weights.where(flag.isin(["Y", "N"]), 0)
+    yes = weights.where(flag == "Y", 0)
+    grouped = pd.DataFrame({"yes": yes, "answered": answered}).groupby(keys).sum()
+    return {_cell_key(k): (float(v["yes"]), float(v["answered"])) for k, v in grouped.iterrows()}
+
+
+def _scores(df: pd.DataFrame, keys) -> dict[tuple, tuple[float, float, int]] | None:
+    """Per group: mean, standard deviation and number of valid scores (PREM/PROM)."""
+    if "score" not in df.columns:
+        return None
+    scores = pd.to_numeric(df["score"], errors="coerce")
+    grouped = scores.groupby(keys).agg(["mean", "std", "count"])
+    return {_cell_key(k): (v["mean"], v["std"], int(v["count"])) for k, v in grouped.iterrows()}
+
+
+def _standardised_rates(df, keys, weights, population, dimensions, confidence) -> dict | None:
+    """Directly age-standardised rates (2013 European Standard Population) per
+    group, when the extract and the population both have five-year age bands."""
+    band = "age_band_5y"
+    if population is None or band not in df.columns or band not in population.columns:
+        return None
+    if any(d.column in ("age_band", band) for d in dimensions):
+        return None  # standardising by age within an age group means nothing
+    bands = [code for code, _ in taxonomy.code_list(band).choices()]
+    events = weights.groupby([*keys, df[band].astype("string")]).sum()
+    pop_keys = [_key_series(population, d) for d in dimensions]
+    pops = pd.to_numeric(population["population"], errors="coerce").fillna(0)
+    pops = pops.groupby([*pop_keys, population[band].astype("string")]).sum()
+    result = {}
+    for cell in {k[:-1] for k in pops.index}:
+        if any(part.startswith("(") for part in cell):
+            continue
+        by_band_events = [float(events.get((*cell, b), 0)) for b in bands]
+        by_band_pops = [float(pops.get((*cell, b), 0)) for b in bands]
+        result[cell] = stats.dsr(by_band_events, by_band_pops, confidence=confidence, per=PER)
     return result
 
 
@@ -326,6 +394,17 @@ def publish(result: BreakdownResult, rule_key: str) -> list[dict]:
 
 
 _DERIVED = (
+    "outcome",
+    "outcome_lower",
+    "outcome_upper",
+    "outcome_n",
+    "score_mean",
+    "score_lower",
+    "score_upper",
+    "score_n",
+    "dsr",
+    "dsr_lower",
+    "dsr_upper",
     "share",
     "share_lower",
     "share_upper",
