@@ -756,6 +756,11 @@ def share_vs_population(
     title = title or f"Share of records and of the population by {dim_words}"
     chart_id = chart_id or f"chart-share-{_slug(dimension) or 'groups'}"
 
+    # Compare like with like: the share among records whose group has a population
+    # figure (records with ethnicity not stated, say, have none), when given.
+    rows = [{**r, "share": r["case_share"]} if r.get("case_share") is not None else r for r in rows]
+    if any(_num(r.get("population_share")) is not None for r in rows):
+        rows = [r for r in rows if _num(r.get("population_share")) is not None]
     plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get("share")) is not None]
     suppressed = [r for r in rows if _is_suppressed(r)]
     labels = [_wrap(_label(r) + (" (reference)" if r.get("reference") else "")) for r in plotted]

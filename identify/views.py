@@ -122,7 +122,7 @@ def extract_detail(request, project_id, extract_id):
             field_choices=presenters.field_choices(extract.kind),
             suggested=extract.mapping or extract.suggested_mapping,
             populations=project.extracts.filter(kind=Extract.Kind.POPULATION, state=Extract.State.READY),
-            initial={"population": extract.population_id, "confidence": str(extract.confidence)},
+            initial={"population": extract.population_id, "confidence": str(float(extract.confidence))},
         )
     if request.method == "POST":
         if form is None:

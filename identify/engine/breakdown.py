@@ -234,6 +234,7 @@ def breakdown(
             "rate_ratio_upper": None,
             "reference": cell == ref_cell,
             "population_share": None,
+            "case_share": None,  # share of the records whose group has a population
             "relative_inequity": None,
             "suppressed": False,
         }
@@ -267,7 +268,7 @@ def breakdown(
             row.update(dsr=estimate.value, dsr_lower=estimate.lower, dsr_upper=estimate.upper)
         rows.append(row)
 
-    label = " by ".join(d.label.lower() for d in dimensions).capitalize()
+    label = " by ".join([dimensions[0].label] + [d.label[0].lower() + d.label[1:] for d in dimensions[1:]])
     result = BreakdownResult(
         dimension=name,
         label=label,
@@ -394,6 +395,7 @@ def publish(result: BreakdownResult, rule_key: str) -> list[dict]:
 
 
 _DERIVED = (
+    "case_share",
     "outcome",
     "outcome_lower",
     "outcome_upper",
