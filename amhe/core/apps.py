@@ -13,3 +13,5 @@ class CoreConfig(AppConfig):
         ensure_broker_dirs()
         # Each app registers its job handlers in a `jobs.py` module.
         autodiscover_modules("jobs")
+        # ... and their demo data for `manage.py load_demo` in a `demo.py`.
+        autodiscover_modules("demo")

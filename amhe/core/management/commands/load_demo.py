@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from amhe.core import services
+from amhe.core import demo, services
 from amhe.core.models import (
     Measure,
     MeasureValue,
@@ -259,6 +259,9 @@ class Command(BaseCommand):
         draft.baseline_date = YEAR_END
         draft.status = SmartGoal.Status.DRAFT
         services.smart_goal_save(by=lead, goal=draft)
+
+        for loader in demo.loaders():
+            loader(project=project, users=users, stdout=self.stdout)
 
         if SubStepStatus.objects.filter(project=project, code="1A", state=SubStepStatus.State.NOT_STARTED).exists():
             services.substep_update(
