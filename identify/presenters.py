@@ -131,6 +131,17 @@ EXPORT_COLUMNS = [
     "rate_ratio",
     "rate_ratio_lower",
     "rate_ratio_upper",
+    "dsr",
+    "dsr_lower",
+    "dsr_upper",
+    "outcome_n",
+    "outcome",
+    "outcome_lower",
+    "outcome_upper",
+    "score_n",
+    "score_mean",
+    "score_lower",
+    "score_upper",
     "suppressed",
 ]
 
