@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from amhe.core.access import Action, role_can
 from identify import charts, engine
+from identify.engine.breakdown import EXTRA_FIGURES, ROW_SCHEMA
 from identify.models import Breakdown, Extract
 
 CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
@@ -117,33 +118,7 @@ def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
     return sections
 
 
-EXPORT_COLUMNS = [
-    "dimension",
-    "group",
-    "count",
-    "population",
-    "share",
-    "share_lower",
-    "share_upper",
-    "rate",
-    "rate_lower",
-    "rate_upper",
-    "rate_ratio",
-    "rate_ratio_lower",
-    "rate_ratio_upper",
-    "dsr",
-    "dsr_lower",
-    "dsr_upper",
-    "outcome_n",
-    "outcome",
-    "outcome_lower",
-    "outcome_upper",
-    "score_n",
-    "score_mean",
-    "score_lower",
-    "score_upper",
-    "suppressed",
-]
+EXPORT_COLUMNS = [*ROW_SCHEMA[:-1], *EXTRA_FIGURES, "suppressed"]
 
 
 def export_rows(extract: Extract, *, raw: bool) -> tuple[list[str], list[list]]:

@@ -33,6 +33,38 @@ from amhe import stats
 from amhe.core import taxonomy
 
 PER = 100_000
+# The keys of a row in the command line's JSON output (documented in the README).
+ROW_SCHEMA = (
+    "dimension",
+    "group",
+    "count",
+    "population",
+    "share",
+    "share_lower",
+    "share_upper",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "rate_ratio",
+    "rate_ratio_lower",
+    "rate_ratio_upper",
+    "suppressed",
+)
+# Further figures per group, where the data allow: age-standardised rates,
+# outcome proportions and score means.
+EXTRA_FIGURES = (
+    "dsr",
+    "dsr_lower",
+    "dsr_upper",
+    "outcome_n",
+    "outcome",
+    "outcome_lower",
+    "outcome_upper",
+    "score_n",
+    "score_mean",
+    "score_lower",
+    "score_upper",
+)
 MISSING_LABELS = {
     taxonomy.NOT_STATED: "Not stated",
     taxonomy.NOT_KNOWN: "Not known",
@@ -394,28 +426,11 @@ def publish(result: BreakdownResult, rule_key: str) -> list[dict]:
     return published
 
 
+# Everything worked out from a group's count: hidden with it.
 _DERIVED = (
+    *(key for key in ROW_SCHEMA if key not in ("dimension", "group", "count", "population", "suppressed")),
+    *EXTRA_FIGURES,
     "case_share",
-    "outcome",
-    "outcome_lower",
-    "outcome_upper",
-    "outcome_n",
-    "score_mean",
-    "score_lower",
-    "score_upper",
-    "score_n",
-    "dsr",
-    "dsr_lower",
-    "dsr_upper",
-    "share",
-    "share_lower",
-    "share_upper",
-    "rate",
-    "rate_lower",
-    "rate_upper",
-    "rate_ratio",
-    "rate_ratio_lower",
-    "rate_ratio_upper",
     "relative_inequity",
 )
 

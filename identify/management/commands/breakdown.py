@@ -18,24 +18,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from identify import engine
-from identify.engine.breakdown import DIMENSIONS, BreakdownError, breakdown, publish
+from identify.engine.breakdown import DIMENSIONS, ROW_SCHEMA, BreakdownError, breakdown, publish
 
-ROW_KEYS = [
-    "dimension",
-    "group",
-    "count",
-    "population",
-    "share",
-    "share_lower",
-    "share_upper",
-    "rate",
-    "rate_lower",
-    "rate_upper",
-    "rate_ratio",
-    "rate_ratio_lower",
-    "rate_ratio_upper",
-    "suppressed",
-]
+ROW_KEYS = ROW_SCHEMA
 CONFIDENCE = {"95": 0.95, "99.8": 0.998}
 NO_LIMIT = 50 * 1024**3
 
