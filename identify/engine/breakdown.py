@@ -148,6 +148,34 @@ def _key_series(df: pd.DataFrame, dim: Dimension) -> pd.Series:
     return codes.where(codes != "", "(blank)")
 
 
+def _group_counts(df: pd.DataFrame, dimensions: list[Dimension], weights: pd.Series) -> dict[tuple, int]:
+    """Total weight per group key. Groups on each dimension's (code, kind)
+    columns, which hold few distinct values, and turns the handful of
+    combinations into keys afterwards: no per-row string work."""
+    columns = []
+    for d in dimensions:
+        if d.column not in df.columns:
+            raise BreakdownError(f"The extract has no {d.label.lower()} column mapped.")
+        kind_column = f"{d.column}__kind"
+        columns.append(df[d.column])
+        columns.append(df[kind_column] if kind_column in df.columns else pd.Series("valid", index=df.index))
+    grouped = weights.groupby(columns, observed=True, sort=False, dropna=False).sum()
+    observed: dict[tuple, int] = {}
+    for index, value in grouped.items():
+        index = index if isinstance(index, tuple) else (index,)
+        key = tuple(_group_key(code, kind) for code, kind in zip(index[0::2], index[1::2], strict=True))
+        observed[key] = observed.get(key, 0) + int(value)
+    return observed
+
+
+def _group_key(code, kind) -> str:
+    kind = "blank" if kind is None or (isinstance(kind, float) and kind != kind) else str(kind)
+    code = "" if code is None or (isinstance(code, float) and code != code) else str(code)
+    if kind in ANSWERED:
+        return code
+    return f"({kind})"
+
+
 def _labels(dim: Dimension) -> dict[str, tuple[str, str, int]]:
     """key -> (label, kind, order)."""
     labels = {code: (label, kind, i) for i, (code, label, kind) in enumerate(_categories(dim))}
@@ -203,10 +231,8 @@ def breakdown(
         raise BreakdownError(f"Unknown characteristic {exc.args[0]!r}. Choose from: {', '.join(DIMENSIONS)}.") from None
     stats.z_value(confidence)  # validates the level
 
-    keys = [_key_series(df, d) for d in dimensions]
     weights = _weights(df, count_column)
-    counts = weights.groupby(keys).sum()
-    observed = {(k if isinstance(k, tuple) else (k,)): int(v) for k, v in counts.items()}
+    observed = _group_counts(df, dimensions, weights)
     total = sum(observed.values())
 
     labels = [_labels(d) for d in dimensions]
@@ -234,9 +260,11 @@ def breakdown(
     ref_events = observed.get(ref_cell, 0) if ref_cell else 0
     ref_pop = pops.get(ref_cell) if (pops and ref_cell) else None
 
-    outcomes = _outcomes(df, keys, weights)
-    scores = _scores(df, keys)
-    standardised = _standardised_rates(df, keys, weights, population, dimensions, confidence)
+    needs_keys = "outcome" in df.columns or "score" in df.columns or "age_band_5y" in df.columns
+    keys = [_key_series(df, d) for d in dimensions] if needs_keys else None
+    outcomes = _outcomes(df, keys, weights) if keys else None
+    scores = _scores(df, keys) if keys else None
+    standardised = _standardised_rates(df, keys, weights, population, dimensions, confidence) if keys else None
 
     name = INTERSECTION_SEPARATOR.join(d.key for d in dimensions)
     rows = []
