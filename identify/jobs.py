@@ -102,6 +102,7 @@ def process_extract(job, report):
         count_column = "count" if "count" in table.columns else None
         plans = [[d] for d in ONE_WAY] + [list(pair) for pair in INTERSECTIONS]
         plans = [p for p in plans if all(_has(table, d) for d in p)]
+        key_cache = {}  # each characteristic's group keys, worked out once for all breakdowns
         for i, dims in enumerate(plans, start=1):
             report(40 + round(55 * i / max(len(plans), 1)), f"Breaking down by {' and '.join(dims)}")
             try:
@@ -112,6 +113,7 @@ def process_extract(job, report):
                         count_column=count_column,
                         population=population,
                         confidence=float(extract.confidence),
+                        key_cache=key_cache,
                     )
                 )
             except BreakdownError as exc:

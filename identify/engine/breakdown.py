@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from amhe import stats
@@ -136,36 +137,21 @@ def _categories(dim: Dimension) -> list[tuple[str, str, str]]:
 
 
 def _key_series(df: pd.DataFrame, dim: Dimension) -> pd.Series:
-    """Group key per row: the code for answered values, '(kind)' for missing ones."""
+    """Group key per row, as a categorical: the code for answered values,
+    '(kind)' for missing ones. Worked out once per distinct (code, kind) pair
+    and spread over the rows by integer position: no per-row string work."""
     if dim.column not in df.columns:
         raise BreakdownError(f"The extract has no {dim.label.lower()} column mapped.")
     kind_column = f"{dim.column}__kind"
-    codes = df[dim.column].astype("string").fillna("")
-    if kind_column in df.columns:
-        kinds = df[kind_column].astype("string").fillna("blank")
-        answered = kinds.isin(list(ANSWERED))
-        return codes.where(answered, "(" + kinds + ")")
-    return codes.where(codes != "", "(blank)")
-
-
-def _group_counts(df: pd.DataFrame, dimensions: list[Dimension], weights: pd.Series) -> dict[tuple, int]:
-    """Total weight per group key. Groups on each dimension's (code, kind)
-    columns, which hold few distinct values, and turns the handful of
-    combinations into keys afterwards: no per-row string work."""
-    columns = []
-    for d in dimensions:
-        if d.column not in df.columns:
-            raise BreakdownError(f"The extract has no {d.label.lower()} column mapped.")
-        kind_column = f"{d.column}__kind"
-        columns.append(df[d.column])
-        columns.append(df[kind_column] if kind_column in df.columns else pd.Series("valid", index=df.index))
-    grouped = weights.groupby(columns, observed=True, sort=False, dropna=False).sum()
-    observed: dict[tuple, int] = {}
-    for index, value in grouped.items():
-        index = index if isinstance(index, tuple) else (index,)
-        key = tuple(_group_key(code, kind) for code, kind in zip(index[0::2], index[1::2], strict=True))
-        observed[key] = observed.get(key, 0) + int(value)
-    return observed
+    codes = df[dim.column]
+    kinds = df[kind_column] if kind_column in df.columns else pd.Series("valid", index=df.index)
+    grouper = pd.Series(0, index=df.index).groupby([codes, kinds], observed=True, sort=False, dropna=False)
+    ids = grouper.ngroup().to_numpy()
+    keys = [_group_key(code, kind) for code, kind in grouper.size().index]
+    categories = list(dict.fromkeys(keys))
+    position = {key: i for i, key in enumerate(categories)}
+    remap = np.array([position[key] for key in keys], dtype=np.int64)
+    return pd.Series(pd.Categorical.from_codes(remap[ids], categories=categories), index=df.index)
 
 
 def _group_key(code, kind) -> str:
@@ -221,8 +207,13 @@ def breakdown(
     population: pd.DataFrame | None = None,
     reference: str | None = None,
     confidence: float = 0.95,
+    key_cache: dict | None = None,
 ) -> BreakdownResult:
-    """Counts, shares, rates and rate ratios by one characteristic or an intersection."""
+    """Counts, shares, rates and rate ratios by one characteristic or an intersection.
+
+    Pass the same `key_cache` dict to every breakdown of one table so each
+    characteristic's group keys are worked out once, not once per breakdown.
+    """
     if not 1 <= len(dims) <= 3:
         raise BreakdownError("Break down by one characteristic, or an intersection of two or three.")
     try:
@@ -232,7 +223,10 @@ def breakdown(
     stats.z_value(confidence)  # validates the level
 
     weights = _weights(df, count_column)
-    observed = _group_counts(df, dimensions, weights)
+    cache = {} if key_cache is None else key_cache
+    keys = [cache[d.key] if d.key in cache else cache.setdefault(d.key, _key_series(df, d)) for d in dimensions]
+    counts = weights.groupby(keys, observed=True).sum()
+    observed = {_cell_key(k): int(v) for k, v in counts.items() if v}
     total = sum(observed.values())
 
     labels = [_labels(d) for d in dimensions]
@@ -260,11 +254,9 @@ def breakdown(
     ref_events = observed.get(ref_cell, 0) if ref_cell else 0
     ref_pop = pops.get(ref_cell) if (pops and ref_cell) else None
 
-    needs_keys = "outcome" in df.columns or "score" in df.columns or "age_band_5y" in df.columns
-    keys = [_key_series(df, d) for d in dimensions] if needs_keys else None
-    outcomes = _outcomes(df, keys, weights) if keys else None
-    scores = _scores(df, keys) if keys else None
-    standardised = _standardised_rates(df, keys, weights, population, dimensions, confidence) if keys else None
+    outcomes = _outcomes(df, keys, weights)
+    scores = _scores(df, keys)
+    standardised = _standardised_rates(df, keys, weights, population, dimensions, confidence)
 
     name = INTERSECTION_SEPARATOR.join(d.key for d in dimensions)
     rows = []
@@ -374,6 +366,8 @@ def _standardised_rates(df, keys, weights, population, dimensions, confidence) -
         return None
     if any(d.column in ("age_band", band) for d in dimensions):
         return None  # standardising by age within an age group means nothing
+    if any(d.column not in population.columns for d in dimensions):
+        return None  # the population is not broken down this way
     bands = [code for code, _ in taxonomy.code_list(band).choices()]
     events = weights.groupby([*keys, df[band].astype("string")]).sum()
     pop_keys = [_key_series(population, d) for d in dimensions]

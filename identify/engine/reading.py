@@ -633,7 +633,7 @@ def _parse_csv_arrow(
         invalid_row_handler=lambda _row: "error",
     )
     convert_options = pacsv.ConvertOptions(
-        column_types={f"f{i}": pa.string() for i in range(ncols)},
+        column_types={f"f{i}": pa.large_string() for i in range(ncols)},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
@@ -722,7 +722,7 @@ def _parse_csv_python(
     def flush() -> None:
         if buffer:
             for j, values in enumerate(zip(*buffer, strict=True)):
-                chunks[j].append(pa.array(values, type=pa.string()))
+                chunks[j].append(pa.array(values, type=pa.large_string()))
             buffer.clear()
 
     with source.open() as raw:
@@ -922,7 +922,7 @@ def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int
     def flush() -> None:
         if buffer:
             for j, values in enumerate(zip(*buffer, strict=True)):
-                chunks[j].append(pa.array(values, type=pa.string()))
+                chunks[j].append(pa.array(values, type=pa.large_string()))
             buffer.clear()
 
     with warnings.catch_warnings():
@@ -1112,7 +1112,7 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
     index = pd.Index(parsed.rows, name=ROW)
     data = {
         header[i]: pd.Series(
-            pa.chunked_array(parsed.chunks[i], type=pa.string()),
+            pa.chunked_array(parsed.chunks[i], type=pa.large_string()),
             dtype=_STRING_DTYPE,
             index=index,
             copy=False,

@@ -59,6 +59,7 @@ class Command(BaseCommand):
             population, _ = self._load(options["population"], count_column=None, population=True)
 
         rows = []
+        key_cache = {}
         for dims in plans:
             try:
                 result = breakdown(
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                     population=population,
                     reference=options["reference"],
                     confidence=CONFIDENCE[options["confidence"]],
+                    key_cache=key_cache,
                 )
             except BreakdownError as exc:
                 raise CommandError(str(exc)) from None
