@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from amhe.core.jobs import JobError, job_kind
 from identify import engine, reference_data, services
-from identify.engine.breakdown import BreakdownError, breakdown, publish
+from identify.engine.breakdown import DIMENSIONS, BreakdownError, breakdown, publish
 from identify.models import Breakdown, Extract, OrganisationSettings, QualityReport
 
 # What the job breaks every extract down by, where the columns exist.
@@ -140,8 +140,6 @@ def process_extract(job, report):
 
 
 def _has(table: pd.DataFrame, dim: str) -> bool:
-    from identify.engine.breakdown import DIMENSIONS
-
     return DIMENSIONS[dim].column in table.columns
 
 

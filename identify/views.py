@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.core import access
 from amhe.core.access import Action
+from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
 from identify import presenters, services
 from identify.engine import csv_safe
@@ -88,8 +89,7 @@ def _extract_new(request, project_id, handler):
                     kind=form.cleaned_data["kind"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 return redirect(extract)
     return TemplateResponse(
@@ -138,8 +138,7 @@ def extract_detail(request, project_id, extract_id):
                     confidence=form.cleaned_data["confidence"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Columns confirmed. The data is being checked and broken down.")
                 return redirect(extract)

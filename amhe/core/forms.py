@@ -1,9 +1,19 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
 from amhe.core.models import Membership, Population, Project, Role, SmartGoal, SubStepStatus, User
 from amhe.core.nhsuk_forms import NhsDateField
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, against its fields where they match."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class EmailAuthenticationForm(AuthenticationForm):

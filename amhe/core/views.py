@@ -29,6 +29,7 @@ from amhe.core.forms import (
     ProjectStatusForm,
     SmartGoalForm,
     SubStepStatusForm,
+    add_service_errors,
 )
 from amhe.core.jobs import title_for
 from amhe.core.models import Job, Membership, Population, SmartGoal, SubStepStatus, WorkerHeartbeat
@@ -139,7 +140,7 @@ def members(request, project_id):
                     base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"{added.user.full_name} added as {added.get_role_display().lower()}.")
                 return redirect("core:members", project_id=project.pk)
@@ -188,7 +189,7 @@ def goal_edit(request, project_id, goal_id=None):
         try:
             services.smart_goal_edit(by=request.user, goal=goal, changed=form.has_changed(), agree=agree)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if agree:
                 messages.success(request, "Goal agreed.")
@@ -208,15 +209,6 @@ def goal_edit(request, project_id, goal_id=None):
             "crumbs": [*_crumbs(project), ("SMART goals", reverse("core:goals", kwargs={"project_id": project.pk}))],
         },
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, against its fields where they match."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Starting and running a project -------------------------------------------
@@ -244,7 +236,7 @@ def project_new(request):
                 previous_cycle=data.get("previous_cycle"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Project started. You are its lead.")
             return redirect(project)
@@ -267,7 +259,7 @@ def project_edit(request, project_id):
         try:
             services.project_update(by=request.user, project=project, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Project details saved.")
             return redirect(project)
@@ -293,7 +285,7 @@ def member_edit(request, project_id, membership_id):
                 return redirect("core:members", project_id=project.pk)
         except ValidationError as exc:
             member.refresh_from_db()
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
     return TemplateResponse(
         request,
         "core/member_form.html",
@@ -315,7 +307,7 @@ def population_edit(request, project_id, population_id=None):
         try:
             services.population_save(by=request.user, population=form.instance, add_to=project)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Population '{population.name}' saved.")
             return redirect(project)
