@@ -11,7 +11,7 @@ RUN pip install -r requirements.txt
 
 COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown -R amhe /app/var
+    && mkdir -p /app/var/media && chown -R amhe /app/var
 
 USER amhe
 EXPOSE 8000
