@@ -1191,30 +1191,36 @@ def _quality_summary(fields, segments) -> str:
     )
 
 
-def shares_chart(
-    rows: Iterable[Mapping],
-    confidence: float | int | str = 0.95,
+def _interval_chart(
+    rows: list[Mapping],
     *,
-    title: str | None = None,
-    chart_id: str | None = None,
+    value: str,
+    lower: str,
+    upper: str,
+    scale: float,
+    fmt,
+    title: str,
+    chart_id: str,
+    axis_title: str,
+    column: str,
+    count_column: tuple[str, str],
+    conf: str,
+    summary: str,
+    what: str,
+    tick_suffix: str = "",
 ) -> Chart:
-    """Each group's share of all records, with Wilson confidence intervals: for
-    breakdowns with no population denominators (so no rates)."""
-    rows = _single_rows(rows)
-    conf = confidence_label(confidence)
-    dimension = rows[0].get("dimension", "") if rows else ""
-    dim_words = dimension_label(dimension)
-    title = title or f"Share of records by {dim_words}"
-    chart_id = chart_id or f"chart-shares-{_slug(dimension) or 'groups'}"
-    plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get("share")) is not None]
+    """Horizontal bars of one estimate per group with its confidence interval:
+    the shared shape of the share, outcome and score charts."""
+    dim_words = dimension_label(rows[0].get("dimension", "") if rows else "")
+    plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get(value)) is not None]
     suppressed = [r for r in rows if _is_suppressed(r)]
-    values = [_num(r["share"]) * 100 for r in plotted]
+    values = [_num(r[value]) * scale for r in plotted]
     plus = [
-        None if _num(r.get("share_upper")) is None else max(_num(r["share_upper"]) * 100 - v, 0.0)
+        None if _num(r.get(upper)) is None else max(_num(r[upper]) * scale - v, 0.0)
         for r, v in zip(plotted, values, strict=True)
     ]
     minus = [
-        None if _num(r.get("share_lower")) is None else max(v - _num(r["share_lower"]) * 100, 0.0)
+        None if _num(r.get(lower)) is None else max(v - _num(r[lower]) * scale, 0.0)
         for r, v in zip(plotted, values, strict=True)
     ]
     trace = go.Bar(
@@ -1231,46 +1237,142 @@ def shares_chart(
             "thickness": 2,
             "width": 6,
         },
-        text=[format_percent(v / 100) for v in values],
-        hovertemplate="%{y}<br>Share of records: %{text}<extra></extra>",
-        name="Share of records",
+        text=[fmt(_num(r[value])) for r in plotted],
+        hovertemplate=f"%{{y}}<br>{column}: %{{text}}<extra></extra>",
+        name=column,
     )
     figure = _figure(
         [trace],
         _layout(
             _height(len(plotted)),
             xaxis=_axis(
-                f"Share of records (lines show {conf} confidence intervals)", ticksuffix="%", rangemode="tozero"
+                f"{axis_title} (lines show {conf} confidence intervals)", ticksuffix=tick_suffix, rangemode="tozero"
             ),
             yaxis=_axis(autorange="reversed", showgrid=False),
             bargap=0.35,
         ),
     )
-    columns = [_capitalise(dim_words), "People", "Share of records", f"{conf} confidence interval"]
+    count_key, count_label = count_column
+    columns = [_capitalise(dim_words), count_label, column, f"{conf} confidence interval"]
     table_rows = [
         [
             _label(r),
-            _cell(r, format_int(r.get("count"))),
-            _cell(r, format_percent(r.get("share"))),
-            _cell(r, _interval(r.get("share_lower"), r.get("share_upper"), format_percent)),
+            _cell(r, format_int(r.get(count_key))),
+            _cell(r, fmt(r.get(value))),
+            _cell(r, _interval(r.get(lower), r.get(upper), fmt)),
         ]
         for r in rows
     ]
     if plotted:
-        top = max(plotted, key=lambda r: _num(r["share"]))
-        summary = _join(
-            f"{_capitalise(_who(top))} made up the largest share of records, {format_percent(top['share'])}.",
-            _suppression_sentence(len(suppressed), "Shares"),
+        top = max(plotted, key=lambda r: _num(r[value]))
+        text = _join(
+            summary.format(who=_capitalise(_who(top)), value=fmt(_num(top[value]))),
+            _suppression_sentence(len(suppressed), what),
         )
     else:
-        summary = "Shares could not be shown for any group because the numbers were too small."
+        text = f"{what} could not be shown for any group because the numbers were too small."
     return Chart(
         id=chart_id,
         title=title,
         figure=figure,
         table=_table(f"{title}, with {conf} confidence intervals", columns, table_rows, [False, True, True, True]),
-        summary=summary,
+        summary=text,
         confidence=f"{conf} confidence intervals",
         kind="Bar chart",
         footnotes=_footnotes(table_rows),
+    )
+
+
+def shares_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Each group's share of all records, with Wilson confidence intervals: for
+    breakdowns with no population denominators (so no rates)."""
+    rows = _single_rows(rows)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    title = title or f"Share of records by {dimension_label(dimension)}"
+    return _interval_chart(
+        rows,
+        value="share",
+        lower="share_lower",
+        upper="share_upper",
+        scale=100,
+        fmt=format_percent,
+        title=title,
+        chart_id=chart_id or f"chart-shares-{_slug(dimension) or 'groups'}",
+        axis_title="Share of records",
+        column="Share of records",
+        count_column=("count", "People"),
+        conf=confidence_label(confidence),
+        summary="{who} made up the largest share of records, {value}.",
+        what="Shares",
+        tick_suffix="%",
+    )
+
+
+def outcome_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """The proportion of each group with the outcome (for example recovered),
+    out of those whose outcome was recorded, with Wilson confidence intervals."""
+    rows = _single_rows(rows)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    title = title or f"Proportion with the outcome by {dimension_label(dimension)}"
+    return _interval_chart(
+        rows,
+        value="outcome",
+        lower="outcome_lower",
+        upper="outcome_upper",
+        scale=100,
+        fmt=format_percent,
+        title=title,
+        chart_id=chart_id or f"chart-outcome-{_slug(dimension) or 'groups'}",
+        axis_title="Proportion with the outcome",
+        column="With the outcome",
+        count_column=("outcome_n", "Outcome recorded"),
+        conf=confidence_label(confidence),
+        summary="{who} had the highest proportion with the outcome, {value}.",
+        what="Outcomes",
+        tick_suffix="%",
+    )
+
+
+def score_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Mean score (PREM or PROM) by group, with t-distribution confidence intervals."""
+    rows = _single_rows(rows)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    title = title or f"Mean score by {dimension_label(dimension)}"
+
+    def fmt(value):
+        return NOT_AVAILABLE if _num(value) is None else f"{_num(value):,.1f}"
+
+    return _interval_chart(
+        rows,
+        value="score_mean",
+        lower="score_lower",
+        upper="score_upper",
+        scale=1,
+        fmt=fmt,
+        title=title,
+        chart_id=chart_id or f"chart-score-{_slug(dimension) or 'groups'}",
+        axis_title="Mean score",
+        column="Mean score",
+        count_column=("score_n", "Scores"),
+        conf=confidence_label(confidence),
+        summary="{who} had the highest mean score, {value}.",
+        what="Scores",
     )

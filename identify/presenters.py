@@ -111,6 +111,10 @@ def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
                 section.charts.append(charts.share_vs_population(rows))
             else:
                 section.charts.append(charts.shares_chart(rows, confidence))
+            if any(row.get("outcome") is not None for row in rows):
+                section.charts.append(charts.outcome_chart(rows, confidence))
+            if any(row.get("score_mean") is not None for row in rows):
+                section.charts.append(charts.score_chart(rows, confidence))
         elif len(dims) == 2:
             value = "rate" if any(row.get("rate") is not None for row in rows) else "count"
             section.charts.append(charts.intersection_heatmap(rows, dims[0], dims[1], value=value))

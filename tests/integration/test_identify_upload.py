@@ -195,3 +195,30 @@ def test_viewer_cannot_upload(client, project, member_of):
     client.force_login(member_of(project, Role.VIEWER))
     assert upload(client, project, REFERRALS.read_bytes(), REFERRALS.name).status_code == 403
     assert not Extract.objects.exists()
+
+
+def test_outcome_flags_and_scores_are_broken_down_and_charted(client, project, analyst):
+    client.force_login(analyst)
+    lines = ["EthnicCategory,Recovered,Score"]
+    lines += ["A,Y,20"] * 30 + ["A,N,10"] * 20 + ["M,Y,8"] * 10 + ["M,N,4"] * 30
+    extract = uploaded(client, project, _write(project, "outcomes.csv", "\n".join(lines)), kind="outcomes")
+    assert extract.suggested_mapping == {"EthnicCategory": "ethnicity", "Recovered": "outcome", "Score": "score"}
+    confirm(client, extract)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.READY, extract.error
+    rows = {row["group"]: row for row in Breakdown.objects.get(extract=extract, dimension="ethnicity").result["rows"]}
+    assert rows["White - British"]["outcome"] == pytest.approx(0.6)
+    assert rows["Black or Black British - Caribbean"]["outcome"] == pytest.approx(0.25)
+    assert rows["Black or Black British - Caribbean"]["score_mean"] == pytest.approx(5.0)
+    page = client.get(reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": extract.pk}))
+    assert b"Proportion with the outcome by ethnic group" in page.content
+    assert b"Mean score by ethnic group" in page.content
+
+
+def _write(project, name: str, text: str) -> Path:
+    from django.conf import settings
+
+    path = Path(settings.MEDIA_ROOT) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    return path

@@ -472,3 +472,77 @@ def test_figures_use_no_tag_that_plotly_draws_with_a_style_attribute(rows, cells
     assert "Black &lt;b&gt;or&lt;/b&gt; Black<br>British" in built[0].figure["data"][0]["y"]
     # The table is plain text: the template escapes it.
     assert "Black <b>or</b> Black British" in [r[0] for r in built[0].table["rows"]]
+
+
+# --- Outcome and score charts (added with the dashboard's outcome sections) -----------
+
+
+def _outcome_rows():
+    return [
+        {
+            "dimension": "ethnicity_high",
+            "group": "White",
+            "kind": "valid",
+            "count": 50,
+            "outcome_n": 50,
+            "outcome": 0.6,
+            "outcome_lower": 0.46,
+            "outcome_upper": 0.72,
+            "score_n": 50,
+            "score_mean": 16.0,
+            "score_lower": 14.5,
+            "score_upper": 17.5,
+            "suppressed": False,
+        },
+        {
+            "dimension": "ethnicity_high",
+            "group": "Black or Black British",
+            "kind": "valid",
+            "count": 20,
+            "outcome_n": 20,
+            "outcome": 0.25,
+            "outcome_lower": 0.11,
+            "outcome_upper": 0.47,
+            "score_n": 20,
+            "score_mean": 5.0,
+            "score_lower": 3.9,
+            "score_upper": 6.1,
+            "suppressed": False,
+        },
+        {
+            "dimension": "ethnicity_high",
+            "group": "Mixed",
+            "kind": "valid",
+            "count": None,
+            "outcome_n": None,
+            "outcome": None,
+            "outcome_lower": None,
+            "outcome_upper": None,
+            "score_n": None,
+            "score_mean": None,
+            "score_lower": None,
+            "score_upper": None,
+            "suppressed": True,
+        },
+    ]
+
+
+def test_outcome_chart_plots_proportions_with_intervals_and_hides_suppressed_groups():
+    chart = ch.outcome_chart(_outcome_rows(), 0.95)
+    bar = chart.figure["data"][0]
+    assert list(bar["x"]) == [60.0, 25.0]
+    assert list(bar["error_x"]["array"]) == pytest.approx([12.0, 22.0])
+    assert list(bar["error_x"]["arrayminus"]) == pytest.approx([14.0, 14.0])
+    assert chart.summary == (
+        "White people had the highest proportion with the outcome, 60.0%. "
+        "Outcomes could not be shown for 1 group because the numbers were too small."
+    )
+    assert chart.table["rows"][2] == ["Mixed", "*", "*", "*"]
+    assert chart.table["rows"][1][1:] == ["20", "25.0%", "11.0% to 47.0%"]
+
+
+def test_score_chart_shows_means():
+    chart = ch.score_chart(_outcome_rows(), 0.95)
+    assert list(chart.figure["data"][0]["x"]) == [16.0, 5.0]
+    assert chart.summary.startswith("White people had the highest mean score, 16.0.")
+    assert chart.table["columns"][1:] == ["Scores", "Mean score", "95% confidence interval"]
