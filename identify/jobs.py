@@ -2,6 +2,7 @@
 extract's state before doing anything and replaces its outputs in one
 transaction, so running it again (after a worker died) does no harm."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -40,8 +41,31 @@ def _fail(extract: Extract, message: str) -> None:
     raise JobError(message)
 
 
+UNEXPECTED = (
+    "Something went wrong while working on this data. Nothing else has changed. Try again; if it happens again, "
+    "contact your administrator."
+)
+
+
+@contextmanager
+def _extract_fails_with_the_job(extract_id):
+    """An unexpected error fails the extract too, so its page does not wait for ever."""
+    try:
+        yield
+    except JobError:
+        raise
+    except Exception:
+        Extract.objects.filter(pk=extract_id).update(state=Extract.State.FAILED, error=UNEXPECTED)
+        raise
+
+
 @job_kind("identify.read_extract", title="Reading your upload")
 def read_extract(job, report):
+    with _extract_fails_with_the_job(job.params["extract_id"]):
+        return _read_extract(job, report)
+
+
+def _read_extract(job, report):
     extract = Extract.objects.select_related("project__organisation").get(pk=job.params["extract_id"])
     if extract.state != Extract.State.READING:
         return {"already": extract.state}
@@ -81,6 +105,11 @@ def read_extract(job, report):
 
 @job_kind("identify.process_extract", title="Checking quality and breaking down")
 def process_extract(job, report):
+    with _extract_fails_with_the_job(job.params["extract_id"]):
+        return _process_extract(job, report)
+
+
+def _process_extract(job, report):
     extract = Extract.objects.select_related("project__organisation", "population").get(pk=job.params["extract_id"])
     if extract.state != Extract.State.PROCESSING:
         return {"already": extract.state}

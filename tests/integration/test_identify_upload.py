@@ -222,3 +222,19 @@ def _write(project, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text + "\n")
     return path
+
+
+def test_an_unexpected_error_fails_the_extract_not_just_the_job(client, project, analyst, monkeypatch):
+    client.force_login(analyst)
+    extract = uploaded(client, project, REFERRALS)
+    confirm(client, extract)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("identify.jobs.engine.quality_report", broken)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.FAILED
+    assert "Something went wrong" in extract.error
+    assert extract.job.state == "failed"
+    assert not Breakdown.objects.filter(extract=extract).exists()
