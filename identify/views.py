@@ -57,7 +57,9 @@ def _extract_for(user, project_id, extract_id, action=Action.VIEW):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def extract_new(request, project_id):
-    """Upload an extract. The size limit is enforced while the file streams in."""
+    """Upload an extract. Access is checked before the body is read, and the size
+    limit is enforced while the file streams in."""
+    access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
     handler = MaxSizeUploadHandler(settings.AMHE_UPLOAD_MAX_BYTES, request)
     if request.method == "POST":
         request.upload_handlers.insert(0, handler)
