@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from amhe.core import services as core_services
+from identify import engine
 from identify.models import Extract, SavedMapping
 
 
@@ -80,6 +81,10 @@ def extract_confirm_mapping(
         raise ValidationError("This upload is still being read or processed. Wait for it to finish.")
     if not extract.table_path:
         raise ValidationError("This upload could not be read. Upload the file again.")
+    try:
+        engine.Mapping.from_dict(mapping, columns=extract.columns)
+    except engine.MappingError as exc:
+        raise ValidationError([error["message"] for error in exc.errors]) from None
     if population is not None and (population.project_id != extract.project_id or population.state != "ready"):
         raise ValidationError({"population": "Choose a population file from this project that is ready"})
     extract.mapping = mapping

@@ -238,3 +238,18 @@ def test_an_unexpected_error_fails_the_extract_not_just_the_job(client, project,
     assert "Something went wrong" in extract.error
     assert extract.job.state == "failed"
     assert not Breakdown.objects.filter(extract=extract).exists()
+
+
+def test_a_mapping_that_cannot_work_is_explained_before_anything_runs(client, project, analyst):
+    client.force_login(analyst)
+    extract = uploaded(client, project, REFERRALS)
+    page = client.get(extract.get_absolute_url())
+    names = {column: name for name, column in page.context["form"].column_fields}
+    data = {name: page.context["form"].fields[name].initial or "" for name in names.values()}
+    data[names["Gender"]] = "ethnicity"  # two columns both said to hold ethnicity
+    data["confidence"] = "0.95"
+    response = client.post(extract.get_absolute_url(), data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    extract.refresh_from_db()
+    assert extract.state == Extract.State.MAPPING and not extract.mapping
