@@ -1192,26 +1192,33 @@ def _quality_summary(fields, segments) -> str:
 
 
 def _interval_chart(
-    rows: list[Mapping],
+    rows: Iterable[Mapping],
+    confidence: float | int | str,
     *,
     value: str,
     lower: str,
     upper: str,
     scale: float,
     fmt,
-    title: str,
-    chart_id: str,
+    title: str | None,
+    chart_id: str | None,
+    slug: str,
     axis_title: str,
     column: str,
     count_column: tuple[str, str],
-    conf: str,
     summary: str,
     what: str,
     tick_suffix: str = "",
 ) -> Chart:
     """Horizontal bars of one estimate per group with its confidence interval:
-    the shared shape of the share, outcome and score charts."""
-    dim_words = dimension_label(rows[0].get("dimension", "") if rows else "")
+    the shared shape of the share, outcome and score charts. The default title is
+    `axis_title` by the characteristic; the default id is chart-`slug`-<dimension>."""
+    rows = _single_rows(rows)
+    conf = confidence_label(confidence)
+    dimension = rows[0].get("dimension", "") if rows else ""
+    dim_words = dimension_label(dimension)
+    title = title or f"{axis_title} by {dim_words}"
+    chart_id = chart_id or f"chart-{slug}-{_slug(dimension) or 'groups'}"
     plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get(value)) is not None]
     suppressed = [r for r in rows if _is_suppressed(r)]
     values = [_num(r[value]) * scale for r in plotted]
@@ -1292,22 +1299,20 @@ def shares_chart(
 ) -> Chart:
     """Each group's share of all records, with Wilson confidence intervals: for
     breakdowns with no population denominators (so no rates)."""
-    rows = _single_rows(rows)
-    dimension = rows[0].get("dimension", "") if rows else ""
-    title = title or f"Share of records by {dimension_label(dimension)}"
     return _interval_chart(
         rows,
+        confidence,
         value="share",
         lower="share_lower",
         upper="share_upper",
         scale=100,
         fmt=format_percent,
         title=title,
-        chart_id=chart_id or f"chart-shares-{_slug(dimension) or 'groups'}",
+        chart_id=chart_id,
+        slug="shares",
         axis_title="Share of records",
         column="Share of records",
         count_column=("count", "People"),
-        conf=confidence_label(confidence),
         summary="{who} made up the largest share of records, {value}.",
         what="Shares",
         tick_suffix="%",
@@ -1323,26 +1328,28 @@ def outcome_chart(
 ) -> Chart:
     """The proportion of each group with the outcome (for example recovered),
     out of those whose outcome was recorded, with Wilson confidence intervals."""
-    rows = _single_rows(rows)
-    dimension = rows[0].get("dimension", "") if rows else ""
-    title = title or f"Proportion with the outcome by {dimension_label(dimension)}"
     return _interval_chart(
         rows,
+        confidence,
         value="outcome",
         lower="outcome_lower",
         upper="outcome_upper",
         scale=100,
         fmt=format_percent,
         title=title,
-        chart_id=chart_id or f"chart-outcome-{_slug(dimension) or 'groups'}",
+        chart_id=chart_id,
+        slug="outcome",
         axis_title="Proportion with the outcome",
         column="With the outcome",
         count_column=("outcome_n", "Outcome recorded"),
-        conf=confidence_label(confidence),
         summary="{who} had the highest proportion with the outcome, {value}.",
         what="Outcomes",
         tick_suffix="%",
     )
+
+
+def _format_score(value) -> str:
+    return NOT_AVAILABLE if _num(value) is None else f"{_num(value):,.1f}"
 
 
 def score_chart(
@@ -1353,26 +1360,20 @@ def score_chart(
     chart_id: str | None = None,
 ) -> Chart:
     """Mean score (PREM or PROM) by group, with t-distribution confidence intervals."""
-    rows = _single_rows(rows)
-    dimension = rows[0].get("dimension", "") if rows else ""
-    title = title or f"Mean score by {dimension_label(dimension)}"
-
-    def fmt(value):
-        return NOT_AVAILABLE if _num(value) is None else f"{_num(value):,.1f}"
-
     return _interval_chart(
         rows,
+        confidence,
         value="score_mean",
         lower="score_lower",
         upper="score_upper",
         scale=1,
-        fmt=fmt,
+        fmt=_format_score,
         title=title,
-        chart_id=chart_id or f"chart-score-{_slug(dimension) or 'groups'}",
+        chart_id=chart_id,
+        slug="score",
         axis_title="Mean score",
         column="Mean score",
         count_column=("score_n", "Scores"),
-        conf=confidence_label(confidence),
         summary="{who} had the highest mean score, {value}.",
         what="Scores",
     )
