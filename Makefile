@@ -62,3 +62,11 @@ frontend:
 
 clean:
 	rm -rf $(VENV) var staticfiles node_modules
+
+## Update the translation catalogues (locale/pl, locale/ur) from the code and templates, then compile them. Needs GNU gettext.
+.PHONY: messages
+messages: $(VENV)/.installed
+	mkdir -p locale
+	$(DEV_ENV) $(PY) manage.py makemessages -l pl -l ur --no-obsolete \
+	  --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var --ignore=tests
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv

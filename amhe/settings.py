@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from amhe.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
 
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_ratelimit",
     "amhe.core",
     "identify",
     "research",
@@ -158,7 +158,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+# Respondent-facing pages (surveys, community input) and the app's chrome are
+# translated; survey text carries its own translations per language (ADR 0006).
+# Names are each language's own, as a respondent choosing it would look for it.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski"), ("ur", "اردو")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -223,8 +226,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Celery -----------------------------------------------------------------
+# --- Cache and rate limits ------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Redis when there is one (shared by every web process, atomic INCR); otherwise
+# each process counts for itself, which is enough for one laptop.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "amhe"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "amhe"}
+}
+# Public forms (open survey links, community input) are rate limited per client
+# address by django-ratelimit; the address is only hashed into a cache key that
+# expires with its window, never stored or logged. Behind a proxy, name the
+# header that carries the client's address, e.g. HTTP_X_FORWARDED_FOR.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
+AMHE_PUBLIC_FORM_RATE = env_str("AMHE_PUBLIC_FORM_RATE", "60/m")
+# django-ratelimit lists Django's own Redis cache as unsupported only because it
+# predates it (its INCR is atomic); the per-process memory cache is the
+# embedded, one-machine default described above.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
+
+# --- Celery -----------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -14,6 +14,11 @@ project_urls = [
     path("deliver/", include("deliver.urls")),
     path("evaluate/", include("evaluate.urls")),
 ]
+# Public pages for respondents and community groups: no login, unguessable tokens.
+public_urls = [
+    path("", include("identify.surveys.urls_respond")),
+    path("", include("identify.community.urls_public")),
+]
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
@@ -25,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("projects/<int:project_id>/", include(project_urls)),
+    path("", include((public_urls, "public"))),
     path("", include("amhe.core.urls")),
 ]
 

@@ -71,7 +71,9 @@ import plotly.io as pio
 
 SUPPRESSED = "*"
 NOT_AVAILABLE = "Not available"
-SUPPRESSED_FOOTNOTE = "Suppressed: fewer than 8 people, or to stop a suppressed number being worked out"
+SUPPRESSED_FOOTNOTE = (
+    "Suppressed: too few people to show safely, or hidden to stop a suppressed number being worked out"
+)
 PER = "per 100,000"
 
 # NHS identity colours (https://www.england.nhs.uk/nhsidentity/identity-guidelines/colours/).
@@ -1376,4 +1378,212 @@ def score_chart(
         count_column=("score_n", "Scores"),
         summary="{who} had the highest mean score, {value}.",
         what="Scores",
+    )
+
+
+# --------------------------------------------------------------------------- survey results (Identify 1B)
+
+# Words for the equality characteristics survey results break down by (added, not changed).
+DIMENSION_LABELS.setdefault("gender_same", "gender identity same as sex registered at birth")
+DIMENSION_LABELS.setdefault("carer", "unpaid carer")
+DIMENSION_LABELS.setdefault("theme", "theme")
+
+_ANSWER_STYLES = {
+    # style: (first column, count column, percentage column)
+    "single": ("Answer", "People", "Percentage of people asked"),
+    "multiple": ("Answer", "People", "Percentage of people asked"),
+    "theme": ("Theme", "Answers", None),
+}
+
+
+def survey_answers_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str,
+    chart_id: str,
+    style: str = "single",
+) -> Chart:
+    """The answers to one survey question, in the question's own order (scales
+    keep theirs): the percentage of the people asked choosing each answer, with
+    Wilson confidence intervals (styles "single" and "multiple"), or the number
+    of answers carrying each theme (style "theme", counts only).
+
+    Rows, already suppressed: ``{"label", "count", "share", "share_lower",
+    "share_upper", "suppressed", "no_answer"}``; ``count`` is the count as
+    shown (rounded) and ``share`` a proportion of the people asked. The "no
+    answer" row is drawn in grey and never named as the most common answer.
+    Percentages are whole numbers. The summary uses shown figures only.
+    """
+    if style not in _ANSWER_STYLES:
+        raise ValueError(f"style must be one of {', '.join(_ANSWER_STYLES)}, not {style!r}")
+    first, count_words, percent_words = _ANSWER_STYLES[style]
+    rows = [dict(r) for r in rows]
+    conf = confidence_label(confidence)
+    counts_only = percent_words is None
+
+    def pct(value) -> str:
+        return format_percent(value, 0)
+
+    key = "count" if counts_only else "share"
+    plotted = [r for r in rows if not _is_suppressed(r) and _num(r.get(key)) is not None]
+    scale = 1 if counts_only else 100
+    values = [_num(r[key]) * scale for r in plotted]
+    trace = {
+        "orientation": "h",
+        "x": values,
+        "y": [_wrap(str(r["label"])) for r in plotted],
+        "marker": {"color": [NHS_MID_GREY if r.get("no_answer") else NHS_BLUE for r in plotted]},
+        "text": [format_int(v) if counts_only else pct(v / 100) for v in values],
+        "textposition": "none",  # for the hover only: drawn in the bar, it would clash with the interval
+        "hovertemplate": "%{y}<br>%{text}<extra></extra>",
+        "name": count_words if counts_only else percent_words,
+    }
+    if not counts_only:
+        trace["error_x"] = {
+            "type": "data",
+            "symmetric": False,
+            "array": [
+                None if _num(r.get("share_upper")) is None else max(_num(r["share_upper"]) * 100 - v, 0.0)
+                for r, v in zip(plotted, values, strict=True)
+            ],
+            "arrayminus": [
+                None if _num(r.get("share_lower")) is None else max(v - _num(r["share_lower"]) * 100, 0.0)
+                for r, v in zip(plotted, values, strict=True)
+            ],
+            "color": NHS_TEXT,
+            "thickness": 2,
+            "width": 6,
+        }
+        xaxis = _axis(f"{percent_words} (lines show {conf} confidence intervals)", ticksuffix="%", range=[0, 100])
+    else:
+        xaxis = _axis(count_words, rangemode="tozero")
+    figure = _figure(
+        [go.Bar(**trace)],
+        _layout(_height(len(plotted)), xaxis=xaxis, yaxis=_axis(autorange="reversed", showgrid=False), bargap=0.35),
+    )
+    if counts_only:
+        columns, numeric = [first, count_words], [False, True]
+        table_rows = [[str(r["label"]), _cell(r, format_int(r.get("count")))] for r in rows]
+        caption = title
+    else:
+        columns = [first, count_words, percent_words, f"{conf} confidence interval"]
+        numeric = [False, True, True, True]
+        table_rows = [
+            [
+                str(r["label"]),
+                _cell(r, format_int(r.get("count"))),
+                _cell(r, pct(r.get("share"))),
+                _cell(r, _interval(r.get("share_lower"), r.get("share_upper"), pct)),
+            ]
+            for r in rows
+        ]
+        caption = f"{title}: {percent_words.lower()}, with {conf} confidence intervals"
+    hidden = sum(1 for r in rows if _is_suppressed(r) and not r.get("no_answer"))
+    return Chart(
+        id=chart_id,
+        title=title,
+        figure=figure,
+        table=_table(caption, columns, table_rows, numeric),
+        summary=_answers_summary([r for r in plotted if not r.get("no_answer")], hidden, style, rows),
+        confidence=None if counts_only else f"{conf} confidence intervals",
+        kind="Bar chart",
+        footnotes=_footnotes(table_rows),
+    )
+
+
+def _answers_summary(plotted: list[Mapping], n_hidden: int, style: str, rows: list[Mapping]) -> str:
+    noun = "theme" if style == "theme" else "answer"
+    hidden = _suppression_sentence(n_hidden, "Figures", noun=noun)
+    if not plotted:
+        if n_hidden:
+            return f"Figures could not be shown for any {noun} because the numbers were too small."
+        if style == "theme":
+            return "No themes have been coded yet."
+        if any(_num(r.get("count")) for r in rows) or any(_is_suppressed(r) for r in rows):
+            return "No one chose any of the answers."
+        return "No one has answered this question yet."
+    if style == "theme":
+        top = max(_num(r["count"]) for r in plotted)
+        tops = [str(r["label"]) for r in plotted if _num(r["count"]) == top]
+        if len(tops) > 1:
+            return _join(f"The most common themes were {_and(tops)}, each in {format_int(top)} answers.", hidden)
+        return _join(f"The most common theme was {tops[0]}, in {format_int(top)} answers.", hidden)
+    top_share = max(_num(r["share"]) for r in plotted)
+    top_value = format_percent(top_share, 0)
+    tops = [str(r["label"]) for r in plotted if format_percent(_num(r["share"]), 0) == top_value]
+    if top_share == 0:
+        sentence = "No one chose any of the answers."
+    elif len(tops) > 1:
+        sentence = f"{_and(tops)} were chosen most often, each by {top_value} of the people asked."
+    elif style == "multiple":
+        sentence = (
+            f"The answer chosen most often was {tops[0]}, by {top_value} of the people asked "
+            "(they could choose more than one)."
+        )
+    elif top_share > 0.5:
+        sentence = f"Most people asked ({top_value}) chose {tops[0]}."
+    else:
+        sentence = f"The most common answer was {tops[0]}, chosen by {top_value} of the people asked."
+    return _join(sentence, hidden)
+
+
+def survey_choice_by_group_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """The percentage of each group choosing one answer to a survey question,
+    out of the group's people asked it, with Wilson confidence intervals.
+    Rows are breakdown rows with ``outcome`` (0 to 1) and ``outcome_n`` (the
+    number asked, as shown), already suppressed."""
+    return _interval_chart(
+        rows,
+        confidence,
+        value="outcome",
+        lower="outcome_lower",
+        upper="outcome_upper",
+        scale=100,
+        fmt=format_percent,
+        title=title,
+        chart_id=chart_id,
+        slug="chose",
+        axis_title="Percentage who chose this answer",
+        column="Chose this answer",
+        count_column=("outcome_n", "People asked"),
+        summary="{who} were the most likely to choose it, {value}.",
+        what="Percentages",
+        tick_suffix="%",
+    )
+
+
+def survey_respondents_chart(
+    rows: Iterable[Mapping],
+    confidence: float | int | str = 0.95,
+    *,
+    title: str | None = None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Who responded to a survey: each group's share of the people who
+    submitted a response, with Wilson confidence intervals (breakdown rows,
+    already suppressed)."""
+    return _interval_chart(
+        rows,
+        confidence,
+        value="share",
+        lower="share_lower",
+        upper="share_upper",
+        scale=100,
+        fmt=format_percent,
+        title=title,
+        chart_id=chart_id,
+        slug="respondents",
+        axis_title="Share of the people who responded",
+        column="Share of the people who responded",
+        count_column=("count", "People"),
+        summary="{who} made up the largest share of the people who responded, {value}.",
+        what="Shares",
+        tick_suffix="%",
     )

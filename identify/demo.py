@@ -60,3 +60,13 @@ def load_identify_demo(*, project, users, stdout):
         population=population,
     )
     stdout.write(f"  {project.name}: Identify data {referrals.state} ({referrals.row_count} rows)")
+
+
+@demo_loader
+def load_communities_demo(*, project, users, stdout):
+    """1B: a survey with answers, focus groups, community input and assets (Leeds only, like its text)."""
+    if project.area != "Leeds":
+        return
+    from identify import demo_communities
+
+    demo_communities.load(project=project, users=users, stdout=stdout)

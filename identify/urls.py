@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from identify import views
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("data/<uuid:extract_id>/quality/", views.extract_quality, name="quality"),
     path("data/<uuid:extract_id>/dashboard/", views.extract_dashboard, name="dashboard"),
     path("data/<uuid:extract_id>/breakdowns.csv", views.extract_export, name="export"),
+    # 1B: work with communities.
+    path("surveys/", include("identify.surveys.urls_builder")),
+    path("surveys/", include("identify.surveys.urls_entry")),
+    path("surveys/", include("identify.surveys.urls_results")),
+    path("", include("identify.community.urls")),
 ]

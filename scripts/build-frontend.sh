@@ -79,8 +79,29 @@ fs.writeFileSync(
     `export const OTHER_STYLE_IDS = ${JSON.stringify(other)};\n`,
 );
 EOF
+# Noto Nastaliq Urdu, the font for Urdu pages (SIL Open Font License 1.1): only
+# the woff2 files frontend/amhe.scss names in its @font-face rules, that is the
+# Arabic-script and Latin subsets in weights 400 (normal) and 600 (NHS.UK bold).
+# Browsers fetch them only for text in Urdu. The OFL asks for its text to travel
+# with the fonts: LICENSE.
+FONT=node_modules/@fontsource/noto-nastaliq-urdu
+FOUT=static/vendor/fonts
+rm -rf "$FOUT" && mkdir -p "$FOUT"
+for subset in arabic latin; do
+  for weight in 400 600; do
+    cp "$FONT/files/noto-nastaliq-urdu-$subset-$weight-normal.woff2" "$FOUT/"
+  done
+done
+cp "$FONT/LICENSE" "$FOUT/LICENSE"
+node -p "require(\"./$FONT/package.json\").version" > "$FOUT/VERSION"
+printf "Noto Nastaliq Urdu (font files from the npm package @fontsource/noto-nastaliq-urdu %s).\nCopyright 2022 The Noto Project Authors (https://github.com/notofonts/nastaliq).\nLicensed under the SIL Open Font License, Version 1.1: see LICENSE (https://openfontlicense.org).\nUsed unmodified for Urdu pages; the @font-face rules are in frontend/amhe.scss.\nCopied here by scripts/build-frontend.sh: do not edit.\n" "$(cat "$FOUT/VERSION")" > "$FOUT/README"
 npx sass --style=compressed --no-source-map --pkg-importer=node frontend/amhe.scss static/css/amhe.min.css
 mkdir -p tests/browser/vendor
 cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
 node -e 'console.log(require("./node_modules/axe-core/package.json").version)' > tests/browser/vendor/AXE_VERSION
-echo "Built NHS.UK frontend $(cat "$OUT/VERSION"), plotly.js $(cat "$POUT/VERSION") and axe-core $(cat tests/browser/vendor/AXE_VERSION)"
+# The stylesheet may load nothing from another origin (the CSP allows 'self' only).
+if grep -Eq 'url\((["'"'"']?)(https?:)?//' static/css/amhe.min.css; then
+  echo "build-frontend: static/css/amhe.min.css refers to another origin" >&2
+  exit 1
+fi
+echo "Built NHS.UK frontend $(cat "$OUT/VERSION"), plotly.js $(cat "$POUT/VERSION"), Noto Nastaliq Urdu $(cat "$FOUT/VERSION") and axe-core $(cat tests/browser/vendor/AXE_VERSION)"

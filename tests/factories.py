@@ -204,3 +204,117 @@ class BreakdownFactory(factory.django.DjangoModelFactory):
         }
     )
     published = factory.LazyAttribute(lambda o: o.result)
+
+
+# --- Identify 1B: work with communities ---------------------------------------
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """A draft survey with no questions (add them with QuestionFactory)."""
+
+    class Meta:
+        model = "identify.Survey"
+
+    project = factory.SubFactory(ProjectFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Survey {n}")
+    introduction = "We want to hear about your experience of mental health services."
+    privacy_notice = "Your answers are anonymous. We keep them for two years."
+    consent_text = "I agree to take part."
+    confirmation_text = "Thank you. We will share what we learn in the spring."
+    include_equality = False
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A single-choice Yes/No question."""
+
+    class Meta:
+        model = "identify.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "single"
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    options = factory.LazyFunction(lambda: [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}])
+
+
+class QuestionBankItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.QuestionBankItem"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    kind = "single"
+    text = factory.Sequence(lambda n: f"Bank question {n}?")
+    options = factory.LazyFunction(lambda: [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}])
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.Invitation"
+
+    survey = factory.SubFactory(SurveyFactory)
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.SurveyResponse"
+
+    survey = factory.SubFactory(SurveyFactory)
+    channel = "open"
+    consented = True
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.Answer"
+
+    response = factory.SubFactory(SurveyResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+    value = "yes"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.Theme"
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class FocusGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.FocusGroup"
+
+    project = factory.SubFactory(ProjectFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Focus group {n}")
+    held_on = date(2026, 10, 1)
+    community_group = "Chapeltown Community Forum"
+    attendees = 12
+
+
+class CommunityInputLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.CommunityInputLink"
+
+    project = factory.SubFactory(ProjectFactory)
+
+
+class CommunityInputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.CommunityInput"
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation_name = factory.Sequence(lambda n: f"Community group {n}")
+    input = "People we work with wait a long time and do not know where to turn."
+
+
+class CommunityAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "identify.CommunityAsset"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Community asset {n}")
+    kind = "organisation"
+    postcode = "LS7 3HB"

@@ -19,6 +19,8 @@ os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
 os.environ.setdefault("CELERY_UNACKED_RESTORE_INTERVAL", "1")
 os.environ.setdefault("CELERY_UNACKED_RESTORE_THROTTLE", "1")
 os.environ.setdefault("AMHE_WORKER_HEARTBEAT_SECONDS", "1")
+# Rate-limit counters and other cache keys of this run only.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"amhe-test-{RUN}")
 
 from amhe.settings import *  # noqa: E402,F403
 from amhe.settings import DATABASES, VAR_DIR  # noqa: E402

@@ -24,6 +24,9 @@ class Action(StrEnum):
     UPLOAD_DATA = "upload_data"
     SEE_UNSUPPRESSED = "see_unsuppressed"
     RESPOND = "respond"
+    # Work with communities: build and distribute surveys, enter paper or phone
+    # responses, code themes, record focus groups and community assets.
+    ENGAGE = "engage"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -36,9 +39,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.EDIT_GOALS,
             Action.AGREE_GOALS,
             Action.RESPOND,
+            Action.ENGAGE,
         }
     ),
-    Role.ANALYST: frozenset({Action.VIEW, Action.UPLOAD_DATA, Action.SEE_UNSUPPRESSED, Action.UPDATE_PROGRESS}),
+    Role.ANALYST: frozenset(
+        {Action.VIEW, Action.UPLOAD_DATA, Action.SEE_UNSUPPRESSED, Action.UPDATE_PROGRESS, Action.ENGAGE}
+    ),
     Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS}),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND}),
     Role.VIEWER: frozenset({Action.VIEW}),

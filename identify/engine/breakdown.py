@@ -25,6 +25,7 @@ five-year age bands.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -208,18 +209,23 @@ def breakdown(
     reference: str | None = None,
     confidence: float = 0.95,
     key_cache: dict | None = None,
+    registry: Mapping[str, Dimension] | None = None,
 ) -> BreakdownResult:
     """Counts, shares, rates and rate ratios by one characteristic or an intersection.
 
     Pass the same `key_cache` dict to every breakdown of one table so each
     characteristic's group keys are worked out once, not once per breakdown.
+    `registry` names the characteristics `dims` may use: by default those of
+    service data (DIMENSIONS); survey results pass the equality-monitoring
+    ones (identify.surveys.equality.DIMENSIONS).
     """
+    registry = DIMENSIONS if registry is None else registry
     if not 1 <= len(dims) <= 3:
         raise BreakdownError("Break down by one characteristic, or an intersection of two or three.")
     try:
-        dimensions = [DIMENSIONS[d] for d in dims]
+        dimensions = [registry[d] for d in dims]
     except KeyError as exc:
-        raise BreakdownError(f"Unknown characteristic {exc.args[0]!r}. Choose from: {', '.join(DIMENSIONS)}.") from None
+        raise BreakdownError(f"Unknown characteristic {exc.args[0]!r}. Choose from: {', '.join(registry)}.") from None
     stats.z_value(confidence)  # validates the level
 
     weights = _weights(df, count_column)

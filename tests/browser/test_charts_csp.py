@@ -73,7 +73,7 @@ def test_charts_draw_under_strict_csp(journey):
     # Suppressed groups show "*" and the footnote.
     rates = page.locator(f"#{expected[0].id}")
     assert rates.locator("td", has_text="*").count() >= 1
-    assert rates.get_by_text("Suppressed: fewer than 8 people").count() == 1
+    assert rates.get_by_text("Suppressed: too few people to show safely").count() == 1
 
     # Hover tooltips work on every chart (for mouse users; keyboard users have the table),
     # and drawing them breaks no CSP rule either.

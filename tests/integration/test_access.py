@@ -21,15 +21,25 @@ from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from tests.factories import (
     PASSWORD,
+    AnswerFactory,
     BreakdownFactory,
+    CommunityAssetFactory,
+    CommunityInputFactory,
+    CommunityInputLinkFactory,
     ExtractFactory,
+    FocusGroupFactory,
     JobFactory,
     MeasureFactory,
     MembershipFactory,
     PopulationFactory,
     ProjectFactory,
     QualityReportFactory,
+    QuestionBankItemFactory,
+    QuestionFactory,
     SmartGoalFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+    ThemeFactory,
     UserFactory,
 )
 from tests.integration.test_smart_goals import goal_post  # fills the form whatever its date widget
@@ -37,9 +47,23 @@ from tests.integration.test_smart_goals import goal_post  # fills the form whate
 pytestmark = pytest.mark.django_db
 
 # Kwargs that name a project object: a URL with one of these is project-scoped.
-SCOPED_KWARGS = {"project_id", "goal_id", "job_id", "membership_id", "population_id", "extract_id"}
+SCOPED_KWARGS = {
+    "project_id",
+    "goal_id",
+    "job_id",
+    "membership_id",
+    "population_id",
+    "extract_id",
+    "survey_id",
+    "question_id",
+    "item_id",
+    "focus_group_id",
+    "input_id",
+    "asset_id",
+    "theme_id",
+}
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page"}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -51,6 +75,7 @@ ROLES_ALLOWED = {
     Action.EDIT_PROJECT: {Role.LEAD},
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
+    Action.ENGAGE: {Role.LEAD, Role.ANALYST},
 }
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
@@ -62,9 +87,34 @@ URL_ACTION = {
     "core:population-edit": Action.EDIT_PROJECT,
     "core:member-edit": Action.MANAGE_MEMBERS,
     "identify:extract-new": Action.UPLOAD_DATA,
+    # 1B: building, distributing and entering surveys, and record-level exports.
+    "identify:survey-new": Action.ENGAGE,
+    "identify:survey-edit": Action.ENGAGE,
+    "identify:question-new": Action.ENGAGE,
+    "identify:question-edit": Action.ENGAGE,
+    "identify:question-delete": Action.ENGAGE,
+    "identify:question-move": Action.ENGAGE,
+    "identify:question-save-to-bank": Action.ENGAGE,
+    "identify:question-bank": Action.ENGAGE,
+    "identify:question-bank-add": Action.ENGAGE,
+    "identify:question-bank-delete": Action.ENGAGE,
+    "identify:survey-translate": Action.ENGAGE,
+    "identify:survey-publish": Action.ENGAGE,
+    "identify:survey-close": Action.ENGAGE,
+    "identify:survey-share": Action.ENGAGE,
+    "identify:survey-qr": Action.ENGAGE,
+    "identify:survey-invitations": Action.ENGAGE,
+    "identify:survey-invitations-csv": Action.ENGAGE,
+    "identify:survey-coding": Action.ENGAGE,
+    "identify:survey-responses-csv": Action.ENGAGE,
+    "identify:survey-responses-xlsx": Action.ENGAGE,
+    "identify:survey-enter": Action.ENGAGE,
+    # 1B community pages (focus groups, community input, assets): listed below.
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/")
+# /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
+# community-input link (unguessable tokens, no login).
+PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -108,8 +158,13 @@ def project_scoped_routes() -> list[Route]:
     return routes
 
 
+# URLs that need a particular object for a kwarg: {url name: {kwarg: key in World.values()}}.
+ROUTE_VALUES = {"identify:survey-coding": {"question_id": "text_question_id"}}
+
+
 def url_for(route: Route, values: dict) -> str:
-    return reverse(route.name, kwargs={k: values[k] for k in route.kwargs})
+    keys = ROUTE_VALUES.get(route.name, {})
+    return reverse(route.name, kwargs={k: values[keys.get(k, k)] for k in route.kwargs})
 
 
 def needed_action(route: Route) -> Action:
@@ -127,6 +182,14 @@ class World:
     lead: object
     population: object
     extract: object
+    survey: object
+    question: object
+    text_question: object
+    bank_item: object
+    focus_group: object
+    community_input: object
+    asset: object
+    theme: object
 
     def values(self) -> dict:
         return {
@@ -137,6 +200,17 @@ class World:
             "membership_id": self.project.memberships.get(user=self.lead).pk,
             "population_id": self.population.pk,
             "extract_id": self.extract.pk,
+            "survey_id": self.survey.pk,
+            "question_id": self.question.pk,
+            "text_question_id": self.text_question.pk,
+            "item_id": self.bank_item.pk,
+            "language": "pl",
+            "focus_group_id": self.focus_group.pk,
+            "input_id": self.community_input.pk,
+            "asset_id": self.asset.pk,
+            "theme_id": self.theme.pk,
+            "token": self.survey.open_token,
+            "page": 1,
         }
 
     def bogus_values(self) -> dict:
@@ -148,6 +222,17 @@ class World:
             "membership_id": 999_999,
             "population_id": 999_999,
             "extract_id": uuid.uuid4(),
+            "survey_id": uuid.uuid4(),
+            "question_id": 999_999,
+            "text_question_id": 999_999,
+            "item_id": 999_999,
+            "language": "pl",
+            "focus_group_id": 999_999,
+            "input_id": 999_999,
+            "asset_id": 999_999,
+            "theme_id": 999_999,
+            "token": "no-such-token",
+            "page": 1,
         }
 
 
@@ -163,14 +248,39 @@ def world(project, member_of):
     extract = ExtractFactory(project=project, uploaded_by=lead)
     QualityReportFactory(extract=extract)
     BreakdownFactory(extract=extract)
-    return World(project=project, goal=goal, job=job, lead=lead, population=population, extract=extract)
+    # 1B: a published survey with a choice and a free-text question and one response.
+    survey = SurveyFactory(project=project, created_by=lead, state="published", languages=["pl"])
+    question = QuestionFactory(survey=survey, position=1)
+    text_question = QuestionFactory(survey=survey, position=2, kind="text", options=[])
+    response = SurveyResponseFactory(survey=survey, state="submitted")
+    AnswerFactory(response=response, question=question, value="yes")
+    AnswerFactory(response=response, question=text_question, value="Too long a wait")
+    theme = ThemeFactory(project=project)
+    CommunityInputLinkFactory(project=project)
+    return World(
+        project=project,
+        goal=goal,
+        job=job,
+        lead=lead,
+        population=population,
+        extract=extract,
+        survey=survey,
+        question=question,
+        text_question=text_question,
+        bank_item=QuestionBankItemFactory(organisation=project.organisation, created_by=lead),
+        focus_group=FocusGroupFactory(project=project, created_by=lead),
+        community_input=CommunityInputFactory(project=project),
+        asset=CommunityAssetFactory(organisation=project.organisation),
+        theme=theme,
+    )
 
 
 def db_snapshot() -> dict:
-    """Every row of every core model (history tables included)."""
+    """Every row of every core and identify model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for model in apps.get_app_config("core").get_models()
+        for app in ("core", "identify")
+        for model in apps.get_app_config(app).get_models()
     }
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from identify import charts as ch
 
-SUPPRESSED_NOTE = "Suppressed: fewer than 8 people, or to stop a suppressed number being worked out"
+SUPPRESSED_NOTE = "Suppressed: too few people to show safely, or hidden to stop a suppressed number being worked out"
 
 
 def row(

@@ -1,0 +1,266 @@
+"""What the community pages (Identify 1B) show: focus-group make-up and theme
+counts as they may be published, and the filtered asset directory.
+
+Make-up and theme counts are figures about people, so every member sees them
+through the project's small-number suppression rule (identify.surveys.results
+.rule_for; amhe.stats.suppression), as on the survey results pages. The number
+of people who came to a focus group is entered by staff as one figure and is
+shown as it is; the make-up within it is suppressed, with the number who came
+treated as a published total, so a hidden group cannot be worked out from it
+and the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from amhe import stats
+from amhe.core import taxonomy
+from amhe.stats import SuppressionRule
+from identify import themes as theme_service
+from identify.community.services import CRITERIA_KEYS, MAKE_UP
+from identify.models import CommunityAsset, FocusGroup
+
+NOT_RECORDED = "Not recorded"
+
+
+def rule_sentence(rule: SuppressionRule, people: str) -> str:
+    """How small numbers are treated on a page, in plain words. `people`: who
+    the figures are about, e.g. "the people who came"."""
+    if rule.primary_max == 0:
+        return "All numbers are shown exactly: your organisation's rule does not hide small numbers."
+    rounding = f" Other numbers are rounded to the nearest {rule.round_to}." if rule.round_to else ""
+    return (
+        f"To protect {people}, numbers from 1 to {rule.primary_max} are not shown (they show as {rule.symbol})."
+        f"{rounding} Some other numbers are hidden too, so that a hidden number cannot be worked out from the "
+        "totals."
+    )
+
+
+def suppressed_note(rule: SuppressionRule) -> str:
+    return (
+        f"{rule.symbol} Not shown: from 1 to {rule.primary_max} people, or hidden so that a small number cannot be "
+        "worked out."
+    )
+
+
+# --- Make-up ------------------------------------------------------------------------
+
+
+def _protect_with_total(counts: Mapping, rule: SuppressionRule) -> dict:
+    """Primary and secondary suppression of cells that add up to a total that
+    is always shown (the number who came): a margin with one hidden cell gets
+    its smallest other cell hidden too, until none has exactly one."""
+    hidden = {cell: stats.is_primary_suppressed(count, rule) for cell, count in counts.items()}
+    if rule.primary_max == 0:
+        return hidden
+    while sum(hidden.values()) == 1:
+        visible = [(count, i, cell) for i, (cell, count) in enumerate(counts.items()) if not hidden[cell]]
+        if not visible:
+            break
+        non_zero = [item for item in visible if item[0] > 0]
+        _, _, chosen = min(non_zero or visible)
+        hidden[chosen] = True
+    return hidden
+
+
+@dataclass
+class MakeUpRow:
+    label: str
+    count: int | None  # None: not shown
+
+
+@dataclass
+class MakeUpTable:
+    key: str
+    label: str
+    rows: list[MakeUpRow]
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(row.count is None for row in self.rows)
+
+
+@dataclass
+class MakeUp:
+    attendees: int
+    tables: list[MakeUpTable] = field(default_factory=list)
+    too_few: bool = False  # so few came that no make-up is shown
+    recorded: bool = False  # any make-up was entered
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(table.any_hidden for table in self.tables)
+
+
+def make_up(counts_by_key: Mapping | None, attendees: int, rule: SuppressionRule) -> MakeUp:
+    """The make-up of `attendees` people as it may be shown: per characteristic,
+    each group and "Not recorded" (those not counted in any group)."""
+    counts_by_key = counts_by_key or {}
+    result = MakeUp(attendees=attendees, recorded=any(any(v.values()) for v in counts_by_key.values() if v))
+    if not result.recorded:
+        return result
+    if rule.primary_max and attendees <= rule.primary_max:
+        result.too_few = True
+        return result
+    for item in MAKE_UP:
+        entered = counts_by_key.get(item.key) or {}
+        if not entered:
+            continue
+        counts = {code: int(entered.get(code) or 0) for code, _label in item.categories()}
+        counts[NOT_RECORDED] = max(attendees - sum(counts.values()), 0)
+        hidden = _protect_with_total(counts, rule)
+        labels = dict(item.categories()) | {NOT_RECORDED: NOT_RECORDED}
+        rows = []
+        for code, count in counts.items():
+            if code == NOT_RECORDED and count == 0 and not hidden[code]:
+                continue
+            rows.append(MakeUpRow(labels[code], None if hidden[code] else stats.display_count(count, rule)))
+        result.tables.append(MakeUpTable(item.key, item.label, rows))
+    return result
+
+
+def combined_make_up(groups: Iterable[FocusGroup], rule: SuppressionRule) -> MakeUp:
+    """Everyone who came to these focus groups, added up."""
+    totals: dict[str, dict[str, int]] = {}
+    attendees = 0
+    for group in groups:
+        attendees += group.attendees
+        for key, counts in (group.make_up or {}).items():
+            row = totals.setdefault(key, {})
+            for code, count in (counts or {}).items():
+                row[code] = row.get(code, 0) + int(count or 0)
+    return make_up(totals, attendees, rule)
+
+
+# --- Themes -------------------------------------------------------------------------
+
+SOURCES = (
+    ("survey_answers", "survey answer", "survey answers"),
+    ("focus_groups", "focus group", "focus groups"),
+    ("community_inputs", "piece of community input", "pieces of community input"),
+)
+
+
+@dataclass
+class ThemeRow:
+    theme: object
+    survey_answers: int | None
+    focus_groups: int | None
+    community_inputs: int | None
+    total: int | None
+    sources: int  # how many of the three sources it was coded in
+    true_total: int = field(repr=False, default=0)
+
+
+def _theme_row(counts: dict, rule: SuppressionRule) -> ThemeRow:
+    cells = {key: counts[key] for key, _one, _many in SOURCES}
+    hidden = stats.suppress_table(cells, [list(cells)], rule)
+    shown = {key: None if hidden[key] else stats.display_count(value, rule) for key, value in cells.items()}
+    return ThemeRow(
+        theme=counts["theme"],
+        total=stats.display_count(counts["total"], rule),
+        sources=sum(1 for value in cells.values() if value),
+        true_total=counts["total"],
+        **shown,
+    )
+
+
+def theme_rows(project, rule: SuppressionRule) -> list[ThemeRow]:
+    """Each theme with how often it was coded in each source, most often first.
+    Each row is suppressed on its own, its three sources adding up to its total."""
+    return [_theme_row(counts, rule) for counts in theme_service.theme_counts(project)]
+
+
+def theme_row(project, theme, rule: SuppressionRule) -> ThemeRow:
+    for counts in theme_service.theme_counts(project):
+        if counts["theme"].pk == theme.pk:
+            return _theme_row(counts, rule)
+    raise LookupError(theme)
+
+
+def _times(total: int | None, rule: SuppressionRule) -> str:
+    if total is None:
+        return f"fewer than {rule.primary_max + 1} times"
+    about = "about " if rule.round_to and rule.primary_max else ""
+    return f"{about}{total:,} time{'s' if total != 1 else ''}"
+
+
+def _quoted(names: Sequence[str]) -> str:
+    names = [f"'{name}'" for name in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def theme_summary(rows: list[ThemeRow], rule: SuppressionRule) -> str:
+    """One plain-English sentence about the most common theme."""
+    coded = [row for row in rows if row.true_total]
+    if not coded:
+        return "No themes have been coded yet."
+    top = [row for row in coded if row.true_total == coded[0].true_total]
+    if len(top) > 1:
+        shown = _quoted([row.theme.name for row in top[:4]]) + (" and others" if len(top) > 4 else "")
+        sentence = f"The most common themes are {shown}, each coded {_times(top[0].total, rule)}."
+    else:
+        row = top[0]
+        sources = f" across {row.sources} sources" if row.sources > 1 else " in one source"
+        sentence = f"The most common theme is '{row.theme.name}', coded {_times(row.total, rule)}{sources}."
+    return f"{sentence} {len(rows)} theme{'s' if len(rows) != 1 else ''} in all."
+
+
+# --- Asset directory --------------------------------------------------------------
+
+
+def characteristic_labels(keys: Iterable[str]) -> list[str]:
+    return [taxonomy.CHARACTERISTICS[key].label for key in keys if key in taxonomy.CHARACTERISTICS]
+
+
+def criteria_rows(criteria: Iterable[Mapping]) -> list[tuple[str, list[str]]]:
+    """(what, [group labels]) for each code list of an asset's criteria."""
+    rows = []
+    for item in criteria or []:
+        key = item.get("code_list")
+        try:
+            code_list = taxonomy.code_list(key)
+        except KeyError:
+            continue
+        labels = [code_list[code].label for code in item.get("codes", []) if code in code_list]
+        if labels:
+            rows.append((CRITERIA_KEYS.get(key, code_list.name), labels))
+    return rows
+
+
+def _serves(asset: CommunityAsset, text: str) -> bool:
+    wanted = taxonomy.normalise(text)
+    if wanted in taxonomy.normalise(asset.populations_served):
+        return True
+    for _what, labels in criteria_rows(asset.criteria):
+        if any(wanted in taxonomy.normalise(label) for label in labels):
+            return True
+    return any(wanted in taxonomy.normalise(label) for label in characteristic_labels(asset.characteristics))
+
+
+def filter_assets(
+    organisation, *, q: str = "", characteristic: str = "", population: str = "", kind: str = "", language: str = ""
+) -> list[CommunityAsset]:
+    """The organisation's assets matching every filter given, by name.
+
+    `q` looks in the name and area; `population` in who it serves, in its own
+    words or as the groups it is described by; `language` in the languages spoken."""
+    assets = CommunityAsset.objects.filter(organisation=organisation)
+    if kind:
+        assets = assets.filter(kind=kind)
+    if language:
+        assets = assets.filter(languages__icontains=language.strip())
+    result = []
+    words = q.split()
+    for asset in assets.order_by("name", "postcode"):
+        haystack = f"{asset.name} {asset.area} {asset.postcode}".casefold()
+        if words and not all(word.casefold() in haystack for word in words):
+            continue
+        if characteristic and characteristic not in (asset.characteristics or []):
+            continue
+        if population.strip() and not _serves(asset, population):
+            continue
+        result.append(asset)
+    return result

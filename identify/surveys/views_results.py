@@ -1,0 +1,315 @@
+"""Survey results pages (Identify 1B): the overview, one question broken down by
+the respondents' own equality answers, free-text coding, themes by group and
+the downloads.
+
+Everyone who may view the project sees small-number-suppressed figures (there
+is no "uploading analyst" for a survey). Free-text answers, which can identify
+people, are shown to leads and analysts (Action.ENGAGE) only, on the coding
+page; record-level downloads are for them only too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amhe.core import access
+from amhe.core.access import Action
+from identify import themes as theme_service
+from identify.models import Answer, Question, Survey, SurveyResponse, Theme
+from identify.surveys import export
+from identify.surveys import results as survey_results
+
+PER_PAGE = 25
+TEMPLATES = "identify/surveys/results"
+
+
+def _survey_for(user, project_id, survey_id, action: Action = Action.VIEW):
+    """The project, membership and survey: 404 unless the survey is the project's."""
+    project, membership = access.get_project_for_user(user, project_id, action)
+    survey = get_object_or_404(Survey, pk=survey_id, project=project)
+    return project, membership, survey
+
+
+def _question_for(survey, question_id) -> Question:
+    """One of the survey's own questions (the equality questions are shown under "Who answered")."""
+    return get_object_or_404(Question, pk=question_id, survey=survey, equality_key="")
+
+
+def _results_url(survey) -> str:
+    return reverse("identify:survey-results", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+
+
+def _crumbs(project, survey, *extra):
+    return [
+        ("Your projects", reverse("core:home")),
+        (project.name, project.get_absolute_url()),
+        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
+        ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk})),
+        (survey.title, survey.get_absolute_url()),
+        *extra,
+    ]
+
+
+def _common(project, membership, survey, rule):
+    return {
+        "project": project,
+        "survey": survey,
+        "rule": rule,
+        "rule_sentence": survey_results.rule_sentence(rule),
+        "can_engage": access.role_can(membership.role, Action.ENGAGE),
+        "results_url": _results_url(survey),
+        "suppressed_note": (
+            f"{rule.symbol} Suppressed: fewer than {rule.primary_max + 1} people, or hidden so that a suppressed "
+            "number cannot be worked out."
+        ),
+    }
+
+
+@require_GET
+def results(request, project_id, survey_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id)
+    rule = survey_results.rule_for(project)
+    frame = survey_results.build_frame(survey)
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/overview.html",
+        {
+            **_common(project, membership, survey, rule),
+            "frame": frame,
+            "overview": survey_results.overview(frame, rule),
+            "summaries": survey_results.summarise(frame, rule),
+            "who": survey_results.who_answered(frame, rule),
+            "crumbs": _crumbs(project, survey),
+        },
+    )
+
+
+@require_GET
+def question_results(request, project_id, survey_id, question_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id)
+    question = _question_for(survey, question_id)
+    rule = survey_results.rule_for(project)
+    frame = survey_results.build_frame(survey)
+    dimension = survey_results.valid_dimension(request.GET.get("by"), frame)
+    summary = survey_results.summarise_question(frame, question, rule)
+    breakdown = None
+    if frame.has_equality and question.kind in survey_results.breakdown_kinds():
+        breakdown = survey_results.question_breakdown(
+            frame, question, dimension, rule, option=request.GET.get("option")
+        )
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/question.html",
+        {
+            **_common(project, membership, survey, rule),
+            "frame": frame,
+            "question": question,
+            "summary": summary,
+            "breakdown": breakdown,
+            "dimension": dimension,
+            "dimension_choices": survey_results.dimension_choices(frame),
+            "crumbs": _crumbs(project, survey, ("Results", _results_url(survey))),
+        },
+    )
+
+
+@require_GET
+def themes(request, project_id, survey_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id)
+    rule = survey_results.rule_for(project)
+    frame = survey_results.build_frame(survey)
+    dimension = survey_results.valid_dimension(request.GET.get("by"), frame)
+    table = survey_results.themes_by_group(frame, dimension, rule) if frame.has_equality else None
+    text_questions = [q for q in frame.own_questions if q.kind in survey_results.TEXT_KINDS]
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/themes.html",
+        {
+            **_common(project, membership, survey, rule),
+            "frame": frame,
+            "table": table,
+            "dimension": dimension,
+            "dimension_choices": survey_results.dimension_choices(frame),
+            "text_summaries": [survey_results.summarise_question(frame, q, rule) for q in text_questions],
+            "crumbs": _crumbs(project, survey, ("Results", _results_url(survey))),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- free-text coding
+
+
+def _codable_answers(frame, question) -> list[int]:
+    """Pks of the answers to code: submitted, shown to the respondent, not blank; oldest first."""
+    answered = {
+        response
+        for response, value, asked in zip(
+            frame.df["response"],
+            frame.df[survey_results.column(question)],
+            frame.df[survey_results.asked_column(question)],
+            strict=True,
+        )
+        if asked and value is not None
+    }
+    order = {response: i for i, response in enumerate(frame.df["response"])}
+    rows = Answer.objects.filter(question=question, response__state=SurveyResponse.State.SUBMITTED).values_list(
+        "pk", "response_id"
+    )
+    picked = [(order[str(r)], pk) for pk, r in rows if str(r) in answered]
+    return [pk for _, pk in sorted(picked)]
+
+
+@require_http_methods(["GET", "POST"])
+def coding(request, project_id, survey_id, question_id):
+    """Code free-text answers into themes, 25 to a page. Leads and analysts only:
+    the answers themselves can identify people."""
+    project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE)
+    question = _question_for(survey, question_id)
+    if question.kind not in survey_results.TEXT_KINDS:
+        raise Http404("Only free-text answers are coded into themes")
+    rule = survey_results.rule_for(project)
+    frame = survey_results.build_frame(survey)
+    pks = _codable_answers(frame, question)
+    page = Paginator(pks, PER_PAGE).get_page(request.GET.get("page"))
+    first_number = (page.number - 1) * PER_PAGE + 1
+    on_page = list(page.object_list)
+    answers = {a.pk: a for a in Answer.objects.filter(pk__in=on_page).prefetch_related("themes")}
+    errors: dict[int, str] = {}
+    posted: dict[int, str] = {}
+
+    if request.method == "POST":
+        if "save" in request.POST:
+            targets = [request.POST["save"]]
+        else:
+            targets = request.POST.getlist("answer")
+        try:
+            chosen = [int(t) for t in targets]
+        except ValueError:
+            chosen = []
+        chosen = [pk for pk in chosen if pk in answers]
+        if not chosen:
+            messages.error(request, "Nothing was saved: choose an answer on this page.")
+            return redirect(request.get_full_path())
+        parsed: dict[int, list[str]] = {}
+        for pk in chosen:
+            raw = request.POST.get(f"themes-{pk}", "")
+            posted[pk] = raw
+            try:
+                parsed[pk] = theme_service.parse_names(raw)
+            except ValidationError as exc:
+                errors[pk] = " ".join(exc.messages)
+        if not errors:
+            with transaction.atomic():
+                for pk, names in parsed.items():
+                    theme_service.themes_set(by=request.user, project=project, target=answers[pk], names=names)
+            if len(chosen) == 1:
+                number = first_number + on_page.index(chosen[0])
+                messages.success(request, f"Themes saved for answer {number}.")
+                return redirect(f"{request.get_full_path()}#answer-{chosen[0]}")
+            messages.success(request, f"Themes saved for the {len(chosen)} answers on this page.")
+            return redirect(request.get_full_path())
+
+    items = []
+    for offset, pk in enumerate(on_page):
+        answer = answers[pk]
+        current = ", ".join(t.name for t in sorted(answer.themes.all(), key=lambda t: t.name.casefold()))
+        items.append(
+            {
+                "answer": answer,
+                "number": first_number + offset,
+                "text": str(answer.value),
+                "themes": posted.get(pk, current),
+                "error": errors.get(pk),
+            }
+        )
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/coding.html",
+        {
+            **_common(project, membership, survey, rule),
+            "question": question,
+            "number": frame.number(question),
+            "items": items,
+            "page": page,
+            "page_links": _page_links(page),
+            "total": len(pks),
+            "errors": list(errors.items()),
+            "existing_themes": list(Theme.objects.filter(project=project).values_list("name", flat=True)),
+            "theme_rows": survey_results.theme_rows(frame, question, rule),
+            "crumbs": _crumbs(
+                project,
+                survey,
+                ("Results", _results_url(survey)),
+                (
+                    f"Question {frame.number(question)}",
+                    reverse(
+                        "identify:survey-question-results",
+                        kwargs={"project_id": project.pk, "survey_id": survey.pk, "question_id": question.pk},
+                    ),
+                ),
+            ),
+        },
+    )
+
+
+def _page_links(page) -> list[dict]:
+    """Numbered pagination: first, last, and the pages either side of this one."""
+    links = []
+    last = None
+    for number in page.paginator.page_range:
+        if number in (1, page.paginator.num_pages) or abs(number - page.number) <= 1:
+            if last is not None and number - last > 1:
+                links.append({"ellipsis": True})
+            links.append({"number": number, "current": number == page.number})
+            last = number
+    return links
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def _filename(survey, what: str, extension: str) -> str:
+    return f"survey-{what}-{survey.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@require_GET
+def results_csv(request, project_id, survey_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id)
+    rule = survey_results.rule_for(project)
+    sheets = export.results_sheets(survey_results.build_frame(survey), rule)
+    return export.csv_response(_filename(survey, "results", "csv"), sheets, banner=export.aggregated_banner(rule))
+
+
+@require_GET
+def results_xlsx(request, project_id, survey_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id)
+    rule = survey_results.rule_for(project)
+    sheets = export.results_sheets(survey_results.build_frame(survey), rule)
+    return export.xlsx_response(_filename(survey, "results", "xlsx"), sheets, banner=export.aggregated_banner(rule))
+
+
+@require_GET
+def responses_csv(request, project_id, survey_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE)
+    sheet = export.responses_sheet(survey_results.build_frame(survey))
+    return export.csv_response(
+        _filename(survey, "responses-NOT-FOR-PUBLICATION", "csv"), [sheet], banner=export.RECORD_LEVEL_BANNER
+    )
+
+
+@require_GET
+def responses_xlsx(request, project_id, survey_id):
+    project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE)
+    sheet = export.responses_sheet(survey_results.build_frame(survey))
+    return export.xlsx_response(
+        _filename(survey, "responses-NOT-FOR-PUBLICATION", "xlsx"), [sheet], banner=export.RECORD_LEVEL_BANNER
+    )

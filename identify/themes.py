@@ -1,0 +1,61 @@
+"""Themes coded by hand on what people told us (1B): free-text survey
+answers, focus-group notes and community input share one list of themes per
+project, so they can be counted together."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+
+from identify.models import Answer, CommunityInput, FocusGroup, Theme
+
+MAX_NAME = 100
+
+
+def parse_names(raw: str) -> list[str]:
+    """Theme names from a comma- or line-separated text box, tidied, first spelling kept."""
+    names: dict[str, str] = {}
+    for part in raw.replace("\n", ",").split(","):
+        name = " ".join(part.split())
+        if name:
+            if len(name) > MAX_NAME:
+                raise ValidationError(f"Theme names can be at most {MAX_NAME} characters: shorten '{name[:30]}...'.")
+            names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+@transaction.atomic
+def themes_set(*, by, project, target: Answer | FocusGroup | CommunityInput, names: list[str]) -> list[Theme]:
+    """Tag `target` with exactly these themes, creating new ones on the project.
+    Names match existing themes whatever their letter case."""
+    existing = {theme.name.casefold(): theme for theme in Theme.objects.filter(project=project)}
+    themes = []
+    for name in names:
+        theme = existing.get(name.casefold())
+        if theme is None:
+            theme = Theme.objects.create(project=project, name=name)
+            existing[name.casefold()] = theme
+        themes.append(theme)
+    target.themes.set(themes)
+    return themes
+
+
+def theme_counts(project) -> list[dict]:
+    """Each theme of the project with how often it was coded in each source and in all."""
+    themes = Theme.objects.filter(project=project).annotate(
+        survey_answers=Count("answers", distinct=True),
+        focus_groups=Count("focus_groups", distinct=True),
+        community_inputs=Count("community_inputs", distinct=True),
+    )
+    rows = [
+        {
+            "theme": theme,
+            "survey_answers": theme.survey_answers,
+            "focus_groups": theme.focus_groups,
+            "community_inputs": theme.community_inputs,
+            "total": theme.survey_answers + theme.focus_groups + theme.community_inputs,
+        }
+        for theme in themes
+    ]
+    return sorted(rows, key=lambda row: (-row["total"], row["theme"].name.casefold()))
