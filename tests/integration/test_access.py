@@ -110,6 +110,21 @@ URL_ACTION = {
     "identify:survey-responses-xlsx": Action.ENGAGE,
     "identify:survey-enter": Action.ENGAGE,
     # 1B community pages (focus groups, community input, assets): listed below.
+    "identify:focus-group-new": Action.ENGAGE,
+    "identify:focus-group": Action.ENGAGE,
+    "identify:focus-group-edit": Action.ENGAGE,
+    "identify:focus-group-delete": Action.ENGAGE,
+    "identify:community-input-new": Action.ENGAGE,
+    "identify:community-input": Action.ENGAGE,
+    "identify:community-input-delete": Action.ENGAGE,
+    "identify:community-input-link": Action.ENGAGE,
+    "identify:asset-new": Action.ENGAGE,
+    "identify:asset": Action.ENGAGE,
+    "identify:asset-edit": Action.ENGAGE,
+    "identify:asset-delete": Action.ENGAGE,
+    "identify:assets-csv": Action.ENGAGE,
+    "identify:assets-import": Action.ENGAGE,
+    "identify:assets-import-template": Action.ENGAGE,
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -157,6 +158,7 @@ def test_a_response_stores_no_address_user_or_device(client, survey):
     assert isinstance(response.started_on, datetime.date) and not isinstance(response.started_on, datetime.datetime)
     # no session is opened for a respondent: the only cookie is Django's CSRF token
     assert set(client.cookies) <= {"csrftoken"}
+    assert not Session.objects.exists()
 
 
 def test_draft_survey_link_is_not_found(client, survey):
@@ -349,6 +351,7 @@ def test_language_chosen_at_the_start_is_kept_and_sets_lang_and_dir(client, surv
     q1.save()
     start_page = client.get(f"/s/{survey.open_token}/?lang=ur").content.decode()
     assert '<html lang="ur" dir="rtl">' in start_page
+    assert "ابھی شروع کریں" in start_page  # "Start now", from the app's Urdu catalogue
     start(client, survey.open_token, language="ur")
     response = the_response(survey)
     assert response.language == "ur"
@@ -363,6 +366,7 @@ def test_language_chosen_at_the_start_is_kept_and_sets_lang_and_dir(client, surv
     assert response.language == "pl"
     polish = client.get(page_url(response, 1)).content.decode()
     assert '<html lang="pl" dir="ltr">' in polish
+    assert "Zapisz i wróć później" in polish  # "Save and come back later"
     assert "Have you used crisis care?" in polish  # no Polish text written: English stands in
 
 
