@@ -15,4 +15,5 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no
 
 USER amhe
 EXPOSE 8000
-CMD ["gunicorn", "amhe.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: access log without addresses, secret links redacted.
+CMD ["gunicorn", "amhe.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -295,10 +295,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Public links' tokens are secrets: redacted from every log line (amhe/logging.py).
+    "filters": {"redact_links": {"()": "amhe.logging.RedactSecretLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # axes logs usernames and IP addresses at INFO/WARNING; keep them out.
         "axes": {"level": "ERROR"},
+        # The development server's request lines, through the redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

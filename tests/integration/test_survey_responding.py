@@ -433,4 +433,5 @@ def test_viewer_cannot_enter_responses(client, survey, member_of):
 
 
 def test_invitation_model_keeps_no_name_or_address():
-    assert {f.name for f in Invitation._meta.concrete_fields} == {"id", "survey", "token", "batch", "created_at", "used_at"}
+    fields = {f.name for f in Invitation._meta.concrete_fields}
+    assert fields == {"id", "survey", "token", "batch", "created_at", "used_at"}

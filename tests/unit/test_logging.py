@@ -1,0 +1,59 @@
+"""Secret links and client addresses stay out of logs (amhe/logging.py)."""
+
+import datetime
+import logging
+from types import SimpleNamespace
+
+from gunicorn.config import Config
+
+from amhe.logging import GunicornLogger, RedactSecretLinks, redact
+
+TOKEN = "Zx3-kP_q9Lm2Rt7vWb5YcN1dFh8JsA0u"
+
+
+def test_redact_replaces_the_token_of_each_public_link():
+    assert redact(f"Bad Request: /r/{TOKEN}/page/2/") == "Bad Request: /r/…/page/2/"
+    assert redact(f"GET /s/{TOKEN}/?lang=ur") == "GET /s/…/?lang=ur"
+    assert redact(f"/c/{TOKEN}/") == "/c/…/"
+    # staff URLs are left alone
+    assert redact("/projects/3/identify/surveys/") == "/projects/3/identify/surveys/"
+
+
+def test_filter_redacts_formatted_django_request_lines():
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "%s: %s", ("Bad Request", f"/r/{TOKEN}/check/"), None
+    )
+    assert RedactSecretLinks().filter(record) is True
+    assert record.getMessage() == "Bad Request: /r/…/check/"
+    assert TOKEN not in record.getMessage()
+
+
+def test_settings_put_the_filter_on_the_console_handler():
+    from django.conf import settings
+
+    console = settings.LOGGING["handlers"]["console"]
+    assert "redact_links" in console["filters"]
+    assert settings.LOGGING["filters"]["redact_links"]["()"] == "amhe.logging.RedactSecretLinks"
+
+
+def test_gunicorn_access_log_has_no_address_agent_or_token():
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", '%(h)s %(t)s "%(r)s" %(s)s %(a)s %({x-forwarded-for}i)s')
+    logger = GunicornLogger(cfg)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": f"/r/{TOKEN}/page/1/",
+        "PATH_INFO": f"/r/{TOKEN}/page/1/",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_USER_AGENT": "Probe/4242",
+    }
+    req = SimpleNamespace(headers=[("X-FORWARDED-FOR", "198.51.100.7"), ("USER-AGENT", "Probe/4242")])
+    resp = SimpleNamespace(status="302 Found", sent=0, headers=[])
+    atoms = logger.atoms(resp, req, environ, datetime.timedelta(milliseconds=12))
+    line = logger.cfg.access_log_format % logger.atoms_wrapper_class(atoms)
+    for secret in ("203.0.113.9", "198.51.100.7", "Probe/4242", TOKEN):
+        assert secret not in line, line
+    assert "/r/…/page/1/" in line
