@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 
 from identify.models import Answer, CommunityInput, FocusGroup, Theme
 
@@ -39,23 +38,3 @@ def themes_set(*, by, project, target: Answer | FocusGroup | CommunityInput, nam
         themes.append(theme)
     target.themes.set(themes)
     return themes
-
-
-def theme_counts(project) -> list[dict]:
-    """Each theme of the project with how often it was coded in each source and in all."""
-    themes = Theme.objects.filter(project=project).annotate(
-        survey_answers=Count("answers", distinct=True),
-        focus_groups=Count("focus_groups", distinct=True),
-        community_inputs=Count("community_inputs", distinct=True),
-    )
-    rows = [
-        {
-            "theme": theme,
-            "survey_answers": theme.survey_answers,
-            "focus_groups": theme.focus_groups,
-            "community_inputs": theme.community_inputs,
-            "total": theme.survey_answers + theme.focus_groups + theme.community_inputs,
-        }
-        for theme in themes
-    ]
-    return sorted(rows, key=lambda row: (-row["total"], row["theme"].name.casefold()))

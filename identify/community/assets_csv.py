@@ -144,9 +144,7 @@ def parse_criteria(text: str) -> list[dict]:
         key, colon, codes = part.partition(":")
         key = key.strip().lower()
         if not colon:
-            raise ValidationError(
-                f"'{part.strip()}' needs a code list, a colon and codes, like 'age_band_mh: 18-24'"
-            )
+            raise ValidationError(f"'{part.strip()}' needs a code list, a colon and codes, like 'age_band_mh: 18-24'")
         if key not in services.CRITERIA_KEYS:
             allowed = ", ".join(services.CRITERIA_KEYS)
             raise ValidationError(f"'{key}' is not a code list the directory uses. Use one of: {allowed}")
@@ -223,11 +221,16 @@ class ImportResult:
 
 
 def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """The text of the file: UTF-8 (with or without Excel's BOM), UTF-16 with a
+    BOM (Excel's "Unicode text"), else Windows-1252 (Excel's plain "CSV" on
+    Windows). None for anything with NUL characters, such as a workbook."""
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return None if "\x00" in text else text
     return None
 
 
@@ -244,6 +247,9 @@ def read_csv(data: bytes) -> ImportResult:
     result = ImportResult()
     if len(data) > MAX_BYTES:
         result.add(None, "", f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB.")
+        return result
+    if data[:4] == b"PK\x03\x04":
+        result.add(None, "", "This is a spreadsheet workbook, not a CSV. In your spreadsheet, save it as 'CSV UTF-8'.")
         return result
     text = _decode(data)
     if text is None:

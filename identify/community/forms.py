@@ -204,9 +204,7 @@ class FocusGroupForm(forms.Form):
         data = self.cleaned_data
         make_up = {}
         for item, names in self.make_up_fields:
-            counts = {
-                name.rsplit("__", 1)[1]: data[name] for name in names if data.get(name) is not None
-            }
+            counts = {name.rsplit("__", 1)[1]: data[name] for name in names if data.get(name) is not None}
             if counts:
                 make_up[item.key] = counts
         return {
@@ -274,7 +272,7 @@ class PublicInputForm(HoneypotForm):
 
     FIELDS = ("organisation_name", "represents", "input", "contact")
 
-    def visible_fields(self):
+    def shown_fields(self):
         return [self[name] for name in self.FIELDS]
 
     def service_arguments(self) -> dict:
@@ -353,9 +351,7 @@ def characteristic_choices() -> list[tuple[str, str]]:
 class AssetFieldsForm(forms.Form):
     """The text fields of a community asset, shared by the asset form and the CSV import."""
 
-    name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the name of the asset"}
-    )
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the name of the asset"})
     kind = forms.ChoiceField(
         label="What kind of asset is it?",
         choices=CommunityAsset.Kind.choices,
@@ -389,6 +385,7 @@ class AssetFieldsForm(forms.Form):
         max_length=10,
         required=False,
         help_text="Or just the first part, like LS7, for a service without one address.",
+        error_messages={"max_length": "Enter a real postcode, like LS7 3HB, or just its first part, like LS7"},
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "autocomplete": "postal-code"}),
     )
     area = forms.CharField(

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+
 from amhe import stats
 from amhe.core import taxonomy
 from amhe.stats import SuppressionRule
-from identify import themes as theme_service
 from identify.community.services import CRITERIA_KEYS, MAKE_UP
-from identify.models import CommunityAsset, FocusGroup
+from identify.models import CommunityAsset, FocusGroup, SurveyResponse, Theme
 
 NOT_RECORDED = "Not recorded"
 
@@ -167,17 +168,41 @@ def _theme_row(counts: dict, rule: SuppressionRule) -> ThemeRow:
     )
 
 
+def theme_counts(project, themes=None) -> list[dict]:
+    """Each theme of the project with how often it was coded in each source and
+    in all, most often first. (The annotations cannot take the names of
+    Theme's reverse relations, so they are prefixed n_.) Survey answers count
+    only once their response is submitted."""
+    queryset = Theme.objects.filter(project=project) if themes is None else themes
+    queryset = queryset.annotate(
+        n_survey_answers=Count(
+            "answers", filter=Q(answers__response__state=SurveyResponse.State.SUBMITTED), distinct=True
+        ),
+        n_focus_groups=Count("focus_groups", distinct=True),
+        n_community_inputs=Count("community_inputs", distinct=True),
+    )
+    rows = [
+        {
+            "theme": theme,
+            "survey_answers": theme.n_survey_answers,
+            "focus_groups": theme.n_focus_groups,
+            "community_inputs": theme.n_community_inputs,
+            "total": theme.n_survey_answers + theme.n_focus_groups + theme.n_community_inputs,
+        }
+        for theme in queryset
+    ]
+    return sorted(rows, key=lambda row: (-row["total"], row["theme"].name.casefold()))
+
+
 def theme_rows(project, rule: SuppressionRule) -> list[ThemeRow]:
     """Each theme with how often it was coded in each source, most often first.
     Each row is suppressed on its own, its three sources adding up to its total."""
-    return [_theme_row(counts, rule) for counts in theme_service.theme_counts(project)]
+    return [_theme_row(counts, rule) for counts in theme_counts(project)]
 
 
 def theme_row(project, theme, rule: SuppressionRule) -> ThemeRow:
-    for counts in theme_service.theme_counts(project):
-        if counts["theme"].pk == theme.pk:
-            return _theme_row(counts, rule)
-    raise LookupError(theme)
+    (counts,) = theme_counts(project, Theme.objects.filter(project=project, pk=theme.pk))
+    return _theme_row(counts, rule)
 
 
 def _times(total: int | None, rule: SuppressionRule) -> str:

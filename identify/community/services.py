@@ -212,9 +212,7 @@ def community_input_enter(
 @transaction.atomic
 def community_input_tag(*, by, community_input: CommunityInput, theme_names: Iterable[str]):
     """Code a piece of community input with exactly these themes."""
-    return themes.themes_set(
-        by=by, project=community_input.project, target=community_input, names=list(theme_names)
-    )
+    return themes.themes_set(by=by, project=community_input.project, target=community_input, names=list(theme_names))
 
 
 @transaction.atomic
@@ -373,6 +371,18 @@ class ImportReport:
     unchanged: int
 
 
+def _comparable(asset: CommunityAsset) -> dict:
+    """An asset's fields, with its lists in the order they are saved in, so a
+    row that only lists the same things in another order changes nothing."""
+    values = {name: getattr(asset, name) for name in ASSET_FIELDS}
+    try:
+        values["characteristics"] = clean_characteristics(values["characteristics"])
+        values["criteria"] = clean_criteria(values["criteria"])
+    except ValidationError:
+        pass  # saved before these checks: it will be updated
+    return values
+
+
 @transaction.atomic
 def assets_import(*, by, organisation, rows: Iterable[tuple[int, dict]]) -> ImportReport:
     """Create or update assets from checked rows (assets_csv.read_csv): each
@@ -392,13 +402,13 @@ def assets_import(*, by, organisation, rows: Iterable[tuple[int, dict]]) -> Impo
             asset = CommunityAsset(organisation=organisation)
             before = None
         else:
-            before = {name: getattr(asset, name) for name in ASSET_FIELDS}
+            before = _comparable(asset)
         try:
             # Names and postcodes were matched above, and are unique within the file.
             _apply_asset(asset, fields, check_duplicates=False)
         except ValidationError as exc:
             raise ValidationError(f"Row {number}: {' '.join(exc.messages)}") from exc
-        if before is not None and before == {name: getattr(asset, name) for name in ASSET_FIELDS}:
+        if before is not None and before == _comparable(asset):
             unchanged += 1
             continue
         asset.save()

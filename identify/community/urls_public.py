@@ -1,14 +1,10 @@
-"""Public pages (no login; namespace public)."""
+"""Public pages (no login; namespace public): the community input form."""
 
-from django.http import Http404
 from django.urls import path
 
+from identify.community import views_public as views
 
-def _not_built(request, **kwargs):
-    raise Http404("Not built yet")
-
-
-# Placeholders: each is replaced by its real view.
 urlpatterns = [
-    path("c/<str:token>/", _not_built, name="community-input"),
+    path("c/<str:token>/", views.community_input, name="community-input"),
+    path("c/<str:token>/thanks/", views.community_input_thanks, name="community-input-thanks"),
 ]

@@ -144,9 +144,10 @@ def start(*, link: Link, language: str, easy_read: bool, consented: bool) -> Sur
             )
     except IntegrityError:
         # Someone (the same person in another tab) started from this link first.
-        response = SurveyResponse.objects.get(invitation=link.invitation)
+        response = SurveyResponse.objects.select_related("survey").get(invitation=link.invitation)
         if response.state == State.SUBMITTED:
             raise NotAvailable(USED, survey) from None
+        set_language(response=response, language=language, easy_read=easy_read)
         return response
 
 
