@@ -517,7 +517,7 @@ def asset_edit(request, project_id, asset_id):
 
 @require_GET
 def asset_detail(request, project_id, asset_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
+    project, membership = access.get_project_for_user(request.user, project_id)
     asset = _asset_for(project, asset_id)
     return TemplateResponse(
         request,
@@ -528,6 +528,7 @@ def asset_detail(request, project_id, asset_id):
             "characteristics": presenters.characteristic_labels(asset.characteristics),
             "criteria": presenters.criteria_rows(asset.criteria),
             "focus_groups": asset.focus_groups.filter(project=project).order_by("-held_on"),
+            "can_engage": _can_engage(membership),
             "crumbs": _asset_crumbs(project),
         },
     )
@@ -564,7 +565,7 @@ def _csv_response(filename: str) -> HttpResponse:
 @require_GET
 def assets_csv_export(request, project_id):
     """The directory as CSV, with the filters of the list page (same GET parameters)."""
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
+    project, membership = access.get_project_for_user(request.user, project_id)
     filter_form = AssetFilterForm(request.GET or None)
     filters = filter_form.filters() if filter_form.is_bound else {}
     response = _csv_response(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv")

@@ -119,10 +119,8 @@ URL_ACTION = {
     "identify:community-input-delete": Action.ENGAGE,
     "identify:community-input-link": Action.ENGAGE,
     "identify:asset-new": Action.ENGAGE,
-    "identify:asset": Action.ENGAGE,
     "identify:asset-edit": Action.ENGAGE,
     "identify:asset-delete": Action.ENGAGE,
-    "identify:assets-csv": Action.ENGAGE,
     "identify:assets-import": Action.ENGAGE,
     "identify:assets-import-template": Action.ENGAGE,
 }

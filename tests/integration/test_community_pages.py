@@ -411,7 +411,8 @@ def test_filter_and_page_through_the_directory(viewer_client, project):
     html = page.content.decode()
     assert page.status_code == 200 and "27 assets" in html and "Group 24" in html and "Group 25" not in html
     assert "Group elsewhere" not in html
-    assert url("asset-new", project) not in html and url("assets-csv", project) not in html  # viewers do not edit
+    assert url("asset-new", project) not in html  # viewers do not edit
+    assert url("assets-csv", project) in html  # but may download the directory
     assert "?page=2" in html
     html = viewer_client.get(url("assets", project), {"page": 2}).content.decode()
     assert "Group 25" in html and "Group 26" in html and "Group 00" not in html
@@ -426,7 +427,7 @@ def test_filter_and_page_through_the_directory(viewer_client, project):
     html = viewer_client.get(url("assets", project), {"characteristic": "race"}).content.decode()
     assert "18 of 27 assets match" in html
     assert viewer_client.get(url("asset-new", project)).status_code == 403
-    assert viewer_client.get(url("assets-csv", project)).status_code == 403
+    assert viewer_client.get(url("assets-csv", project)).status_code == 200
 
 
 def test_directory_pages_keep_filters(signed_in, project):
@@ -558,3 +559,12 @@ def test_community_pages_with_the_demo_data(client, project, lead, member_of):
     response = client.post(url("assets-import", project), {"file": SimpleUploadedFile("a.csv", exported)}, follow=True)
     html = response.content.decode()
     assert "Import finished: 0 assets added, 0 updated and 7 already up to date." in html
+
+
+def test_every_member_reads_an_asset_but_only_leads_and_analysts_change_it(viewer_client, project):
+    asset = CommunityAssetFactory(organisation=project.organisation, name="Harehills women's centre")
+    html = viewer_client.get(url("asset", project, asset_id=asset.pk)).content.decode()
+    assert "<h1>Harehills women&#x27;s centre</h1>" in html
+    assert url("asset-edit", project, asset_id=asset.pk) not in html
+    assert url("asset-delete", project, asset_id=asset.pk) not in html
+    assert viewer_client.get(url("asset-edit", project, asset_id=asset.pk)).status_code == 403
