@@ -3,8 +3,8 @@
 base.html sets <html lang dir> from the active language (LocaleMiddleware: the
 django_language cookie, then Accept-Language). The app's chrome comes from the
 gettext catalogues; frontend/amhe.scss mirrors NHS.UK frontend for dir="rtl"
-and sets Urdu in Noto Nastaliq Urdu. The browser test runs axe (WCAG 2.2 AA)
-on the Urdu pages. See docs/adr/0006-translations.md.
+and sets Urdu in Noto Nastaliq Urdu. tests/browser/test_rtl_pages.py runs axe
+(WCAG 2.2 AA) on the Urdu pages in Chromium. See docs/adr/0006-translations.md.
 """
 
 import re
@@ -18,7 +18,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from amhe.core import views as core_views
-from tests.browser.conftest import AxeChecked, browser  # noqa: F401 (browser is a fixture)
 
 LOGIN = "/accounts/login/"
 CSS = Path(settings.BASE_DIR) / "static" / "css" / "amhe.min.css"
@@ -290,62 +289,3 @@ def test_font_licence_travels_with_the_fonts():
         "noto-nastaliq-urdu-latin-400-normal.woff2",
         "noto-nastaliq-urdu-latin-600-normal.woff2",
     ]
-
-
-# --------------------------------------------------------------------------- in a browser, with axe
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("width", [1280, 375])
-def test_urdu_pages_pass_axe_and_read_right_to_left(browser, live_server, width):  # noqa: F811
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": 900},
-        extra_http_headers={"Accept-Language": "ur"},
-    )
-    page = context.new_page()
-    checker = AxeChecked(page, live_server.url)
-    try:
-        checker.goto(LOGIN)
-        assert page.evaluate("[document.documentElement.lang, document.dir]") == ["ur", "rtl"]
-        # The skip link starts at the right edge; Urdu text is set in Nastaliq.
-        page.keyboard.press("Tab")
-        box = page.locator(".nhsuk-skip-link").bounding_box()
-        assert box["x"] + box["width"] > width - 40
-        assert "Noto Nastaliq Urdu" in page.evaluate("getComputedStyle(document.body).fontFamily")
-        page.evaluate("document.fonts.ready")
-        assert page.evaluate("document.fonts.check('16px \"Noto Nastaliq Urdu\"', 'اردو')")
-        # The form with errors: the error summary and the red bar on the right.
-        page.locator("form[action] button[type=submit]").click()
-        page.wait_for_load_state("load")
-        checker.check()
-        assert page.locator(".nhsuk-error-summary").is_visible()
-        group = page.locator(".nhsuk-form-group--error").first
-        assert group.evaluate("e => getComputedStyle(e).borderRightWidth") == "4px"
-        assert group.evaluate("e => getComputedStyle(e).borderLeftWidth") == "0px"
-        checker.goto("/no-such-page/")
-        assert page.locator("h1").inner_text() == "صفحہ نہیں ملا"
-    finally:
-        context.close()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_only_urdu_pages_download_the_urdu_font(browser, live_server):  # noqa: F811
-    fetched = {}
-    for language in ("pl", "en-GB", "ur"):
-        context = browser.new_context(base_url=live_server.url, extra_http_headers={"Accept-Language": language})
-        page = context.new_page()
-        fonts = []
-        page.on(
-            "requestfinished",
-            lambda request, fonts=fonts: request.resource_type == "font" and fonts.append(request.url),
-        )
-        page.goto(LOGIN)
-        page.wait_for_load_state("networkidle")
-        fetched[language] = fonts
-        context.close()
-    assert fetched["pl"] == [] and fetched["en-GB"] == []
-    assert fetched["ur"], "the Urdu page should fetch Noto Nastaliq Urdu"
-    assert all(url.startswith(live_server.url + "/static/vendor/fonts/noto-nastaliq-urdu-") for url in fetched["ur"])
