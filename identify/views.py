@@ -21,6 +21,7 @@ from identify import presenters, services
 from identify.engine import csv_safe
 from identify.forms import MappingForm, UploadForm
 from identify.models import Extract
+from identify.surveys.views_builder import overview_context as communities_context
 from identify.uploads import MaxSizeUploadHandler
 
 
@@ -31,9 +32,14 @@ def _extracts_context(request, project, membership):
     }
 
 
+def _overview_context(request, project, membership):
+    """1A's uploads and 1B's surveys and community work."""
+    return {**_extracts_context(request, project, membership), **communities_context(request, project, membership)}
+
+
 def overview(request, project_id):
     return step_overview(
-        request, project_id=project_id, step_number=1, template="identify/overview.html", extra=_extracts_context
+        request, project_id=project_id, step_number=1, template="identify/overview.html", extra=_overview_context
     )
 
 

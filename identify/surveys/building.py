@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from amhe.core.models import Membership, Role
 from identify.models import Invitation, Question, QuestionBankItem, Survey
@@ -43,7 +44,15 @@ Kind = Question.Kind
 CHOICE_KINDS = frozenset({Kind.SINGLE, Kind.MULTIPLE, Kind.LIKERT, Kind.RATING})
 # Kinds whose options staff type in, one per line.
 LIST_KINDS = frozenset({Kind.SINGLE, Kind.MULTIPLE})
-LIKERT_LABELS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
+# Stored in English like every label; the app's catalogues translate them for
+# respondents (identify.surveys.i18n.options), so builders need not.
+LIKERT_LABELS = (
+    gettext_noop("Strongly disagree"),
+    gettext_noop("Disagree"),
+    gettext_noop("Neither agree nor disagree"),
+    gettext_noop("Agree"),
+    gettext_noop("Strongly agree"),
+)
 RATING_DEFAULT = (0, 10)
 RATING_MAX_POINTS = 21
 MAX_INVITATIONS = 500

@@ -42,12 +42,14 @@ def hint_for(question: Question, language: str) -> str:
         low, high = i18n.text(question, "min_label", language), i18n.text(question, "max_label", language)
         ends = []
         if low:
-            ends.append(_("%(number)s means %(meaning)s") % {"number": question.min_value, "meaning": low})
+            ends.append(_("%(number)s means %(meaning)s.") % {"number": question.min_value, "meaning": low})
         if high:
-            ends.append(_("%(number)s means %(meaning)s") % {"number": question.max_value, "meaning": high})
-        hint = " ".join(part for part in [hint, "; ".join(ends)] if part)
+            ends.append(_("%(number)s means %(meaning)s.") % {"number": question.max_value, "meaning": high})
+        hint = " ".join(part for part in [hint, *ends] if part)
     if question.kind == Kind.MULTIPLE:
-        hint = " ".join(part for part in [hint, _("Select all that apply.")] if part)
+        select_all = _("Select all that apply.")
+        if select_all.rstrip(".").casefold() not in hint.casefold():
+            hint = " ".join(part for part in [hint, select_all] if part)
     return hint
 
 
@@ -120,7 +122,10 @@ def answer_field(question: Question, language: str, easy_read: bool = False) -> 
     limit = LONG_TEXT_MAX if kind == Kind.LONG_TEXT else TEXT_MAX
     return forms.CharField(
         max_length=limit,
-        widget=forms.Textarea(attrs={"rows": 6}) if kind == Kind.LONG_TEXT else forms.TextInput,
+        # dir="auto": typed text runs in its own direction whatever the page's (English on an Urdu page).
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"})
+        if kind == Kind.LONG_TEXT
+        else forms.TextInput(attrs={"dir": "auto"}),
         error_messages={
             "required": gettext_lazy("Enter your answer"),
             "max_length": gettext_lazy("Your answer must be %(limit_value)s characters or fewer"),

@@ -84,10 +84,18 @@ def missing(survey, questions, language: str) -> list[str]:
             if getattr(question, field) and not text_is_translated(question, field, language):
                 gaps.append(f"Question {number}: {field.replace('_', ' ')}")
         labels = (question.translations or {}).get(language, {}).get("options", {})
-        if any(not labels.get(option["value"]) for option in question.options):
+        if any(
+            not labels.get(option["value"]) and not catalogued(option["label"], language) for option in question.options
+        ):
             gaps.append(f"Question {number}: answer options")
     return gaps
 
 
 def text_is_translated(obj, field: str, language: str) -> bool:
     return bool((obj.translations or {}).get(language, {}).get(field))
+
+
+def catalogued(label: str, language: str) -> bool:
+    """Whether the app's own catalogue translates this label (the agreement scale, for one)."""
+    with translation.override(language):
+        return translation.gettext(label) != label

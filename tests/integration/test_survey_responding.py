@@ -435,3 +435,30 @@ def test_viewer_cannot_enter_responses(client, survey, member_of):
 def test_invitation_model_keeps_no_name_or_address():
     fields = {f.name for f in Invitation._meta.concrete_fields}
     assert fields == {"id", "survey", "token", "batch", "created_at", "used_at"}
+
+
+def test_agreement_scale_comes_translated_from_the_catalogue(client, survey):
+    likert = QuestionFactory(
+        survey=survey, position=5, kind="likert", text="Staff listened to me", options=building.likert_options()
+    )
+    likert.translations = {"ur": {"text": "عملے نے میری بات سنی"}}
+    likert.save()
+    from identify.surveys import i18n
+
+    gaps = i18n.missing(survey, building.ordered_questions(survey), "ur")
+    assert not any(gap.startswith("Question 5: answer options") for gap in gaps)
+    labels = [option["label"] for option in i18n.options(likert, "ur")]
+    assert labels[0] == "بالکل متفق نہیں" and labels[-1] == "پوری طرح متفق"
+
+
+def test_text_answers_follow_their_own_direction_and_hints_are_not_doubled(client, survey):
+    q1, q2, q3, q4 = questions(survey)
+    q2.hint = "Select all that apply."
+    q2.save()
+    start(client, survey.open_token)
+    response = the_response(survey)
+    answer(client, response, 1, **{f"q{q1.pk}": "yes"})
+    page = client.get(page_url(response, 2)).content.decode()
+    assert page.count("Select all that apply.") == 1
+    text_page = client.get(page_url(response, 3)).content.decode()
+    assert re.search(r'<textarea[^>]*dir="auto"', text_page)

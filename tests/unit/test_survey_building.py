@@ -230,7 +230,9 @@ def test_equality_section_is_synced_with_wired_show_if(project, lead):
 def test_translations_are_saved_and_completeness_reported(survey, lead):
     survey.languages = ["pl"]
     survey.save()
-    question = add(survey, lead, text="Do you use it?", hint="Think of the last year")
+    question = add(
+        survey, lead, text="Do you use it?", hint="Think of the last year", option_labels=["Yes", "Only at weekends"]
+    )
     rating = add(survey, lead, "rating", "Rate it", min_value=1, max_value=3)
     missing = building.survey_translate(
         by=lead,
@@ -246,6 +248,12 @@ def test_translations_are_saved_and_completeness_reported(survey, lead):
     assert "Survey: introduction" in missing and "Question 1: hint" in missing
     assert "Question 1: answer options" in missing and "Question 1: text" not in missing
     assert i18n.text(question, "text", "pl") == "Czy korzystasz?"
+    # a label the app's catalogue translates ("No") needs no translation from the builder
+    common = add(survey, lead, text="Do you drive?")
+    assert not any(
+        gap.startswith("Question 3: answer options") for gap in i18n.missing(survey, [question, rating, common], "pl")
+    )
+    common.delete()
 
     building.survey_translate(
         by=lead,
