@@ -1,247 +1,419 @@
-"""Locust users for benchmarks/survey_load.py (run it, not this file).
+"""Locust users for benchmarks/survey_load.py (run that, not this file).
 
-- `Respondent`: opens the survey's open link and completes it once, page by
-  page, as a person with a browser would (GET each page, POST its form with
-  the CSRF token), then stops.
+- `Respondent`: opens the survey's open link (/s/<token>/) and completes it
+  page by page as a person with a browser would: GET the page, read it for
+  `LOAD_THINK` seconds, POST its form (with the CSRF token from the page, the
+  csrftoken cookie, and Origin/Referer as a browser sends them), follow the
+  redirect with a GET, and so on through /r/<resume token>/page/<n>/, the
+  check-your-answers page and the confirmation page. Then it stops (or starts
+  again, `LOAD_LOOPS` times in all).
 - `StaffBrowser`: one logged-in lead who keeps opening the results pages
-  while the respondents answer.
+  (`LOAD_RESULTS_PATHS`) while the respondents answer, reading each for
+  `LOAD_STAFF_THINK` seconds; it ends the run once every respondent has
+  finished (or after `LOAD_STAFF_ROUNDS` rounds when there are none).
 
-Forms are filled by reading the page: the first option of each radio group,
-the first checkbox of each group, a short text, 5 for numbers, a real date.
-So this file does not depend on the names the respondent pages give their
-fields. Settings come from the environment (set by survey_load.py).
+Forms are filled by reading the page, so nothing here depends on question ids:
+a random option of each radio group; one or two random checkboxes of a group
+(or its exclusive "None of these" alone); a random whole number for a numeric
+text box; a random real date for day/month/year boxes; a short text; the long
+text is left blank one time in three. The honeypot (`website`) stays empty.
+
+Every request is timed on its own (redirects are not followed automatically);
+a "step" is also timed from pressing the button to the next page having
+arrived (POST + the GET it redirects to), which is what a person waits for.
+For each respondent who reaches the confirmation page the file records its
+resume token (from the URL) and the answers it sent, so survey_load.py can
+check that exactly those answers were stored, once.
+
+Settings come from the environment (set by survey_load.py). Results go to
+`LOAD_DONE_FILE` as JSON when Locust quits.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import random
 import re
+import time
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
-from locust import HttpUser, between, constant, events, task
+import gevent
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 SURVEY_PATH = os.environ.get("LOAD_SURVEY_PATH", "")
 RESULTS_PATHS = [p for p in os.environ.get("LOAD_RESULTS_PATHS", "").split(",") if p]
 STAFF_EMAIL = os.environ.get("LOAD_STAFF_EMAIL", "")
 STAFF_PASSWORD = os.environ.get("LOAD_STAFF_PASSWORD", "")
-DONE_FILE = os.environ.get("LOAD_DONE_FILE", "")  # JSON: completions and every request's time
+DONE_FILE = os.environ.get("LOAD_DONE_FILE", "")
 RESPONDENTS = int(os.environ.get("LOAD_RESPONDENTS", "200"))
-MAX_STEPS = 40
+LOOPS = int(os.environ.get("LOAD_LOOPS", "1"))  # surveys each respondent user completes, one after another
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "0,0").split(","))  # seconds on each page
+STAFF_THINK = tuple(float(x) for x in os.environ.get("LOAD_STAFF_THINK", "1,3").split(","))
+STAFF_ROUNDS = int(os.environ.get("LOAD_STAFF_ROUNDS", "0"))  # 0: until the respondents have finished
+SEED = os.environ.get("LOAD_SEED")
+CA_BUNDLE = os.environ.get("LOAD_CA_BUNDLE")  # the server's self-signed certificate
+MAX_PAGES = 60
 
-completed = 0
-finished = 0  # completed or gave up
-samples: list[tuple[str, float, bool]] = []  # (who: respondent/staff, milliseconds, ok)
+rng = random.Random(int(SEED) if SEED else None)
+expected_surveys = RESPONDENTS * LOOPS
+completed: list[dict] = []  # {"token", "answers"} per survey completed
+failed: list[str] = []  # why a respondent gave up
+finished = 0  # surveys completed or given up
+staff_rounds = 0
+samples: list[tuple[str, str, float, bool, float]] = []  # (who, request name, milliseconds, ok, seconds into the run)
+steps: list[tuple[str, float]] = []  # (step name, milliseconds from POST to the next page)
+started_at = time.time()
+
+
+# --- Reading pages ----------------------------------------------------------------------
 
 
 class Form:
     def __init__(self, action: str, method: str):
         self.action = action
         self.method = method
-        self.fields: list[tuple[str, str, str, bool]] = []  # (kind, name, value, checked)
+        self.fields: list[tuple[str, str, str, dict]] = []  # (kind, name, value, attrs)
         self.buttons: list[tuple[str, str, str]] = []  # (name, value, text)
 
 
 class FormParser(HTMLParser):
-    """Every <form> of a page with its inputs, textareas and buttons."""
+    """Every <form> of a page with its inputs, textareas and buttons, and whether
+    the page shows an error summary."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
+        self.has_errors = False
         self._form: Form | None = None
         self._button: list | None = None
         self._textarea: list | None = None
-        self.h1 = ""
-        self._in_h1 = False
 
     def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if "nhsuk-error-summary" in a.get("class", "").split():
+            self.has_errors = True
         if tag == "form":
             self._form = Form(a.get("action") or "", (a.get("method") or "get").lower())
             self.forms.append(self._form)
-        elif tag == "h1":
-            self._in_h1 = True
         elif self._form is None:
             return
         elif tag == "input":
             kind = (a.get("type") or "text").lower()
             if kind in ("submit", "button"):
-                self._form.buttons.append((a.get("name") or "", a.get("value") or "", a.get("value") or ""))
+                self._form.buttons.append((a.get("name", ""), a.get("value", ""), a.get("value", "")))
             elif a.get("name"):
-                self._form.fields.append((kind, a["name"], a.get("value") or "", "checked" in a))
+                self._form.fields.append((kind, a["name"], a.get("value", ""), a))
+        elif tag == "select" and a.get("name"):
+            self._form.fields.append(("select", a["name"], "", a))
         elif tag == "textarea" and a.get("name"):
-            self._textarea = [a["name"], ""]
+            self._textarea = [a["name"], "", a]
         elif tag == "button":
-            self._button = [a.get("name") or "", a.get("value") or "", ""]
+            self._button = [a.get("name", ""), a.get("value", ""), ""]
 
     def handle_data(self, data):
         if self._button is not None:
             self._button[2] += data
         if self._textarea is not None:
             self._textarea[1] += data
-        if self._in_h1:
-            self.h1 += data
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
-        elif tag == "h1":
-            self._in_h1 = False
         elif tag == "button" and self._button is not None and self._form is not None:
             self._form.buttons.append(tuple(self._button))
             self._button = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            self._form.fields.append(("textarea", self._textarea[0], self._textarea[1], False))
+            name, text, attrs = self._textarea
+            self._form.fields.append(("textarea", name, text, attrs))
             self._textarea = None
 
 
-SKIP_BUTTON = re.compile(r"save and come back|change language|cymraeg|polski|اردو", re.I)
+def parse(html: str) -> FormParser:
+    parser = FormParser()
+    parser.feed(html)
+    return parser
 
 
-def fill(form: Form) -> dict:
-    """A sensible answer for every field of the form."""
+def main_form(forms: list[Form]) -> Form | None:
+    """The page's own form: a POST form that is not log out or the language switcher."""
+    for form in forms:
+        if form.method == "post" and "logout" not in form.action and "/language/" not in form.action:
+            return form
+    return None
+
+
+WORDS = ["Long waits", "Kind staff", "Confusing", "Helpful", "Rushed", "Respectful"]
+LONG_TEXTS = [
+    "Waiting times were long and nobody explained what would happen next.",
+    "An interpreter would have helped. The letters were hard to follow.",
+    "The crisis line answered quickly and the person listened.",
+]
+
+
+def fill(form: Form) -> tuple[dict[str, object], dict[int, object]]:
+    """POST data answering every question of the form, and the answers as the
+    app should store them ({question pk: JSON value}; blank answers left out)."""
     data: dict[str, object] = {}
-    radios_done: set[str] = set()
-    checkboxes_done: set[str] = set()
-    for kind, name, value, _checked in form.fields:
+    expected: dict[int, object] = {}
+    radios: dict[str, list[str]] = {}
+    checkboxes: dict[str, list[tuple[str, bool]]] = {}
+    dates: dict[str, dict[str, str]] = {}
+    for kind, name, value, attrs in form.fields:
+        pk = int(name[1:]) if re.fullmatch(r"q\d+", name) else None
         if name == "website":  # the honeypot stays empty
             data[name] = ""
         elif kind == "hidden":
             data[name] = value
         elif kind == "radio":
-            if name not in radios_done:
-                data[name] = value
-                radios_done.add(name)
+            radios.setdefault(name, []).append(value)
         elif kind == "checkbox":
-            if name not in checkboxes_done:
-                data[name] = value or "on"
-                checkboxes_done.add(name)
+            if name == "consent":  # agree to take part; easy read stays off
+                data[name] = "on"
+            elif pk is not None:
+                checkboxes.setdefault(name, []).append((value, "data-checkbox-exclusive" in attrs))
+        elif (m := re.fullmatch(r"q(\d+)_(day|month|year)", name)) is not None:
+            dates.setdefault(m.group(1), {})[m.group(2)] = name
         elif kind == "textarea":
-            data[name] = "Waiting times were long and nobody explained what would happen next."
-        elif kind == "number" or name.endswith(("-day", "_day")):
-            data[name] = "5"
-        elif name.endswith(("-month", "_month")):
-            data[name] = "6"
-        elif name.endswith(("-year", "_year")):
-            data[name] = "1990"
+            text = rng.choice(LONG_TEXTS) if rng.random() > 1 / 3 else ""
+            data[name] = text
+            if text and pk is not None:
+                expected[pk] = text
+        elif attrs.get("inputmode") == "numeric" or kind == "number":
+            number = rng.randint(0, 52)
+            data[name] = str(number)
+            if pk is not None:
+                expected[pk] = number
         elif kind in ("text", "search", "email", "tel"):
-            data[name] = value or "Leeds"
-    return data
-
-
-def main_form(forms: list[Form]) -> Form | None:
-    """The page's own form: a POST form that is not the header's log out or the language switcher."""
-    for form in forms:
-        if form.method != "post" or "logout" in form.action:
-            continue
-        names = {name for _, name, _, _ in form.fields}
-        if names <= {"csrfmiddlewaretoken", "language", "next"} and any(
-            SKIP_BUTTON.search(text or "") for _, _, text in form.buttons
-        ):
-            continue
-        return form
-    return None
+            text = value or rng.choice(WORDS)
+            data[name] = text
+            if pk is not None:
+                expected[pk] = text
+    for name, values in radios.items():
+        data[name] = rng.choice(values)
+        if re.fullmatch(r"q\d+", name):
+            expected[int(name[1:])] = data[name]
+    for name, options in checkboxes.items():
+        exclusive = [v for v, ex in options if ex]
+        others = [v for v, ex in options if not ex]
+        if exclusive and rng.random() < 0.2:
+            chosen = [rng.choice(exclusive)]
+        else:
+            chosen = rng.sample(others, k=min(len(others), rng.randint(1, 2)))
+            chosen.sort(key=[v for v, _ in options].index)
+        data[name] = chosen
+        expected[int(name[1:])] = chosen
+    for pk, parts in dates.items():
+        day = datetime.date.today() - datetime.timedelta(days=rng.randint(1, 700))
+        data[parts["day"]], data[parts["month"]], data[parts["year"]] = str(day.day), str(day.month), str(day.year)
+        expected[int(pk)] = day.isoformat()
+    return data, expected
 
 
 def submit_button(form: Form) -> dict:
-    for name, value, text in form.buttons:
-        if name and not SKIP_BUTTON.search(text or "") and not SKIP_BUTTON.search(value or ""):
+    """The form's main button: "Continue" (action=continue) rather than "Save and come back later"."""
+    for name, value, _text in form.buttons:
+        if name and value != "save":
             return {name: value}
     return {}
 
 
-class Respondent(HttpUser):
-    """Completes the survey once, then stops."""
+def kind_of(url: str) -> str:
+    """The page kind for the statistics (no tokens in names)."""
+    path = urlsplit(url).path
+    if re.fullmatch(r"/s/[^/]+/", path):
+        return "start"
+    if re.fullmatch(r"/r/[^/]+/page/\d+/", path):
+        return "page"
+    for kind in ("check", "done", "saved"):
+        if path.endswith(f"/{kind}/"):
+            return kind
+    return "other"
+
+
+# --- Users --------------------------------------------------------------------------------
+
+
+def _quit_when_done(environment):
+    """The run ends when the last respondent has finished (the lead stops then too)."""
+    if finished >= expected_surveys:
+        gevent.spawn_later(0.1, environment.runner.quit)
+
+
+class _User(HttpUser):
+    abstract = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if CA_BUNDLE:
+            self.client.verify = CA_BUNDLE
+
+
+class Respondent(_User):
+    """Completes the survey LOOPS times, then stops."""
 
     fixed_count = RESPONDENTS
-    wait_time = constant(0)
+    wait_time = between(0, 0)
 
     @task
-    def complete_survey(self):
-        global completed, finished
-        try:
-            if self._complete():
-                completed += 1
-        finally:
-            finished += 1
-            raise StopUser()
+    def complete_surveys(self):
+        global finished
+        for _ in range(LOOPS):
+            try:
+                outcome = self._complete()
+                if isinstance(outcome, dict):
+                    completed.append(outcome)
+                else:
+                    failed.append(outcome)
+            except Exception as exc:  # noqa: BLE001 - a failed respondent is a result, not a crash
+                failed.append(f"{type(exc).__name__}: {exc}")
+            finally:
+                finished += 1
+                self.client.cookies.clear()  # the next survey as someone else
+        _quit_when_done(self.environment)
+        raise StopUser()
 
-    def _complete(self) -> bool:
-        response = self.client.get(SURVEY_PATH, name="start page")
-        url = response.url
-        for step in range(MAX_STEPS):
-            parser = FormParser()
-            parser.feed(response.text)
-            if "/done/" in response.url:
-                return True
-            form = main_form(parser.forms)
+    def _get(self, url: str, referer: str | None = None):
+        kind = kind_of(url)
+        headers = {"Referer": referer} if referer else {}
+        with self.client.get(url, name=f"GET {kind}", allow_redirects=False, headers=headers, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code} {r.error or ''}")
+            else:
+                r.success()
+        return r
+
+    def _complete(self) -> dict | str:
+        host = self.client.base_url.rstrip("/")
+        url = host + SURVEY_PATH
+        response = self._get(url)
+        token = None
+        all_answers: dict[int, object] = {}
+        for _step in range(MAX_PAGES):
+            if response.status_code != 200:
+                return f"HTTP {response.status_code} on GET {kind_of(url)} {response.error or ''}".strip()
+            kind = kind_of(url)
+            if kind == "done":
+                if "amhe-confirmation-panel" not in response.text:
+                    return "done page without the confirmation panel"
+                return {"token": token, "answers": {str(k): v for k, v in all_answers.items()}}
+            page = parse(response.text)
+            form = main_form(page.forms)
             if form is None:
-                response.failure(f"no form on {response.url}")
-                return False
-            data = {**fill(form), **submit_button(form)}
+                return f"no form on the {kind} page"
+            data, answers = fill(form)
+            data.update(submit_button(form))
+            if THINK[1] > 0:
+                gevent.sleep(rng.uniform(*THINK))  # reading and answering
             action = urljoin(url, form.action or url)
-            name = _page_name(response.url, step)
-            with self.client.post(action, data=data, name=name, catch_response=True) as posted:
-                if posted.status_code >= 400:
-                    posted.failure(f"HTTP {posted.status_code}")
-                    return False
-                if "nhsuk-error-summary" in posted.text:
-                    posted.failure(f"validation error on {name}")
-                    return False
+            started = time.perf_counter()
+            with self.client.post(
+                action,
+                data=data,
+                name=f"POST {kind}",
+                allow_redirects=False,
+                headers={"Referer": url, "Origin": host},
+                catch_response=True,
+            ) as posted:
+                if posted.status_code != 302:
+                    why = (
+                        "a validation error"
+                        if posted.status_code == 400 and parse(posted.text).has_errors
+                        else f"HTTP {posted.status_code} {posted.error or ''}".strip()
+                    )
+                    posted.failure(why)
+                    return f"{why} on POST {kind}"
                 posted.success()
-            response, url = posted, posted.url
-        return False
+            following = urljoin(action, posted.headers["Location"])
+            if kind == "page":
+                if "/page/" not in following and "/check/" not in following:
+                    return f"POST page redirected to {kind_of(following)}"
+                all_answers.update(answers)
+            if kind == "start":
+                match = re.search(r"/r/([^/]+)/", following)
+                if match is None:
+                    return "POST start did not lead to the questions"
+                token = match.group(1)
+            response = self._get(following, referer=url)
+            steps.append((f"{kind} -> {kind_of(following)}", (time.perf_counter() - started) * 1000))
+            url = following
+        return "too many pages"
 
 
-def _page_name(url: str, step: int) -> str:
-    """Group URLs by page kind for the statistics (no tokens in names)."""
-    for part in ("consent", "check", "submit", "page"):
-        if f"/{part}/" in url:
-            match = re.search(r"/page/(\d+)/", url)
-            return f"POST page {match.group(1)}" if match else f"POST {part}"
-    if "/s/" in url:
-        return "POST start"
-    return f"POST step {step}"
-
-
-class StaffBrowser(HttpUser):
+class StaffBrowser(_User):
     """A logged-in lead reading the results while people answer."""
 
     fixed_count = 1
-    wait_time = between(0.5, 1.5)
+    wait_time = between(0, 0)
 
     def on_start(self):
-        page = self.client.get("/accounts/login/", name="login page")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        self.client.post(
-            "/accounts/login/",
-            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token.group(1)},
-            name="login",
-        )
+        login = self.client.base_url.rstrip("/") + "/accounts/login/"
+        page = self.client.get(login, name="staff login page")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
+        with self.client.post(
+            login,
+            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token and token.group(1)},
+            headers={"Referer": login, "Origin": self.client.base_url.rstrip("/")},
+            name="staff login",
+            allow_redirects=False,
+            catch_response=True,
+        ) as r:
+            if r.status_code != 302:
+                r.failure(f"login failed: HTTP {r.status_code}")
+                failed.append(f"staff login failed: HTTP {r.status_code} {r.error or ''}".strip())
+                if not RESPONDENTS:
+                    gevent.spawn_later(0.1, self.environment.runner.quit)
+                raise StopUser()
 
     @task
     def browse_results(self):
+        global staff_rounds
         for path in RESULTS_PATHS:
-            with self.client.get(
-                path, name=f"results: {path.rsplit('/results', 1)[-1] or '/'}", catch_response=True
-            ) as r:
-                if r.status_code != 200 or "/accounts/login/" in r.url:
-                    r.failure(f"HTTP {r.status_code} at {r.url}")
-            if finished >= RESPONDENTS:
-                self.environment.runner.quit()
-                raise StopUser()
+            name = "results " + (re.sub(r"\d+", "<id>", path.rsplit("/results", 1)[-1]) or "/")
+            with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
+                if r.status_code != 200:
+                    r.failure(f"HTTP {r.status_code}")
+            if self._done():
+                return
+            gevent.sleep(rng.uniform(*STAFF_THINK))
+            if self._done():
+                return
+        staff_rounds += 1
+        if self._done():
+            return
+
+    def _done(self) -> bool:
+        if (RESPONDENTS and finished >= expected_surveys) or (STAFF_ROUNDS and staff_rounds >= STAFF_ROUNDS):
+            gevent.spawn_later(0.1, self.environment.runner.quit)
+            raise StopUser()
+        return False
+
+
+# --- Recording -----------------------------------------------------------------------------
 
 
 @events.request.add_listener
 def _sample(request_type, name, response_time, response_length, exception=None, **kwargs):
-    who = "staff" if name.startswith(("results", "login")) else "respondent"
-    samples.append((who, response_time, exception is None))
+    who = "staff" if name.startswith(("results", "staff")) else "respondent"
+    samples.append((who, name, response_time, exception is None, round(time.time() - started_at, 2)))
 
 
 @events.quitting.add_listener
 def _record(environment, **kwargs):
     if DONE_FILE:
         with open(DONE_FILE, "w") as fh:
-            json.dump({"completed": completed, "finished": finished, "samples": samples}, fh)
+            json.dump(
+                {
+                    "completed": completed,
+                    "failed": failed,
+                    "finished": finished,
+                    "staff_rounds": staff_rounds,
+                    "samples": samples,
+                    "steps": steps,
+                    "seconds": round(time.time() - started_at, 1),
+                },
+                fh,
+            )
