@@ -141,3 +141,16 @@ def job_tag(job: Job) -> str:
 def job_result_rows(job: Job) -> list[tuple[str, str]]:
     """A finished job's result as (label, value) rows: "database_round_trips" -> "Database round trips"."""
     return [(str(key).replace("_", " ").capitalize(), str(value)) for key, value in (job.result or {}).items()]
+
+
+def page_links(page) -> list[dict]:
+    """Numbered pagination (templates/_components/pagination.html): the first and
+    last pages and those either side of this one, with gaps marked."""
+    links, last = [], None
+    for number in page.paginator.page_range:
+        if number in (1, page.paginator.num_pages) or abs(number - page.number) <= 1:
+            if last is not None and number - last > 1:
+                links.append({"ellipsis": True})
+            links.append({"number": number, "current": number == page.number})
+            last = number
+    return links

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.core import access, taxonomy
+from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from identify.community import assets_csv, presenters, services
@@ -456,23 +457,11 @@ def asset_list(request, project_id):
             "rows": _asset_rows(page.object_list),
             "total": CommunityAsset.objects.filter(organisation=project.organisation).count(),
             "count": len(assets),
-            "page_links": _page_links(page),
+            "page_links": core_presenters.page_links(page),
             "can_engage": _can_engage(membership),
             "crumbs": _crumbs(project),
         },
     )
-
-
-def _page_links(page) -> list[dict]:
-    """Numbered pagination: first, last, and the pages either side of this one."""
-    links, last = [], None
-    for number in page.paginator.page_range:
-        if number in (1, page.paginator.num_pages) or abs(number - page.number) <= 1:
-            if last is not None and number - last > 1:
-                links.append({"ellipsis": True})
-            links.append({"number": number, "current": number == page.number})
-            last = number
-    return links
 
 
 def _asset_form_page(request, project, asset):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.core import access
+from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from identify import themes as theme_service
 from identify.models import Answer, Question, Survey, SurveyResponse, Theme
@@ -240,7 +241,7 @@ def coding(request, project_id, survey_id, question_id):
             "number": frame.number(question),
             "items": items,
             "page": page,
-            "page_links": _page_links(page),
+            "page_links": core_presenters.page_links(page),
             "total": len(pks),
             "errors": list(errors.items()),
             "existing_themes": list(Theme.objects.filter(project=project).values_list("name", flat=True)),
@@ -259,19 +260,6 @@ def coding(request, project_id, survey_id, question_id):
             ),
         },
     )
-
-
-def _page_links(page) -> list[dict]:
-    """Numbered pagination: first, last, and the pages either side of this one."""
-    links = []
-    last = None
-    for number in page.paginator.page_range:
-        if number in (1, page.paginator.num_pages) or abs(number - page.number) <= 1:
-            if last is not None and number - last > 1:
-                links.append({"ellipsis": True})
-            links.append({"number": number, "current": number == page.number})
-            last = number
-    return links
 
 
 # --------------------------------------------------------------------------- downloads
