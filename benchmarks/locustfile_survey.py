@@ -63,6 +63,7 @@ expected_surveys = RESPONDENTS * LOOPS
 completed: list[dict] = []  # {"token", "answers"} per survey completed
 failed: list[str] = []  # why a respondent gave up
 finished = 0  # surveys completed or given up
+respondents_started = 0
 staff_rounds = 0
 samples: list[tuple[str, str, float, bool, float]] = []  # (who, request name, milliseconds, ok, seconds into the run)
 steps: list[tuple[str, float]] = []  # (step name, milliseconds from POST to the next page)
@@ -260,7 +261,12 @@ class Respondent(_User):
 
     @task
     def complete_surveys(self):
-        global finished
+        global finished, respondents_started
+        if respondents_started >= RESPONDENTS:
+            # While Locust is still spawning it replaces users that have already
+            # stopped; those extra users do nothing, so exactly RESPONDENTS answer.
+            raise StopUser()
+        respondents_started += 1
         for _ in range(LOOPS):
             try:
                 outcome = self._complete()
@@ -397,7 +403,7 @@ class StaffBrowser(_User):
 
 @events.request.add_listener
 def _sample(request_type, name, response_time, response_length, exception=None, **kwargs):
-    who = "staff" if name.startswith(("results", "staff")) else "respondent"
+    who = "staff" if name.startswith("results") else "login" if name.startswith("staff") else "respondent"
     samples.append((who, name, response_time, exception is None, round(time.time() - started_at, 2)))
 
 
@@ -410,6 +416,7 @@ def _record(environment, **kwargs):
                     "completed": completed,
                     "failed": failed,
                     "finished": finished,
+                    "respondents_started": respondents_started,
                     "staff_rounds": staff_rounds,
                     "samples": samples,
                     "steps": steps,

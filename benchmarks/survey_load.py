@@ -2,7 +2,7 @@
 survey at the same time while a staff user browses its results.
 
     .venv/bin/pip install -r benchmarks/requirements.txt
-    .venv/bin/python benchmarks/survey_load.py                  # 200 respondents (about 3 minutes)
+    .venv/bin/python benchmarks/survey_load.py                  # 200 respondents (about 2 minutes)
     .venv/bin/python benchmarks/survey_load.py --respondents 20 --baseline-surveys 2   # quick check
     .venv/bin/python benchmarks/survey_load.py --think 0,0      # stress: nobody stops to read
 
@@ -608,7 +608,7 @@ def main():
     respondent_steps = step_stats(load["steps"])
     result = {
         "date": datetime.date.today().isoformat(),
-        "command": "python benchmarks/survey_load.py " + " ".join(sys.argv[1:]),
+        "command": " ".join([".venv/bin/python benchmarks/survey_load.py", *sys.argv[1:]]),
         "machine": {
             "cores": os.cpu_count(),
             "python": platform.python_version(),
@@ -652,7 +652,7 @@ def main():
             "locust_cpu_warnings": load["cpu_warnings"],
             "all_requests": everything,
             "respondent_requests": overall(load["samples"], "respondent"),
-            "staff_requests": overall(load["samples"], "staff"),
+            "staff_results_requests": overall(load["samples"], "staff"),
             "per_request": by_name(load["samples"]),
             "steps": respondent_steps,
             "server": load["server"],
@@ -660,7 +660,7 @@ def main():
             "timeline": timeline(load["samples"]),
         },
         "staff_alone_after_load": {
-            "requests": overall(staff_alone["samples"]),
+            "results_requests": overall(staff_alone["samples"], "staff"),
             "per_request": by_name(staff_alone["samples"]),
             "server": staff_alone["server"],
         },
@@ -679,9 +679,14 @@ def main():
     }
     result["targets"] = {
         "p95_under_500_ms_every_request": everything["p95_ms"] is not None and everything["p95_ms"] < TARGET_P95_MS,
+        # Respondent pages and results pages; the lead's one login (password hashing) is reported, not targeted.
         "p95_under_500_ms_every_page_kind": all(
-            s["p95_ms"] is not None and s["p95_ms"] < TARGET_P95_MS for s in result["load"]["per_request"].values()
+            s["p95_ms"] is not None and s["p95_ms"] < TARGET_P95_MS
+            for name, s in result["load"]["per_request"].items()
+            if not name.startswith("staff login")
         ),
+        "p95_under_500_ms_button_to_next_page": respondent_steps["all"]["p95_ms"] is not None
+        and respondent_steps["all"]["p95_ms"] < TARGET_P95_MS,
         "zero_errors": everything["errors"] == 0 and not load["failed"] and not baseline["failed"],
         "every_response_stored_once": (
             len(load["completed"]) == args.respondents
@@ -703,7 +708,7 @@ def main():
         "steps": result["load"]["steps"]["all"],
         "histogram": result["load"]["histogram"],
         "timeline": result["load"]["timeline"],
-        "staff_alone": result["staff_alone_after_load"]["requests"],
+        "staff_alone": result["staff_alone_after_load"]["results_requests"],
         "database_check": check,
         "ratios": result["ratios"],
         "targets": result["targets"],
