@@ -302,7 +302,9 @@ LOGGING = {
     "loggers": {
         # axes logs usernames and IP addresses at INFO/WARNING; keep them out.
         "axes": {"level": "ERROR"},
-        # The development server's request lines, through the redacting handler.
+        # Django's own loggers (requests, errors, the development server's request
+        # lines) only through the redacting handler, not Django's default ones.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -34,6 +34,23 @@ def test_settings_put_the_filter_on_the_console_handler():
     console = settings.LOGGING["handlers"]["console"]
     assert "redact_links" in console["filters"]
     assert settings.LOGGING["filters"]["redact_links"]["()"] == "amhe.logging.RedactSecretLinks"
+    # Django's loggers write only through it (not Django's own unfiltered console handler)
+    for name in ("django", "django.server"):
+        assert settings.LOGGING["loggers"][name]["handlers"] == ["console"], name
+        assert settings.LOGGING["loggers"][name]["propagate"] is False, name
+
+
+def test_a_django_request_error_is_logged_without_the_token(capsys):
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    logging.getLogger("django.request").error("Internal Server Error: %s", f"/r/{TOKEN}/page/1/")
+    for handler in logging.getLogger("django").handlers:
+        handler.flush()
+    err = capsys.readouterr().err
+    assert "Internal Server Error: /r/…/page/1/" in err and TOKEN not in err
 
 
 def test_gunicorn_access_log_has_no_address_agent_or_token():
