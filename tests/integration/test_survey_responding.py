@@ -462,3 +462,14 @@ def test_text_answers_follow_their_own_direction_and_hints_are_not_doubled(clien
     assert page.count("Select all that apply.") == 1
     text_page = client.get(page_url(response, 3)).content.decode()
     assert re.search(r'<textarea[^>]*dir="auto"', text_page)
+
+
+def test_a_form_sent_without_the_csrf_cookie_gets_a_plain_page_in_the_respondents_language(survey):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.post(f"/s/{survey.open_token}/", {"consent": "on"}, HTTP_ACCEPT_LANGUAGE="ur")
+    html = page.content.decode()
+    assert page.status_code == 403
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "یہ فارم نہیں بھیجا جا سکا" in html  # "This form could not be sent"
+    assert "Log out" not in html
+    assert not SurveyResponse.objects.exists()
