@@ -61,6 +61,8 @@ def test_anyone_can_open_the_form_without_logging_in(visitor, link):
     assert "<div hidden>" in html and 'name="website"' in html  # the honeypot, hidden from people
     assert response["Cache-Control"].startswith("max-age=0")
     assert not Session.objects.exists()
+    # the header for people without an account: its logo stays on this page, not the login
+    assert f'<a class="nhsuk-header__service-logo" href="{form_url(link)}">' in html
 
 
 def test_sending_input_keeps_only_what_was_typed(visitor, link, project):
