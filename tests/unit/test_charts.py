@@ -546,3 +546,29 @@ def test_score_chart_shows_means():
     assert list(chart.figure["data"][0]["x"]) == [16.0, 5.0]
     assert chart.summary.startswith("White people had the highest mean score, 16.0.")
     assert chart.table["columns"][1:] == ["Scores", "Mean score", "95% confidence interval"]
+
+
+def test_figures_are_checked_by_plotly_where_validation_is_on(settings):
+    from identify.charts import _figure, _trace
+
+    settings.AMHE_VALIDATE_CHARTS = True
+    good = _figure([_trace("bar", orientation="h", x=[1, 2], y=["a", "b"])], {"height": 300})
+    assert good == {
+        "data": [{"type": "bar", "orientation": "h", "x": [1, 2], "y": ["a", "b"]}],
+        "layout": {"height": 300},
+    }
+    with pytest.raises(ValueError):
+        _figure([_trace("bar", x=[1], colour="red")], {})  # not a plotly property
+    with pytest.raises(ValueError, match="plotly would draw a different figure"):
+        _figure([_trace("bar", x=[1], marker={"color": None})], {})  # plotly drops the None: not what is served
+
+
+def test_figures_are_not_rebuilt_through_plotly_where_validation_is_off(settings, monkeypatch):
+    import numpy as np
+
+    from identify import charts
+
+    settings.AMHE_VALIDATE_CHARTS = False
+    monkeypatch.setattr(charts.go, "Figure", lambda *a, **k: pytest.fail("graph_objects used in production"))
+    figure = charts._figure([charts._trace("bar", x=np.array([1.5, 2.0]), y=("a", "b"))], {})
+    assert figure == {"data": [{"type": "bar", "x": [1.5, 2.0], "y": ["a", "b"]}], "layout": {}}
