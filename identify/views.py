@@ -6,7 +6,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +18,7 @@ from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
 from identify import presenters, services
+from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.forms import MappingForm, UploadForm
 from identify.models import Extract
@@ -211,10 +212,8 @@ def extract_export(request, project_id, extract_id):
     if raw and not presenters.may_see_raw(extract, request.user, membership):
         raise PermissionDenied("Only the analyst who uploaded this data can export unsuppressed figures.")
     columns, rows = presenters.export_rows(extract, raw=raw)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = "unsuppressed-NOT-FOR-PUBLICATION" if raw else "suppressed"
-    response["Content-Disposition"] = f'attachment; filename="breakdowns-{extract.pk}-{name}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    response = csv_download(f"breakdowns-{extract.pk}-{name}.csv")
     writer = csv.writer(response)
     if raw:
         writer.writerow(["NOT FOR PUBLICATION: unsuppressed figures, for the uploading analyst only."])

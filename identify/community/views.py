@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,6 +36,7 @@ from identify.community.forms import (
     StaffInputForm,
     theme_text,
 )
+from identify.downloads import csv_download
 from identify.models import (
     Answer,
     CommunityAsset,
@@ -543,21 +543,13 @@ def asset_delete(request, project_id, asset_id):
     )
 
 
-def _csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    return response
-
-
 @require_GET
 def assets_csv_export(request, project_id):
     """The directory as CSV, with the filters of the list page (same GET parameters)."""
     project, membership = access.get_project_for_user(request.user, project_id)
     filter_form = AssetFilterForm(request.GET or None)
     filters = filter_form.filters() if filter_form.is_bound else {}
-    response = _csv_response(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv")
+    response = csv_download(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv", no_store=True)
     assets_csv.write(response, presenters.filter_assets(project.organisation, **filters))
     return response
 
@@ -565,7 +557,7 @@ def assets_csv_export(request, project_id):
 @require_GET
 def assets_import_template(request, project_id):
     access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    response = _csv_response("community-assets-template.csv")
+    response = csv_download("community-assets-template.csv", no_store=True)
     assets_csv.write(response, [])
     return response
 

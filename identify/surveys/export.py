@@ -27,12 +27,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from amhe.stats import SuppressionRule
+from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.models import Question, SurveyResponse
 from identify.surveys import i18n
 from identify.surveys import results as survey_results
 
-CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORD_LEVEL_BANNER = "Record-level answers: not for publication"
 AGGREGATED_BANNER = (
@@ -114,9 +114,7 @@ def xlsx_bytes(sheets: Iterable[Sheet], *, banner: str | None = None) -> bytes:
 
 
 def csv_response(filename: str, sheets: Iterable[Sheet], *, banner: str | None = None) -> HttpResponse:
-    response = HttpResponse(content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    response = csv_download(filename)
     response.write(csv_text(sheets, banner=banner))
     return response
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.models import Question, QuestionBankItem, Survey, SurveyResponse
 from identify.surveys import building, equality, i18n
@@ -693,10 +694,7 @@ def survey_invitations_csv(request, project_id, survey_id):
     """The unused single-use links (never opened), with their batch labels."""
     project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE)
     unused = survey.invitations.filter(used_at__isnull=True, response__isnull=True).order_by("batch", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-links-{survey.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    response = csv_download(f"survey-links-{survey.pk}.csv", no_store=True)
     writer = csv.writer(response)
     writer.writerow(["link", "batch", "made_on"])
     for invitation in unused:
