@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from amhe.core.nhsuk_forms import NhsDateField
+from amhe.core.nhsuk_forms import Field, NhsDateField
 from identify.antispam import HoneypotForm
 from identify.models import Question
 from identify.surveys import i18n
@@ -168,10 +170,9 @@ class AnswerForm(forms.Form):
             chosen = cleaned.get(name)
             if question.kind != Kind.MULTIPLE or not chosen:
                 continue
-            exclusive = [option for option in i18n.options(question, i18n.DEFAULT) if option.get("exclusive")]
             labels = dict(self.fields[name].choices)
-            for option in exclusive:
-                if option["value"] in chosen and len(chosen) > 1:
+            for option in question.options:
+                if option.get("exclusive") and option["value"] in chosen and len(chosen) > 1:
                     self.add_error(
                         name,
                         _("Select '%(answer)s' or other answers, not both") % {"answer": labels[option["value"]]},
@@ -191,6 +192,19 @@ class AnswerForm(forms.Form):
                 value = list(value) or None
             out[question.pk] = value
         return out
+
+
+def answer_helper(
+    form: AnswerForm, *, label_size: str, page_heading: bool = False, show_errors: bool = True
+) -> FormHelper:
+    """How `{% crispy form helper %}` lays out the questions: inside the page's own
+    <form> (no tag, no second CSRF token), one NHS.UK field each."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.form_show_errors = show_errors
+    helper.layout = Layout(*[Field(name, page_heading=page_heading, label_size=label_size) for name in form.fields])
+    return helper
 
 
 class StartForm(HoneypotForm):

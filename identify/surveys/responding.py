@@ -38,7 +38,7 @@ State = SurveyResponse.State
 
 
 class NotAvailable(Exception):
-    """The survey cannot be answered now. `reason` is one of REASONS."""
+    """The survey cannot be answered now. `reason` is one of the names below."""
 
     def __init__(self, reason: str, survey: Survey | None = None):
         super().__init__(reason)
@@ -48,7 +48,6 @@ class NotAvailable(Exception):
 
 # Why a link does not lead to questions; each has its own page for respondents.
 DRAFT, NOT_OPEN_YET, CLOSED, LINK_OFF, USED, UNKNOWN = "draft", "not_open_yet", "closed", "link_off", "used", "unknown"
-REASONS = (DRAFT, NOT_OPEN_YET, CLOSED, LINK_OFF, USED, UNKNOWN)
 
 
 # --- Finding the survey -------------------------------------------------------------
@@ -58,10 +57,6 @@ REASONS = (DRAFT, NOT_OPEN_YET, CLOSED, LINK_OFF, USED, UNKNOWN)
 class Link:
     survey: Survey
     invitation: Invitation | None  # None for the open link
-
-    @property
-    def channel(self) -> str:
-        return Channel.INVITATION if self.invitation else Channel.OPEN
 
 
 def link_for(token: str) -> Link:
@@ -231,7 +226,7 @@ class Plan:
             (number, q)
             for number, page in enumerate(self.pages, start=1)
             for q in page
-            if q.required and self.answers.get(q.pk) in (None, "", [])
+            if q.required and is_blank(self.answers.get(q.pk))
         ]
 
 
@@ -241,9 +236,20 @@ def plan(questions: list[Question], answers: dict[int, object]) -> Plan:
     return Plan(pages=[page for page in pages if page], answers=answers)
 
 
+def is_blank(value) -> bool:
+    return value in (None, "", [])
+
+
+def merged(answers: dict[int, object], values: dict[int, object]) -> dict[int, object]:
+    """The answers after saving `values` over them, as _save_answers stores them."""
+    after = {pk: value for pk, value in answers.items() if pk not in values}
+    after.update({pk: value for pk, value in values.items() if not is_blank(value)})
+    return after
+
+
 def _save_answers(response: SurveyResponse, questions: list[Question], values: dict[int, object]) -> None:
     """Upsert these questions' answers; a blank answer removes the row."""
-    keep = {pk: value for pk, value in values.items() if value not in (None, "", [])}
+    keep = {pk: value for pk, value in values.items() if not is_blank(value)}
     blank = [q.pk for q in questions if q.pk not in keep]
     if blank:
         Answer.objects.filter(response=response, question_id__in=blank).delete()
@@ -329,11 +335,3 @@ def staff_enter(*, by, survey: Survey, channel: str, language: str, values: dict
         response = staff_start(by=by, survey=survey, channel=channel, language=language)
         _save_answers(response, questions, values)
         return submit(response=response, questions=questions, enforce_required=False)
-
-
-def discard(*, response: SurveyResponse) -> None:
-    """Delete an unsent response and its answers (staff entry: "cancel"; respondent: "delete my answers")."""
-    SurveyResponse.objects.filter(pk=response.pk, state=State.IN_PROGRESS, invitation__isnull=True).delete()
-    if response.invitation_id:
-        # An invitation keeps its response row so the link stays single use; only the answers go.
-        Answer.objects.filter(response_id=response.pk, response__state=State.IN_PROGRESS).delete()

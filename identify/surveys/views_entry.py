@@ -10,8 +10,6 @@ Action.ENGAGE; the response is stored with who entered it and how it came.
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -22,10 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
-from amhe.core.nhsuk_forms import Field
 from identify.models import Survey
 from identify.surveys import building, i18n, responding
-from identify.surveys.forms_respond import AnswerForm, EntryStartForm, field_name
+from identify.surveys.forms_respond import AnswerForm, EntryStartForm, answer_helper, field_name
 from identify.surveys.views_builder import _survey_crumbs, _survey_for, show_if_words
 
 
@@ -45,11 +42,7 @@ def survey_enter(request, project_id, survey_id):
         field.label = f"{positions[question.pk]}. {field.label}"
         if question.show_if_question_id:
             field.help_text = " ".join(filter(None, [show_if_words(question, positions) + ".", field.help_text]))
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.form_show_errors = False
-    helper.layout = Layout(*[Field(field_name(q), label_size="s") for q in questions])
+    helper = answer_helper(form, label_size="s", show_errors=False)
     status = 200
     if request.method == "POST":
         start_ok, answers_ok = start_form.is_valid(), form.is_valid()

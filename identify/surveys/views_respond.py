@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,11 +28,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amhe.core.nhsuk_forms import Field
 from identify import antispam
 from identify.models import SurveyResponse
 from identify.surveys import i18n, responding
-from identify.surveys.forms_respond import AnswerForm, StartForm, field_name, label_for
+from identify.surveys.forms_respond import AnswerForm, StartForm, answer_helper, field_name, label_for
 from identify.surveys.responding import NotAvailable
 
 TEMPLATES = "identify/surveys/respond"
@@ -128,6 +125,7 @@ def start(request, token):
                 return _unavailable(request, exc, language)
             return redirect(_url("survey-page", response, page=1))
         status = 400
+    questions = responding.questions_of(survey)
     return _render(
         request,
         "start.html",
@@ -136,8 +134,8 @@ def start(request, token):
             "texts": _texts(survey, language),
             "form": form,
             "languages": [(code, i18n.language_name(code)) for code in languages],
-            "question_count": len(responding.plan(responding.questions_of(survey), {}).shown()),
-            "has_easy_read": any(q.easy_read for q in responding.questions_of(survey)),
+            "question_count": len(responding.plan(questions, {}).shown()),
+            "has_easy_read": any(q.easy_read for q in questions),
             "home_url": request.path,
             "privacy_url": reverse("public:survey-privacy", kwargs={"token": token}),
         },
@@ -187,16 +185,6 @@ def _open_response(request, token):
     return response, None
 
 
-def _helper(form, single: bool) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(
-        *[Field(name, page_heading=single, label_size="l" if single else "m") for name in form.fields]
-    )
-    return helper
-
-
 def _links(response) -> dict:
     return {
         "home_url": _url("survey-resume", response),
@@ -209,7 +197,7 @@ def _page_context(response, the_plan, number, form):
     single = len(questions) == 1
     return {
         **_links(response),
-        "helper": _helper(form, single),
+        "helper": answer_helper(form, page_heading=single, label_size="l" if single else "m"),
         "heading": form[field_name(questions[0])].label if single else "",
         "survey": response.survey,
         "response": response,
@@ -270,7 +258,7 @@ def page(request, token, page):
             if saving:
                 return redirect(_url("survey-saved", response))
             # The plan may change with these answers (show-if), so work out what comes next again.
-            after = responding.plan(questions, responding.answers_of(response))
+            after = responding.plan(questions, responding.merged(answers, form.values()))
             current = {q.pk for q in the_plan.page(page)}
             following = next((n for n, p in enumerate(after.pages, start=1) if {q.pk for q in p} & current), page)
             if following < after.count:
@@ -329,10 +317,9 @@ def check(request, token):
             for number, page_questions in enumerate(the_plan.pages, start=1)
             for question in page_questions
         ]
+    missing_pks = {question.pk for _number, question in missing}
     missing_rows = [
-        {"label": row["label"], "url": row["change_url"]}
-        for row in rows
-        if any(q.pk == row["question"].pk for _number, q in missing)
+        {"label": row["label"], "url": row["change_url"]} for row in rows if row["question"].pk in missing_pks
     ]
     return _render(
         request,

@@ -60,3 +60,11 @@ def test_plan_first_unanswered_page_and_missing_required():
     done = responding.plan(questions, {1: "yes", 2: "x", 3: "y"})
     assert done.first_unanswered() == 3  # all answered: the last page
     assert done.missing_required() == []
+
+
+def test_merged_answers_are_what_saving_a_page_leaves():
+    before = {1: "yes", 2: ["gp"], 3: "old text"}
+    # page with questions 2 and 3: 2 changed, 3 cleared; 1 (another page) untouched; 4 new
+    after = responding.merged(before, {2: ["gp", "111"], 3: None, 4: 34})
+    assert after == {1: "yes", 2: ["gp", "111"], 4: 34}
+    assert before == {1: "yes", 2: ["gp"], 3: "old text"}  # not changed in place
