@@ -2,7 +2,7 @@
 to a chart page (the 1A dashboard) and to the respondent pages, served as in
 production.
 
-    .venv/bin/python benchmarks/page_weight.py            # about 2 minutes (loading the demo data is most of it)
+    .venv/bin/python benchmarks/page_weight.py            # a few minutes (loading the demo data is most of it)
 
 What it does (benchmarks/README.md has the details):
 1. A SQLite database and a static folder of its own in a temporary folder;

@@ -577,6 +577,16 @@ def test_charts_use_only_the_trace_types_in_the_plotly_bundle():
         _trace("pie", values=[1])
 
 
+def test_the_vendored_plotly_bundle_builds_no_code_from_strings():
+    """script-src has no 'unsafe-eval': the bundle may not use eval or the Function constructor
+    (scripts/build-frontend.sh refuses to build one that does; this catches a swapped file)."""
+    from django.conf import settings as django_settings
+
+    bundle = (django_settings.BASE_DIR / "static" / "vendor" / "plotly" / "plotly-partial.min.js").read_text()
+    assert "window.Plotly=" in bundle
+    assert not re.search(r"new\s+Function\s*\(|(^|[^\w$.])(Function|eval)\s*\(", bundle)
+
+
 def test_figures_are_not_rebuilt_through_plotly_where_validation_is_off(settings, monkeypatch):
     import numpy as np
 
