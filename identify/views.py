@@ -66,11 +66,43 @@ def _extract_for(user, project_id, extract_id, action=Action.VIEW):
 def extract_new(request, project_id):
     """Upload an extract. Access is checked before the body is read, and the size
     limit is enforced while the file streams in."""
-    access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
+    project, _membership = access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
     handler = MaxSizeUploadHandler(settings.AMHE_UPLOAD_MAX_BYTES, request)
     if request.method == "POST":
         request.upload_handlers.insert(0, handler)
+        request.POST  # noqa: B018 - parse now, through the size check, before the CSRF check reads the body
+        if handler.too_large:
+            # Answered without the CSRF check: a request too large to read may not have
+            # reached its token, and this answer changes nothing.
+            return _too_large(request, project)
     return _extract_new(request, project_id, handler)
+
+
+def _too_large(request, project):
+    limit_mb = settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024)
+    form = UploadForm(request.POST)
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(
+        "file",
+        f"The file is larger than {limit_mb} MB. Split it into smaller files (for example one per quarter), or "
+        "remove columns you do not need, then upload each part.",
+    )
+    return _upload_page(request, project, form, status=413)
+
+
+def _upload_page(request, project, form, status=200):
+    return TemplateResponse(
+        request,
+        "identify/upload.html",
+        {
+            "project": project,
+            "form": form,
+            "limit_mb": settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "crumbs": _crumbs(project),
+        },
+        status=status,
+    )
 
 
 @csrf_protect
@@ -78,17 +110,7 @@ def _extract_new(request, project_id, handler):
     project, membership = access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if handler.too_large:
-            limit_mb = settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024)
-            form = UploadForm(request.POST)
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error(
-                "file",
-                f"The file is larger than {limit_mb} MB. Split it into smaller files, or ask for the limit "
-                "to be raised.",
-            )
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 extract = services.extract_upload(
                     by=request.user,
@@ -101,16 +123,7 @@ def _extract_new(request, project_id, handler):
                 add_service_errors(form, exc)
             else:
                 return redirect(extract)
-    return TemplateResponse(
-        request,
-        "identify/upload.html",
-        {
-            "project": project,
-            "form": form,
-            "limit_mb": settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024),
-            "crumbs": _crumbs(project),
-        },
-    )
+    return _upload_page(request, project, form)
 
 
 @require_http_methods(["GET", "POST"])

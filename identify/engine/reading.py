@@ -423,9 +423,7 @@ def read_extract(
         )
     head = source.head(_SNIFF_BYTES)
     if head.startswith(_ZIP_MAGIC):
-        parsed = _parse_xlsx(
-            source, name, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns
-        )
+        parsed = _parse_xlsx(source, name, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns)
     elif head.startswith(_OLE2_MAGIC):
         raise ExtractError(
             "old_excel",
@@ -506,9 +504,9 @@ def _swallowed_rows(record: list[str], delimiter: str, ncols: int) -> bool:
 def _unclosed_quote(row: int, col: int, name: str | None) -> ExtractError:
     return ExtractError(
         "unclosed_quote",
-        f"The value in row {row}, {_col_ref(col, (name or '').strip() or None)} starts with a quote mark (\") that "
+        f'The value in row {row}, {_col_ref(col, (name or "").strip() or None)} starts with a quote mark (") that '
         "is not closed where the value ends, so the rows after it would be read as part of that one value. Delete "
-        'the stray quote mark (or, if the value really holds quote marks, put the whole value in quote marks and '
+        "the stray quote mark (or, if the value really holds quote marks, put the whole value in quote marks and "
         'write each quote mark inside it twice, like ""this""), then upload the file again.',
         row=row,
         column=column_letter(col),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from amhe.core import services as core_services
@@ -171,7 +172,7 @@ def test_oversized_upload_is_refused_before_it_is_read(client, project, analyst,
     settings.AMHE_UPLOAD_MAX_BYTES = 1024
     client.force_login(analyst)
     response = upload(client, project, b"EthnicCategory\n" + b"A\n" * 5000, "big.csv")
-    assert response.status_code == 200
+    assert response.status_code == 413
     assert "larger than" in response.text
     assert not Extract.objects.exists()
 
@@ -253,3 +254,117 @@ def test_a_mapping_that_cannot_work_is_explained_before_anything_runs(client, pr
     assert response.context["form"].non_field_errors()
     extract.refresh_from_db()
     assert extract.state == Extract.State.MAPPING and not extract.mapping
+
+
+def test_a_request_far_over_the_size_limit_gets_the_size_message_not_an_error(client, project, analyst, settings):
+    """Refused from its Content-Length, before the body is read, with the form's size message."""
+    settings.AMHE_UPLOAD_MAX_BYTES = 1024 * 1024
+    client = Client(enforce_csrf_checks=True)  # the token is in the body that is never read
+    client.force_login(analyst)
+    response = upload(client, project, b"EthnicCategory\n" + b"A\n" * 700_000, "big.csv", title="Referrals")
+    assert response.status_code == 413
+    assert "The file is larger than 1 MB. Split it into smaller files" in response.text
+    assert list(response.context["form"].errors) == ["file"]
+    assert not Extract.objects.exists()
+    assert not (settings.MEDIA_ROOT / "identify" / "uploads").exists()
+
+
+def _zip_bomb() -> bytes:
+    """A workbook of a few hundred KB whose one sheet unzips to 200 MB."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["EthnicCategory"])
+    small = io.BytesIO()
+    book.save(small)
+    out = io.BytesIO()
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info))
+                continue
+            with target.open(info.filename, "w", force_zip64=True) as stream:
+                stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+                stream.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+                for _ in range(200):
+                    stream.write(b"A" * 1024 * 1024)
+                stream.write(b"</t></is></c></row></sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_a_zip_bomb_fails_for_good_with_a_message_and_leaves_nothing(
+    client, project, analyst, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert upload(client, project, _zip_bomb(), "bomb.xlsx").status_code == 302
+    extract = Extract.objects.get()
+    upload_path = Path(extract.upload_path)
+    assert upload_path.exists()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.FAILED
+    assert "would unpack to 200 MB" in extract.error and "CSV UTF-8" in extract.error
+    assert extract.job.state == "failed" and extract.job.attempts == 1
+    assert not upload_path.exists() and not extract.table_path
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+    # Running the job again (a second message for it) does nothing: it is never retried.
+    core_services.job_run(job_id=extract.job_id)
+    extract.job.refresh_from_db()
+    assert extract.job.attempts == 1 and extract.job.state == "failed"
+    page = client.get(extract.get_absolute_url())
+    assert b"There is a problem with this data" in page.content
+
+
+def test_a_file_whose_reading_stopped_part_way_is_not_read_again(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    """If the worker died reading it (a file that exhausts memory, say), the job is not retried on the same file."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amhe.core.models import Job
+
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
+    extract = Extract.objects.get()
+    long_ago = timezone.now() - timedelta(hours=1)
+    Job.objects.filter(pk=extract.job_id).update(state=Job.State.RUNNING, attempts=1, heartbeat_at=long_ago)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.FAILED
+    assert "Reading this file stopped part-way. We have not tried again" in extract.error
+    assert extract.job.state == "failed"
+    assert not Path(extract.upload_path).exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_an_extract_deleted_while_it_is_read_leaves_no_table(
+    client, project, analyst, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    from identify import engine as identify_engine
+
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
+    extract = Extract.objects.get()
+    job_id = extract.job_id
+    real_read = identify_engine.read_extract
+
+    def read_then_deleted(*args, **kwargs):
+        result = real_read(*args, **kwargs)
+        Extract.objects.filter(pk=extract.pk).delete()
+        return result
+
+    monkeypatch.setattr("identify.jobs.engine.read_extract", read_then_deleted)
+    core_services.job_run(job_id=job_id)
+    assert not Extract.objects.exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))

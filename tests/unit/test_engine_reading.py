@@ -365,7 +365,7 @@ def test_too_many_columns_are_refused_before_the_rows_are_read():
     assert (error.code, error.row) == ("too_many_columns", 1)
     assert "The file has 2,000 columns (row 1), more than the 250 we can take" in error.message
     assert refused(xlsx_bytes([[f"C{i}" for i in range(300)], [1] * 300]), "x.xlsx").code == "too_many_columns"
-    assert read(("A,B\n1,2\n").encode(), max_columns=2).columns == ["A", "B"]
+    assert read(b"A,B\n1,2\n", max_columns=2).columns == ["A", "B"]
 
 
 def test_mixed_utf8_and_windows_1252_is_refused_not_garbled():
