@@ -3,6 +3,10 @@ hold no logic and no page recomputes a breakdown."""
 
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from amhe.core.access import Action, role_can
 from identify import charts, engine
 from identify.engine.breakdown import EXTRA_FIGURES, ROW_SCHEMA
@@ -14,6 +18,40 @@ CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
 def field_choices(kind: str) -> list[tuple[str, str]]:
     """(field, label) choices for the column mapping form."""
     return engine.field_choices(kind)
+
+
+SAMPLE_ROWS = 1000
+SAMPLES_PER_COLUMN = 3
+SAMPLE_CHARS = 40
+
+
+def column_samples(extract: Extract) -> dict[str, list[str]]:
+    """A few of each column's values, for the mapping page (shown only to those who may map the columns).
+
+    The most common non-blank values among the first rows of the stored table (read
+    alone, not the whole table), each cut to a short length.
+    """
+    if not extract.table_path:
+        return {}
+    try:
+        parquet = pq.ParquetFile(extract.table_path)
+        stored = set(parquet.schema_arrow.names)
+        columns = [c for c in extract.columns if c in stored]
+        batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
+    except (OSError, pa.ArrowException):
+        return {}
+    if batch is None:
+        return {}
+    samples = {}
+    for name, values in zip(batch.schema.names, batch.columns, strict=True):
+        counts = pc.value_counts(pc.utf8_trim_whitespace(values)).to_pylist()
+        counts = sorted((c for c in counts if c["values"]), key=lambda c: (-c["counts"], c["values"]))
+        samples[name] = [_shorten(c["values"]) for c in counts[:SAMPLES_PER_COLUMN]]
+    return samples
+
+
+def _shorten(value: str) -> str:
+    return value if len(value) <= SAMPLE_CHARS else value[: SAMPLE_CHARS - 1] + "…"
 
 
 def may_see_raw(extract: Extract, user, membership) -> bool:

@@ -145,6 +145,7 @@ def extract_detail(request, project_id, extract_id):
             suggested=extract.mapping or extract.suggested_mapping,
             populations=project.extracts.filter(kind=Extract.Kind.POPULATION, state=Extract.State.READY),
             initial={"population": extract.population_id, "confidence": str(float(extract.confidence))},
+            samples=presenters.column_samples(extract),
         )
     if request.method == "POST":
         if form is None:

@@ -399,14 +399,16 @@ def read_extract(
     max_bytes: int,
     max_rows: int = 20_000_000,
     max_field_chars: int = 10_000,
-    max_columns: int = 250,
+    max_columns: int = 100,
 ) -> Extract:
     """Read a CSV or .xlsx upload into an :class:`Extract`, or raise :class:`ExtractError`.
 
     ``filename`` is the name the uploader gave the file (used in messages only: the
     format is decided from the content). Direct identifier columns are removed.
     A file with more than ``max_columns`` named columns is refused: each column is
-    a choice on the mapping page, and an equality extract needs a dozen or so.
+    a choice on the mapping page (a hundred make a page of about 200 KB), and an
+    equality extract needs a dozen or so, so a wider file is almost always a whole
+    database export that should be cut down before it leaves its system.
     """
     name = Path(filename).name or "the file"
     source = _Source(path_or_bytes)

@@ -368,3 +368,47 @@ def test_an_extract_deleted_while_it_is_read_leaves_no_table(
     core_services.job_run(job_id=job_id)
     assert not Extract.objects.exists()
     assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_the_mapping_page_shows_a_few_values_of_each_column_to_those_who_map_it(
+    client, project, analyst, member_of, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst)
+    lines = ["EthnicCategory,Gender,Team,Notes"]
+    lines += ["A,Man,Crisis,"] * 5 + ["M,Woman,Home treatment,"] * 3 + ["N,Man,Crisis,"] + ["Z,Woman,Liaison,"]
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, ("\n".join(lines) + "\n").encode(), "teams.csv")
+    extract = run_job(Extract.objects.get())
+    page = client.get(extract.get_absolute_url())
+    rows = {row.column: row for row in page.context["form"].column_rows}
+    assert rows["EthnicCategory"].samples == ["A", "M", "N"]  # the most common first, at most three
+    assert rows["Gender"].samples == ["Man", "Woman"]
+    assert rows["Notes"].samples == []
+    html = page.content.decode()
+    assert "Examples from the file" in html and "Home treatment" in html
+    # Columns we recognised come first; the others wait, collapsed, until someone chooses for them.
+    assert [row.column for row in page.context["form"].recognised_rows] == ["EthnicCategory", "Gender"]
+    assert [row.column for row in page.context["form"].other_rows] == ["Team", "Notes"]
+    assert "Other columns (2): not used unless you choose what they hold" in html
+    # Confirming with the new layout still works.
+    confirm(client, extract)
+    extract.refresh_from_db()
+    assert extract.mapping == {"EthnicCategory": "ethnicity", "Gender": "sex"}
+    # Someone who cannot map the columns never sees their values.
+    client.force_login(member_of(project, Role.VIEWER))
+    page = client.get(extract.get_absolute_url())
+    assert page.status_code == 200
+    assert "Home treatment" not in page.content.decode() and "Examples from the file" not in page.content.decode()
+
+
+def test_a_file_with_thousands_of_columns_is_refused_with_what_to_do(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    header = ",".join(["EthnicCategory"] + [f"Measure {i}" for i in range(1999)])
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, (header + "\n" + ",".join(["A"] * 2000) + "\n").encode(), "wide.csv")
+    extract = run_job(Extract.objects.get())
+    assert extract.state == Extract.State.FAILED
+    assert "The file has 2,000 columns (row 1), more than the 100 we can take. Keep only the columns" in extract.error
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
