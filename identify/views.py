@@ -172,8 +172,31 @@ def extract_detail(request, project_id, extract_id):
             "project": project,
             "extract": extract,
             "view": presenters.extract_view(extract, user=request.user),
+            "may_delete": presenters.may_delete(extract, request.user, membership),
             "form": form,
             "crumbs": _crumbs(project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def extract_delete(request, project_id, extract_id):
+    """Confirm, then delete an upload and everything stored from it (the uploader or a lead)."""
+    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    if not presenters.may_delete(extract, request.user, membership):
+        raise PermissionDenied("Only the analyst who uploaded this data or a project lead can delete it.")
+    if request.method == "POST":
+        services.extract_delete(by=request.user, extract=extract)
+        messages.success(request, f"'{extract.title}' and everything worked out from it have been deleted.")
+        return redirect("identify:overview", project_id=project.pk)
+    return TemplateResponse(
+        request,
+        "identify/extract_delete.html",
+        {
+            "project": project,
+            "extract": extract,
+            "deletion": presenters.deletion_view(extract),
+            "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
         },
     )
 

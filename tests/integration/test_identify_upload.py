@@ -412,3 +412,102 @@ def test_a_file_with_thousands_of_columns_is_refused_with_what_to_do(
     assert extract.state == Extract.State.FAILED
     assert "The file has 2,000 columns (row 1), more than the 100 we can take. Keep only the columns" in extract.error
     assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def delete_url(extract: Extract) -> str:
+    return reverse("identify:extract-delete", kwargs={"project_id": extract.project_id, "extract_id": extract.pk})
+
+
+def test_the_uploader_deletes_an_upload_after_seeing_what_goes_with_it(
+    client, project, analyst, ready, django_capture_on_commit_callbacks
+):
+    from amhe.core.models import MeasureValue
+    from tests.factories import MeasureFactory, MeasureValueFactory, SmartGoalFactory
+
+    population = ready.population
+    measure = MeasureFactory(project=project, name="Crisis referrals per 100,000, Black", definition={})
+    measure.definition = {"extract_id": str(population.pk)}
+    measure.save()
+    MeasureValueFactory(measure=measure)
+    SmartGoalFactory(project=project, measure=measure, statement="Halve the gap in crisis referrals by 2028")
+    MeasureFactory(project=project, name="Unrelated measure", definition={"extract_id": "something else"})
+    table = Path(population.table_path)
+    assert table.exists()
+
+    page = client.get(population.get_absolute_url())
+    assert delete_url(population) in page.content.decode()
+    page = client.get(delete_url(population))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"<h1>Delete '{population.title}'</h1>" in html
+    assert page.context["deletion"].goes == [
+        "the upload's record and its column choices",
+        f"the stored data read from the file ({population.row_count:,} rows; the original file was not kept)",
+        "its data quality report",
+    ]
+    last = client.get(delete_url(ready)).context["deletion"].goes[-1]
+    assert f"its {ready.breakdowns.count()} breakdowns, so its dashboard and the breakdowns CSV" in last
+    assert "1 measure is built on this upload" in html and "Crisis referrals per 100,000, Black" in html
+    assert "Halve the gap in crisis referrals by 2028" in html
+    assert "Unrelated measure" not in html
+    assert f"1 other upload uses this file for population denominators: {ready.title}" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(delete_url(population))
+    assert response.status_code == 302
+    assert response.url == reverse("identify:overview", kwargs={"project_id": project.pk})
+    assert not Extract.objects.filter(pk=population.pk).exists()
+    assert not QualityReport.objects.filter(extract_id=population.pk).exists()
+    assert not Breakdown.objects.filter(extract_id=population.pk).exists()
+    assert not table.exists()
+    # What was built on it stays, with its figures; the referrals keep their results.
+    assert MeasureValue.objects.filter(measure=measure).count() == 1
+    ready.refresh_from_db()
+    assert ready.state == Extract.State.READY and ready.population is None and ready.breakdowns.exists()
+    overview = client.get(response.url)
+    assert "have been deleted" in overview.content.decode()
+    assert population.title not in overview.content.decode().split("have been deleted")[1]
+
+
+def test_a_failed_upload_can_be_deleted_by_a_lead_but_not_by_another_analyst_or_a_viewer(
+    client, project, analyst, member_of, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, b"EthnicCategory,Gender\n", "header-only.csv")
+    extract = run_job(Extract.objects.get())
+    assert extract.state == Extract.State.FAILED
+
+    for role in (Role.ANALYST, Role.VIEWER, Role.PANEL, Role.GOVERNANCE):
+        client.force_login(member_of(project, role))
+        assert client.get(delete_url(extract)).status_code == 403, role
+        assert client.post(delete_url(extract)).status_code == 403, role
+        assert delete_url(extract) not in client.get(extract.get_absolute_url()).content.decode()
+    assert Extract.objects.filter(pk=extract.pk).exists()
+
+    client.force_login(member_of(project, Role.LEAD))
+    page = client.get(delete_url(extract))
+    assert page.status_code == 200 and "Other work uses this data" not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(delete_url(extract)).status_code == 302
+    assert not Extract.objects.exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_an_upload_deleted_before_it_is_read_leaves_no_file_and_its_job_stops(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
+    extract = Extract.objects.get()
+    waiting = Path(extract.upload_path)
+    assert waiting.exists()
+    assert "the uploaded file, which is still waiting to be read" in client.get(delete_url(extract)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(delete_url(extract))
+    assert not waiting.exists()
+    core_services.job_run(job_id=extract.job_id)
+    extract.job.refresh_from_db()
+    assert extract.job.state == "succeeded" and extract.job.result == {"already": "deleted"}
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
