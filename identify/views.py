@@ -75,7 +75,7 @@ def extract_new(request, project_id):
             # Answered without the CSRF check: a request too large to read may not have
             # reached its token, and this answer changes nothing.
             return _too_large(request, project)
-    return _extract_new(request, project_id, handler)
+    return _extract_new(request, project_id)
 
 
 def _too_large(request, project):
@@ -106,7 +106,7 @@ def _upload_page(request, project, form, status=200):
 
 
 @csrf_protect
-def _extract_new(request, project_id, handler):
+def _extract_new(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
