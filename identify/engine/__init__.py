@@ -35,11 +35,14 @@ API
     stated / not known / vague shares, invalid examples with row numbers; and
     duplicates, date range, dropped identifiers, ``findings`` (plain-English
     sentences) and ``finding_details`` (JSON-serialisable).
+``without_values(report) -> dict``
+    The report without any cell's value (counts and row numbers only), for
+    everyone but the analyst who uploaded the file.
 """
 
 from .mapping import FIELDS, Field, Mapping, MappingError, detect_mapping, field_choices
 from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
-from .quality import THRESHOLDS, quality_report
+from .quality import THRESHOLDS, quality_report, without_values
 from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, csv_safe, csv_unsafe, read_extract
 
 __all__ = [
@@ -61,5 +64,6 @@ __all__ = [
     "KINDS",
     "load_lsoa_imd_lookup",
     "quality_report",
+    "without_values",
     "THRESHOLDS",
 ]
