@@ -386,6 +386,7 @@ def test_the_mapping_page_shows_a_few_values_of_each_column_to_those_who_map_it(
     assert rows["Notes"].samples == []
     html = page.content.decode()
     assert "Examples from the file" in html and "Home treatment" in html
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
     # Columns we recognised come first; the others wait, collapsed, until someone chooses for them.
     assert [row.column for row in page.context["form"].recognised_rows] == ["EthnicCategory", "Gender"]
     assert [row.column for row in page.context["form"].other_rows] == ["Team", "Notes"]
