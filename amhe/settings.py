@@ -142,8 +142,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted on the email as logins match it (trimmed, lower-case), so changing its
+# capitals gets no fresh allowance; one page for every locked attempt.
+AXES_USERNAME_CALLABLE = "amhe.core.accounts.axes_username"
+AXES_LOCKOUT_CALLABLE = "amhe.core.accounts.lockout_response"
 AXES_VERBOSE = False  # no usernames or addresses in the logs
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)

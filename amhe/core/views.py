@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, user_passes_test
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -33,6 +33,7 @@ from amhe.core.forms import (
 )
 from amhe.core.jobs import title_for
 from amhe.core.models import Job, Membership, Population, SmartGoal, SubStepStatus, WorkerHeartbeat
+from amhe.core.views_accounts import superuser_required
 
 
 def home(request):
@@ -364,11 +365,7 @@ def job_status(request, job_id):
     )
 
 
-def _superuser(user):
-    return user.is_active and user.is_superuser
-
-
-@user_passes_test(_superuser)
+@superuser_required
 @require_http_methods(["GET", "POST"])
 def system_status(request):
     """For administrators: the health checks, workers and recent jobs, and a
