@@ -149,6 +149,14 @@ AXES_USERNAME_CALLABLE = "amhe.core.accounts.axes_username"
 AXES_LOCKOUT_CALLABLE = "amhe.core.accounts.lockout_response"
 AXES_VERBOSE = False  # no usernames or addresses in the logs
 
+# An invitation to join a project works for this many days.
+AMHE_INVITATION_DAYS = env_int("AMHE_INVITATION_DAYS", 14, minimum=1)
+# Password reset requests: per email address (hashed into an expiring cache key,
+# never stored in clear) and per client address. Over either, the answer is the
+# same and no email is sent.
+AMHE_PASSWORD_RESET_RATE_ADDRESS = env_str("AMHE_PASSWORD_RESET_RATE_ADDRESS", "3/h")
+AMHE_PASSWORD_RESET_RATE_CLIENT = env_str("AMHE_PASSWORD_RESET_RATE_CLIENT", "20/h")
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,8 @@ public_urls = [
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/login/", views_accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/invitations/<str:token>/", views_accounts.invitation, name="invitation"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Staff log in through the app's login, with its lockout: the admin's own
     # login page only sends them there.

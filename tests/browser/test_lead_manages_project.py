@@ -1,7 +1,9 @@
-"""Journeys: a lead describes a focus population, adds a person, and agrees a
-SMART goal (seeing the error summary first); an administrator watches a job's
+"""Journeys: a lead describes a focus population, invites a person (who
+creates their account from the emailed link and joins), and agrees a SMART
+goal (seeing the error summary first); an administrator watches a job's
 progress bar move. Every page, error states included, passes axe."""
 
+import re
 import time
 
 import pytest
@@ -50,8 +52,9 @@ def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailou
     page.get_by_role("button", name="Add to project").click()
     page.wait_for_load_state()
     journey.check()
-    assert page.get_by_role("cell", name="Ngozi Adeyemi", exact=True).is_visible()
-    assert Membership.objects.filter(project=project, user__email="new.panel@example.org").exists()
+    # Someone without an account is invited: listed as invited, not yet on the project.
+    assert page.get_by_role("cell", name="new.panel@example.org", exact=True).is_visible()
+    assert not Membership.objects.filter(project=project, user__email="new.panel@example.org").exists()
 
     # Agreeing a goal with gaps shows what is missing; filling them agrees it.
     journey.goto(f"/projects/{project.pk}/goals/new/")
@@ -80,6 +83,18 @@ def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailou
     journey.check()
     goal = SmartGoal.objects.get(statement__startswith="More older South Asian women")
     assert goal.status == SmartGoal.Status.AGREED and goal.target_date.isoformat() == "2028-03-31"
+
+    # The invited person creates their account from the emailed link and joins.
+    link = re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", mailoutbox[-1].body).group(1)
+    page.context.clear_cookies()
+    journey.goto(link)
+    assert page.get_by_label("Full name").input_value() == "Ngozi Adeyemi"
+    page.get_by_label("Password", exact=True).fill("river-lantern-42x")
+    page.get_by_label("Confirm password").fill("river-lantern-42x")
+    page.get_by_role("button", name="Create account and join").click()
+    page.wait_for_url(journey.base_url + project.get_absolute_url())
+    journey.check()
+    assert Membership.objects.get(project=project, user__email="new.panel@example.org").role == "panel"
 
 
 def test_administrator_watches_a_job_progress_bar(demo, journey, transactional_db):
