@@ -187,6 +187,15 @@ def invitation_for_token(token: str) -> ProjectInvitation | None:
     return invitation
 
 
+def invitations_waiting_for(user) -> list[ProjectInvitation]:
+    """Open invitations to this account's email address (to remind them on sign-in)."""
+    return list(
+        ProjectInvitation.objects.select_related("project")
+        .filter(email__iexact=user.email, expires_at__gt=timezone.now())
+        .order_by("project__name")
+    )
+
+
 def invitation_account(invitation: ProjectInvitation):
     """The existing account the invitation is for, or None."""
     return User.objects.filter(email__iexact=invitation.email).first()

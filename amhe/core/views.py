@@ -51,7 +51,10 @@ def home(request):
         for m in memberships
     ]
     can_start = bool(request.user.organisation_id) and request.user.has_perm("core.add_project")
-    return TemplateResponse(request, "core/home.html", {"rows": rows, "can_start": can_start})
+    invitations = services.invitations_waiting_for(request.user)
+    return TemplateResponse(
+        request, "core/home.html", {"rows": rows, "can_start": can_start, "invitations": invitations}
+    )
 
 
 def project_home(request, project_id):

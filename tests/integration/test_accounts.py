@@ -233,6 +233,9 @@ def test_someone_with_an_account_accepts_after_logging_in(
     assert not Membership.objects.filter(user=outsider).exists()
     logged_in = client.post(page.context["login_url"], {"username": outsider.email, "password": PASSWORD})
     assert logged_in.url == link
+    # Their projects page reminds them too, without the link (only a hash of it is kept).
+    home = client.get(reverse("core:home")).content.decode()
+    assert f'You have been invited to join "{project.name}"' in home
     assert "Accept and join" in client.get(link).content.decode()
     joined = client.post(link, {"accept": ""})
     assert joined.url == project.get_absolute_url()
