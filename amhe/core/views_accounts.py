@@ -7,8 +7,10 @@ answer for a locked account, whatever password is sent.
 """
 
 import hashlib
+from functools import wraps
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
@@ -37,8 +39,6 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         # A locked account is answered before the form is read, so a blank,
         # wrong or right password all get the same page.
-        from axes.handlers.proxy import AxesProxyHandler
-
         credentials = {settings.AXES_USERNAME_FORM_FIELD: axes_username(request, None)}
         if credentials[settings.AXES_USERNAME_FORM_FIELD] and AxesProxyHandler.is_locked(request, credentials):
             return lockout_response(request, credentials=credentials)
@@ -64,7 +64,6 @@ def admin_login(request):
 def superuser_required(view):
     """Superusers only; anyone else signed in gets the "not allowed" page (not a
     redirect to the login, which would send them straight back)."""
-    from functools import wraps
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amhe.core.models import Membership, ProjectInvitation, Role, User
-from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, ProjectInvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -381,3 +381,13 @@ def client_class():
     from django.test import Client
 
     return Client
+
+
+def test_the_admin_lists_invitations_read_only_without_the_hash(client, staff, project):
+    invitation = ProjectInvitationFactory(project=project, email="listed@example.org")
+    client.force_login(staff)
+    listing = client.get(reverse("admin:core_projectinvitation_changelist"))
+    assert listing.status_code == 200 and "listed@example.org" in listing.content.decode()
+    detail = client.get(reverse("admin:core_projectinvitation_change", args=[invitation.pk]))
+    assert detail.status_code == 200 and invitation.token_hash not in detail.content.decode()
+    assert client.get(reverse("admin:core_projectinvitation_add")).status_code == 403
