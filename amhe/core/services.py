@@ -268,7 +268,13 @@ def membership_remove(*, by, membership: Membership) -> None:
 
 @transaction.atomic
 def membership_set(*, by, project: Project, user, role: str) -> Membership:
-    """Give `user` a role on `project` (replacing any role they had)."""
+    """Give `user` a role on `project` (replacing any role they had).
+
+    Only for a colleague (see `joins_without_accepting`): anyone else joins by
+    accepting an invitation (`membership_invite`), never silently."""
+    already = Membership.objects.filter(project=project, user=user).exists()
+    if not already and not joins_without_accepting(user, project):
+        raise ValidationError("Only people with an account with the project's organisation can be added directly.")
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": _valid_role(role)}
     )

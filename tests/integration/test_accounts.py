@@ -391,3 +391,20 @@ def test_the_admin_lists_invitations_read_only_without_the_hash(client, staff, p
     detail = client.get(reverse("admin:core_projectinvitation_change", args=[invitation.pk]))
     assert detail.status_code == 200 and invitation.token_hash not in detail.content.decode()
     assert client.get(reverse("admin:core_projectinvitation_add")).status_code == 403
+
+
+def test_no_service_adds_an_outsider_or_a_superuser_silently(project, lead):
+    from django.core.exceptions import ValidationError
+
+    from amhe.core import services
+
+    same_org_superuser = UserFactory(organisation=project.organisation, is_superuser=True)
+    for user in (UserFactory(), same_org_superuser, UserFactory(organisation=None)):
+        with pytest.raises(ValidationError):
+            services.membership_set(by=lead, project=project, user=user, role=Role.VIEWER)
+        services.membership_invite(
+            by=lead, project=project, email=user.email, full_name="", role=Role.VIEWER, base_url="http://x/"
+        )
+        assert not Membership.objects.filter(project=project, user=user).exists()
+    colleague = UserFactory(organisation=project.organisation)
+    assert services.membership_set(by=lead, project=project, user=colleague, role=Role.VIEWER).role == Role.VIEWER
