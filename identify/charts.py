@@ -817,6 +817,30 @@ def _forest_summary(compared: list[Mapping], ref_who: str, n_suppressed: int, to
     return _join(f"Compared with {ref_who}, the rate was {_and(parts)}.", few, hidden)
 
 
+def ratio_verdict(row: Mapping) -> str:
+    """Public: "higher", "similar", "lower" or "too few to compare" (see :func:`_ratio_verdict`)."""
+    return _ratio_verdict(row)
+
+
+def group_phrase(row: Mapping) -> str:
+    """Public: a noun phrase for the people in a row's group ("Black or Black British people")."""
+    return _who(row)
+
+
+def ratio_difference_sentence(row: Mapping, reference_who: str, conf: str) -> str:
+    """One plain sentence for a rate ratio whose interval excludes 1, e.g. "The rate for
+    Black people was 3.4 times that for White people (95% confidence interval 3.2 to 3.6)."."""
+    ratio = _num(row["rate_ratio"])
+    places = 1 if ratio >= 1 else 2
+
+    def fmt(value: float) -> str:
+        return f"{value:,.{places}f}"
+
+    interval = _interval(row.get("rate_ratio_lower"), row.get("rate_ratio_upper"), fmt)
+    size = _times(ratio) if ratio >= 1 else f"{fmt(ratio)} times"
+    return f"The rate for {_who(row)} was {size} that for {reference_who} ({conf} confidence interval {interval})."
+
+
 # --------------------------------------------------------------------------- share vs population
 
 

@@ -202,7 +202,7 @@ def theme_rows(project, rule: SuppressionRule) -> list[ThemeRow]:
     return sorted(rows, key=lambda row: (-_shown_rank(row), row.theme.name.casefold()))
 
 
-def _shown_rank(row: "ThemeRow") -> float:
+def _shown_rank(row: ThemeRow) -> float:
     """A theme's total as shown, for ranking: a hidden total (too small to show) ranks
     below every shown one but above none at all."""
     return row.total if row.total is not None else (0.5 if row.true_total else 0)
