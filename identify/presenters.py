@@ -231,11 +231,6 @@ def dashboard_section(extract: Extract, slug: str, *, raw: bool) -> Section | No
     return None if item is None else _section(item, float(extract.confidence), raw=raw)
 
 
-def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
-    confidence = float(extract.confidence)
-    return [_section(item, confidence, raw=raw) for item in _breakdowns(extract)]
-
-
 def _section(item: Breakdown, confidence: float, *, raw: bool) -> Section:
     """Chart titles name the breakdown by its own label ("ethnic group (high level)"), so no
     two charts of an extract share a title, and no two table regions share a name."""

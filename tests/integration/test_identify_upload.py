@@ -321,8 +321,9 @@ def test_no_two_charts_of_an_extract_share_a_title(ready):
     from identify import presenters
 
     for raw in (False, True):
-        titles = [chart.title for s in presenters.dashboard_sections(ready, raw=raw) for chart in s.charts]
-        captions = [chart.table["caption"] for s in presenters.dashboard_sections(ready, raw=raw) for chart in s.charts]
+        sections = [presenters.dashboard_section(ready, c.slug, raw=raw) for c in presenters.characteristics(ready)]
+        titles = [chart.title for section in sections for chart in section.charts]
+        captions = [chart.table["caption"] for section in sections for chart in section.charts]
         assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
         assert len(captions) == len(set(captions))
 
