@@ -1301,14 +1301,15 @@ def _quality_summary(fields, segments) -> str:
     if len(named) == 1:
         label, usable = named[0]
         return f"{label}: {format_percent(usable, 0)} of records had a specific, valid value."
-    best = max(named, key=lambda x: x[1])
-    worst = min(named, key=lambda x: x[1])
-    if best[1] == worst[1]:
-        return f"Every characteristic had a specific, valid value in {format_percent(best[1], 0)} of records."
-    return (
-        f"{best[0]} had the most records with a specific, valid value ({format_percent(best[1], 0)}) "
-        f"and {worst[0]} the fewest ({format_percent(worst[1], 0)})."
-    )
+    # Compared as shown (whole percentages): 93.4% and 93.2% are both 93%, a tie.
+    shown = [(label, format_percent(usable, 0), usable) for label, usable in named]
+    best = max(shown, key=lambda x: x[2])[1]
+    worst = min(shown, key=lambda x: x[2])[1]
+    if best == worst:
+        return f"Every characteristic had a specific, valid value in {best} of records."
+    most = _and([label for label, text, _ in shown if text == best])
+    fewest = _and([label for label, text, _ in shown if text == worst])
+    return f"{most} had the most records with a specific, valid value ({best}) and {fewest} the fewest ({worst})."
 
 
 def _interval_chart(

@@ -703,3 +703,21 @@ def test_themes_summary_is_of_the_themes_shown_when_one_is_hidden():
     rows = [{"label": "Staff", "count": 10}, {"label": "Language", "count": None, "suppressed": True}]
     summary = ch.survey_answers_chart(rows, title="Themes", chart_id="t", style="theme").summary
     assert summary.startswith("Of the themes shown, the most common theme was Staff, in 10 answers.")
+
+
+def test_quality_summary_compares_percentages_as_shown():
+    """93.4% and 93.2% are both shown as 93%: neither has "the most"."""
+    report = {
+        "fields": {
+            "ethnicity": {"label": "Ethnicity", "completeness": 0.934},
+            "sex": {"label": "Sex", "completeness": 0.932},
+            "age": {"label": "Age", "completeness": 0.5},
+        }
+    }
+    assert ch.quality_completeness(report).summary == (
+        "Ethnicity and Sex had the most records with a specific, valid value (93%) and Age the fewest (50%)."
+    )
+    report["fields"]["age"]["completeness"] = 0.931
+    assert ch.quality_completeness(report).summary == (
+        "Every characteristic had a specific, valid value in 93% of records."
+    )
