@@ -169,7 +169,12 @@ def _characteristic(item: Breakdown) -> Characteristic:
 
 
 def characteristics(extract: Extract) -> list[Characteristic]:
-    return [_characteristic(item) for item in _breakdowns(extract)]
+    """The extract's breakdowns, for the dashboard's contents list (their labels only:
+    no breakdown's figures are loaded)."""
+    return [
+        Characteristic(slug=characteristic_slug(dimension), title=label, dimension=dimension, position=position)
+        for dimension, position, label in _breakdowns(extract).values_list("dimension", "position", "published__label")
+    ]
 
 
 def _comparable(rows: list[dict]) -> bool:
@@ -182,7 +187,7 @@ def dashboard_overview(extract: Extract, *, raw: bool) -> DashboardOverview:
     """What stands out across every breakdown. Whether groups can be compared at all is
     judged on the suppressed figures, as everyone but the uploader sees them."""
     conf = charts.confidence_label(float(extract.confidence))
-    items = list(_breakdowns(extract))
+    items = list(_breakdowns(extract) if raw else _breakdowns(extract).defer("result"))
     found: list[Difference] = []
     has_rates = False
     comparable = False
@@ -227,8 +232,12 @@ def dashboard_overview(extract: Extract, *, raw: bool) -> DashboardOverview:
 
 def dashboard_section(extract: Extract, slug: str, *, raw: bool) -> Section | None:
     """The charts of one characteristic's breakdown, or None if the extract has none by that name."""
-    item = next((i for i in _breakdowns(extract) if characteristic_slug(i.dimension) == slug), None)
-    return None if item is None else _section(item, float(extract.confidence), raw=raw)
+    dimension = next((c.dimension for c in characteristics(extract) if c.slug == slug), None)
+    if dimension is None:
+        return None
+    items = _breakdowns(extract).filter(dimension=dimension)
+    item = (items if raw else items.defer("result")).get()
+    return _section(item, float(extract.confidence), raw=raw)
 
 
 def _section(item: Breakdown, confidence: float, *, raw: bool) -> Section:
