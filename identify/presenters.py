@@ -147,6 +147,11 @@ class DashboardOverview:
     confidence: str
 
     @property
+    def lead(self) -> str:
+        """The sentence for the largest difference."""
+        return "The largest: " + _lower_first(self.differences[0].sentence) if self.differences else ""
+
+    @property
     def top_differences(self) -> list[Difference]:
         return self.differences[:STANDOUT_LIMIT]
 

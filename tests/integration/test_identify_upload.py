@@ -346,6 +346,8 @@ def test_dashboard_leads_with_what_stands_out_and_has_a_page_per_characteristic(
         "The rate for Black or Black British people was" in black.sentence and "confidence interval" in black.sentence
     )
     assert "What stands out" in html and black.interval in html
+    assert "Higher than White</td>" in html
+    assert "<p>The largest: the rate for " in html
     assert "Too few records to compare groups" not in html
     assert (
         "region",
