@@ -841,6 +841,31 @@ def ratio_difference_sentence(row: Mapping, reference_who: str, conf: str) -> st
     return f"The rate for {_who(row)} was {size} that for {reference_who} ({conf} confidence interval {interval})."
 
 
+def slope_sentence(summary: Mapping, confidence: float | int | str = 0.95) -> str:
+    """Plain words for the slope index of inequality across deprivation deciles (signed
+    positive when rates are higher in more deprived areas), saying a gradient only when
+    its interval excludes 0. "" when there is none."""
+    sii = _num(summary.get("sii"))
+    if sii is None:
+        return ""
+    conf = confidence_label(confidence)
+    lower, upper = _num(summary.get("sii_lower")), _num(summary.get("sii_upper"))
+    text = f"Slope index of inequality across deprivation deciles: {sii:,.1f} {PER}"
+    if lower is not None and upper is not None:
+        text += f" ({conf} confidence interval {lower:,.1f} to {upper:,.1f})"
+    rii = _num(summary.get("rii"))
+    text += f"; relative index of inequality {rii:,.2f}." if rii is not None else "."
+    if lower is None or upper is None:
+        verdict = "With no interval, this shows no clear gradient with deprivation."
+    elif lower > 0:
+        verdict = "Rates were higher in more deprived areas: the interval does not include 0."
+    elif upper < 0:
+        verdict = "Rates were lower in more deprived areas: the interval does not include 0."
+    else:
+        verdict = "The interval includes 0, so this shows no clear gradient with deprivation."
+    return _join(text, verdict)
+
+
 # --------------------------------------------------------------------------- share vs population
 
 

@@ -122,6 +122,7 @@ class Section:
     charts: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     slug: str = ""
+    slope: str = ""  # the slope index of inequality in words (deprivation deciles)
 
 
 @dataclass
@@ -257,6 +258,7 @@ def _section(item: Breakdown, confidence: float, *, raw: bool) -> Section:
         dimension=data["dimension"],
         summary=data.get("summary") or {},
         slug=characteristic_slug(item.dimension),
+        slope=charts.slope_sentence(data.get("summary") or {}, confidence),
     )
     if len(dims) == 1:
         has_rates = any(row.get("rate") is not None for row in rows)

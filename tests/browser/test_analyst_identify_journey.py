@@ -198,7 +198,6 @@ def test_analyst_uploads_maps_and_sees_quality_and_dashboard(demo, journey, tran
         assert standout.get_by_role("rowheader", name="Black or Black British").count() >= 1
         assert page.locator("figure.amhe-chart").count() == 0  # no charts on the first page
         assert "Small numbers are suppressed" in page.locator(".nhsuk-inset-text").inner_text()
-        overview_height = page.evaluate("document.documentElement.scrollHeight")
 
         # Then one page per characteristic, reached from the contents list by keyboard alone.
         pages = page.get_by_role("navigation", name="Breakdown pages")
@@ -217,10 +216,6 @@ def test_analyst_uploads_maps_and_sees_quality_and_dashboard(demo, journey, tran
         assert any("Black or Black British" in summary for summary in summaries), summaries
         assert page.get_by_role("rowheader", name="Black or Black British").count() >= 1
         assert page.get_by_text("Not for publication").count() == 0
-        section_height = page.evaluate("document.documentElement.scrollHeight")
-        print(
-            f"dashboard heights at 1280 px: overview {overview_height} px, ethnic group (high level) {section_height} px"
-        )
         page.get_by_role("navigation", name="Previous and next characteristic").get_by_role("link").last.click()
         page.wait_for_load_state()
         _wait_for_charts(journey)

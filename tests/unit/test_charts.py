@@ -297,8 +297,9 @@ def test_share_vs_population_paired_bars(rows):
     table = {r[0]: r for r in chart.table["rows"]}
     assert table["Other ethnic group"] == ["Other ethnic group", "*", "*", "1.0%"]
     assert chart.summary == (
-        "Of the groups shown, the biggest difference was for Black or Black British people: 18.0% of records compared with "
-        "4.0% of the population. Shares could not be shown for 1 group because the numbers were too small."
+        "Of the groups shown, the biggest difference was for Black or Black British people: 18.0% of records "
+        "compared with 4.0% of the population. Shares could not be shown for 1 group because the numbers "
+        "were too small."
     )
 
 
@@ -351,8 +352,8 @@ def test_heatmap_leaves_suppressed_cells_empty_and_annotates_values(cells):
     assert chart.footnotes == (f"* {SUPPRESSED_NOTE}.",)
     assert chart.summary == (
         "Of the combinations shown, the highest rate was 1,288 per 100,000 (95% confidence interval 1,278 to "
-        "1,298), for people recorded as Black or Black British and Male. Values could not be shown for 1 combination because the numbers were "
-        "too small."
+        "1,298), for people recorded as Black or Black British and Male. Values could not be shown for "
+        "1 combination because the numbers were too small."
     )
 
 
@@ -721,3 +722,20 @@ def test_quality_summary_compares_percentages_as_shown():
     assert ch.quality_completeness(report).summary == (
         "Every characteristic had a specific, valid value in 93% of records."
     )
+
+
+@pytest.mark.parametrize(
+    ("summary", "verdict"),
+    [
+        ({"sii": 80.0, "sii_lower": 60.0, "sii_upper": 100.0, "rii": 2.1}, "Rates were higher in more deprived areas"),
+        ({"sii": -30.0, "sii_lower": -50.0, "sii_upper": -10.0, "rii": 0.6}, "Rates were lower in more deprived areas"),
+        ({"sii": 12.0, "sii_lower": -5.0, "sii_upper": 29.0, "rii": 1.1}, "The interval includes 0, so this shows no"),
+        ({"sii": 12.0, "sii_lower": None, "sii_upper": None, "rii": None}, "With no interval, this shows no clear"),
+    ],
+)
+def test_slope_sentence_says_a_gradient_only_when_its_interval_excludes_0(summary, verdict):
+    text = ch.slope_sentence(summary, 0.95)
+    assert text.startswith("Slope index of inequality across deprivation deciles: ")
+    assert verdict in text
+    assert " to )" not in text and "None" not in text
+    assert ch.slope_sentence({}) == ""
