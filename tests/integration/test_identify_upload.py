@@ -14,6 +14,7 @@ from django.urls import reverse
 from amhe.core import services as core_services
 from amhe.core.models import Role
 from identify.models import Breakdown, Extract, QualityReport, SavedMapping
+from tests.factories import ExtractFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -401,3 +402,11 @@ def test_an_upload_too_small_to_compare_says_so_at_the_top(client, project, anal
     warning = html.index("Too few records to compare groups")
     assert warning < html.index("What stands out")
     assert "no characteristic has 2 groups that can be shown" in html
+
+
+def test_an_upload_with_no_breakdowns_does_not_claim_too_few_records(client, project, analyst):
+    population = ExtractFactory(project=project, uploaded_by=analyst, kind="population", state="ready")
+    client.force_login(analyst)
+    html = client.get(_dashboard(project, population)).content.decode()
+    assert "There are no breakdowns of this upload" in html
+    assert "Too few records" not in html and "What stands out" not in html
