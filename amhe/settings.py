@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AMHE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-# Check every chart with plotly.graph_objects as it is built (identify/charts.py): on in
+# Check every chart with plotly.graph_objects as it is built (amhe/analysis/charts.py): on in
 # development and tests, off in production where it would cost ~10 ms a chart.
 AMHE_VALIDATE_CHARTS = env_bool("AMHE_VALIDATE_CHARTS", DEBUG)
 

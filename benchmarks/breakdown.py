@@ -419,8 +419,8 @@ def _job_once(
     """The whole job, as identify/jobs.py read_extract + process_extract run it (no ORM)."""
     import pandas as pd
 
+    from amhe.analysis.breakdown import DIMENSIONS, breakdown, publish
     from identify import engine, reference_data
-    from identify.engine.breakdown import DIMENSIONS, breakdown, publish
 
     profiler = None
     if profile_path:

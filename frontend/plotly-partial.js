@@ -1,4 +1,4 @@
-// plotly.js for AMHE: the core and only the trace types identify/charts.py draws
+// plotly.js for AMHE: the core and only the trace types amhe/analysis/charts.py draws
 // (PLOTLY_TRACES there; tests/unit/test_charts.py checks the two lists agree).
 // Bundled by scripts/build-frontend.sh with esbuild into
 // static/vendor/plotly/plotly-partial.min.js, a CSP-strict file (no eval or new

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from amhe.analysis.breakdown import DIMENSIONS, BreakdownError, breakdown, publish
 from amhe.core.jobs import JobError, job_kind
 from identify import engine, reference_data, services
-from identify.engine.breakdown import DIMENSIONS, BreakdownError, breakdown, publish
 from identify.models import Breakdown, Extract, OrganisationSettings, QualityReport
 
 # What the job breaks every extract down by, where the columns exist.

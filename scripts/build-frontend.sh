@@ -11,7 +11,7 @@ cp -R "$NHS/dist/nhsuk/assets" "$OUT/assets"
 cp "$NHS/dist/nhsuk/nhsuk-frontend.min.js" "$OUT/nhsuk-frontend.min.js"
 printf "nhsuk-frontend %s, MIT licence, (c) NHS England. Source: the npm package nhsuk-frontend.\n" "$(node -p "require(\"./$NHS/package.json\").version")" > "$OUT/NOTICE"
 node -e 'console.log(require("./node_modules/nhsuk-frontend/package.json").version)' > "$OUT/VERSION"
-# plotly.js, a partial bundle: the core and the trace types identify/charts.py
+# plotly.js, a partial bundle: the core and the trace types amhe/analysis/charts.py
 # draws (frontend/plotly-partial.js), bundled with esbuild, minified. The whole
 # library is about 5 MB minified; this is about 1.2 MB (0.4 MB gzipped). It must stay CSP-strict
 # (no eval or new Function, so script-src needs no 'unsafe-eval'): plotly.js's

@@ -33,7 +33,7 @@ else:
     _default["TEST"] = {"NAME": f"test_{_default['NAME']}_{RUN}"}
 
 # Plain HTTP in tests (the live server and the test client do not speak TLS).
-# Every chart a test builds is checked by plotly.graph_objects (identify/charts.py).
+# Every chart a test builds is checked by plotly.graph_objects (amhe/analysis/charts.py).
 AMHE_VALIDATE_CHARTS = True
 
 SECURE_SSL_REDIRECT = False

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amhe.analysis.downloads import csv_download
 from amhe.core import access, taxonomy
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
@@ -36,7 +37,6 @@ from identify.community.forms import (
     StaffInputForm,
     theme_text,
 )
-from identify.downloads import csv_download
 from identify.models import (
     Answer,
     CommunityAsset,

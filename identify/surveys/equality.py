@@ -8,7 +8,7 @@ question is optional and offers "Prefer not to say".
 
 Answers are stored as codes of the characteristic taxonomy
 (amhe.core.taxonomy), so survey results are broken down by the same engine
-and the same code lists as uploaded service data (identify.engine.breakdown).
+and the same code lists as uploaded service data (amhe.analysis.breakdown).
 
 Sources:
 - ONS, Census 2021 questionnaire for England (household questionnaire, questions
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from amhe.analysis.breakdown import Dimension
 from amhe.core import taxonomy
-from identify.engine.breakdown import Dimension
 
 PREFER_NOT = "prefer_not"
 

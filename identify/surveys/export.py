@@ -29,8 +29,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from amhe.analysis.downloads import XLSX_TYPE, attachment, csv_download
 from amhe.stats import SuppressionRule
-from identify.downloads import XLSX_TYPE, attachment, csv_download
 from identify.engine import csv_safe
 from identify.models import Question, SurveyResponse
 from identify.surveys import i18n

@@ -17,7 +17,7 @@ whatever the number of responses, and makes one pandas row per response:
 * ``response``, ``channel``, ``language``, ``submitted_on``;
 * the breakdown columns of :func:`identify.surveys.equality.frame_columns`
   (``ethnicity_high``, ``ethnicity_high__kind``, ``age_band``...), so the
-  breakdown engine of 1A (identify.engine.breakdown) works on it unchanged;
+  breakdown engine of 1A (amhe.analysis.breakdown) works on it unchanged;
 * per question ``q<pk>``: the answer (a string; a list of values for multiple
   choice; a float for numbers; ``None`` when not answered) and
   ``q<pk>__asked``: whether the respondent was shown the question. An answer
@@ -72,9 +72,9 @@ import pandas as pd
 from django.db.models import Count
 
 from amhe import stats
+from amhe.analysis import charts
+from amhe.analysis.breakdown import BreakdownError, breakdown, publish
 from amhe.stats import SuppressionRule
-from identify import charts
-from identify.engine.breakdown import BreakdownError, breakdown, publish
 from identify.models import Answer, OrganisationSettings, Question, Survey, SurveyResponse
 from identify.surveys import equality, i18n, logic
 

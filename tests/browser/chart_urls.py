@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from identify import charts
+from amhe.analysis import charts
 
 PAGE = """{% extends "base.html" %}
 {% block title %}Charts{% endblock %}

@@ -2,7 +2,7 @@
 strict Content Security Policy, with no CSP violation, and the page passes axe.
 
 The page is test-only (tests/browser/chart_urls.py): every chart builder in
-identify/charts.py, through templates/_components/chart.html.
+amhe/analysis/charts.py, through templates/_components/chart.html.
 """
 
 import pytest

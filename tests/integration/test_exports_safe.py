@@ -20,8 +20,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from amhe.analysis.downloads import CSV_TYPE, XLSX_TYPE
 from amhe.core.models import Role
-from identify.downloads import CSV_TYPE, XLSX_TYPE
 from identify.models import Answer, Theme
 from tests.factories import (
     AnswerFactory,

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from amhe import stats
+from amhe.analysis.breakdown import BreakdownError, breakdown, publish
 from amhe.core import taxonomy
 from identify import engine
-from identify.engine.breakdown import BreakdownError, breakdown, publish
 
 DEMO = Path(__file__).resolve().parents[2] / "identify" / "data" / "demo"
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from identify import charts as ch
+from amhe.analysis import charts as ch
 
 SUPPRESSED_NOTE = "Suppressed: too few people to show safely, or hidden to stop a suppressed number being worked out"
 
@@ -552,7 +552,7 @@ def test_score_chart_shows_means():
 
 
 def test_figures_are_checked_by_plotly_where_validation_is_on(settings):
-    from identify.charts import _figure, _trace
+    from amhe.analysis.charts import _figure, _trace
 
     settings.AMHE_VALIDATE_CHARTS = True
     good = _figure([_trace("bar", orientation="h", x=[1, 2], y=["a", "b"])], {"height": 300})
@@ -570,7 +570,7 @@ def test_charts_use_only_the_trace_types_in_the_plotly_bundle():
     """The vendored plotly.js is a partial bundle: a trace type it lacks would leave the chart undrawn."""
     from django.conf import settings as django_settings
 
-    from identify.charts import PLOTLY_TRACES, _trace
+    from amhe.analysis.charts import PLOTLY_TRACES, _trace
 
     entry = (django_settings.BASE_DIR / "frontend" / "plotly-partial.js").read_text()
     bundled = set(re.findall(r'require\("plotly\.js/lib/(\w+)"\)', entry)) - {"core"}
@@ -593,7 +593,7 @@ def test_the_vendored_plotly_bundle_builds_no_code_from_strings():
 def test_figures_are_not_rebuilt_through_plotly_where_validation_is_off(settings, monkeypatch):
     import numpy as np
 
-    from identify import charts
+    from amhe.analysis import charts
 
     settings.AMHE_VALIDATE_CHARTS = False
     monkeypatch.setattr(charts.go, "Figure", lambda *a, **k: pytest.fail("graph_objects used in production"))

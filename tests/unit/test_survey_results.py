@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from amhe import stats
-from identify import charts
+from amhe.analysis import charts
 from identify.models import Answer, Question, SurveyResponse, Theme
 from identify.surveys import equality, export
 from identify.surveys import results as sr

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from amhe.analysis.breakdown import DIMENSIONS, ROW_SCHEMA, BreakdownError, breakdown, publish
 from identify import engine
-from identify.engine.breakdown import DIMENSIONS, ROW_SCHEMA, BreakdownError, breakdown, publish
 
 ROW_KEYS = ROW_SCHEMA
 CONFIDENCE = {"95": 0.95, "99.8": 0.998}
