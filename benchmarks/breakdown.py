@@ -96,15 +96,18 @@ def _proc_status_mb() -> dict[str, float]:
 def _job_plan(which: str) -> list[list[str]]:
     if which == "brief":
         return [[d] for d in BRIEF_ONE_WAY] + [list(p) for p in BRIEF_INTERSECTIONS]
-    # "job": the lists process_extract uses, read from identify/jobs.py (importing
-    # it would need Django settings and the ORM).
+    # "job": the plan process_extract uses: ONE_WAY is every characteristic of service
+    # data (the registry), INTERSECTIONS is read from identify/jobs.py (importing it
+    # would need Django settings and the ORM).
+    from amhe.analysis.dimensions import EXTRACT, dimensions_for
+
     tree = ast.parse((ROOT / "identify" / "jobs.py").read_text(encoding="utf-8"))
     lists: dict[str, Any] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in ("ONE_WAY", "INTERSECTIONS"):
-                lists[node.targets[0].id] = ast.literal_eval(node.value)
-    return [[d] for d in lists["ONE_WAY"]] + [list(p) for p in lists["INTERSECTIONS"]]
+            if node.targets[0].id == "INTERSECTIONS":
+                lists["INTERSECTIONS"] = ast.literal_eval(node.value)
+    return [[d] for d in dimensions_for(EXTRACT)] + [list(p) for p in lists["INTERSECTIONS"]]
 
 
 def _run_in_child(func, *args) -> Any:
@@ -419,7 +422,8 @@ def _job_once(
     """The whole job, as identify/jobs.py read_extract + process_extract run it (no ORM)."""
     import pandas as pd
 
-    from amhe.analysis.breakdown import DIMENSIONS, breakdown, publish
+    from amhe.analysis.breakdown import breakdown, publish
+    from amhe.analysis.dimensions import EXTRACT, dimensions_for
     from identify import engine, reference_data
 
     profiler = None
@@ -474,7 +478,7 @@ def _job_once(
 
     table = normalised.table
     count_column = "count" if "count" in table.columns else None
-    plans = [p for p in _job_plan(plan_name) if all(DIMENSIONS[d].column in table.columns for d in p)]
+    plans = [p for p in _job_plan(plan_name) if all(dimensions_for(EXTRACT)[d].column in table.columns for d in p)]
     results = []
     key_cache = {}  # as jobs.process_extract does
     for dims in plans:

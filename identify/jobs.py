@@ -10,24 +10,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.analysis.breakdown import DIMENSIONS, BreakdownError, breakdown, publish
+from amhe.analysis.breakdown import BreakdownError, breakdown, publish
+from amhe.analysis.dimensions import EXTRACT, dimensions_for
 from amhe.core.jobs import JobError, job_kind
 from identify import engine, reference_data, services
 from identify.models import Breakdown, Extract, OrganisationSettings, QualityReport
 
-# What the job breaks every extract down by, where the columns exist.
-ONE_WAY = [
-    "ethnicity",
-    "ethnicity_high",
-    "sex",
-    "gender_identity",
-    "age_band",
-    "imd_decile",
-    "imd_quintile",
-    "sexual_orientation",
-    "religion",
-    "disability",
-]
+# What the job breaks every extract down by, where the columns exist: every
+# characteristic of service data, in the registry's order.
+ONE_WAY = list(dimensions_for(EXTRACT))
 INTERSECTIONS = [
     ("ethnicity_high", "sex"),
     ("ethnicity_high", "age_band"),
@@ -190,7 +181,7 @@ def _process_extract(job, report):
 
 
 def _has(table: pd.DataFrame, dim: str) -> bool:
-    return DIMENSIONS[dim].column in table.columns
+    return dimensions_for(EXTRACT)[dim].column in table.columns
 
 
 def _rule_for(extract: Extract) -> str:

@@ -14,13 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amhe.analysis.csv_safe import csv_safe
 from amhe.analysis.downloads import csv_download
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
 from identify import presenters, services
-from identify.engine import csv_safe
 from identify.forms import MappingForm, UploadForm
 from identify.models import Extract
 from identify.surveys.views_builder import overview_context as communities_context

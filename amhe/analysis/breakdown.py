@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from amhe import stats
+from amhe.analysis.dimensions import EXTRACT, Dimension, dimensions_for
 from amhe.core import taxonomy
 
 PER = 100_000
@@ -78,30 +79,6 @@ MISSING_ORDER = [taxonomy.NOT_STATED, taxonomy.NOT_KNOWN, "blank", "invalid", ta
 ANSWERED = {taxonomy.VALID, taxonomy.OTHER}
 
 
-@dataclass(frozen=True)
-class Dimension:
-    key: str
-    label: str
-    column: str
-    code_list: str
-    high_level: bool = False  # use the code list's groups (e.g. ethnicity_high)
-
-
-DIMENSIONS: dict[str, Dimension] = {
-    d.key: d
-    for d in [
-        Dimension("ethnicity", "Ethnic group", "ethnicity", "nhs_ethnic_category"),
-        Dimension("ethnicity_high", "Ethnic group (high level)", "ethnicity_high", "nhs_ethnic_category", True),
-        Dimension("sex", "Sex (stated gender)", "sex", "person_stated_gender"),
-        Dimension("gender_identity", "Gender identity", "gender_identity", "gender_identity"),
-        Dimension("age_band", "Age band", "age_band", "age_band_mh"),
-        Dimension("imd_decile", "Deprivation decile (IMD 2019)", "imd_decile", "imd_decile"),
-        Dimension("imd_quintile", "Deprivation quintile (IMD 2019)", "imd_quintile", "imd_quintile"),
-        Dimension("sexual_orientation", "Sexual orientation", "sexual_orientation", "sexual_orientation"),
-        Dimension("religion", "Religion", "religion", "religion_2021"),
-        Dimension("disability", "Disability", "disability", "disability"),
-    ]
-}
 INTERSECTION_SEPARATOR = "×"
 
 
@@ -216,10 +193,10 @@ def breakdown(
     Pass the same `key_cache` dict to every breakdown of one table so each
     characteristic's group keys are worked out once, not once per breakdown.
     `registry` names the characteristics `dims` may use: by default those of
-    service data (DIMENSIONS); survey results pass the equality-monitoring
-    ones (identify.surveys.equality.DIMENSIONS).
+    service data (`dimensions_for(EXTRACT)`); survey results pass
+    `dimensions_for(SURVEY)` (amhe.analysis.dimensions).
     """
-    registry = DIMENSIONS if registry is None else registry
+    registry = dimensions_for(EXTRACT) if registry is None else registry
     if not 1 <= len(dims) <= 3:
         raise BreakdownError("Break down by one characteristic, or an intersection of two or three.")
     try:

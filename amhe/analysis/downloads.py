@@ -2,7 +2,7 @@
 the app serves (1A breakdowns, survey links, results and responses, the asset
 directory) opens the same way and is never kept by a browser or proxy cache
 (each holds project data behind a login; some hold record-level details or
-secret links). Cell values still go through identify.engine.csv_safe."""
+secret links). Cell values still go through amhe.analysis.csv_safe."""
 
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers

@@ -7,7 +7,7 @@ names and postcodes unique within the file. Any problem, and nothing is
 imported; each is reported with its row number (the header is row 1, as in a
 spreadsheet) and column. identify.community.services.assets_import saves it.
 
-Exports go through identify.engine.csv_safe (formula injection); a value that
+Exports go through amhe.analysis.csv_safe (formula injection); a value that
 comes back from one of our exports with csv_safe's leading apostrophe is read
 without it, so exporting and importing again changes nothing.
 """
@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 
+from amhe.analysis.csv_safe import csv_safe, csv_unsafe
 from amhe.core import taxonomy
 from identify.community import services
 from identify.community.forms import AssetFieldsForm
-from identify.engine import ExtractError, csv_safe, csv_unsafe
+from identify.engine import ExtractError
 from identify.engine.reading import detect_encoding
 from identify.models import CommunityAsset
 

@@ -15,9 +15,6 @@ API
     contact details; by name or by content) are removed and reported (notice
     ``IDENTIFIER_COLUMNS_DROPPED``); the caller deletes the uploaded file. Bad
     files raise ``ExtractError(code, message, row, column)``.
-``csv_safe(value)``, ``csv_unsafe(text)``
-    Guard every value written to a CSV/Excel export against formula injection;
-    undo it on text read back from one of our exports.
 ``FIELDS``, ``detect_mapping(columns) -> {column: field or None}``, ``Mapping``
     What a column can hold; a guess from the names; the checked mapping
     (``Mapping(dict)`` / ``Mapping.from_dict(d, columns=...)`` raise
@@ -43,7 +40,7 @@ API
 from .mapping import FIELDS, Field, Mapping, MappingError, detect_mapping, field_choices
 from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
 from .quality import THRESHOLDS, quality_report, without_values
-from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, csv_safe, csv_unsafe, read_extract
+from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, read_extract
 
 __all__ = [
     "read_extract",
@@ -51,8 +48,6 @@ __all__ = [
     "ExtractError",
     "IDENTIFIER_COLUMNS_DROPPED",
     "ROW",
-    "csv_safe",
-    "csv_unsafe",
     "FIELDS",
     "Field",
     "detect_mapping",

@@ -37,7 +37,7 @@ normalising is :mod:`identify.engine.normalise`'s job. Its index, named
 :data:`ROW`, is each row's spreadsheet row number, so quality reports can point
 at rows the uploader can find. Cells that start with ``=``, ``+``, ``-`` or ``@``
 are kept as data; anything written back out to CSV or Excel must pass through
-:func:`csv_safe`.
+:func:`amhe.analysis.csv_safe.csv_safe`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -72,8 +71,6 @@ __all__ = [
     "Extract",
     "ExtractError",
     "read_extract",
-    "csv_safe",
-    "csv_unsafe",
     "column_letter",
     "is_valid_nhs_number",
     "identifier_kind_for_name",
@@ -243,55 +240,6 @@ def _megabytes(size: int) -> str:
         return f"{size / 1024:,.0f} KB"
     mb = size / (1024 * 1024)
     return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:,.1f} MB"
-
-
-_NUMBER_RE = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-# Characters that start a formula in Excel, LibreOffice Calc or Google Sheets, with the
-# full-width forms that East Asian input methods type and some versions of Excel accept.
-_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
-# Characters a spreadsheet may drop or step over before it looks for a formula:
-# whitespace, control characters (tab, CR, LF and the rest) and invisible format
-# characters (zero-width space, byte order mark).
-_SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-
-
-def _formula_start(value: str) -> str:
-    """The first character of `value` a spreadsheet would read, past whitespace,
-    control and invisible characters ("" when there is none)."""
-    for char in value:
-        if not (char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES):
-            return char
-    return ""
-
-
-def csv_safe(value: Any) -> Any:
-    """Make one value safe to write into a CSV or Excel file (formula injection).
-
-    Text that a spreadsheet could run as a formula gets a leading ``'``: text whose
-    first visible character is ``=``, ``+``, ``-`` or ``@`` (or their full-width
-    forms) whatever comes before it (spaces, tabs, line breaks, other control or
-    invisible characters), and text that starts with a tab or carriage return.
-    Numbers are data, not formulae: ints, floats and Decimals pass through unchanged,
-    and so does text that is just a number (``"-1.5"``, ``"+44"``, ``"-1,234"``).
-    ``None`` and other non-text values are returned unchanged. Excel files must
-    have their illegal characters removed *before* this check
-    (identify.surveys.export does), or removing them could uncover a formula.
-    """
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "\t\r" or _formula_start(value) in _FORMULA_STARTS:
-        if _NUMBER_RE.fullmatch(value.strip(" ")):
-            return value
-        return "'" + value
-    return value
-
-
-def csv_unsafe(value: str) -> str:
-    """Undo :func:`csv_safe` on text read back from one of our exports:
-    ``"'=SUM(A1)"`` reads as ``"=SUM(A1)"``; any other text is unchanged."""
-    if value.startswith("'") and csv_safe(value[1:]) == value:
-        return value[1:]
-    return value
 
 
 # --------------------------------------------------------------------------- identifiers
@@ -519,6 +467,47 @@ def _too_many_rows(limit: int) -> ExtractError:
         f"The file has more than {limit:,} rows of data, which is more than we can process at once. Split it into "
         "smaller files (for example one per quarter) and upload each part.",
     )
+
+
+class _Rows:
+    """The data rows a row-by-row reader (the exact CSV reader, the Excel reader) keeps:
+    each is checked against the field-length and row limits, then stored as Arrow
+    string chunks of `_PY_CHUNK_ROWS` rows, with its spreadsheet row number."""
+
+    def __init__(self, *, max_rows: int, max_field_chars: int) -> None:
+        self.max_rows = max_rows
+        self.max_field_chars = max_field_chars
+        self.header: list[str] = []
+        self.chunks: list[list[pa.Array]] = []
+        self.numbers: list[int] = []
+        self._buffer: list[list[str]] = []
+
+    def start(self, header: list[str]) -> None:
+        self.header = header
+        self.chunks = [[] for _ in header]
+
+    def add(self, row: int, cells: list[str]) -> None:
+        """Keep one row (as many cells as the header has), or raise ExtractError."""
+        if max(map(len, cells)) > self.max_field_chars:
+            col = next(i for i, v in enumerate(cells) if len(v) > self.max_field_chars)
+            raise _field_too_long(row, col, self.header[col], self.max_field_chars)
+        if len(self.numbers) >= self.max_rows:
+            raise _too_many_rows(self.max_rows)
+        self._buffer.append(cells)
+        self.numbers.append(row)
+        if len(self._buffer) >= _PY_CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            for j, values in enumerate(zip(*self._buffer, strict=True)):
+                self.chunks[j].append(pa.array(values, type=pa.large_string()))
+            self._buffer.clear()
+
+    def parsed(self, **details: Any) -> _Parsed:
+        """What was read (format, header_row, empty_rows and the rest in `details`)."""
+        self.flush()
+        return _Parsed(header=self.header, chunks=self.chunks, rows=np.asarray(self.numbers, dtype=np.int64), **details)
 
 
 def _swallowed_rows(record: list[str], delimiter: str, ncols: int) -> bool:
@@ -866,21 +855,13 @@ def _parse_csv_python(
     header: list[str] | None = None
     header_row = 0
     ncols = 0
-    chunks: list[list[pa.Array]] = []
-    buffer: list[list[str]] = []
-    rows: list[int] = []
+    kept = _Rows(max_rows=max_rows, max_field_chars=max_field_chars)
     ragged: list[int] = []
     ragged_total = 0
     ragged_width = 0
     short: list[int] = []
     short_total = 0
-    kept = empty = record_no = blank_header = 0
-
-    def flush() -> None:
-        if buffer:
-            for j, values in enumerate(zip(*buffer, strict=True)):
-                chunks[j].append(pa.array(values, type=pa.large_string()))
-            buffer.clear()
+    empty = record_no = blank_header = 0
 
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=python_codec, newline="")
@@ -911,7 +892,7 @@ def _parse_csv_python(
                 if blank_header:
                     raise _no_column_names(blank_header, header_row, delimiter)
                 _check_header_names(header, header_row, max_columns=max_columns)
-                chunks = [[] for _ in range(ncols)]
+                kept.start(header)
                 continue
             broken = next((i for i, v in enumerate(record[:ncols]) if "\n" in v or "\r" in v), None)
             if broken is not None and _swallowed_rows(record, delimiter, ncols):
@@ -932,18 +913,7 @@ def _parse_csv_python(
                 record = record + [""] * (ncols - width)
             if ragged_total:
                 continue  # we will refuse the file; keep counting, stop storing
-            longest = max(map(len, record))
-            if longest > max_field_chars:
-                col = next(i for i, v in enumerate(record) if len(v) > max_field_chars)
-                raise _field_too_long(record_no, col, header[col], max_field_chars)
-            kept += 1
-            if kept > max_rows:
-                raise _too_many_rows(max_rows)
-            buffer.append(record)
-            rows.append(record_no)
-            if len(buffer) >= _PY_CHUNK_ROWS:
-                flush()
-        flush()
+            kept.add(record_no, record)
     if header is None:
         raise ExtractError(
             "empty",
@@ -977,16 +947,8 @@ def _parse_csv_python(
                 "count": short_total,
             }
         )
-    return _Parsed(
-        format="csv",
-        header=header,
-        header_row=header_row,
-        chunks=chunks,
-        rows=np.asarray(rows, dtype=np.int64),
-        empty_rows=empty,
-        encoding=label,
-        delimiter=delimiter,
-        notices=notices,
+    return kept.parsed(
+        format="csv", header_row=header_row, empty_rows=empty, encoding=label, delimiter=delimiter, notices=notices
     )
 
 
@@ -1103,16 +1065,8 @@ def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int
         )
     header: list[str] | None = None
     header_row = ncols = 0
-    chunks: list[list[pa.Array]] = []
-    buffer: list[list[str]] = []
-    rows: list[int] = []
-    kept = empty = 0
-
-    def flush() -> None:
-        if buffer:
-            for j, values in enumerate(zip(*buffer, strict=True)):
-                chunks[j].append(pa.array(values, type=pa.large_string()))
-            buffer.clear()
+    kept = _Rows(max_rows=max_rows, max_field_chars=max_field_chars)
+    empty = 0
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1130,7 +1084,7 @@ def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int
                 last = max(i for i, v in enumerate(cells) if v.strip())
                 header, header_row, ncols = cells[: last + 1], row_no, last + 1
                 _check_header_names(header, header_row, max_columns=max_columns, xlsx=True)
-                chunks = [[] for _ in range(ncols)]
+                kept.start(header)
                 continue
             if len(cells) > ncols:
                 extra = next((i for i in range(ncols, len(cells)) if cells[i].strip()), None)
@@ -1148,34 +1102,14 @@ def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int
                 cells = cells[:ncols]
             elif len(cells) < ncols:
                 cells.extend([""] * (ncols - len(cells)))
-            longest = max(map(len, cells))
-            if longest > max_field_chars:
-                col = next(i for i, v in enumerate(cells) if len(v) > max_field_chars)
-                raise _field_too_long(row_no, col, header[col], max_field_chars)
-            kept += 1
-            if kept > max_rows:
-                raise _too_many_rows(max_rows)
-            buffer.append(cells)
-            rows.append(row_no)
-            if len(buffer) >= _PY_CHUNK_ROWS:
-                flush()
-    flush()
+            kept.add(row_no, cells)
     if header is None:
         raise ExtractError(
             "empty",
             f"The first sheet ('{sheet.title}') of '{name}' is empty. Put the data on the first sheet, with the column "
             "names in the first row, then upload it again.",
         )
-    return _Parsed(
-        format="xlsx",
-        header=header,
-        header_row=header_row,
-        chunks=chunks,
-        rows=np.asarray(rows, dtype=np.int64),
-        empty_rows=empty,
-        sheet=sheet.title,
-        notices=notices,
-    )
+    return kept.parsed(format="xlsx", header_row=header_row, empty_rows=empty, sheet=sheet.title, notices=notices)
 
 
 # --------------------------------------------------------------------------- shared checks

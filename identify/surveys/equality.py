@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from amhe.analysis.breakdown import Dimension
 from amhe.core import taxonomy
 
 PREFER_NOT = "prefer_not"
@@ -223,23 +222,6 @@ QUESTIONS: tuple[EqualityQuestion, ...] = (
     ),
 )
 BY_KEY = {q.key: q for q in QUESTIONS}
-
-# The characteristics respondents' answers are broken down by: the column each
-# fills in the frame built by `frame_columns`, over the taxonomy's code lists.
-DIMENSIONS: dict[str, Dimension] = {
-    d.key: d
-    for d in (
-        Dimension("ethnicity_high", "Ethnic group", "ethnicity_high", "ons_ethnicity_2021", True),
-        Dimension("ethnicity", "Ethnic group (detailed)", "ethnicity", "ons_ethnicity_2021"),
-        Dimension("age_band", "Age band", "age_band", "age_band_mh"),
-        Dimension("sex", "Sex", "sex", "sex_2021"),
-        Dimension("gender_same", "Gender same as sex registered at birth", "gender_same", "gender_same_at_birth"),
-        Dimension("sexual_orientation", "Sexual orientation", "sexual_orientation", "sexual_orientation"),
-        Dimension("religion", "Religion", "religion", "religion_2021"),
-        Dimension("disability", "Disability", "disability", "disability"),
-        Dimension("carer", "Unpaid carer", "carer", "yes_no_unknown"),
-    )
-}
 
 
 def _coded(code: str | None, code_list: str) -> tuple[str | None, str]:

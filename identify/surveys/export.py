@@ -1,6 +1,6 @@
 """Survey results as CSV and Excel (XLSX) downloads.
 
-Every cell goes through :func:`identify.engine.csv_safe`, in CSV and XLSX
+Every cell goes through :func:`amhe.analysis.csv_safe.csv_safe`, in CSV and XLSX
 alike: text a spreadsheet could run as a formula (``=``, ``+``, ``-`` or ``@``
 first, whatever spaces, control or invisible characters come before it) gets a
 leading ``'``, so a spreadsheet never runs an answer as a formula (openpyxl
@@ -29,9 +29,9 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from amhe.analysis.csv_safe import csv_safe
 from amhe.analysis.downloads import XLSX_TYPE, attachment, csv_download
 from amhe.stats import SuppressionRule
-from identify.engine import csv_safe
 from identify.models import Question, SurveyResponse
 from identify.surveys import i18n
 from identify.surveys import results as survey_results

@@ -74,11 +74,13 @@ from django.db.models import Count
 from amhe import stats
 from amhe.analysis import charts
 from amhe.analysis.breakdown import BreakdownError, breakdown, publish
+from amhe.analysis.dimensions import SURVEY, dimensions_for
 from amhe.stats import SuppressionRule
 from identify.models import Answer, OrganisationSettings, Question, Survey, SurveyResponse
 from identify.surveys import equality, i18n, logic
 
 CONFIDENCE = 0.95
+DIMENSIONS = dimensions_for(SURVEY)  # what answers are broken down by (the equality section)
 DEFAULT_DIMENSION = "ethnicity_high"
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.LIKERT, Question.Kind.RATING)
 SCALE_KINDS = (Question.Kind.LIKERT, Question.Kind.RATING)
@@ -611,8 +613,8 @@ def who_answered(frame: SurveyFrame, rule: SuppressionRule, cache: dict | None =
     cache = {} if cache is None else cache
     sections = []
     for key in available_dimensions(frame):
-        dimension = equality.DIMENSIONS[key]
-        result = breakdown(frame.df, [key], registry=equality.DIMENSIONS, key_cache=cache, confidence=CONFIDENCE)
+        dimension = DIMENSIONS[key]
+        result = breakdown(frame.df, [key], registry=DIMENSIONS, key_cache=cache, confidence=CONFIDENCE)
         rows = publish(result, rule.key)
         chart = charts.survey_respondents_chart(
             rows,
@@ -644,17 +646,17 @@ DIMENSION_SOURCES = {
 def available_dimensions(frame: SurveyFrame) -> list[str]:
     """The characteristics this survey asked about (so can break down by), in the usual order."""
     asked = {q.equality_key for q in frame.equality_questions}
-    return [key for key in equality.DIMENSIONS if any(source in asked for source in DIMENSION_SOURCES.get(key, (key,)))]
+    return [key for key in DIMENSIONS if any(source in asked for source in DIMENSION_SOURCES.get(key, (key,)))]
 
 
 def dimension_choices(frame: SurveyFrame | None = None) -> list[tuple[str, str]]:
-    keys = available_dimensions(frame) if frame is not None else list(equality.DIMENSIONS)
-    return [(key, equality.DIMENSIONS[key].label) for key in keys]
+    keys = available_dimensions(frame) if frame is not None else list(DIMENSIONS)
+    return [(key, DIMENSIONS[key].label) for key in keys]
 
 
 def valid_dimension(key: str | None, frame: SurveyFrame | None = None) -> str:
     """`key` if the survey can be broken down by it, else ethnic group (or the first it can)."""
-    keys = available_dimensions(frame) if frame is not None else list(equality.DIMENSIONS)
+    keys = available_dimensions(frame) if frame is not None else list(DIMENSIONS)
     if key in keys:
         return key
     return DEFAULT_DIMENSION if DEFAULT_DIMENSION in keys or not keys else keys[0]
@@ -786,7 +788,7 @@ def question_breakdown(
     of the answers (scales, numbers) by the groups of one equality
     characteristic, suppressed. None for kinds that do not break down."""
     dimension = valid_dimension(dimension)
-    dim = equality.DIMENSIONS[dimension]
+    dim = DIMENSIONS[dimension]
     cache = {} if cache is None else cache
     df = frame.df
     slim = _slim(df, dim)  # the engine needs only the characteristic's columns: copy no more
@@ -809,9 +811,7 @@ def question_breakdown(
                 chose = raw.map(lambda v, value=value: v is not None and str(v) == value)
             # Of the people asked: "no answer" counts as not choosing it, as on the results page.
             outcome = pd.Series(np.where(chose, "Y", "N"), index=df.index, dtype=object).where(asked, None)
-            results.append(
-                breakdown(slim.assign(outcome=outcome), [dimension], registry=equality.DIMENSIONS, key_cache=cache)
-            )
+            results.append(breakdown(slim.assign(outcome=outcome), [dimension], registry=DIMENSIONS, key_cache=cache))
             columns.append(o["label"])
             option_choices.append((value, o["label"]))
         if results:
@@ -822,7 +822,7 @@ def question_breakdown(
     elif kind in (*SCALE_KINDS, Question.Kind.NUMBER):
         measure = "mean"
         score = pd.to_numeric(raw.where(answered, None), errors="coerce").astype(float)
-        result = breakdown(slim.assign(score=score), [dimension], registry=equality.DIMENSIONS, key_cache=cache)
+        result = breakdown(slim.assign(score=score), [dimension], registry=DIMENSIONS, key_cache=cache)
         n_by = {r["group_code"]: int(r["score_n"] or 0) for r in result.rows}
         rows_by_column.append(_published_rows(result, rule, denominator=n_by, measure="mean"))
         columns.append("Mean score" if kind in SCALE_KINDS else "Mean")
@@ -934,7 +934,7 @@ def themes_by_group(frame: SurveyFrame, dimension: str, rule: SuppressionRule) -
     of one equality characteristic; rows (themes) and columns (groups) are both
     margins of the suppression."""
     dimension = valid_dimension(dimension)
-    dim = equality.DIMENSIONS[dimension]
+    dim = DIMENSIONS[dimension]
     df = frame.df
     # Which respondents carry which theme, counting only answers they were asked.
     carriers: dict[str, set[str]] = {}
@@ -953,7 +953,7 @@ def themes_by_group(frame: SurveyFrame, dimension: str, rule: SuppressionRule) -
     base = breakdown(
         slim.assign(_w=anyone.astype(int)),
         [dimension],
-        registry=equality.DIMENSIONS,
+        registry=DIMENSIONS,
         count_column="_w",
         key_cache=cache,
     )
@@ -962,7 +962,7 @@ def themes_by_group(frame: SurveyFrame, dimension: str, rule: SuppressionRule) -
     for theme in themes:
         weights = df["response"].isin(carriers[theme]).astype(int)
         result = breakdown(
-            slim.assign(_w=weights), [dimension], registry=equality.DIMENSIONS, count_column="_w", key_cache=cache
+            slim.assign(_w=weights), [dimension], registry=DIMENSIONS, count_column="_w", key_cache=cache
         )
         by_code = {row["group_code"]: int(row["count"]) for row in result.rows}
         for code, _ in groups:

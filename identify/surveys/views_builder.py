@@ -24,11 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amhe.analysis.csv_safe import csv_safe
 from amhe.analysis.downloads import csv_download
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
-from identify.engine import csv_safe
 from identify.models import Question, QuestionBankItem, Survey, SurveyResponse
 from identify.surveys import building, equality, i18n
 from identify.surveys.forms_builder import (

@@ -17,10 +17,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from amhe.analysis.breakdown import DIMENSIONS, ROW_SCHEMA, BreakdownError, breakdown, publish
+from amhe.analysis.breakdown import ROW_SCHEMA, BreakdownError, breakdown, publish
+from amhe.analysis.csv_safe import csv_safe
+from amhe.analysis.dimensions import EXTRACT, dimensions_for
 from identify import engine
 
 ROW_KEYS = ROW_SCHEMA
+DIMENSIONS = dimensions_for(EXTRACT)
 CONFIDENCE = {"95": 0.95, "99.8": 0.998}
 NO_LIMIT = 50 * 1024**3
 
@@ -83,7 +86,7 @@ class Command(BaseCommand):
             writer = csv.writer(buffer)
             writer.writerow(ROW_KEYS)
             for row in rows:
-                writer.writerow([engine.csv_safe("" if row[k] is None else row[k]) for k in ROW_KEYS])
+                writer.writerow([csv_safe("" if row[k] is None else row[k]) for k in ROW_KEYS])
             self.stdout.write(buffer.getvalue(), ending="")
 
     def _load(self, path, *, count_column, population):
