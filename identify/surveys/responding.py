@@ -7,8 +7,9 @@ answers is the secret in their own save-and-resume link (`resume_token`),
 which only they hold; an invitation link keeps no name or address either.
 
 Single use. A single-use invitation has at most one response (a one-to-one
-row, so two people starting from the same link at once continue the same
-response) and is spent by exactly one submission: :func:`submit` moves the
+row: of two people starting from the same link at once, one starts it and
+the other is told it was started; re-opening a started invitation never
+leads to its answers, only the response's own resume link does) and is spent by exactly one submission: :func:`submit` moves the
 response from in progress to submitted with a conditional UPDATE, and marks
 the invitation used the same way, in one transaction; of two concurrent
 submits one finds nothing left to update and is told the answers were
@@ -48,6 +49,8 @@ class NotAvailable(Exception):
 
 # Why a link does not lead to questions; each has its own page for respondents.
 DRAFT, NOT_OPEN_YET, CLOSED, LINK_OFF, USED, UNKNOWN = "draft", "not_open_yet", "closed", "link_off", "used", "unknown"
+# An invitation whose response was started: only that response's resume link reaches the answers.
+STARTED = "started"
 
 
 # --- Finding the survey -------------------------------------------------------------
@@ -89,8 +92,12 @@ def check_link(link: Link) -> None:
         raise NotAvailable(reason, link.survey)
     if link.invitation is None and not link.survey.open_link_enabled:
         raise NotAvailable(LINK_OFF, link.survey)
-    if link.invitation is not None and link.invitation.used_at is not None:
-        raise NotAvailable(USED, link.survey)
+    if link.invitation is not None:
+        if link.invitation.used_at is not None:
+            raise NotAvailable(USED, link.survey)
+        if SurveyResponse.objects.filter(invitation=link.invitation).exists():
+            # Not the answers: whoever holds the invitation list must not read or change them.
+            raise NotAvailable(STARTED, link.survey)
 
 
 def response_for(resume_token: str) -> SurveyResponse:
@@ -123,8 +130,10 @@ def language_for(survey: Survey, wanted: str | None) -> str:
 
 
 def start(*, link: Link, language: str, easy_read: bool, consented: bool) -> SurveyResponse:
-    """A new response from an open link, or an invitation's own response
-    (continued, not duplicated, if it was already started)."""
+    """A new response from an open link, or an invitation's one response.
+    An invitation that already has a response (even one started a moment ago
+    in another tab) raises NotAvailable(STARTED): its answers are reached
+    only through that response's resume link, never through the invitation."""
     check_link(link)
     survey = link.survey
     if survey.consent_text.strip() and not consented:
@@ -138,12 +147,8 @@ def start(*, link: Link, language: str, easy_read: bool, consented: bool) -> Sur
                 survey=survey, channel=Channel.INVITATION, invitation=link.invitation, **fields
             )
     except IntegrityError:
-        # Someone (the same person in another tab) started from this link first.
-        response = SurveyResponse.objects.select_related("survey").get(invitation=link.invitation)
-        if response.state == State.SUBMITTED:
-            raise NotAvailable(USED, survey) from None
-        set_language(response=response, language=language, easy_read=easy_read)
-        return response
+        # Someone started from this link first (perhaps the same person in another tab).
+        raise NotAvailable(STARTED, survey) from None
 
 
 def staff_start(*, by, survey: Survey, channel: str, language: str) -> SurveyResponse:

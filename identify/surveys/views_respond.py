@@ -92,11 +92,6 @@ def start(request, token):
         responding.check_link(link)
     except NotAvailable as exc:
         return _unavailable(request, exc, language)
-    if link.invitation is not None and hasattr(link.invitation, "response"):
-        # Their own link again: carry on where they left off.
-        existing = link.invitation.response
-        if existing.state == SurveyResponse.State.IN_PROGRESS and request.method == "GET" and "lang" not in request.GET:
-            return redirect(_url("survey-resume", existing))
     form = StartForm(
         request.POST if request.method == "POST" else None,
         languages=languages,
@@ -136,6 +131,7 @@ def start(request, token):
             "languages": [(code, i18n.language_name(code)) for code in languages],
             "question_count": len(responding.plan(questions, {}).shown()),
             "has_easy_read": any(q.easy_read for q in questions),
+            "invitation": link.invitation is not None,
             "home_url": request.path,
             "privacy_url": reverse("public:survey-privacy", kwargs={"token": token}),
         },
