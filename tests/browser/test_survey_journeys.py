@@ -317,6 +317,11 @@ def tick(page, name: str, values: list[str]) -> None:
         assert page.locator(f"input[name={name}][value='{value}']").is_checked()
 
 
+def value_of(question, label: str) -> str:
+    """The value the builder gave the option with this label."""
+    return next(option["value"] for option in question.options if option["label"] == label)
+
+
 def write(page, name: str, text: str) -> None:
     tab_to(page, f"[name={name}]")
     page.keyboard.type(text)
@@ -327,7 +332,7 @@ def write(page, name: str, text: str) -> None:
 # optional but the first): question 4 and most of the equality questions.
 PLAN = {
     1: ("choose", 0),  # Yes
-    2: ("tick", ["gp", "crisis"]),  # only shown after Yes or Not sure
+    2: ("tick", ["GP", "Crisis team"]),  # by label; only shown after Yes or Not sure
     3: ("choose", 3),  # Agree
     5: ("choose", 7),  # 7 out of 10
     6: ("write", "Someone who spoke my language on the phone."),
@@ -412,6 +417,8 @@ def _respond(journey, survey, *, urdu: bool) -> tuple[str, list[Question]]:
         action = PLAN.get(key)
         if action:
             verb, argument = action
+            if verb == "tick":
+                argument = [value_of(question, label) for label in argument]
             {"choose": choose, "tick": tick, "write": write}[verb](page, name, argument)
         if urdu and key == 3:
             _save_and_come_back(journey, token)
@@ -429,7 +436,7 @@ def _respond(journey, survey, *, urdu: bool) -> tuple[str, list[Question]]:
     if urdu:
         assert TRANSLATIONS["ur"]["title"] in page.title()
         assert own[0].translations["ur"]["text"] in answers
-        assert own[0].translations["ur"]["options"]["yes"] in answers
+        assert own[0].translations["ur"]["options"][value_of(own[0], "Yes")] in answers
         # What they wrote in English keeps its own direction on the right-to-left page.
         written = page.locator("dd bdi", has_text="Someone who spoke my language")
         assert written.evaluate("b => getComputedStyle(b).direction") == "ltr"
@@ -462,8 +469,8 @@ def test_respondents_answer_by_keyboard_in_english_and_urdu(demo, journey, new_j
     own = list(survey.questions.filter(equality_key="").order_by("position"))
     by_key = {q.equality_key: q for q in survey.questions.exclude(equality_key="")}
     expected = {
-        own[0].pk: "yes",
-        own[1].pk: ["gp", "crisis"],
+        own[0].pk: value_of(own[0], "Yes"),
+        own[1].pk: [value_of(own[1], "GP"), value_of(own[1], "Crisis team")],
         own[2].pk: "4",
         own[4].pk: "7",
         own[5].pk: "Someone who spoke my language on the phone.",
