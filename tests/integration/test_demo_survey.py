@@ -61,9 +61,10 @@ def test_demo_responses_are_sent_through_the_responding_services(demo):
     responses = SurveyResponse.objects.filter(survey=survey)
     assert responses.count() == demo_communities.RESPONSES == submit.call_count
     assert not responses.exclude(state=SurveyResponse.State.SUBMITTED).exists()
-    assert responses.filter(channel="invitation").count() == Invitation.objects.filter(
-        survey=survey, used_at__isnull=False
-    ).count()
+    assert (
+        responses.filter(channel="invitation").count()
+        == Invitation.objects.filter(survey=survey, used_at__isnull=False).count()
+    )
     assert not responses.filter(channel="paper", entered_by=None).exists()
     assert not responses.exclude(channel="paper").filter(entered_by__isnull=False).exists()
     # Every answer is one its question offers (the builder gave the options their values).

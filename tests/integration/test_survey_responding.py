@@ -146,6 +146,7 @@ def test_a_response_stores_no_address_user_or_device(client, survey):
         "consented",
         "state",
         "entered_by_id",
+        "awaiting_member",  # only while a member's in-app response is unsent (ADR 0007)
         "started_on",
         "submitted_on",
     }
@@ -362,9 +363,10 @@ def test_a_started_invitation_does_not_open_its_answers(client, client_factory, 
         assert response.resume_token not in html
         assert "Something private" not in html
         assert "<form" not in html
-    assert "use the link you were given when you chose to save your answers" in client.get(
-        f"/s/{invitation.token}/"
-    ).content.decode()
+    assert (
+        "use the link you were given when you chose to save your answers"
+        in client.get(f"/s/{invitation.token}/").content.decode()
+    )
     # nothing changed: one response, its answers and language as the respondent left them
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
     response.refresh_from_db()
