@@ -340,7 +340,9 @@ def submit(
     A response a member started inside the app is sent only by a signed-in
     `member` of the project who has not taken part yet (NotAvailable SIGN_IN or
     TOOK_PART); sending it records that they took part, in the same
-    transaction, and clears the mark, so nothing links them to the answers."""
+    transaction, and clears the mark, so nothing links them to the answers.
+    A member who is signed in while sending through an open or invitation link
+    is recorded as having taken part as well."""
     questions = questions if questions is not None else questions_of(response.survey)
     with transaction.atomic():
         locked = SurveyResponse.objects.select_for_update().filter(pk=response.pk).first()
@@ -360,6 +362,10 @@ def submit(
             Answer.objects.filter(response=locked, question_id__in=hidden).delete()
         if locked.awaiting_member:
             _record_participation(member, response.survey)
+        elif locked.channel in (Channel.OPEN, Channel.INVITATION) and member is not None:
+            # A member signed in while answering through a link took part too (nothing more is kept).
+            if is_member(member, response.survey):
+                SurveyParticipation.objects.get_or_create(survey=response.survey, user=member)
         today = timezone.localdate()
         sent = SurveyResponse.objects.filter(pk=locked.pk, state=State.IN_PROGRESS).update(
             state=State.SUBMITTED, submitted_on=today, awaiting_member=False

@@ -272,3 +272,25 @@ def test_panel_members_see_results_once_the_survey_has_closed(lead, panel, surve
     else:
         Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     assert client.get(results_url(survey)).status_code == 200
+
+
+def test_a_member_signed_in_while_answering_through_a_link_took_part_too(project, panel, survey):
+    client = signed_in(panel)
+    client.post(reverse("public:survey-start", kwargs={"token": survey.open_token}), {"consent": "on"})
+    response = SurveyResponse.objects.get(survey=survey)
+    assert not response.awaiting_member
+    answer_all(client, survey, response)
+    assert send(client, response).url == f"/r/{response.resume_token}/done/"
+    assert list(SurveyParticipation.objects.values_list("survey_id", "user_id")) == [(survey.pk, panel.pk)]
+    assert client.get(results_url(survey)).status_code == 200
+    home = client.get(reverse("core:project", kwargs={"project_id": project.pk})).content.decode()
+    assert answer_url(survey) not in home
+
+
+def test_answering_through_a_link_not_signed_in_keeps_nothing_about_anyone(survey):
+    client = Client()
+    client.post(reverse("public:survey-start", kwargs={"token": survey.open_token}), {"consent": "on"})
+    response = SurveyResponse.objects.get(survey=survey)
+    answer_all(client, survey, response)
+    assert send(client, response).status_code == 302
+    assert not SurveyParticipation.objects.exists()

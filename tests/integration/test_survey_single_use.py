@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from amhe.core.models import Role
-from identify.models import Answer, Invitation, SurveyResponse
+from identify.models import Answer, Invitation, SurveyParticipation, SurveyResponse
 from identify.surveys import responding
 from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
 
@@ -107,3 +107,25 @@ def test_concurrent_starts_and_submits_through_the_web_store_one_response(survey
     assert Answer.objects.filter(response__survey=survey).count() == 1
     used = Invitation.objects.get(pk=invitation.pk).used_at
     assert used is not None
+
+
+def test_a_member_sending_two_in_app_responses_at_once_takes_part_once(survey, project, member_of):
+    """Two tabs, each with its own in-app response, sent at the same moment: one is sent
+    and recorded; the other is refused and left unsent."""
+    panel = member_of(project, Role.PANEL)
+    question = survey.questions.get()
+    responses = []
+    for _ in range(2):
+        response = responding.member_start(user=panel, survey=survey, language="en-gb", easy_read=False, consented=True)
+        responding.save_page(response=response, questions=[question], values={question.pk: "yes"})
+        responses.append(response)
+
+    def submit(i):
+        responding.submit(response=SurveyResponse.objects.get(pk=responses[i].pk), member=panel)
+        return "sent"
+
+    results = run_together(submit, count=2)
+    assert sorted(map(str, results)) == ["sent", responding.TOOK_PART], results
+    assert SurveyParticipation.objects.filter(user=panel, survey=survey).count() == 1
+    assert SurveyResponse.objects.filter(survey=survey, state="submitted").count() == 1
+    assert SurveyResponse.objects.filter(survey=survey, state="in_progress", awaiting_member=True).count() == 1
