@@ -9,7 +9,9 @@ some ethnic groups so that the breakdown pages have something to show.
 Demo data goes through the same services and rules as people's: the survey
 is built, translated and published by the builder's services (publishing
 refuses an unfinished translation), and each response is started, answered
-and sent through identify.surveys.responding (paper ones through staff entry).
+and sent through identify.surveys.responding (paper ones through staff entry);
+focus groups, community input (sent through the project's public link) and
+assets go through identify.community.services.
 """
 
 from __future__ import annotations
@@ -22,16 +24,8 @@ from django.utils import timezone
 
 from amhe.core.models import Role
 from identify import themes
-from identify.models import (
-    Answer,
-    CommunityAsset,
-    CommunityInput,
-    CommunityInputLink,
-    FocusGroup,
-    Question,
-    Survey,
-    SurveyResponse,
-)
+from identify.community import services as community
+from identify.models import Answer, CommunityAsset, Question, Survey, SurveyResponse
 from identify.surveys import building, equality, responding
 
 SURVEY_TITLE = "Getting help in a mental health crisis"
@@ -434,11 +428,11 @@ def _focus_groups_and_input(*, project, lead) -> None:
     ]
     for spec in groups:
         names = spec.pop("themes")
-        group = FocusGroup.objects.create(project=project, created_by=lead, **spec)
-        themes.themes_set(by=lead, project=project, target=group, names=names)
-    CommunityInputLink.objects.get_or_create(
+        community.focus_group_create(by=lead, project=project, theme_names=names, **spec)
+    link = community.input_link_create(
+        by=lead,
         project=project,
-        defaults={"prompt": "Tell us what makes it hard for the people you work with to get help in a crisis."},
+        prompt="Tell us what makes it hard for the people you work with to get help in a crisis.",
     )
     inputs = [
         (
@@ -457,10 +451,11 @@ def _focus_groups_and_input(*, project, lead) -> None:
         ),
     ]
     for organisation_name, represents, text, names in inputs:
-        item = CommunityInput.objects.create(
-            project=project, organisation_name=organisation_name, represents=represents, input=text
+        # Sent through the public link, as community groups do, then coded by the lead.
+        item = community.community_input_submit(
+            link=link, language="en-gb", organisation_name=organisation_name, represents=represents, input=text
         )
-        themes.themes_set(by=lead, project=project, target=item, names=names)
+        community.community_input_tag(by=lead, community_input=item, theme_names=names)
 
 
 ASSETS = [
@@ -558,7 +553,7 @@ ASSETS = [
 ]
 
 
-def _assets(*, organisation) -> None:
+def _assets(*, organisation, lead) -> None:
     for (
         name,
         kind,
@@ -572,22 +567,23 @@ def _assets(*, organisation) -> None:
         area,
         referral,
     ) in ASSETS:
-        CommunityAsset.objects.update_or_create(
+        if CommunityAsset.objects.filter(organisation=organisation, name=name).exists():
+            continue  # the organisation's directory is shared by its projects
+        community.asset_create(
+            by=lead,
             organisation=organisation,
             name=name,
             postcode=postcode,
-            defaults={
-                "kind": kind,
-                "description": description,
-                "characteristics": characteristics,
-                "criteria": criteria,
-                "populations_served": served,
-                "languages": languages,
-                "accessibility": access,
-                "area": area,
-                "referral_route": referral,
-                "email": "hello@example.org",
-            },
+            kind=kind,
+            description=description,
+            characteristics=characteristics,
+            criteria=criteria,
+            populations_served=served,
+            languages=languages,
+            accessibility=access,
+            area=area,
+            referral_route=referral,
+            email="hello@example.org",
         )
 
 
@@ -599,5 +595,5 @@ def load(*, project, users, stdout) -> None:
     survey, values = _build_survey(project=project, lead=lead)
     _answer_survey(survey=survey, values=values, project=project, lead=lead, analyst=analyst)
     _focus_groups_and_input(project=project, lead=lead)
-    _assets(organisation=project.organisation)
+    _assets(organisation=project.organisation, lead=lead)
     stdout.write(f"  {project.name}: survey '{SURVEY_TITLE}' with {RESPONSES} responses, focus groups, assets")
