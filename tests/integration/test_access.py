@@ -65,7 +65,7 @@ SCOPED_KWARGS = {
     "invitation_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic"}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -78,6 +78,9 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
+    # the lead, so the analyst here is not its uploader.
+    "delete_extract": {Role.LEAD},
 }
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
@@ -90,6 +93,7 @@ URL_ACTION = {
     "core:member-edit": Action.MANAGE_MEMBERS,
     "core:invitation-cancel": Action.MANAGE_MEMBERS,
     "identify:extract-new": Action.UPLOAD_DATA,
+    "identify:extract-delete": "delete_extract",
     # 1B: building, distributing and entering surveys, and record-level exports.
     "identify:survey-new": Action.ENGAGE,
     "identify:survey-edit": Action.ENGAGE,
@@ -239,6 +243,7 @@ class World:
             "invitation_id": self.invitation.pk,
             "token": self.survey.open_token,
             "page": 1,
+            "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
         }
 
     def bogus_values(self) -> dict:
@@ -262,6 +267,7 @@ class World:
             "invitation_id": 999_999,
             "token": "no-such-token",
             "page": 1,
+            "characteristic": "ethnicity-high",
         }
 
 
@@ -349,8 +355,10 @@ def test_the_walk_finds_every_known_project_url():
         "core:population-edit",
         "identify:extract-new",
         "identify:extract",
+        "identify:extract-delete",
         "identify:quality",
         "identify:dashboard",
+        "identify:dashboard-section",
         "identify:export",
         "identify:survey-answer",
     }

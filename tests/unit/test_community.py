@@ -182,6 +182,25 @@ def test_theme_summary_names_tied_themes(project):
     )
 
 
+def test_theme_summary_and_order_go_by_the_totals_as_shown(project):
+    """12 and 11 are both shown as "about 10": neither may be called the most common,
+    nor listed first for being higher (that would tell what the rounding hides)."""
+    _coded_everywhere(project, "Waiting times", answers=12, groups=0, inputs=0)
+    _coded_everywhere(project, "Trust", answers=11, groups=0, inputs=0)
+    rows = presenters.theme_rows(project, NHS)
+    assert [(r.theme.name, r.total) for r in rows] == [("Trust", 10), ("Waiting times", 10)]
+    assert presenters.theme_summary(rows, NHS) == (
+        "The most common themes are 'Trust' and 'Waiting times', each coded about 10 times. 2 themes in all."
+    )
+
+
+def test_theme_summary_when_every_total_is_too_small_to_show(project):
+    _coded_everywhere(project, "Waiting times", answers=3, groups=0, inputs=0)
+    _coded_everywhere(project, "Trust", answers=2, groups=0, inputs=0)
+    rows = presenters.theme_rows(project, NHS)
+    assert presenters.theme_summary(rows, NHS) == "Every theme was coded fewer than 8 times. 2 themes in all."
+
+
 # --- Asset directory ----------------------------------------------------------------
 
 
@@ -409,3 +428,13 @@ def test_import_creates_new_assets_and_updates_by_name_and_postcode(project, dir
     polish = CommunityAsset.objects.get(organisation=org, name="Beeston Polish drop-in")
     assert polish.criteria == [{"code_list": "ons_ethnicity_2021", "codes": ["WHITE_OTHER"]}]
     assert directory["elsewhere"].organisation.community_assets.count() == 1  # other organisations untouched
+
+
+def test_read_csv_refuses_a_file_that_mixes_utf8_and_windows_1252():
+    """As the 1A upload does: read as Windows-1252 it would import 'CafÃ©' for 'Café'."""
+    data = "name,kind\nCafé group,group\n".encode() + "Café place,place\n".encode("cp1252")
+    result = assets_csv.read_csv(data, filename="assets.csv")
+    assert not result.ok and not result.rows
+    message = str(result.errors[0])
+    assert "'assets.csv' mixes two kinds of text encoding" in message
+    assert "line 2" in message and "line 3" in message and "CSV UTF-8" in message
