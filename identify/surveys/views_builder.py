@@ -190,7 +190,8 @@ def _language_rows(survey: Survey, questions) -> list[dict]:
     return [
         {
             "code": code,
-            "name": i18n.staff_language_name(code),
+            "name": i18n.language_name(code),
+            "english": i18n.english_language_name(code),
             "missing": i18n.missing(survey, questions, code),
             "url": _url("survey-translate", survey, language=code),
         }

@@ -117,7 +117,7 @@ def test_staff_see_language_names_in_english_too(signed_in, project, lead):
     assert "اردو (Urdu)" in html
     survey = SurveyFactory(project=project, created_by=lead, languages=["pl", "ur"])
     QuestionFactory(survey=survey)
-    detail = signed_in.get(survey.get_absolute_url()).content.decode()
+    detail = text(signed_in.get(survey.get_absolute_url()).content.decode())
     assert "Polski (Polish)" in detail and "اردو (Urdu)" in detail
     problems = [p.message for p in building.publish_problems(survey)]
     assert any(m.startswith("The Polski (Polish) translation is not finished") for m in problems), problems
