@@ -59,8 +59,13 @@ def extract_view(extract: Extract, *, user) -> ExtractView:
     )
 
 
-def quality_view(report: dict) -> dict:
-    return {"report": report, "chart": charts.quality_completeness(report)}
+def quality_view(report: dict, *, show_values: bool) -> dict:
+    """The quality report for the page: with the invalid values themselves only
+    for the analyst who uploaded the file (`show_values`, see may_see_raw);
+    everyone else gets counts and row numbers (engine.without_values)."""
+    if not show_values:
+        report = engine.without_values(report)
+    return {"report": report, "show_values": show_values, "chart": charts.quality_completeness(report)}
 
 
 @dataclass

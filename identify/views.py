@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -164,24 +165,27 @@ def extract_detail(request, project_id, extract_id):
     )
 
 
+@never_cache  # the uploading analyst sees cell values on it
 def extract_quality(request, project_id, extract_id):
     project, membership, extract = _extract_for(request.user, project_id, extract_id)
     quality = getattr(extract, "quality", None)
     if quality is None:
         raise Http404("No quality report yet")
+    show_values = presenters.may_see_raw(extract, request.user, membership)
     return TemplateResponse(
         request,
         "identify/quality.html",
         {
             "project": project,
             "extract": extract,
-            "quality": presenters.quality_view(quality.report),
+            "quality": presenters.quality_view(quality.report, show_values=show_values),
             "trend": presenters.quality_trend(extract),
             "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
         },
     )
 
 
+@never_cache  # ?raw=1 shows the uploading analyst unsuppressed figures
 def extract_dashboard(request, project_id, extract_id):
     project, membership, extract = _extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:

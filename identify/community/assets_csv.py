@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from amhe.core import taxonomy
 from identify.community import services
 from identify.community.forms import AssetFieldsForm
-from identify.engine import csv_safe
+from identify.engine import csv_safe, csv_unsafe
 from identify.models import CommunityAsset
 
 MAX_BYTES = 1024 * 1024
@@ -104,13 +104,6 @@ _SPLIT = re.compile(r"[;,\n]")
 
 def _heading_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (text or "").strip().lower()).strip("_")
-
-
-def unsafe(value: str) -> str:
-    """Undo csv_safe: "'=SUM(A1)" as exported reads back as "=SUM(A1)"."""
-    if value.startswith("'") and value[1:].lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return value[1:]
-    return value
 
 
 def parse_characteristics(text: str) -> list[str]:
@@ -297,7 +290,7 @@ def read_csv(data: bytes) -> ImportResult:
         if len(line) > len(headings) and any(cell.strip() for cell in line[len(headings) :]):
             result.add(number, "", "This row has more cells than there are headings.")
             continue
-        values = {key: unsafe(cell.strip()) for key, cell in zip(headings, line, strict=False) if key}
+        values = {key: csv_unsafe(cell.strip()) for key, cell in zip(headings, line, strict=False) if key}
         form = AssetRowForm(data=values)
         if not form.is_valid():
             for name, errors in form.errors.items():

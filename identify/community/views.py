@@ -549,7 +549,7 @@ def assets_csv_export(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
     filter_form = AssetFilterForm(request.GET or None)
     filters = filter_form.filters() if filter_form.is_bound else {}
-    response = csv_download(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv", no_store=True)
+    response = csv_download(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv")
     assets_csv.write(response, presenters.filter_assets(project.organisation, **filters))
     return response
 
@@ -557,7 +557,7 @@ def assets_csv_export(request, project_id):
 @require_GET
 def assets_import_template(request, project_id):
     access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    response = csv_download("community-assets-template.csv", no_store=True)
+    response = csv_download("community-assets-template.csv")
     assets_csv.write(response, [])
     return response
 

@@ -47,6 +47,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ __all__ = [
     "ExtractError",
     "read_extract",
     "csv_safe",
+    "csv_unsafe",
     "column_letter",
     "is_valid_nhs_number",
     "identifier_kind_for_name",
@@ -229,26 +231,52 @@ def _megabytes(size: int) -> str:
     return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:,.1f} MB"
 
 
-_NUMBER_RE = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# Characters that start a formula in Excel, LibreOffice Calc or Google Sheets, with the
+# full-width forms that East Asian input methods type and some versions of Excel accept.
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# Characters a spreadsheet may drop or step over before it looks for a formula:
+# whitespace, control characters (tab, CR, LF and the rest) and invisible format
+# characters (zero-width space, byte order mark).
+_SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _formula_start(value: str) -> str:
+    """The first character of `value` a spreadsheet would read, past whitespace,
+    control and invisible characters ("" when there is none)."""
+    for char in value:
+        if not (char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES):
+            return char
+    return ""
 
 
 def csv_safe(value: Any) -> Any:
     """Make one value safe to write into a CSV or Excel file (formula injection).
 
-    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return (after any
-    leading spaces) would be run as a formula by Excel, so it gets a leading ``'``.
+    Text that a spreadsheet could run as a formula gets a leading ``'``: text whose
+    first visible character is ``=``, ``+``, ``-`` or ``@`` (or their full-width
+    forms) whatever comes before it (spaces, tabs, line breaks, other control or
+    invisible characters), and text that starts with a tab or carriage return.
     Numbers are data, not formulae: ints, floats and Decimals pass through unchanged,
     and so does text that is just a number (``"-1.5"``, ``"+44"``, ``"-1,234"``).
-    ``None`` and other non-text values are returned unchanged.
+    ``None`` and other non-text values are returned unchanged. Excel files must
+    have their illegal characters removed *before* this check
+    (identify.surveys.export does), or removing them could uncover a formula.
     """
     if not isinstance(value, str) or not value:
         return value
-    stripped = value.lstrip(" ")
-    if stripped[:1] in _FORMULA_TRIGGERS or value[:1] in _FORMULA_TRIGGERS:
-        if _NUMBER_RE.fullmatch(value.strip()):
+    if value[0] in "\t\r" or _formula_start(value) in _FORMULA_STARTS:
+        if _NUMBER_RE.fullmatch(value.strip(" ")):
             return value
         return "'" + value
+    return value
+
+
+def csv_unsafe(value: str) -> str:
+    """Undo :func:`csv_safe` on text read back from one of our exports:
+    ``"'=SUM(A1)"`` reads as ``"=SUM(A1)"``; any other text is unchanged."""
+    if value.startswith("'") and csv_safe(value[1:]) == value:
+        return value[1:]
     return value
 
 

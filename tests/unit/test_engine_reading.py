@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from identify.engine import IDENTIFIER_COLUMNS_DROPPED, ROW, ExtractError, csv_safe, read_extract
+from identify.engine import IDENTIFIER_COLUMNS_DROPPED, ROW, ExtractError, csv_safe, csv_unsafe, read_extract
 from identify.engine.reading import column_letter, identifier_kind_for_name, is_valid_nhs_number
 
 MB = 1024 * 1024
@@ -517,6 +517,24 @@ def test_formula_cells_are_kept_as_data():
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("\t=1", "'\t=1"),
         ("  =1", "'  =1"),
+        # Whatever comes before the formula: control, line-break and invisible characters.
+        ("\x01=1+1", "'\x01=1+1"),
+        ("\x1b\x08@A1", "'\x1b\x08@A1"),
+        ("\r\n=1", "'\r\n=1"),
+        ("\n+1+1", "'\n+1+1"),
+        ("\u200b=1", "'\u200b=1"),
+        ("\ufeff-1+1", "'\ufeff-1+1"),
+        ("\xa0=1", "'\xa0=1"),
+        # Full-width signs, which some spreadsheets read as formulae.
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff20A1", "'\uff20A1"),
+        # A tab or carriage return first, whatever follows.
+        ("\tnotes", "'\tnotes"),
+        ("\rnotes", "'\rnotes"),
+        ("\t-1", "'\t-1"),
+        ("-inf", "'-inf"),
+        ("-\u0661", "'-\u0661"),  # an Arabic-Indic digit is not a plain number
         ("-1.5", "-1.5"),
         ("+44", "+44"),
         ("-1,234", "-1,234"),
@@ -530,6 +548,18 @@ def test_formula_cells_are_kept_as_data():
 )
 def test_csv_safe(value, safe):
     assert csv_safe(value) == safe
+
+
+@pytest.mark.parametrize("value", ["=1+1", "\x01=1", "\uff1d1", " =1", "\tnotes"])
+def test_csv_unsafe_undoes_csv_safe(value):
+    assert csv_safe(value) == "'" + value
+    assert csv_unsafe(csv_safe(value)) == value
+
+
+@pytest.mark.parametrize("text", ["'hello", "'", "'-1.5", "-1.5", "plain", ""])
+def test_csv_unsafe_leaves_other_text_alone(text):
+    # An apostrophe csv_safe would not have added stays.
+    assert csv_unsafe(text) == text
 
 
 def test_csv_safe_export_round_trip():
