@@ -571,7 +571,7 @@ def assets_import(request, project_id):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(assets_csv.MAX_BYTES + 1)
-        result = assets_csv.read_csv(data)
+        result = assets_csv.read_csv(data, filename=upload.name)
         if result.ok:
             try:
                 report = services.assets_import(by=request.user, organisation=project.organisation, rows=result.rows)

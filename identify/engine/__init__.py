@@ -4,8 +4,8 @@ Pure pandas/pyarrow (no Django ORM or settings), so it runs in jobs and tests.
 
 API
 ---
-``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000) -> Extract``
-    CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
+``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000, max_columns=100)``
+    -> ``Extract``. CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
     strings (pyarrow-backed ``str``) indexed by spreadsheet row number (``_row``;
     row 2 is the first data row; keep the index when saving, e.g.
     ``to_parquet(path)``), with ``encoding``, ``delimiter``, ``header_row``,

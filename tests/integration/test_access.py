@@ -78,6 +78,9 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
+    # the lead, so the analyst here is not its uploader.
+    "delete_extract": {Role.LEAD},
 }
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
@@ -90,6 +93,7 @@ URL_ACTION = {
     "core:member-edit": Action.MANAGE_MEMBERS,
     "core:invitation-cancel": Action.MANAGE_MEMBERS,
     "identify:extract-new": Action.UPLOAD_DATA,
+    "identify:extract-delete": "delete_extract",
     # 1B: building, distributing and entering surveys, and record-level exports.
     "identify:survey-new": Action.ENGAGE,
     "identify:survey-edit": Action.ENGAGE,
@@ -340,6 +344,7 @@ def test_the_walk_finds_every_known_project_url():
         "core:population-edit",
         "identify:extract-new",
         "identify:extract",
+        "identify:extract-delete",
         "identify:quality",
         "identify:dashboard",
         "identify:export",
