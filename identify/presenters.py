@@ -162,27 +162,40 @@ def quality_view(report: dict, *, show_values: bool) -> dict:
     return {"report": report, "show_values": show_values, "chart": charts.quality_completeness(report)}
 
 
-def quality_trend(extract: Extract) -> list[dict]:
+@dataclass
+class QualityTrend:
+    """Completeness by upload: one column per characteristic, headed by its name."""
+
+    columns: list[str]  # the characteristics' names, e.g. "Ethnic group"
+    rows: list[dict]  # {"title", "date", "values": [completeness or None, one per column]}
+
+
+def quality_trend(extract: Extract) -> QualityTrend:
     """Completeness of each characteristic across this project's uploads of the same kind, oldest first."""
     earlier = (
         Extract.objects.filter(project=extract.project, kind=extract.kind, state=Extract.State.READY)
         .select_related("quality")
         .order_by("created_at")
     )
-    trend = []
+    labels: dict[str, str] = {}  # field -> name, in the order first seen
+    uploads = []
     for item in earlier:
         report = getattr(item, "quality", None)
         if report is None:
             continue
         fields = report.report.get("fields", {})
-        trend.append(
-            {
-                "title": item.title,
-                "date": item.created_at,
-                "fields": {key: value.get("completeness") for key, value in fields.items()},
-            }
-        )
-    return trend
+        for key, value in fields.items():
+            labels.setdefault(key, value.get("label") or key)
+        uploads.append((item, fields))
+    rows = [
+        {
+            "title": item.title,
+            "date": item.created_at,
+            "values": [fields.get(key, {}).get("completeness") for key in labels],
+        }
+        for item, fields in uploads
+    ]
+    return QualityTrend(columns=list(labels.values()), rows=rows)
 
 
 # --------------------------------------------------------------------------- breakdown dashboard

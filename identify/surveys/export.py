@@ -369,7 +369,7 @@ def responses_sheet(frame: survey_results.SurveyFrame) -> Sheet:
             i,
             record["submitted_on"].isoformat() if record["submitted_on"] else None,
             channels.get(record["channel"], record["channel"]),
-            i18n.language_name(record["language"]),
+            i18n.staff_language_name(record["language"]),
         ]
         for q, labels, is_themes in plan:
             value = record[survey_results.column(q)]

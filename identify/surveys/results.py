@@ -598,7 +598,7 @@ def overview(frame: SurveyFrame, rule: SuppressionRule) -> Overview:
             CountRow(labels.get(k, k), None if hidden[k] else stats.display_count(counts[k], rule)) for k in ordered
         ]
 
-    languages = {code: i18n.language_name(code) for code in i18n.offered_languages(frame.survey)}
+    languages = {code: i18n.staff_language_name(code) for code in i18n.offered_languages(frame.survey)}
     return Overview(
         submitted=stats.display_count(frame.submitted, rule),
         in_progress=stats.display_count(frame.states.get(SurveyResponse.State.IN_PROGRESS, 0), rule),

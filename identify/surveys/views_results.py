@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -261,7 +262,9 @@ def coding(request, project_id, survey_id, question_id):
                 number = first_number + on_page.index(chosen[0])
                 messages.success(request, f"Themes saved for answer {number}.")
                 return redirect(f"{request.get_full_path()}#answer-{chosen[0]}")
-            messages.success(request, f"Themes saved for the {len(chosen)} answers on this page.")
+            messages.success(
+                request, f"Themes saved for the {len(chosen)} answer{pluralize(len(chosen))} on this page."
+            )
             return redirect(request.get_full_path())
 
     items = []
