@@ -4,8 +4,8 @@ hold no logic and no page recomputes a breakdown."""
 from dataclasses import dataclass, field
 
 from amhe.core.access import Action, role_can
-from identify import charts, engine
-from identify.engine.breakdown import EXTRA_FIGURES, ROW_SCHEMA
+from identify import charts, disclosure, engine
+from identify.engine.breakdown import EXTRA_FIGURES, PUBLISH_METHOD, ROW_SCHEMA, publish_result
 from identify.models import Breakdown, Extract
 
 CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
@@ -94,11 +94,23 @@ class Section:
     summary: dict = field(default_factory=dict)
 
 
+def breakdown_data(item: Breakdown, *, raw: bool) -> dict:
+    """A stored breakdown as a page or export may show it: the true figures for
+    the uploading analyst's raw view, otherwise the published ones. A result
+    published before the current method (ADR 0008) is published again from
+    its stored counts, so no older, more revealing figure is ever shown."""
+    if raw:
+        return item.result
+    if item.published.get("method") == PUBLISH_METHOD:
+        return item.published
+    return publish_result(item.result, item.suppression_rule, confidence=float(item.confidence))
+
+
 def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
     confidence = float(extract.confidence)
     sections = []
     for item in Breakdown.objects.filter(extract=extract).order_by("position"):
-        data = item.result if raw else item.published
+        data = breakdown_data(item, raw=raw)
         rows = data["rows"]
         dims = data["dimensions"]
         section = Section(title=data["label"], dimension=data["dimension"], summary=data.get("summary") or {})
@@ -118,6 +130,8 @@ def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
         elif len(dims) == 2:
             value = "rate" if any(row.get("rate") is not None for row in rows) else "count"
             section.charts.append(charts.intersection_heatmap(rows, dims[0], dims[1], value=value))
+        if not raw:  # say under each published table how its figures were worked out (ADR 0008)
+            section.charts = [disclosure.with_note(chart, item.suppression_rule) for chart in section.charts]
         sections.append(section)
     return sections
 
@@ -126,9 +140,15 @@ EXPORT_COLUMNS = [*ROW_SCHEMA[:-1], *EXTRA_FIGURES, "suppressed"]
 
 
 def export_rows(extract: Extract, *, raw: bool) -> tuple[list[str], list[list]]:
+    return export_table(
+        [breakdown_data(item, raw=raw) for item in Breakdown.objects.filter(extract=extract).order_by("position")]
+    )
+
+
+def export_table(breakdowns: list[dict]) -> tuple[list[str], list[list]]:
+    """The CSV/XLSX export's header and rows from stored breakdowns."""
     rows = []
-    for item in Breakdown.objects.filter(extract=extract).order_by("position"):
-        data = item.result if raw else item.published
+    for data in breakdowns:
         for row in data["rows"]:
             rows.append([_export_value(row, column) for column in EXPORT_COLUMNS])
     return EXPORT_COLUMNS, rows
