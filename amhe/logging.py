@@ -3,7 +3,9 @@
 The links in public pages are secrets: /s/<token>/ opens a survey (a
 single-use invitation's token is one person's), /r/<token>/ is a
 respondent's own save-and-resume link that shows their answers, /c/<token>/
-is a project's community-input form. A log line with one in it would let
+is a project's community-input form, /accounts/invitations/<token>/ accepts
+an invitation to join a project and /accounts/reset/<uidb64>/<token>/ sets a
+password. A log line with one in it (or in a login's ?next=) would let
 whoever reads the logs open them, so :class:`RedactSecretLinks` (on the
 console handler in settings.LOGGING) and :class:`GunicornLogger` (the access
 log, via gunicorn.conf.py) replace the token with "…". The access log also
@@ -17,11 +19,20 @@ import re
 
 from gunicorn.glogging import Logger
 
-SECRET_LINK = re.compile(r"/([src])/[A-Za-z0-9_\-]{8,}")
+# A slash, or a slash percent-encoded as in a login's ?next= (case-insensitive).
+_SLASH = r"(?:/|%2F)"
+_LINK_CHARS = r"[A-Za-z0-9_\-]"
+SECRET_LINKS = [
+    # /s/, /r/, /c/ and an invitation to join a project: the token after the prefix.
+    re.compile(rf"(?P<prefix>{_SLASH}(?:[src]|accounts{_SLASH}invitations){_SLASH}){_LINK_CHARS}{{8,}}", re.IGNORECASE),
+    # A password reset link: /accounts/reset/<uidb64>/<token>/ (and .../<uidb64>/set-password/).
+    re.compile(rf"(?P<prefix>{_SLASH}reset{_SLASH}){_LINK_CHARS}+(?P<slash>{_SLASH}){_LINK_CHARS}+", re.IGNORECASE),
+]
 
 
 def redact(text: str) -> str:
-    return SECRET_LINK.sub(r"/\1/…", text)
+    text = SECRET_LINKS[0].sub(r"\g<prefix>…", text)
+    return SECRET_LINKS[1].sub(r"\g<prefix>…\g<slash>…", text)
 
 
 class RedactSecretLinks(logging.Filter):

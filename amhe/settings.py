@@ -142,9 +142,20 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted on the email as logins match it (trimmed, lower-case), so changing its
+# capitals gets no fresh allowance; one page for every locked attempt.
+AXES_USERNAME_CALLABLE = "amhe.core.accounts.axes_username"
+AXES_LOCKOUT_CALLABLE = "amhe.core.accounts.lockout_response"
 AXES_VERBOSE = False  # no usernames or addresses in the logs
+
+# An invitation to join a project works for this many days.
+AMHE_INVITATION_DAYS = env_int("AMHE_INVITATION_DAYS", 14, minimum=1)
+# Password reset requests: per email address (hashed into an expiring cache key,
+# never stored in clear) and per client address. Over either, the answer is the
+# same and no email is sent.
+AMHE_PASSWORD_RESET_RATE_ADDRESS = env_str("AMHE_PASSWORD_RESET_RATE_ADDRESS", "3/h")
+AMHE_PASSWORD_RESET_RATE_CLIENT = env_str("AMHE_PASSWORD_RESET_RATE_CLIENT", "20/h")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from amhe.core import views as core_views
-from amhe.core.forms import EmailAuthenticationForm
+from amhe.core import views_accounts
 
 admin.site.site_header = "AMHE administration"
 admin.site.site_title = "AMHE administration"
@@ -22,12 +21,13 @@ public_urls = [
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views_accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/invitations/<str:token>/", views_accounts.invitation, name="invitation"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Staff log in through the app's login, with its lockout: the admin's own
+    # login page only sends them there.
+    path("admin/login/", views_accounts.admin_login),
     path("admin/", admin.site.urls),
     path("projects/<int:project_id>/", include(project_urls)),
     path("", include((public_urls, "public"))),

@@ -1,18 +1,26 @@
-"""Starting a CSV download: one place for its headers, so every CSV the app
-serves (1A breakdowns, survey results and links, the asset directory) opens
-the same way in Excel. Cell values still go through identify.engine.csv_safe."""
+"""Starting a download: one place for its headers, so every CSV and Excel file
+the app serves (1A breakdowns, survey links, results and responses, the asset
+directory) opens the same way and is never kept by a browser or proxy cache
+(each holds project data behind a login; some hold record-level details or
+secret links). Cell values still go through identify.engine.csv_safe."""
 
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def csv_download(filename: str, *, no_store: bool = False) -> HttpResponse:
-    """An empty CSV attachment to write rows into. `no_store` for files holding
-    secrets or record-level details, so browsers and proxies keep no copy."""
-    response = HttpResponse(content_type=CSV_TYPE)
+def attachment(filename: str, *, content_type: str, content: bytes = b"") -> HttpResponse:
+    """A file to save as `filename`, with `Cache-Control: no-store`."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if no_store:
-        response["Cache-Control"] = "no-store"
+    add_never_cache_headers(response)
+    return response
+
+
+def csv_download(filename: str) -> HttpResponse:
+    """An empty CSV attachment to write rows into."""
+    response = attachment(filename, content_type=CSV_TYPE)
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     return response

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 
 from identify.models import Extract
@@ -27,6 +29,15 @@ class UploadForm(forms.Form):
 IGNORE = ""
 
 
+@dataclass
+class ColumnRow:
+    field: forms.BoundField
+    column: str
+    samples: list[str]
+    recognised: bool
+    value: str  # the field chosen now (IGNORE for none)
+
+
 class MappingForm(forms.Form):
     """Confirm or correct what each column holds."""
 
@@ -39,18 +50,32 @@ class MappingForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, extract: Extract, field_choices, suggested: dict, populations, **kwargs):
+    def __init__(self, *args, extract: Extract, field_choices, suggested: dict, populations, samples=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.column_fields = []
+        self.column_rows = []  # what the page shows for each column, recognised ones first
+        samples = samples or {}
+        choices = [(IGNORE, "Not used"), *field_choices]
         for index, column in enumerate(extract.columns):
             name = f"column_{index}"
             self.fields[name] = forms.ChoiceField(
-                label=f"Column '{column}'",
-                choices=[(IGNORE, "Not used"), *field_choices],
+                label=f"What column '{column}' holds",
+                choices=choices,
                 required=False,
                 initial=suggested.get(column, IGNORE) or IGNORE,
             )
             self.column_fields.append((name, column))
+            bound = self[name]
+            self.column_rows.append(
+                ColumnRow(
+                    field=bound,
+                    column=column,
+                    samples=samples.get(column, []),
+                    recognised=bool(self.fields[name].initial),
+                    value=str(bound.value() or IGNORE),
+                )
+            )
+        self.column_choices = choices
         if extract.kind != Extract.Kind.POPULATION:
             self.fields["population"] = forms.ModelChoiceField(
                 label="Population denominators",
@@ -60,6 +85,19 @@ class MappingForm(forms.Form):
                 help_text="Choose a population file from this project to get rates per 100,000 and rate ratios.",
             )
         self.order_fields([*(name for name, _ in self.column_fields), "population", "confidence"])
+
+    @property
+    def recognised_rows(self) -> list["ColumnRow"]:
+        return [row for row in self.column_rows if row.recognised]
+
+    @property
+    def other_rows(self) -> list["ColumnRow"]:
+        return [row for row in self.column_rows if not row.recognised]
+
+    @property
+    def other_rows_chosen(self) -> bool:
+        """Whether a column we did not recognise has been given a field (so its part of the page stays open)."""
+        return self.is_bound and any(self.data.get(row.field.html_name) for row in self.other_rows)
 
     def mapping(self) -> dict:
         """{column: field} for the columns the analyst chose to use."""

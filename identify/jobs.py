@@ -41,6 +41,12 @@ def _fail(extract: Extract, message: str) -> None:
     raise JobError(message)
 
 
+STOPPED_READING = (
+    "Reading this file stopped part-way. We have not tried again, in case something in the file stopped it, and we "
+    "have deleted it. Check that it is an ordinary CSV file or Excel workbook of your data, then upload it again; if "
+    "this happens again, save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload that."
+)
+
 UNEXPECTED = (
     "Something went wrong while working on this data. Nothing else has changed. Try again; if it happens again, "
     "contact your administrator."
@@ -66,10 +72,17 @@ def read_extract(job, report):
 
 
 def _read_extract(job, report):
-    extract = Extract.objects.select_related("project__organisation").get(pk=job.params["extract_id"])
+    extract = Extract.objects.select_related("project__organisation").filter(pk=job.params["extract_id"]).first()
+    if extract is None:
+        return {"already": "deleted"}
     if extract.state != Extract.State.READING:
         return {"already": extract.state}
     upload = Path(extract.upload_path)
+    if job.attempts > 1:
+        # An earlier attempt stopped while reading this file (its worker died, perhaps
+        # because of the file): a file is never read twice. Refused files fail at once.
+        upload.unlink(missing_ok=True)
+        _fail(extract, STOPPED_READING)
     if not upload.exists():
         _fail(extract, "The uploaded file is no longer there. Upload it again.")
     report(5, "Reading the file")
@@ -87,7 +100,7 @@ def _read_extract(job, report):
     saved = services.saved_mapping_for(organisation=extract.project.organisation, kind=extract.kind, columns=columns)
     suggested = saved or engine.detect_mapping(columns)
     with transaction.atomic():
-        Extract.objects.filter(pk=extract.pk).update(
+        still_there = Extract.objects.filter(pk=extract.pk, state=Extract.State.READING).update(
             state=Extract.State.MAPPING,
             table_path=str(table_path),
             upload_path="",
@@ -99,6 +112,9 @@ def _read_extract(job, report):
             suggested_mapping={column: field for column, field in suggested.items() if field},
         )
     upload.unlink(missing_ok=True)  # the original, identifiers and all, is not kept
+    if not still_there:  # deleted while it was being read
+        table_path.unlink(missing_ok=True)
+        return {"already": "deleted"}
     report(99, "Read")
     return {"rows": len(result.table), "columns": len(columns), "mapping_from_saved": bool(saved)}
 
@@ -110,7 +126,10 @@ def process_extract(job, report):
 
 
 def _process_extract(job, report):
-    extract = Extract.objects.select_related("project__organisation", "population").get(pk=job.params["extract_id"])
+    extracts = Extract.objects.select_related("project__organisation", "population")
+    extract = extracts.filter(pk=job.params["extract_id"]).first()
+    if extract is None:
+        return {"already": "deleted"}
     if extract.state != Extract.State.PROCESSING:
         return {"already": extract.state}
     report(5, "Loading the data")
@@ -150,6 +169,8 @@ def _process_extract(job, report):
 
     rule = _rule_for(extract)
     with transaction.atomic():
+        if not Extract.objects.select_for_update().filter(pk=extract.pk, state=Extract.State.PROCESSING).exists():
+            return {"already": "deleted or changed"}
         QualityReport.objects.update_or_create(extract=extract, defaults={"report": quality})
         Breakdown.objects.filter(extract=extract).delete()
         Breakdown.objects.bulk_create(

@@ -3,7 +3,12 @@ hold no logic and no page recomputes a breakdown."""
 
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from amhe.core.access import Action, role_can
+from amhe.core.models import Measure, Role
 from identify import charts, disclosure, engine
 from identify.engine.breakdown import EXTRA_FIGURES, PUBLISH_METHOD, ROW_SCHEMA, publish_result
 from identify.models import Breakdown, Extract
@@ -14,6 +19,93 @@ CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
 def field_choices(kind: str) -> list[tuple[str, str]]:
     """(field, label) choices for the column mapping form."""
     return engine.field_choices(kind)
+
+
+SAMPLE_ROWS = 1000
+SAMPLES_PER_COLUMN = 3
+SAMPLE_CHARS = 40
+
+
+def column_samples(extract: Extract) -> dict[str, list[str]]:
+    """A few of each column's values, for the mapping page (shown only to those who may map the columns).
+
+    The most common non-blank values among the first rows of the stored table (read
+    alone, not the whole table), each cut to a short length.
+    """
+    if not extract.table_path:
+        return {}
+    try:
+        parquet = pq.ParquetFile(extract.table_path)
+        stored = set(parquet.schema_arrow.names)
+        columns = [c for c in extract.columns if c in stored]
+        batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
+    except (OSError, pa.ArrowException):
+        return {}
+    if batch is None:
+        return {}
+    samples = {}
+    for name, values in zip(batch.schema.names, batch.columns, strict=True):
+        counts = pc.value_counts(pc.utf8_trim_whitespace(values)).to_pylist()
+        counts = sorted((c for c in counts if c["values"]), key=lambda c: (-c["counts"], c["values"]))
+        samples[name] = [_shorten(c["values"]) for c in counts[:SAMPLES_PER_COLUMN]]
+    return samples
+
+
+def _shorten(value: str) -> str:
+    return value if len(value) <= SAMPLE_CHARS else value[: SAMPLE_CHARS - 1] + "…"
+
+
+def may_delete(extract: Extract, user, membership) -> bool:
+    """The analyst who uploaded it (while they may still upload) or a project lead."""
+    if membership.role == Role.LEAD:
+        return True
+    return extract.uploaded_by_id == user.pk and role_can(membership.role, Action.UPLOAD_DATA)
+
+
+#: The key a measure's ``definition`` uses to name the 1A upload its figures come from.
+MEASURE_EXTRACT_KEY = "extract_id"
+
+
+def measures_built_on(extract: Extract):
+    """Measures of the project whose figures come from this upload."""
+    built_on = {f"definition__{MEASURE_EXTRACT_KEY}": str(extract.pk)}
+    return Measure.objects.filter(project_id=extract.project_id, **built_on)
+
+
+@dataclass
+class DeletionView:
+    """What goes when an upload is deleted, and what it leaves behind."""
+
+    goes: list[str]
+    measures: list[dict]
+    used_by: list[str]
+
+
+def deletion_view(extract: Extract) -> DeletionView:
+    goes = ["the upload's record and its column choices"]
+    if extract.table_path:
+        rows = f"{extract.row_count:,} rows" if extract.row_count is not None else "its rows"
+        goes.append(f"the stored data read from the file ({rows}; the original file was not kept)")
+    if extract.upload_path:
+        goes.append("the uploaded file, which is still waiting to be read")
+    if getattr(extract, "quality", None) is not None:
+        goes.append("its data quality report")
+    breakdowns = extract.breakdowns.count()
+    if breakdowns:
+        goes.append(
+            f"its {breakdowns} breakdown{'s' if breakdowns != 1 else ''}, so its dashboard and the breakdowns CSV "
+            "are no longer available"
+        )
+    measures = [
+        {
+            "name": measure.name,
+            "values": measure.values.count(),
+            "goals": [goal.statement for goal in measure.goals.all()],
+        }
+        for measure in measures_built_on(extract).prefetch_related("goals")
+    ]
+    used_by = [item.title for item in extract.used_by.all()]
+    return DeletionView(goes=goes, measures=measures, used_by=used_by)
 
 
 def may_see_raw(extract: Extract, user, membership) -> bool:
@@ -59,8 +151,13 @@ def extract_view(extract: Extract, *, user) -> ExtractView:
     )
 
 
-def quality_view(report: dict) -> dict:
-    return {"report": report, "chart": charts.quality_completeness(report)}
+def quality_view(report: dict, *, show_values: bool) -> dict:
+    """The quality report for the page: with the invalid values themselves only
+    for the analyst who uploaded the file (`show_values`, see may_see_raw);
+    everyone else gets counts and row numbers (engine.without_values)."""
+    if not show_values:
+        report = engine.without_values(report)
+    return {"report": report, "show_values": show_values, "chart": charts.quality_completeness(report)}
 
 
 def quality_trend(extract: Extract) -> list[dict]:

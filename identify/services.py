@@ -109,3 +109,23 @@ def extract_confirm_mapping(
 def saved_mapping_for(*, organisation, kind: str, columns: list[str]) -> dict | None:
     saved = SavedMapping.objects.filter(organisation=organisation, kind=kind, columns_key=columns_key(columns)).first()
     return saved.mapping if saved else None
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        if path:
+            Path(path).unlink(missing_ok=True)
+
+
+@transaction.atomic
+def extract_delete(*, by, extract: Extract) -> None:
+    """Delete an upload with everything stored from it: its quality report, its
+    breakdowns (and so its dashboard and exports) and its files, which are removed
+    once the deletion is committed. Uploads that used it for their population
+    keep their results but no longer point at it; measures built on it
+    (identify.presenters.measures_built_on) are kept with the figures they have.
+    A job still working on it finds it gone and stops."""
+    extract = Extract.objects.select_for_update().get(pk=extract.pk)
+    paths = [extract.upload_path, extract.table_path]
+    extract.delete()
+    transaction.on_commit(lambda: _remove_files(paths))

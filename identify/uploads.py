@@ -1,6 +1,8 @@
 """Refuse an oversized upload while it streams in, before anything parses it."""
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
 
 class MaxSizeUploadHandler(FileUploadHandler):
@@ -8,7 +10,8 @@ class MaxSizeUploadHandler(FileUploadHandler):
 
     Put first in `request.upload_handlers` (the view must be csrf_exempt and
     then csrf_protect itself, so the handlers can change before the body is
-    read). The rest of the body is drained, not parsed; the view checks
+    read). A request whose Content-Length is already too large is not read at
+    all; otherwise the rest of the body is drained, not parsed. The view checks
     `too_large` and says how big a file may be.
     """
 
@@ -20,8 +23,10 @@ class MaxSizeUploadHandler(FileUploadHandler):
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         if content_length and content_length > self.limit + 64 * 1024:  # form fields and boundaries
+            # Refused from its length alone: the body is not parsed, so the request has
+            # no fields at all. (Raising StopUpload here would escape Django's parser as a 500.)
             self.too_large = True
-            raise StopUpload(connection_reset=False)
+            return QueryDict(encoding=encoding), MultiValueDict()
         return None
 
     def receive_data_chunk(self, raw_data, start):

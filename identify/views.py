@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -66,29 +67,51 @@ def _extract_for(user, project_id, extract_id, action=Action.VIEW):
 def extract_new(request, project_id):
     """Upload an extract. Access is checked before the body is read, and the size
     limit is enforced while the file streams in."""
-    access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
+    project, _membership = access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
     handler = MaxSizeUploadHandler(settings.AMHE_UPLOAD_MAX_BYTES, request)
     if request.method == "POST":
         request.upload_handlers.insert(0, handler)
-    return _extract_new(request, project_id, handler)
+        request.POST  # noqa: B018 - parse now, through the size check, before the CSRF check reads the body
+        if handler.too_large:
+            # Answered without the CSRF check: a request too large to read may not have
+            # reached its token, and this answer changes nothing.
+            return _too_large(request, project)
+    return _extract_new(request, project_id)
+
+
+def _too_large(request, project):
+    limit_mb = settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024)
+    form = UploadForm(request.POST)
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(
+        "file",
+        f"The file is larger than {limit_mb} MB. Split it into smaller files (for example one per quarter), or "
+        "remove columns you do not need, then upload each part.",
+    )
+    return _upload_page(request, project, form, status=413)
+
+
+def _upload_page(request, project, form, status=200):
+    return TemplateResponse(
+        request,
+        "identify/upload.html",
+        {
+            "project": project,
+            "form": form,
+            "limit_mb": settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "crumbs": _crumbs(project),
+        },
+        status=status,
+    )
 
 
 @csrf_protect
-def _extract_new(request, project_id, handler):
+def _extract_new(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id, Action.UPLOAD_DATA)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if handler.too_large:
-            limit_mb = settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024)
-            form = UploadForm(request.POST)
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error(
-                "file",
-                f"The file is larger than {limit_mb} MB. Split it into smaller files, or ask for the limit "
-                "to be raised.",
-            )
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 extract = services.extract_upload(
                     by=request.user,
@@ -101,18 +124,10 @@ def _extract_new(request, project_id, handler):
                 add_service_errors(form, exc)
             else:
                 return redirect(extract)
-    return TemplateResponse(
-        request,
-        "identify/upload.html",
-        {
-            "project": project,
-            "form": form,
-            "limit_mb": settings.AMHE_UPLOAD_MAX_BYTES // (1024 * 1024),
-            "crumbs": _crumbs(project),
-        },
-    )
+    return _upload_page(request, project, form)
 
 
+@never_cache  # those who may map the columns see a few of each column's values on it
 @require_http_methods(["GET", "POST"])
 def extract_detail(request, project_id, extract_id):
     """An upload's page: progress while it is read, the column mapping to confirm,
@@ -132,6 +147,7 @@ def extract_detail(request, project_id, extract_id):
             suggested=extract.mapping or extract.suggested_mapping,
             populations=project.extracts.filter(kind=Extract.Kind.POPULATION, state=Extract.State.READY),
             initial={"population": extract.population_id, "confidence": str(float(extract.confidence))},
+            samples=presenters.column_samples(extract),
         )
     if request.method == "POST":
         if form is None:
@@ -158,30 +174,56 @@ def extract_detail(request, project_id, extract_id):
             "project": project,
             "extract": extract,
             "view": presenters.extract_view(extract, user=request.user),
+            "may_delete": presenters.may_delete(extract, request.user, membership),
             "form": form,
             "crumbs": _crumbs(project),
         },
     )
 
 
+@require_http_methods(["GET", "POST"])
+def extract_delete(request, project_id, extract_id):
+    """Confirm, then delete an upload and everything stored from it (the uploader or a lead)."""
+    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    if not presenters.may_delete(extract, request.user, membership):
+        raise PermissionDenied("Only the analyst who uploaded this data or a project lead can delete it.")
+    if request.method == "POST":
+        services.extract_delete(by=request.user, extract=extract)
+        messages.success(request, f"'{extract.title}' and everything worked out from it have been deleted.")
+        return redirect("identify:overview", project_id=project.pk)
+    return TemplateResponse(
+        request,
+        "identify/extract_delete.html",
+        {
+            "project": project,
+            "extract": extract,
+            "deletion": presenters.deletion_view(extract),
+            "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
+        },
+    )
+
+
+@never_cache  # the uploading analyst sees cell values on it
 def extract_quality(request, project_id, extract_id):
     project, membership, extract = _extract_for(request.user, project_id, extract_id)
     quality = getattr(extract, "quality", None)
     if quality is None:
         raise Http404("No quality report yet")
+    show_values = presenters.may_see_raw(extract, request.user, membership)
     return TemplateResponse(
         request,
         "identify/quality.html",
         {
             "project": project,
             "extract": extract,
-            "quality": presenters.quality_view(quality.report),
+            "quality": presenters.quality_view(quality.report, show_values=show_values),
             "trend": presenters.quality_trend(extract),
             "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
         },
     )
 
 
+@never_cache  # ?raw=1 shows the uploading analyst unsuppressed figures
 def extract_dashboard(request, project_id, extract_id):
     project, membership, extract = _extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:

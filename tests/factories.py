@@ -1,9 +1,10 @@
 """One factory per model."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from amhe.core import cycle
 from amhe.core.models import (
@@ -70,6 +71,17 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def substeps(obj, create, extracted, **kwargs):
         if create:
             SubStepStatus.objects.bulk_create(SubStepStatus(project=obj, code=code) for code in cycle.SUBSTEP_CODES)
+
+
+class ProjectInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.ProjectInvitation"
+
+    project = factory.SubFactory(ProjectFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    role = Role.VIEWER
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from amhe.core.models import (
     Organisation,
     Population,
     Project,
+    ProjectInvitation,
     SmartGoal,
     SubStepStatus,
     User,
@@ -95,3 +96,20 @@ class JobAdmin(admin.ModelAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "last_seen"]
+
+
+@admin.register(ProjectInvitation)
+class ProjectInvitationAdmin(admin.ModelAdmin):
+    """Invitations waiting to be accepted. Read-only: leads invite and cancel on the
+    project's people page; the link's token is never stored, only its hash."""
+
+    list_display = ["email", "project", "role", "invited_by", "created_at", "expires_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "project__name"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
@@ -153,7 +153,7 @@ class MemberAddForm(forms.Form):
         label="Full name",
         max_length=200,
         required=False,
-        help_text="Needed if they do not have an account yet: we will email them a link to set a password.",
+        help_text="To greet them in the email. Anyone without an account gives their own name when they accept.",
     )
     role = forms.ChoiceField(
         choices=Role.choices, widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
@@ -161,6 +161,27 @@ class MemberAddForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class InvitationAccountForm(SetPasswordMixin, forms.Form):
+    """Accept an invitation by creating an account: a name and a password."""
+
+    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter your full name"})
+    password1, password2 = SetPasswordMixin.create_password_fields(label1="Password", label2="Confirm password")
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["password1"].error_messages["required"] = "Enter a password"
+        self.fields["password2"].error_messages["required"] = "Enter the password again"
+        self.fields["password2"].help_text = "Enter the same password again."
+
+    def clean(self):
+        self.validate_passwords()
+        user = User(email=self.email, full_name=self.cleaned_data.get("full_name", ""))
+        self.validate_password_for_user(user)
+        return super().clean()
 
 
 class PopulationForm(forms.ModelForm):

@@ -254,6 +254,39 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} on {self.project}"
 
 
+class ProjectInvitation(models.Model):
+    """An invitation to join a project, waiting for the invitee to accept it.
+
+    Anyone who is not an active, ordinary account of the project's own
+    organisation (someone with no account, another organisation's account, an
+    account with no organisation, a superuser) joins only by accepting: after
+    signing in, or by creating their account from the emailed link. Only a hash
+    of the link's token is stored, so the table cannot be used to open one.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200, blank=True, help_text="The name the lead gave, for the greeting.")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["project", "email"]
+        constraints = [models.UniqueConstraint(fields=["project", "email"], name="invitation_one_per_email")]
+
+    def __str__(self):
+        return f"Invitation to {self.project} as {self.get_role_display()}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class SubStepStatus(models.Model):
     """Where a project stands on one AMHE sub-step (1A ... 4C)."""
 

@@ -3,13 +3,18 @@
 Views call these; they never save models themselves.
 """
 
+import hashlib
 import logging
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from amhe.core import cycle
@@ -20,6 +25,7 @@ from amhe.core.models import (
     Organisation,
     Population,
     Project,
+    ProjectInvitation,
     Role,
     SmartGoal,
     SubStepStatus,
@@ -82,44 +88,154 @@ def project_update(*, by, project: Project, **fields) -> Project:
     return project
 
 
-def _send_invitation(*, user_id: int, project_id: int, base_url: str, invited_by: str) -> None:
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
+
+def _send_added_email(*, user_id: int, project_id: int, base_url: str, invited_by: str) -> None:
     user = User.objects.get(pk=user_id)
     project = Project.objects.get(pk=project_id)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = base_url.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    context = {"user": user, "project": project, "link": link, "invited_by": invited_by}
+    context = {"user": user, "project": project, "invited_by": invited_by, "link": _absolute(base_url, project)}
     send_mail(
         subject=f"You have been added to {project.name}",
-        message=render_to_string("registration/invitation_email.txt", context),
+        message=render_to_string("registration/member_added_email.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )
 
 
+def _send_invitation(*, invitation_id: int, token: str, base_url: str) -> None:
+    invitation = ProjectInvitation.objects.select_related("project", "invited_by").get(pk=invitation_id)
+    link = base_url.rstrip("/") + reverse("invitation", kwargs={"token": token})
+    context = {
+        "invitation": invitation,
+        "project": invitation.project,
+        "invited_by": invitation.invited_by.full_name if invitation.invited_by else "A project lead",
+        "link": link,
+        "days": settings.AMHE_INVITATION_DAYS,
+    }
+    send_mail(
+        subject=f"You are invited to join {invitation.project.name}",
+        message=render_to_string("registration/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def _absolute(base_url: str, project: Project) -> str:
+    return base_url.rstrip("/") + project.get_absolute_url()
+
+
+def joins_without_accepting(user, project: Project) -> bool:
+    """Only an active, ordinary account of the project's own organisation is added
+    straight away; anyone else (another organisation's, one with none, a
+    superuser, someone with no account) must accept an invitation first."""
+    return (
+        user is not None
+        and user.is_active
+        and not user.is_superuser
+        and user.organisation_id is not None
+        and user.organisation_id == project.organisation_id
+    )
+
+
 @transaction.atomic
-def membership_invite(*, by, project: Project, email: str, full_name: str, role: str, base_url: str) -> Membership:
-    """Add a person to a project by email. Someone with no account gets one, with
-    no password, and an email with a link to set one."""
+def membership_invite(*, by, project: Project, email: str, full_name: str, role: str, base_url: str) -> None:
+    """Invite a person to a project by email.
+
+    A colleague (an active, ordinary account of the project's organisation) is
+    added and told by email. Anyone else gets an invitation to accept, with a
+    link: an existing account accepts after signing in; someone with no account
+    creates it from the link. The caller learns nothing about which happened,
+    so nobody learns from this whether an email has an account.
+    """
     email = email.strip().lower()
+    role = _valid_role(role)
     user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        if not full_name.strip():
-            raise ValidationError({"full_name": "Enter their full name: they do not have an account yet"})
-        user = User.objects.create_user(email, None, full_name=full_name.strip(), organisation=by.organisation)
+    if user is not None and Membership.objects.filter(project=project, user=user).exists():
+        raise ValidationError({"email": "This person is already on this project"})
+    invited_by = by.full_name if by else ""
+    if joins_without_accepting(user, project):
+        ProjectInvitation.objects.filter(project=project, email=email).delete()
+        Membership.objects.create(project=project, user=user, role=role)
         transaction.on_commit(
-            lambda: _send_invitation(user_id=user.pk, project_id=project.pk, base_url=base_url, invited_by=by.full_name)
+            lambda: _send_added_email(user_id=user.pk, project_id=project.pk, base_url=base_url, invited_by=invited_by)
         )
-    if Membership.objects.filter(project=project, user=user).exists():
-        raise ValidationError({"email": f"{user.full_name} is already on this project"})
-    return Membership.objects.create(project=project, user=user, role=_valid_role(role))
+        return
+    token = secrets.token_urlsafe(32)
+    invitation, _ = ProjectInvitation.objects.update_or_create(
+        project=project,
+        email=email,
+        defaults={
+            "role": role,
+            "full_name": full_name.strip(),
+            "invited_by": by,
+            "token_hash": invitation_token_hash(token),
+            "expires_at": timezone.now() + timedelta(days=settings.AMHE_INVITATION_DAYS),
+        },
+    )
+    transaction.on_commit(lambda: _send_invitation(invitation_id=invitation.pk, token=token, base_url=base_url))
+
+
+def invitation_for_token(token: str) -> ProjectInvitation | None:
+    """The open invitation a link's token opens, or None (unknown or expired)."""
+    invitation = (
+        ProjectInvitation.objects.select_related("project", "invited_by")
+        .filter(token_hash=invitation_token_hash(token), expires_at__gt=timezone.now())
+        .first()
+    )
+    return invitation
+
+
+def invitations_waiting_for(user) -> list[ProjectInvitation]:
+    """Open invitations to this account's email address (to remind them on sign-in)."""
+    return list(
+        ProjectInvitation.objects.select_related("project")
+        .filter(email__iexact=user.email, expires_at__gt=timezone.now())
+        .order_by("project__name")
+    )
+
+
+def invitation_account(invitation: ProjectInvitation):
+    """The existing account the invitation is for, or None."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: ProjectInvitation, user) -> Membership:
+    """The signed-in invitee accepts: they join the project with the invited role."""
+    invitation = ProjectInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_expired:
+        raise ValidationError("This invitation has expired. Ask the project lead to invite you again.")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError("This invitation is for a different account.")
+    membership, _ = Membership.objects.get_or_create(
+        project=invitation.project, user=user, defaults={"role": invitation.role}
+    )
+    invitation.delete()
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_new_account(*, invitation: ProjectInvitation, full_name: str, password: str) -> Membership:
+    """Someone with no account accepts: their account is made (in the project's
+    organisation, as a lead's new colleague always was) and they join."""
+    if invitation_account(invitation) is not None:
+        raise ValidationError("An account with this email address exists. Log in to accept the invitation.")
+    user = User.objects.create_user(
+        invitation.email, password, full_name=full_name.strip(), organisation=invitation.project.organisation
+    )
+    return invitation_accept(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: ProjectInvitation) -> None:
+    ProjectInvitation.objects.filter(pk=invitation.pk).delete()
+
+
+@transaction.atomic
+def invitation_cancel(*, by, invitation: ProjectInvitation) -> None:
+    ProjectInvitation.objects.filter(pk=invitation.pk).delete()
 
 
 def _valid_role(role: str) -> str:
@@ -152,7 +268,13 @@ def membership_remove(*, by, membership: Membership) -> None:
 
 @transaction.atomic
 def membership_set(*, by, project: Project, user, role: str) -> Membership:
-    """Give `user` a role on `project` (replacing any role they had)."""
+    """Give `user` a role on `project` (replacing any role they had).
+
+    Only for a colleague (see `joins_without_accepting`): anyone else joins by
+    accepting an invitation (`membership_invite`), never silently."""
+    already = Membership.objects.filter(project=project, user=user).exists()
+    if not already and not joins_without_accepting(user, project):
+        raise ValidationError("Only people with an account with the project's organisation can be added directly.")
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": _valid_role(role)}
     )

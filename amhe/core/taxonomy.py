@@ -581,8 +581,9 @@ PERSON_STATED_GENDER = CodeList(
         "PERSON GENDER CODE (0 = Not known, not recorded)."
     ),
     categories=(
-        Category("1", "Male", aliases=("M",)),
-        Category("2", "Female", aliases=("F",)),
+        # Man and Woman: the everyday words many systems record (issue 9).
+        Category("1", "Male", aliases=("M", "Man")),
+        Category("2", "Female", aliases=("F", "Woman")),
         # A recorded state (a person who cannot be classified as male or female), not missing data.
         Category("9", "Indeterminate (unable to be classified as either male or female)", aliases=("Indeterminate",)),
         Category("X", "Not Known (not recorded)", kind=NOT_KNOWN, aliases=("Not known", "Unknown", "0")),

@@ -14,6 +14,11 @@ urlpatterns = [
     path("projects/<int:project_id>/populations/<int:population_id>/", views.population_edit, name="population-edit"),
     path("projects/<int:project_id>/progress/<str:code>/", views.substep_edit, name="substep-edit"),
     path("projects/<int:project_id>/members/", views.members, name="members"),
+    path(
+        "projects/<int:project_id>/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation-cancel",
+    ),
     path("projects/<int:project_id>/goals/", views.goal_list, name="goals"),
     path("projects/<int:project_id>/goals/new/", views.goal_edit, name="goal-new"),
     path("projects/<int:project_id>/goals/<int:goal_id>/", views.goal_edit, name="goal-edit"),

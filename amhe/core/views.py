@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, user_passes_test
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -32,7 +32,8 @@ from amhe.core.forms import (
     add_service_errors,
 )
 from amhe.core.jobs import title_for
-from amhe.core.models import Job, Membership, Population, SmartGoal, SubStepStatus, WorkerHeartbeat
+from amhe.core.models import Job, Membership, Population, ProjectInvitation, SmartGoal, SubStepStatus, WorkerHeartbeat
+from amhe.core.views_accounts import superuser_required
 
 
 def home(request):
@@ -50,7 +51,10 @@ def home(request):
         for m in memberships
     ]
     can_start = bool(request.user.organisation_id) and request.user.has_perm("core.add_project")
-    return TemplateResponse(request, "core/home.html", {"rows": rows, "can_start": can_start})
+    invitations = services.invitations_waiting_for(request.user)
+    return TemplateResponse(
+        request, "core/home.html", {"rows": rows, "can_start": can_start, "invitations": invitations}
+    )
 
 
 def project_home(request, project_id):
@@ -121,6 +125,12 @@ def substep_edit(request, project_id, code):
     )
 
 
+INVITED_MESSAGE = (
+    "We have emailed {email}. If they have an account with {organisation}, they are on the project now. "
+    "Anyone else joins when they accept the invitation."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def members(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
@@ -130,11 +140,12 @@ def members(request, project_id):
         if not can_manage:
             raise PermissionDenied("Only the project lead can add people.")
         if form.is_valid():
+            email = form.cleaned_data["email"]
             try:
-                added = services.membership_invite(
+                services.membership_invite(
                     by=request.user,
                     project=project,
-                    email=form.cleaned_data["email"],
+                    email=email,
                     full_name=form.cleaned_data["full_name"],
                     role=form.cleaned_data["role"],
                     base_url=request.build_absolute_uri("/"),
@@ -142,9 +153,12 @@ def members(request, project_id):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"{added.user.full_name} added as {added.get_role_display().lower()}.")
+                # The same words whatever the email, so nobody learns from them
+                # whether it has an account.
+                messages.success(request, INVITED_MESSAGE.format(email=email, organisation=project.organisation))
                 return redirect("core:members", project_id=project.pk)
     rows = project.memberships.select_related("user", "user__organisation").order_by("role", "user__full_name")
+    invitations = project.invitations.order_by("email") if can_manage else None
     return TemplateResponse(
         request,
         "core/members.html",
@@ -152,6 +166,7 @@ def members(request, project_id):
             "project": project,
             "membership": membership,
             "memberships": rows,
+            "invitations": invitations,
             "form": form,
             "can_manage": can_manage,
             "crumbs": _crumbs(project),
@@ -294,6 +309,22 @@ def member_edit(request, project_id, membership_id):
 
 
 @require_http_methods(["GET", "POST"])
+def invitation_cancel(request, project_id, invitation_id):
+    """Cancel an invitation nobody has accepted yet (its link stops working)."""
+    project, membership = access.get_project_for_user(request.user, project_id, Action.MANAGE_MEMBERS)
+    invitation = get_object_or_404(ProjectInvitation, pk=invitation_id, project=project)
+    if request.method == "POST":
+        services.invitation_cancel(by=request.user, invitation=invitation)
+        messages.success(request, f"Invitation to {invitation.email} cancelled.")
+        return redirect("core:members", project_id=project.pk)
+    return TemplateResponse(
+        request,
+        "core/invitation_cancel.html",
+        {"project": project, "invitation": invitation, "crumbs": _crumbs(project, members=True)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def population_edit(request, project_id, population_id=None):
     """Describe a focus population in the terms of the characteristic taxonomy."""
     project, membership = access.get_project_for_user(request.user, project_id, Action.EDIT_PROJECT)
@@ -364,11 +395,7 @@ def job_status(request, job_id):
     )
 
 
-def _superuser(user):
-    return user.is_active and user.is_superuser
-
-
-@user_passes_test(_superuser)
+@superuser_required
 @require_http_methods(["GET", "POST"])
 def system_status(request):
     """For administrators: the health checks, workers and recent jobs, and a

@@ -26,7 +26,8 @@ from django.core.exceptions import ValidationError
 from amhe.core import taxonomy
 from identify.community import services
 from identify.community.forms import AssetFieldsForm
-from identify.engine import csv_safe
+from identify.engine import ExtractError, csv_safe, csv_unsafe
+from identify.engine.reading import detect_encoding
 from identify.models import CommunityAsset
 
 MAX_BYTES = 1024 * 1024
@@ -104,13 +105,6 @@ _SPLIT = re.compile(r"[;,\n]")
 
 def _heading_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (text or "").strip().lower()).strip("_")
-
-
-def unsafe(value: str) -> str:
-    """Undo csv_safe: "'=SUM(A1)" as exported reads back as "=SUM(A1)"."""
-    if value.startswith("'") and value[1:].lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return value[1:]
-    return value
 
 
 def parse_characteristics(text: str) -> list[str]:
@@ -220,18 +214,25 @@ class ImportResult:
         return not self.errors
 
 
-def _decode(data: bytes) -> str | None:
-    """The text of the file: UTF-8 (with or without Excel's BOM), UTF-16 with a
-    BOM (Excel's "Unicode text"), else Windows-1252 (Excel's plain "CSV" on
-    Windows). None for anything with NUL characters, such as a workbook."""
-    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return None if "\x00" in text else text
-    return None
+_UNREADABLE = "The file could not be read. In your spreadsheet, save it as 'CSV UTF-8' and try again."
+
+
+def _decode(data: bytes, filename: str) -> str:
+    """The text of the file, found as the 1A upload finds it (identify.engine.reading):
+    UTF-8 (with or without Excel's BOM), UTF-16 with a BOM (Excel's "Unicode text"),
+    else Windows-1252 (Excel's plain "CSV" on Windows). Binary files, undecodable
+    bytes and files that mix UTF-8 with another encoding raise ValidationError
+    with what to do, rather than come out garbled."""
+    try:
+        codec, _label = detect_encoding(data, filename=filename)
+        text = data.decode(codec)
+    except ExtractError as exc:
+        raise ValidationError(exc.message if exc.code == "mixed_encoding" else _UNREADABLE) from None
+    except UnicodeDecodeError:
+        raise ValidationError(_UNREADABLE) from None
+    if "\x00" in text:
+        raise ValidationError(_UNREADABLE)
+    return text
 
 
 def _delimiter(text: str) -> str:
@@ -241,7 +242,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(data: bytes) -> ImportResult:
+def read_csv(data: bytes, *, filename: str = "the file") -> ImportResult:
     """Check an uploaded CSV. `result.rows` holds (row number, fields) for every
     row when `result.ok`; the fields are the file's columns, cleaned."""
     result = ImportResult()
@@ -251,9 +252,10 @@ def read_csv(data: bytes) -> ImportResult:
     if data[:4] == b"PK\x03\x04":
         result.add(None, "", "This is a spreadsheet workbook, not a CSV. In your spreadsheet, save it as 'CSV UTF-8'.")
         return result
-    text = _decode(data)
-    if text is None:
-        result.add(None, "", "The file could not be read. In your spreadsheet, save it as 'CSV UTF-8' and try again.")
+    try:
+        text = _decode(data, filename)
+    except ValidationError as exc:
+        result.add(None, "", exc.messages[0])
         return result
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
@@ -297,7 +299,7 @@ def read_csv(data: bytes) -> ImportResult:
         if len(line) > len(headings) and any(cell.strip() for cell in line[len(headings) :]):
             result.add(number, "", "This row has more cells than there are headings.")
             continue
-        values = {key: unsafe(cell.strip()) for key, cell in zip(headings, line, strict=False) if key}
+        values = {key: csv_unsafe(cell.strip()) for key, cell in zip(headings, line, strict=False) if key}
         form = AssetRowForm(data=values)
         if not form.is_valid():
             for name, errors in form.errors.items():

@@ -549,7 +549,7 @@ def assets_csv_export(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
     filter_form = AssetFilterForm(request.GET or None)
     filters = filter_form.filters() if filter_form.is_bound else {}
-    response = csv_download(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv", no_store=True)
+    response = csv_download(f"community-assets-{timezone.localdate():%Y-%m-%d}.csv")
     assets_csv.write(response, presenters.filter_assets(project.organisation, **filters))
     return response
 
@@ -557,7 +557,7 @@ def assets_csv_export(request, project_id):
 @require_GET
 def assets_import_template(request, project_id):
     access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    response = csv_download("community-assets-template.csv", no_store=True)
+    response = csv_download("community-assets-template.csv")
     assets_csv.write(response, [])
     return response
 
@@ -571,7 +571,7 @@ def assets_import(request, project_id):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(assets_csv.MAX_BYTES + 1)
-        result = assets_csv.read_csv(data)
+        result = assets_csv.read_csv(data, filename=upload.name)
         if result.ok:
             try:
                 report = services.assets_import(by=request.user, organisation=project.organisation, rows=result.rows)

@@ -4,8 +4,8 @@ Pure pandas/pyarrow (no Django ORM or settings), so it runs in jobs and tests.
 
 API
 ---
-``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000) -> Extract``
-    CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
+``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000, max_columns=100)``
+    -> ``Extract``. CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
     strings (pyarrow-backed ``str``) indexed by spreadsheet row number (``_row``;
     row 2 is the first data row; keep the index when saving, e.g.
     ``to_parquet(path)``), with ``encoding``, ``delimiter``, ``header_row``,
@@ -15,8 +15,9 @@ API
     contact details; by name or by content) are removed and reported (notice
     ``IDENTIFIER_COLUMNS_DROPPED``); the caller deletes the uploaded file. Bad
     files raise ``ExtractError(code, message, row, column)``.
-``csv_safe(value)``
-    Guard every value written to a CSV/Excel export against formula injection.
+``csv_safe(value)``, ``csv_unsafe(text)``
+    Guard every value written to a CSV/Excel export against formula injection;
+    undo it on text read back from one of our exports.
 ``FIELDS``, ``detect_mapping(columns) -> {column: field or None}``, ``Mapping``
     What a column can hold; a guess from the names; the checked mapping
     (``Mapping(dict)`` / ``Mapping.from_dict(d, columns=...)`` raise
@@ -34,12 +35,15 @@ API
     stated / not known / vague shares, invalid examples with row numbers; and
     duplicates, date range, dropped identifiers, ``findings`` (plain-English
     sentences) and ``finding_details`` (JSON-serialisable).
+``without_values(report) -> dict``
+    The report without any cell's value (counts and row numbers only), for
+    everyone but the analyst who uploaded the file.
 """
 
 from .mapping import FIELDS, Field, Mapping, MappingError, detect_mapping, field_choices
 from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
-from .quality import THRESHOLDS, quality_report
-from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, csv_safe, read_extract
+from .quality import THRESHOLDS, quality_report, without_values
+from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, csv_safe, csv_unsafe, read_extract
 
 __all__ = [
     "read_extract",
@@ -48,6 +52,7 @@ __all__ = [
     "IDENTIFIER_COLUMNS_DROPPED",
     "ROW",
     "csv_safe",
+    "csv_unsafe",
     "FIELDS",
     "Field",
     "detect_mapping",
@@ -59,5 +64,6 @@ __all__ = [
     "KINDS",
     "load_lsoa_imd_lookup",
     "quality_report",
+    "without_values",
     "THRESHOLDS",
 ]

@@ -161,7 +161,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "sex",
         "Sex (person stated gender)",
         CHARACTERISTIC,
-        "PERSON STATED GENDER CODE: 1 male, 2 female, 9 indeterminate, X not known (also Male/Female, M/F).",
+        "PERSON STATED GENDER CODE: 1 male, 2 female, 9 indeterminate, X not known (also Male/Female, Man/Woman, M/F).",
         (
             "PersonStatedGenderCode",
             "PersonStatedGender",

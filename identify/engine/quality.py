@@ -9,6 +9,10 @@ up to :data:`MAX_EXAMPLES` examples each and the spreadsheet rows they are in. I
 also reports duplicate records, the date range, dropped identifier columns, and a
 list of plain-English findings.
 
+The invalid values are quoted for the analyst who uploaded the file only (one
+can be a name typed in the wrong column): :func:`without_values` gives the
+report everyone else sees, with counts and row numbers instead.
+
 Shares are of records (rows). In a file of counts (a ``count`` column) the
 characteristic shares are of people, i.e. rows weighted by their count (a
 population file: by population); the ``unit`` says which.
@@ -41,7 +45,7 @@ from .mapping import CHARACTERISTIC, FIELDS
 from .normalise import BLANK, INVALID, Normalised
 from .reading import IDENTIFIER_COLUMNS_DROPPED
 
-__all__ = ["quality_report", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
+__all__ = ["quality_report", "without_values", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
 
 REPORT_VERSION: Final = 1
 MAX_EXAMPLES: Final = 5
@@ -189,6 +193,68 @@ def _field_report(normalised: Normalised, key: str, weights: np.ndarray | None, 
     return report
 
 
+def _invalid_message(report: dict[str, Any], *, with_values: bool) -> str:
+    """The finding about a field's invalid values: quoting them (for the uploading
+    analyst, who can see the file anyway) or with only their row numbers (for
+    everyone else: a value in the wrong column can be a name)."""
+    key = report["field"]
+    label = FIELDS[key].label.split(" (")[0] if key in FIELDS else report.get("label", key)
+    invalid = report["counts"][INVALID]
+    examples = report["invalid_examples"]
+    if with_values:
+        example_text = "; ".join(
+            f"'{e['value']}' ({_rows_phrase(e['rows'])}{', and more' if e['count'] > len(e['rows']) else ''})"
+            for e in examples
+        )
+    else:
+        rows = sorted({row for e in examples for row in e["rows"]})[:MAX_EXAMPLES]
+        example_text = _rows_phrase(rows) + (", and more" if invalid > len(rows) else "")
+    share_of_filled = 1 - (report["validity"] or 0)
+    reasons = {e["reason"] for e in examples}
+    what_to_do = (
+        "Check the right column is mapped, then correct the values at source"
+        + (f" using the {taxonomy.code_list(report['code_list']).name} codes" if report["code_list"] else "")
+        + ". Invalid values are kept apart, never counted in a group."
+    )
+    if key == "lsoa" and any("not in IoD 2019 lookup" in r for r in reasons):
+        what_to_do = (
+            "Deprivation comes from the English Indices of Deprivation 2019, which use 2011 LSOA codes in England. "
+            "If these are 2021 LSOA codes, map a 2011 LSOA column (LSOA2011) or an IMD decile column instead."
+        )
+    return (
+        f"{label}: {invalid:,} {'row has a value that is' if invalid == 1 else 'rows have values that are'} "
+        f"not valid ({_pct(share_of_filled)} of filled-in values), for example {example_text}. {what_to_do}"
+    )
+
+
+def without_values(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as everyone but the uploading analyst sees it: counts and row
+    numbers, never a cell's value. The invalid-value findings are written again
+    from the fields' figures, so this works on any stored report."""
+    fields_by_key = {**report.get("measures", {}), **report.get("fields", {})}
+
+    def strip(field_report: dict[str, Any]) -> dict[str, Any]:
+        examples = [{k: v for k, v in e.items() if k != "value"} for e in field_report.get("invalid_examples", [])]
+        return {**field_report, "invalid_examples": examples}
+
+    details = []
+    for detail in report.get("finding_details", []):
+        detail = dict(detail)
+        if detail.get("code") == "invalid":
+            field_report = fields_by_key.get(detail.get("field"))
+            if field_report is None:
+                continue  # cannot say it without the values
+            detail["message"] = _invalid_message(field_report, with_values=False)
+        details.append(detail)
+    return {
+        **report,
+        "fields": {key: strip(r) for key, r in report.get("fields", {}).items()},
+        "measures": {key: strip(r) for key, r in report.get("measures", {}).items()},
+        "findings": [d["message"] for d in details],
+        "finding_details": details,
+    }
+
+
 def _field_findings(report: dict[str, Any], normalised: Normalised) -> list[dict[str, Any]]:
     key = report["field"]
     spec = FIELDS[key]
@@ -254,30 +320,12 @@ def _field_findings(report: dict[str, Any], normalised: Normalised) -> list[dict
                 key,
             )
         )
-    invalid = report["counts"][INVALID]
-    if invalid:
-        examples = "; ".join(
-            f"'{e['value']}' ({_rows_phrase(e['rows'])}{', and more' if e['count'] > len(e['rows']) else ''})"
-            for e in report["invalid_examples"]
-        )
-        share_of_filled = 1 - (report["validity"] or 0)
-        reasons = {e["reason"] for e in report["invalid_examples"]}
-        what_to_do = (
-            "Check the right column is mapped, then correct the values at source"
-            + (f" using the {taxonomy.code_list(report['code_list']).name} codes" if report["code_list"] else "")
-            + ". Invalid values are kept apart, never counted in a group."
-        )
-        if key == "lsoa" and any("not in IoD 2019 lookup" in r for r in reasons):
-            what_to_do = (
-                "Deprivation comes from the English Indices of Deprivation 2019, which use 2011 LSOA codes in England. "
-                "If these are 2021 LSOA codes, map a 2011 LSOA column (LSOA2011) or an IMD decile column instead."
-            )
+    if report["counts"][INVALID]:
         findings.append(
             _finding(
                 WARNING if "validity" in report["flags"] else NOTICE,
                 "invalid",
-                f"{label}: {invalid:,} {'row has a value that is' if invalid == 1 else 'rows have values that are'} "
-                f"not valid ({_pct(share_of_filled)} of filled-in values), for example {examples}. {what_to_do}",
+                _invalid_message(report, with_values=True),
                 key,
             )
         )

@@ -47,6 +47,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ __all__ = [
     "ExtractError",
     "read_extract",
     "csv_safe",
+    "csv_unsafe",
     "column_letter",
     "is_valid_nhs_number",
     "identifier_kind_for_name",
@@ -99,6 +101,19 @@ _CONTENT_SHARE = 0.5  # a column is an identifier if at least half its sampled v
 _MAX_EXAMPLE_ROWS = 5
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# A workbook is a zip of XML files. Before anything unzips it, its members' sizes
+# (as the zip's directory declares them: Python's zipfile never inflates a member
+# past its declared size, and a member that claims less than it holds fails its
+# CRC check) must look like a spreadsheet's, not a zip bomb's: openpyxl holds the
+# shared strings in memory and builds each row whole. Limits as Apache POI's
+# ZipSecureFile (inflation at most 100 times, checked once a member passes 1 MB).
+_ZIP_MAX_MEMBERS = 10_000
+_ZIP_MAX_RATIO = 100
+_ZIP_RATIO_GRACE = 1024 * 1024
+_ZIP_MAX_UNPACKED = 2 * 1024 * 1024 * 1024  # all members together
+_ZIP_MAX_SHARED_STRINGS = 256 * 1024 * 1024  # xl/sharedStrings.xml, read whole into memory
+# Excel's own limit; wider CSV header rows are not spreadsheets.
+_MAX_HEADER_WIDTH = 16_384
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = (
     "Open it in Excel and save it as 'CSV UTF-8 (Comma delimited)' or as an Excel Workbook (.xlsx), then upload that"
@@ -113,9 +128,10 @@ class ExtractError(Exception):
     """An upload we cannot use, with a plain-English message for the uploader.
 
     ``code`` is a stable machine-readable reason (``too_large``, ``empty``,
-    ``not_text``, ``not_spreadsheet``, ``old_excel``, ``xlsx_unreadable``,
-    ``no_data``, ``too_many_rows``, ``ragged_rows``, ``field_too_long``,
-    ``duplicate_columns``, ``blank_column_name``, ``bad_csv``,
+    ``not_text``, ``mixed_encoding``, ``not_spreadsheet``, ``old_excel``,
+    ``xlsx_unreadable``, ``xlsx_too_big_unzipped``, ``no_data``, ``too_many_rows``,
+    ``too_many_columns``, ``no_column_names``, ``ragged_rows``, ``field_too_long``,
+    ``unclosed_quote``, ``duplicate_columns``, ``blank_column_name``, ``bad_csv``,
     ``only_identifiers``). ``row`` is a spreadsheet row number and ``column`` a
     column name or letter, when the problem is in one place.
     """
@@ -229,26 +245,52 @@ def _megabytes(size: int) -> str:
     return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:,.1f} MB"
 
 
-_NUMBER_RE = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# Characters that start a formula in Excel, LibreOffice Calc or Google Sheets, with the
+# full-width forms that East Asian input methods type and some versions of Excel accept.
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# Characters a spreadsheet may drop or step over before it looks for a formula:
+# whitespace, control characters (tab, CR, LF and the rest) and invisible format
+# characters (zero-width space, byte order mark).
+_SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _formula_start(value: str) -> str:
+    """The first character of `value` a spreadsheet would read, past whitespace,
+    control and invisible characters ("" when there is none)."""
+    for char in value:
+        if not (char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES):
+            return char
+    return ""
 
 
 def csv_safe(value: Any) -> Any:
     """Make one value safe to write into a CSV or Excel file (formula injection).
 
-    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return (after any
-    leading spaces) would be run as a formula by Excel, so it gets a leading ``'``.
+    Text that a spreadsheet could run as a formula gets a leading ``'``: text whose
+    first visible character is ``=``, ``+``, ``-`` or ``@`` (or their full-width
+    forms) whatever comes before it (spaces, tabs, line breaks, other control or
+    invisible characters), and text that starts with a tab or carriage return.
     Numbers are data, not formulae: ints, floats and Decimals pass through unchanged,
     and so does text that is just a number (``"-1.5"``, ``"+44"``, ``"-1,234"``).
-    ``None`` and other non-text values are returned unchanged.
+    ``None`` and other non-text values are returned unchanged. Excel files must
+    have their illegal characters removed *before* this check
+    (identify.surveys.export does), or removing them could uncover a formula.
     """
     if not isinstance(value, str) or not value:
         return value
-    stripped = value.lstrip(" ")
-    if stripped[:1] in _FORMULA_TRIGGERS or value[:1] in _FORMULA_TRIGGERS:
-        if _NUMBER_RE.fullmatch(value.strip()):
+    if value[0] in "\t\r" or _formula_start(value) in _FORMULA_STARTS:
+        if _NUMBER_RE.fullmatch(value.strip(" ")):
             return value
         return "'" + value
+    return value
+
+
+def csv_unsafe(value: str) -> str:
+    """Undo :func:`csv_safe` on text read back from one of our exports:
+    ``"'=SUM(A1)"`` reads as ``"=SUM(A1)"``; any other text is unchanged."""
+    if value.startswith("'") and csv_safe(value[1:]) == value:
+        return value[1:]
     return value
 
 
@@ -385,11 +427,16 @@ def read_extract(
     max_bytes: int,
     max_rows: int = 20_000_000,
     max_field_chars: int = 10_000,
+    max_columns: int = 100,
 ) -> Extract:
     """Read a CSV or .xlsx upload into an :class:`Extract`, or raise :class:`ExtractError`.
 
     ``filename`` is the name the uploader gave the file (used in messages only: the
     format is decided from the content). Direct identifier columns are removed.
+    A file with more than ``max_columns`` named columns is refused: each column is
+    a choice on the mapping page (a hundred make a page of about 200 KB), and an
+    equality extract needs a dozen or so, so a wider file is almost always a whole
+    database export that should be cut down before it leaves its system.
     """
     name = Path(filename).name or "the file"
     source = _Source(path_or_bytes)
@@ -406,7 +453,7 @@ def read_extract(
         )
     head = source.head(_SNIFF_BYTES)
     if head.startswith(_ZIP_MAGIC):
-        parsed = _parse_xlsx(source, name, max_rows=max_rows, max_field_chars=max_field_chars)
+        parsed = _parse_xlsx(source, name, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns)
     elif head.startswith(_OLE2_MAGIC):
         raise ExtractError(
             "old_excel",
@@ -415,7 +462,9 @@ def read_extract(
             "upload that.",
         )
     else:
-        parsed = _parse_csv(source, name, head, max_rows=max_rows, max_field_chars=max_field_chars)
+        parsed = _parse_csv(
+            source, name, head, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns
+        )
     return _finish(parsed, name)
 
 
@@ -472,11 +521,79 @@ def _too_many_rows(limit: int) -> ExtractError:
     )
 
 
+def _swallowed_rows(record: list[str], delimiter: str, ncols: int) -> bool:
+    """True if a record with line breaks in a value reads, line by line, as two or more whole rows: a quote
+    mark was opened and not closed where the value should have ended, so the rows after it were read into it.
+    (A note that runs over two lines gives at most one line with a full row's delimiters.)"""
+    if ncols < 2:
+        return False
+    lines = delimiter.join(record).splitlines()
+    return sum(1 for line in lines if line.count(delimiter) >= ncols - 1) >= 2
+
+
+def _unclosed_quote(row: int, col: int, name: str | None) -> ExtractError:
+    return ExtractError(
+        "unclosed_quote",
+        f'The value in row {row}, {_col_ref(col, (name or "").strip() or None)} starts with a quote mark (") that '
+        "is not closed where the value ends, so the rows after it would be read as part of that one value. Delete "
+        "the stray quote mark (or, if the value really holds quote marks, put the whole value in quote marks and "
+        'write each quote mark inside it twice, like ""this""), then upload the file again.',
+        row=row,
+        column=column_letter(col),
+    )
+
+
+def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: list[str], delimiter: str) -> None:
+    """Raise unclosed_quote for the first (top-most) value in a batch that swallowed whole rows."""
+    if len(header) < 2:
+        return
+    worst: tuple[int, int] | None = None  # (position in batch, column)
+    for col, arr in enumerate(columns):
+        if len(arr) == 0:
+            continue
+        breaks = pc.match_substring_regex(arr, "[\r\n]")
+        if not pc.any(breaks).as_py():
+            continue
+        for pos in np.flatnonzero(breaks.to_numpy(zero_copy_only=False)):
+            if worst is not None and pos >= worst[0]:
+                break
+            if _swallowed_rows([c[int(pos)].as_py() for c in columns], delimiter, len(header)):
+                worst = (int(pos), col)
+                break
+    if worst is not None:
+        pos, col = worst
+        raise _unclosed_quote(int(rows[pos]), col, header[col])
+
+
+def _no_column_names(blank_row: int, header_row: int, delimiter: str) -> ExtractError:
+    return ExtractError(
+        "no_column_names",
+        f"Row {blank_row} has no column names: it is empty apart from {_DELIMITER_NAMES[delimiter]}s, so we cannot "
+        f"tell whether row {header_row} holds the column names or the first row of data. Put the column names in "
+        "row 1 and delete any empty rows above them, then upload the file again.",
+        row=blank_row,
+    )
+
+
 # --------------------------------------------------------------------------- CSV
 
 
+# A well-formed UTF-8 sequence for a character beyond ASCII. In a file that is not UTF-8 as a whole, one of these
+# means part of it was saved as UTF-8 and part as something else: read as Windows-1252 it would come out as "CafÃ©".
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def detect_encoding(data: bytes, *, filename: str) -> tuple[str, str]:
+    """(python codec, label) of a whole CSV file's bytes, or :class:`ExtractError` as the 1A upload would refuse it
+    (binary, undecodable, or a mix of UTF-8 and another encoding)."""
+    return _detect_encoding(_Source(data), data[:_SNIFF_BYTES], Path(filename).name or "the file")
+
+
 def _detect_encoding(source: _Source, head: bytes, name: str) -> tuple[str, str]:
-    """(python codec, label). Refuses binary and undecodable files."""
+    """(python codec, label). Refuses binary, undecodable and mixed-encoding files."""
     if head.startswith(codecs.BOM_UTF8):
         python, label = "utf-8-sig", "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -486,6 +603,7 @@ def _detect_encoding(source: _Source, head: bytes, name: str) -> tuple[str, str]
     if python != "utf-16":
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         utf8_ok = True
+        lines = not_utf8_line = 1
         with source.open() as f:
             while chunk := f.read(_READ_CHUNK):
                 if b"\x00" in chunk:
@@ -493,29 +611,51 @@ def _detect_encoding(source: _Source, head: bytes, name: str) -> tuple[str, str]
                 if utf8_ok:
                     try:
                         decoder.decode(chunk)
-                    except UnicodeDecodeError:
+                    except UnicodeDecodeError as exc:
                         utf8_ok = False
+                        not_utf8_line = lines + chunk.count(b"\n", 0, max(exc.start, 0))
+                    else:
+                        lines += chunk.count(b"\n")
             if utf8_ok:
                 try:
                     decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
-                    utf8_ok = False
+                    utf8_ok, not_utf8_line = False, lines
         if not utf8_ok:
             if python == "utf-8-sig":
                 raise _not_text(name, "it says it is UTF-8 but some of its bytes are not UTF-8")
             decoder = codecs.getincrementaldecoder("cp1252")("strict")
-            try:
-                with source.open() as f:
-                    while chunk := f.read(_READ_CHUNK):
+            lines, tail = 1, b""
+            with source.open() as f:
+                while chunk := f.read(_READ_CHUNK):
+                    seen = tail + chunk
+                    found = _UTF8_SEQUENCE.search(seen)
+                    if found:
+                        utf8_line = lines + seen.count(b"\n", 0, found.start()) - tail.count(b"\n")
+                        raise _mixed_encoding(name, utf8_line, not_utf8_line)
+                    lines += chunk.count(b"\n")
+                    tail = chunk[-3:]
+                    try:
                         decoder.decode(chunk)
-            except UnicodeDecodeError:
-                raise _not_text(name, "its bytes are neither UTF-8 nor Windows-1252 text") from None
+                    except UnicodeDecodeError:
+                        raise _not_text(name, "its bytes are neither UTF-8 nor Windows-1252 text") from None
             python, label = "cp1252", "windows-1252"
     sample = codecs.getincrementaldecoder(python)("replace").decode(head, final=False)
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
     if controls > max(2, len(sample) // 100):
         raise _not_text(name, "it contains binary data (control characters)")
     return python, label
+
+
+def _mixed_encoding(name: str, utf8_line: int, other_line: int) -> ExtractError:
+    return ExtractError(
+        "mixed_encoding",
+        f"'{name}' mixes two kinds of text encoding: some of it (for example line {utf8_line}) is saved as UTF-8 and "
+        f"some (for example line {other_line}) is not, so letters such as é or ł would come out wrong. This happens "
+        "when files saved by different programs are joined together: save each one from Excel as 'CSV UTF-8 "
+        "(Comma delimited)' before joining them. Otherwise open the file in Excel, correct the letters that look "
+        "wrong and save it as 'CSV UTF-8 (Comma delimited)'. Then upload it again.",
+    )
 
 
 def _not_text(name: str, why: str) -> ExtractError:
@@ -549,7 +689,9 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _parse_csv(source: _Source, name: str, head: bytes, *, max_rows: int, max_field_chars: int) -> _Parsed:
+def _parse_csv(
+    source: _Source, name: str, head: bytes, *, max_rows: int, max_field_chars: int, max_columns: int
+) -> _Parsed:
     python_codec, label = _detect_encoding(source, head, name)
     sample = codecs.getincrementaldecoder(python_codec)("replace").decode(head, final=source.size <= len(head))
     if source.size > len(head) and "\n" in sample:
@@ -561,9 +703,11 @@ def _parse_csv(source: _Source, name: str, head: bytes, *, max_rows: int, max_fi
             "it again.",
         )
     delimiter = _sniff_delimiter(sample)
-    header, header_row, skip_lines = _sample_header(sample, delimiter)
+    header, header_row, skip_lines, blank_header = _sample_header(sample, delimiter)
+    if header is not None and blank_header:
+        raise _no_column_names(blank_header, header_row, delimiter)
     if header is not None:
-        _check_header_names(header, header_row)
+        _check_header_names(header, header_row, max_columns=max_columns)
         try:
             return _parse_csv_arrow(
                 source,
@@ -579,24 +723,35 @@ def _parse_csv(source: _Source, name: str, head: bytes, *, max_rows: int, max_fi
         except _Irregular:
             pass  # re-read below to name the rows
     return _parse_csv_python(
-        source, name, python_codec, label, delimiter, max_rows=max_rows, max_field_chars=max_field_chars
+        source,
+        name,
+        python_codec,
+        label,
+        delimiter,
+        max_rows=max_rows,
+        max_field_chars=max_field_chars,
+        max_columns=max_columns,
     )
 
 
-def _sample_header(sample: str, delimiter: str) -> tuple[list[str] | None, int, int]:
-    """(header, its row number, lines before it) from the sample, if the header is in it."""
+def _sample_header(sample: str, delimiter: str) -> tuple[list[str] | None, int, int, int]:
+    """(header, its row number, lines before it, the first row above it that was only delimiters or 0)
+    from the sample, if the header is in it."""
     reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
     record_no = 0
     lines_before = 0
+    blank_header = 0
     try:
         for record in reader:
             record_no += 1
             if "".join(record).strip():
-                return record, record_no, lines_before
+                return record, record_no, lines_before, blank_header
+            if len(record) > 1 and not blank_header:
+                blank_header = record_no
             lines_before = reader.line_num
     except csv.Error:
-        return None, 0, 0
-    return None, 0, 0
+        return None, 0, 0, 0
+    return None, 0, 0, 0
 
 
 class _Irregular(Exception):
@@ -672,6 +827,7 @@ def _parse_csv_arrow(
                 if n_kept < len(rows):
                     columns = [pc.filter(col, mask) for col in columns]
                     rows = rows[mask.to_numpy(zero_copy_only=False)]
+                _check_swallowed_rows(columns, rows, header, delimiter)
                 _check_field_lengths(columns, rows, header, max_field_chars)
                 kept += n_kept
                 if kept > max_rows:
@@ -702,6 +858,7 @@ def _parse_csv_python(
     *,
     max_rows: int,
     max_field_chars: int,
+    max_columns: int,
 ) -> _Parsed:
     """The exact (slower) reader: names ragged rows, pads short ones, finds parse errors."""
     if csv.field_size_limit() <= max_field_chars:
@@ -717,7 +874,7 @@ def _parse_csv_python(
     ragged_width = 0
     short: list[int] = []
     short_total = 0
-    kept = empty = record_no = 0
+    kept = empty = record_no = blank_header = 0
 
     def flush() -> None:
         if buffer:
@@ -746,12 +903,19 @@ def _parse_csv_python(
             if not "".join(record).strip():
                 if header is not None:
                     empty += 1
+                elif len(record) > 1 and not blank_header:
+                    blank_header = record_no
                 continue
             if header is None:
                 header, header_row, ncols = record, record_no, len(record)
-                _check_header_names(header, header_row)
+                if blank_header:
+                    raise _no_column_names(blank_header, header_row, delimiter)
+                _check_header_names(header, header_row, max_columns=max_columns)
                 chunks = [[] for _ in range(ncols)]
                 continue
+            broken = next((i for i, v in enumerate(record[:ncols]) if "\n" in v or "\r" in v), None)
+            if broken is not None and _swallowed_rows(record, delimiter, ncols):
+                raise _unclosed_quote(record_no, broken, header[broken])
             width = len(record)
             if width > ncols:
                 if any(v.strip() for v in record[ncols:]):
@@ -857,21 +1021,22 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _parse_xlsx(source: _Source, name: str, *, max_rows: int, max_field_chars: int) -> _Parsed:
+def _parse_xlsx(source: _Source, name: str, *, max_rows: int, max_field_chars: int, max_columns: int) -> _Parsed:
     try:
         with source.open() as f, zipfile.ZipFile(f) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         raise ExtractError(
             "not_spreadsheet",
             f"'{name}' looks like a zip file but it is damaged, so we cannot open it. {_SAVE_AS}.",
         ) from None
-    if "xl/workbook.xml" not in names:
+    if "xl/workbook.xml" not in {member.filename for member in members}:
         raise ExtractError(
             "not_spreadsheet",
             f"'{name}' is a zip file (or a Word, PowerPoint or OpenDocument file), not a CSV file or Excel workbook. "
             f"{_SAVE_AS}.",
         )
+    _check_zip_sizes(members, name)
     import openpyxl  # imported here: only workbooks need it
 
     with source.open() as stream:
@@ -886,7 +1051,9 @@ def _parse_xlsx(source: _Source, name: str, *, max_rows: int, max_field_chars: i
                 f"{_SAVE_AS}.",
             ) from None
         try:
-            return _read_sheet(workbook, name, max_rows=max_rows, max_field_chars=max_field_chars)
+            return _read_sheet(
+                workbook, name, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns
+            )
         except ExtractError:
             raise
         except Exception:  # noqa: BLE001 - a damaged sheet fails part-way through
@@ -898,11 +1065,33 @@ def _parse_xlsx(source: _Source, name: str, *, max_rows: int, max_field_chars: i
             workbook.close()
 
 
-def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int) -> _Parsed:
+def _check_zip_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a workbook that would unzip to far more than a spreadsheet does (a zip bomb), before unzipping it."""
+    unpacked = sum(member.file_size for member in members)
+    suspicious = len(members) > _ZIP_MAX_MEMBERS or unpacked > _ZIP_MAX_UNPACKED
+    for member in members:
+        if member.file_size > _ZIP_RATIO_GRACE and member.file_size > _ZIP_MAX_RATIO * max(member.compress_size, 1):
+            suspicious = True
+        if member.filename == "xl/sharedStrings.xml" and member.file_size > _ZIP_MAX_SHARED_STRINGS:
+            suspicious = True
+    if suspicious:
+        raise ExtractError(
+            "xlsx_too_big_unzipped",
+            f"We did not open the Excel workbook '{name}': it is {_megabytes(sum(m.compress_size for m in members))} "
+            f"but would unpack to {_megabytes(unpacked)}, far more than a spreadsheet of that size does, so it may "
+            "be damaged or made to harm the system. If it is your data, open it in Excel and save "
+            "it as 'CSV UTF-8 (Comma delimited)', then upload that.",
+        )
+
+
+def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int, max_columns: int) -> _Parsed:
     sheets = workbook.worksheets
     if not sheets:
         raise ExtractError("no_data", f"The workbook '{name}' has no sheets with data. {_SAVE_AS}.")
     sheet = sheets[0]
+    # A read-only sheet stops at the size its <dimension> tag gives, which some programs
+    # write wrongly (or never update): forget it, so every row and column is read.
+    sheet.reset_dimensions()
     notices = []
     if len(sheets) > 1:
         notices.append(
@@ -940,7 +1129,7 @@ def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int
             if header is None:
                 last = max(i for i, v in enumerate(cells) if v.strip())
                 header, header_row, ncols = cells[: last + 1], row_no, last + 1
-                _check_header_names(header, header_row, xlsx=True)
+                _check_header_names(header, header_row, max_columns=max_columns, xlsx=True)
                 chunks = [[] for _ in range(ncols)]
                 continue
             if len(cells) > ncols:
@@ -992,8 +1181,17 @@ def _read_sheet(workbook: Any, name: str, *, max_rows: int, max_field_chars: int
 # --------------------------------------------------------------------------- shared checks
 
 
-def _check_header_names(header: list[str], header_row: int, *, xlsx: bool = False) -> None:
-    """Refuse duplicate column names (ignoring case and surrounding spaces)."""
+def _check_header_names(header: list[str], header_row: int, *, max_columns: int, xlsx: bool = False) -> None:
+    """Refuse too many columns, and duplicate column names (ignoring case and surrounding spaces)."""
+    named = sum(1 for raw in header if raw.replace("\ufeff", "").strip())
+    if named > max_columns or len(header) > _MAX_HEADER_WIDTH:
+        raise ExtractError(
+            "too_many_columns",
+            f"The file has {_plural(max(named, len(header)), 'column')} (row {header_row}), more than the "
+            f"{max_columns:,} we can take. Keep only the columns you need, such as ethnicity, sex, age, area, dates "
+            "and the counts, scores or outcomes, delete the rest, then upload the file again.",
+            row=header_row,
+        )
     seen: dict[str, int] = {}
     for i, raw in enumerate(header):
         label = raw.replace("\ufeff", "").strip()

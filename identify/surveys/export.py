@@ -1,9 +1,12 @@
 """Survey results as CSV and Excel (XLSX) downloads.
 
 Every cell goes through :func:`identify.engine.csv_safe`, in CSV and XLSX
-alike: text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
-gets a leading ``'`` so a spreadsheet never runs an answer as a formula
-(openpyxl would otherwise store ``=HYPERLINK(...)`` as a live formula).
+alike: text a spreadsheet could run as a formula (``=``, ``+``, ``-`` or ``@``
+first, whatever spaces, control or invisible characters come before it) gets a
+leading ``'``, so a spreadsheet never runs an answer as a formula (openpyxl
+would otherwise store ``=HYPERLINK(...)`` as a live formula). In XLSX the
+characters Excel files cannot hold are removed first, then the check is made,
+so removing them cannot uncover a formula.
 
 Two kinds of download:
 
@@ -27,13 +30,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from amhe.stats import SuppressionRule
-from identify.downloads import csv_download
+from identify.downloads import XLSX_TYPE, attachment, csv_download
 from identify.engine import csv_safe
 from identify.models import Question, SurveyResponse
 from identify.surveys import i18n
 from identify.surveys import results as survey_results
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORD_LEVEL_BANNER = "Record-level answers: not for publication"
 AGGREGATED_BANNER = (
     "Survey results with small-number suppression: counts of 1 to {max} are shown as {symbol}{rounding}; "
@@ -61,10 +63,11 @@ def safe(value):
 
 
 def _xlsx_value(value):
-    value = safe(value)
+    """One cell for Excel: characters XLSX cannot hold removed, *then* made safe
+    ("\x01=1+1" would otherwise become the formula "=1+1")."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    return safe(value)
 
 
 def csv_text(sheets: Iterable[Sheet], *, banner: str | None = None) -> str:
@@ -121,9 +124,7 @@ def csv_response(filename: str, sheets: Iterable[Sheet], *, banner: str | None =
 
 
 def xlsx_response(filename: str, sheets: Iterable[Sheet], *, banner: str | None = None) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sheets, banner=banner), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(filename, content_type=XLSX_TYPE, content=xlsx_bytes(sheets, banner=banner))
 
 
 # --------------------------------------------------------------------------- aggregated results

@@ -694,7 +694,7 @@ def survey_invitations_csv(request, project_id, survey_id):
     """The unused single-use links (never opened), with their batch labels."""
     project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE)
     unused = survey.invitations.filter(used_at__isnull=True, response__isnull=True).order_by("batch", "pk")
-    response = csv_download(f"survey-links-{survey.pk}.csv", no_store=True)
+    response = csv_download(f"survey-links-{survey.pk}.csv")
     writer = csv.writer(response)
     writer.writerow(["link", "batch", "made_on"])
     for invitation in unused:

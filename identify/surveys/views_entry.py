@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from amhe.core.access import Action
@@ -26,6 +27,7 @@ from identify.surveys.forms_respond import AnswerForm, EntryStartForm, answer_he
 from identify.surveys.views_builder import _survey_crumbs, _survey_for, show_if_words
 
 
+@never_cache  # a paper or phone response's answers, as typed
 @require_http_methods(["GET", "POST"])
 def survey_enter(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE)

@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from identify import antispam
@@ -213,6 +214,7 @@ def _page_context(response, the_plan, number, form):
     }
 
 
+@never_cache
 @login_not_required
 @require_GET
 def resume(request, token):
@@ -223,6 +225,7 @@ def resume(request, token):
     return redirect(_url("survey-page", response, page=the_plan.first_unanswered()))
 
 
+@never_cache
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def page(request, token, page):
@@ -282,6 +285,7 @@ def _answer_text(question, value, language) -> str:
     return options.get(str(value), str(value))
 
 
+@never_cache
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def check(request, token):
@@ -338,6 +342,7 @@ def check(request, token):
     )
 
 
+@never_cache
 @login_not_required
 @require_GET
 def saved(request, token):
@@ -359,6 +364,7 @@ def saved(request, token):
     )
 
 
+@never_cache
 @login_not_required
 @require_POST
 def language(request, token):
@@ -377,6 +383,7 @@ def language(request, token):
     return redirect(back)
 
 
+@never_cache
 @login_not_required
 @require_GET
 def done(request, token):

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.core import access
@@ -171,6 +172,7 @@ def _codable_answers(frame, question) -> list[int]:
     return [pk for _, pk in sorted(picked)]
 
 
+@never_cache  # every free-text answer, word for word
 @require_http_methods(["GET", "POST"])
 def coding(request, project_id, survey_id, question_id):
     """Code free-text answers into themes, 25 to a page. Leads and analysts only:

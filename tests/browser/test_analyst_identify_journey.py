@@ -233,6 +233,32 @@ def test_upload_page_passes_axe(jobs_run_here, demo, journey):
         journey.check()
 
 
+def test_analyst_deletes_an_upload_after_confirming(jobs_run_here, demo, journey):
+    """From the upload's page to its confirmation page (which says what goes with it) and back to
+    the list without it, by keyboard alone; every page passes axe."""
+    from identify.demo import POPULATION_TITLE
+
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    population = Extract.objects.get(project=project, title=POPULATION_TITLE)
+    journey.log_in(ANALYST, DEMO_PASSWORD)
+    page = journey.page
+    page.goto(journey.base_url + population.get_absolute_url())
+    journey.check()
+    page.get_by_role("link", name="Delete this upload").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", name=f"Delete '{POPULATION_TITLE}'").is_visible()
+    assert page.get_by_text("Other work uses this data").is_visible()  # the referrals use it for rates
+    journey.check()
+    page.get_by_role("button", name="Delete upload").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_text(f"'{POPULATION_TITLE}' and everything worked out from it have been deleted.").is_visible()
+    journey.check()
+    assert not Extract.objects.filter(pk=population.pk).exists()
+
+
 def test_viewer_sees_suppressed_figures_only(jobs_run_here, demo, journey, client):
     """The same processed extract, made through the Django test client with the jobs
     run in this process; a viewer opens its dashboard in the browser."""

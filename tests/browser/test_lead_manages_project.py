@@ -1,7 +1,9 @@
-"""Journeys: a lead describes a focus population, adds a person, and agrees a
-SMART goal (seeing the error summary first); an administrator watches a job's
+"""Journeys: a lead describes a focus population, invites a person (who
+creates their account from the emailed link and joins), and agrees a SMART
+goal (seeing the error summary first); an administrator watches a job's
 progress bar move. Every page, error states included, passes axe."""
 
+import re
 import time
 
 import pytest
@@ -50,8 +52,17 @@ def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailou
     page.get_by_role("button", name="Add to project").click()
     page.wait_for_load_state()
     journey.check()
-    assert page.get_by_role("cell", name="Ngozi Adeyemi", exact=True).is_visible()
-    assert Membership.objects.filter(project=project, user__email="new.panel@example.org").exists()
+    # Someone without an account is invited: listed as invited, not yet on the project.
+    assert page.get_by_role("cell", name="new.panel@example.org", exact=True).is_visible()
+    assert not Membership.objects.filter(project=project, user__email="new.panel@example.org").exists()
+    # So is another organisation's analyst: the page says the same.
+    page.get_by_label("Email address").fill("analyst@gm-icb.example")
+    page.get_by_label("Viewer").check()
+    page.get_by_role("button", name="Add to project").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert page.get_by_text("We have emailed analyst@gm-icb.example.").is_visible()
+    assert page.get_by_role("cell", name="analyst@gm-icb.example", exact=True).is_visible()
 
     # Agreeing a goal with gaps shows what is missing; filling them agrees it.
     journey.goto(f"/projects/{project.pk}/goals/new/")
@@ -80,6 +91,40 @@ def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailou
     journey.check()
     goal = SmartGoal.objects.get(statement__startswith="More older South Asian women")
     assert goal.status == SmartGoal.Status.AGREED and goal.target_date.isoformat() == "2028-03-31"
+
+    # The invited person creates their account from the emailed link and joins.
+    link = invitation_link(mailoutbox, "new.panel@example.org")
+    page.context.clear_cookies()
+    journey.goto(link)
+    assert page.get_by_label("Full name").input_value() == "Ngozi Adeyemi"
+    page.get_by_label("Password", exact=True).fill("river-lantern-42x")
+    page.get_by_label("Confirm password").fill("river-lantern-42x")
+    page.get_by_role("button", name="Create account and join").click()
+    page.wait_for_url(journey.base_url + project.get_absolute_url())
+    journey.check()
+    assert Membership.objects.get(project=project, user__email="new.panel@example.org").role == "panel"
+
+    # The other organisation's analyst logs in from their link and accepts.
+    link = invitation_link(mailoutbox, "analyst@gm-icb.example")
+    page.context.clear_cookies()
+    journey.goto(link)
+    page.get_by_role("link", name="Log in to accept").click()
+    page.wait_for_load_state()
+    journey.check()
+    page.get_by_label("Email address").fill("analyst@gm-icb.example")
+    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(journey.base_url + link)
+    journey.check()
+    page.get_by_role("button", name="Accept and join").click()
+    page.wait_for_url(journey.base_url + project.get_absolute_url())
+    journey.check()
+    assert Membership.objects.get(project=project, user__email="analyst@gm-icb.example").role == "viewer"
+
+
+def invitation_link(mailoutbox, email: str) -> str:
+    (message,) = [m for m in mailoutbox if m.to == [email]]
+    return re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", message.body).group(1)
 
 
 def test_administrator_watches_a_job_progress_bar(demo, journey, transactional_db):

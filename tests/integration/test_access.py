@@ -33,6 +33,7 @@ from tests.factories import (
     MembershipFactory,
     PopulationFactory,
     ProjectFactory,
+    ProjectInvitationFactory,
     QualityReportFactory,
     QuestionBankItemFactory,
     QuestionFactory,
@@ -61,6 +62,7 @@ SCOPED_KWARGS = {
     "input_id",
     "asset_id",
     "theme_id",
+    "invitation_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page"}
@@ -76,6 +78,9 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
+    # the lead, so the analyst here is not its uploader.
+    "delete_extract": {Role.LEAD},
 }
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
@@ -86,7 +91,9 @@ URL_ACTION = {
     "core:population-new": Action.EDIT_PROJECT,
     "core:population-edit": Action.EDIT_PROJECT,
     "core:member-edit": Action.MANAGE_MEMBERS,
+    "core:invitation-cancel": Action.MANAGE_MEMBERS,
     "identify:extract-new": Action.UPLOAD_DATA,
+    "identify:extract-delete": "delete_extract",
     # 1B: building, distributing and entering surveys, and record-level exports.
     "identify:survey-new": Action.ENGAGE,
     "identify:survey-edit": Action.ENGAGE,
@@ -126,7 +133,8 @@ URL_ACTION = {
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
-# community-input link (unguessable tokens, no login).
+# community-input link (unguessable tokens, no login). Under /accounts/: logging
+# in, password resets and accepting an invitation to a project (its own token).
 PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
@@ -203,6 +211,7 @@ class World:
     community_input: object
     asset: object
     theme: object
+    invitation: object
 
     def values(self) -> dict:
         return {
@@ -222,6 +231,7 @@ class World:
             "input_id": self.community_input.pk,
             "asset_id": self.asset.pk,
             "theme_id": self.theme.pk,
+            "invitation_id": self.invitation.pk,
             "token": self.survey.open_token,
             "page": 1,
         }
@@ -244,6 +254,7 @@ class World:
             "input_id": 999_999,
             "asset_id": 999_999,
             "theme_id": 999_999,
+            "invitation_id": 999_999,
             "token": "no-such-token",
             "page": 1,
         }
@@ -285,6 +296,7 @@ def world(project, member_of):
         community_input=CommunityInputFactory(project=project),
         asset=CommunityAssetFactory(organisation=project.organisation),
         theme=theme,
+        invitation=ProjectInvitationFactory(project=project, invited_by=lead),
     )
 
 
@@ -332,6 +344,7 @@ def test_the_walk_finds_every_known_project_url():
         "core:population-edit",
         "identify:extract-new",
         "identify:extract",
+        "identify:extract-delete",
         "identify:quality",
         "identify:dashboard",
         "identify:export",
@@ -673,7 +686,7 @@ def test_every_other_page_needs_login(client, world):
     checked = []
     for route in all_routes():
         if route.namespace == "admin":
-            continue  # the admin has its own login, checked below
+            continue  # the admin sends people to the app's login, checked below
         if route.name is None or not route.kwargs <= set(values):
             continue
         url = url_for(route, values)
@@ -685,9 +698,20 @@ def test_every_other_page_needs_login(client, world):
         checked.append(url)
     assert reverse("core:home") in checked
     assert reverse("core:system") in checked
-    admin = client.get(reverse("admin:index"))
-    assert admin.status_code == 302
-    assert admin.url.startswith(reverse("admin:login"))
+    # The admin's own login only sends people on to the app's login.
+    admin = client.get(reverse("admin:index"), follow=True)
+    assert admin.redirect_chain[-1][0] == reverse("login") + "?next=/admin/"
+
+
+def test_an_invitation_link_needs_a_real_token_and_opens_no_project(client, world):
+    """/accounts/invitations/<token>/ is public (the invitee may have no account yet),
+    so only a live invitation's token opens it, and it joins nobody to anything by itself."""
+    url = reverse("invitation", kwargs={"token": "no-such-token-at-all"})
+    before = db_snapshot()
+    for response in (client.get(url), client.post(url, {"accept": "", "full_name": "X"})):
+        assert response.status_code == 404
+        assert world.project.name not in response.content.decode()
+    assert db_snapshot() == before
 
 
 def test_no_unchecked_url_takes_unknown_kwargs():
@@ -705,8 +729,7 @@ def test_no_unchecked_url_takes_unknown_kwargs():
 def test_system_page_is_for_superusers_only(client, world):
     client.force_login(world.lead)
     response = client.get(reverse("core:system"))
-    assert response.status_code == 302  # user_passes_test sends them to log in as someone else
-    assert response.url.startswith(reverse("login"))
+    assert response.status_code == 403  # the "not allowed" page, not a redirect loop through the login
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get(reverse("core:system")).status_code == 200
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from amhe.core import services as core_services
@@ -207,7 +208,7 @@ def test_oversized_upload_is_refused_before_it_is_read(client, project, analyst,
     settings.AMHE_UPLOAD_MAX_BYTES = 1024
     client.force_login(analyst)
     response = upload(client, project, b"EthnicCategory\n" + b"A\n" * 5000, "big.csv")
-    assert response.status_code == 200
+    assert response.status_code == 413
     assert "larger than" in response.text
     assert not Extract.objects.exists()
 
@@ -289,3 +290,261 @@ def test_a_mapping_that_cannot_work_is_explained_before_anything_runs(client, pr
     assert response.context["form"].non_field_errors()
     extract.refresh_from_db()
     assert extract.state == Extract.State.MAPPING and not extract.mapping
+
+
+def test_a_request_far_over_the_size_limit_gets_the_size_message_not_an_error(client, project, analyst, settings):
+    """Refused from its Content-Length, before the body is read, with the form's size message."""
+    settings.AMHE_UPLOAD_MAX_BYTES = 1024 * 1024
+    client = Client(enforce_csrf_checks=True)  # the token is in the body that is never read
+    client.force_login(analyst)
+    response = upload(client, project, b"EthnicCategory\n" + b"A\n" * 700_000, "big.csv", title="Referrals")
+    assert response.status_code == 413
+    assert "The file is larger than 1 MB. Split it into smaller files" in response.text
+    assert list(response.context["form"].errors) == ["file"]
+    assert not Extract.objects.exists()
+    assert not (settings.MEDIA_ROOT / "identify" / "uploads").exists()
+
+
+def _zip_bomb() -> bytes:
+    """A workbook of a few hundred KB whose one sheet unzips to 200 MB."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["EthnicCategory"])
+    small = io.BytesIO()
+    book.save(small)
+    out = io.BytesIO()
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info))
+                continue
+            with target.open(info.filename, "w", force_zip64=True) as stream:
+                stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+                stream.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+                for _ in range(200):
+                    stream.write(b"A" * 1024 * 1024)
+                stream.write(b"</t></is></c></row></sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_a_zip_bomb_fails_for_good_with_a_message_and_leaves_nothing(
+    client, project, analyst, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert upload(client, project, _zip_bomb(), "bomb.xlsx").status_code == 302
+    extract = Extract.objects.get()
+    upload_path = Path(extract.upload_path)
+    assert upload_path.exists()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.FAILED
+    assert "would unpack to 200 MB" in extract.error and "CSV UTF-8" in extract.error
+    assert extract.job.state == "failed" and extract.job.attempts == 1
+    assert not upload_path.exists() and not extract.table_path
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+    # Running the job again (a second message for it) does nothing: it is never retried.
+    core_services.job_run(job_id=extract.job_id)
+    extract.job.refresh_from_db()
+    assert extract.job.attempts == 1 and extract.job.state == "failed"
+    page = client.get(extract.get_absolute_url())
+    assert b"There is a problem with this data" in page.content
+
+
+def test_a_file_whose_reading_stopped_part_way_is_not_read_again(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    """If the worker died reading it (a file that exhausts memory, say), the job is not retried on the same file."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amhe.core.models import Job
+
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
+    extract = Extract.objects.get()
+    long_ago = timezone.now() - timedelta(hours=1)
+    Job.objects.filter(pk=extract.job_id).update(state=Job.State.RUNNING, attempts=1, heartbeat_at=long_ago)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.FAILED
+    assert "Reading this file stopped part-way. We have not tried again" in extract.error
+    assert extract.job.state == "failed"
+    assert not Path(extract.upload_path).exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_an_extract_deleted_while_it_is_read_leaves_no_table(
+    client, project, analyst, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    from identify import engine as identify_engine
+
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
+    extract = Extract.objects.get()
+    job_id = extract.job_id
+    real_read = identify_engine.read_extract
+
+    def read_then_deleted(*args, **kwargs):
+        result = real_read(*args, **kwargs)
+        Extract.objects.filter(pk=extract.pk).delete()
+        return result
+
+    monkeypatch.setattr("identify.jobs.engine.read_extract", read_then_deleted)
+    core_services.job_run(job_id=job_id)
+    assert not Extract.objects.exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_the_mapping_page_shows_a_few_values_of_each_column_to_those_who_map_it(
+    client, project, analyst, member_of, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst)
+    lines = ["EthnicCategory,Gender,Team,Notes"]
+    lines += ["A,Man,Crisis,"] * 5 + ["M,Woman,Home treatment,"] * 3 + ["N,Man,Crisis,"] + ["Z,Woman,Liaison,"]
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, ("\n".join(lines) + "\n").encode(), "teams.csv")
+    extract = run_job(Extract.objects.get())
+    page = client.get(extract.get_absolute_url())
+    rows = {row.column: row for row in page.context["form"].column_rows}
+    assert rows["EthnicCategory"].samples == ["A", "M", "N"]  # the most common first, at most three
+    assert rows["Gender"].samples == ["Man", "Woman"]
+    assert rows["Notes"].samples == []
+    html = page.content.decode()
+    assert "Examples from the file" in html and "Home treatment" in html
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+    # Columns we recognised come first; the others wait, collapsed, until someone chooses for them.
+    assert [row.column for row in page.context["form"].recognised_rows] == ["EthnicCategory", "Gender"]
+    assert [row.column for row in page.context["form"].other_rows] == ["Team", "Notes"]
+    assert "Other columns (2): not used unless you choose what they hold" in html
+    # Confirming with the new layout still works.
+    confirm(client, extract)
+    extract.refresh_from_db()
+    assert extract.mapping == {"EthnicCategory": "ethnicity", "Gender": "sex"}
+    # Someone who cannot map the columns never sees their values.
+    client.force_login(member_of(project, Role.VIEWER))
+    page = client.get(extract.get_absolute_url())
+    assert page.status_code == 200
+    assert "Home treatment" not in page.content.decode() and "Examples from the file" not in page.content.decode()
+
+
+def test_a_file_with_thousands_of_columns_is_refused_with_what_to_do(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    header = ",".join(["EthnicCategory"] + [f"Measure {i}" for i in range(1999)])
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, (header + "\n" + ",".join(["A"] * 2000) + "\n").encode(), "wide.csv")
+    extract = run_job(Extract.objects.get())
+    assert extract.state == Extract.State.FAILED
+    assert "The file has 2,000 columns (row 1), more than the 100 we can take. Keep only the columns" in extract.error
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def delete_url(extract: Extract) -> str:
+    return reverse("identify:extract-delete", kwargs={"project_id": extract.project_id, "extract_id": extract.pk})
+
+
+def test_the_uploader_deletes_an_upload_after_seeing_what_goes_with_it(
+    client, project, analyst, ready, django_capture_on_commit_callbacks
+):
+    from amhe.core.models import MeasureValue
+    from tests.factories import MeasureFactory, MeasureValueFactory, SmartGoalFactory
+
+    population = ready.population
+    measure = MeasureFactory(project=project, name="Crisis referrals per 100,000, Black", definition={})
+    measure.definition = {"extract_id": str(population.pk)}
+    measure.save()
+    MeasureValueFactory(measure=measure)
+    SmartGoalFactory(project=project, measure=measure, statement="Halve the gap in crisis referrals by 2028")
+    MeasureFactory(project=project, name="Unrelated measure", definition={"extract_id": "something else"})
+    table = Path(population.table_path)
+    assert table.exists()
+
+    page = client.get(population.get_absolute_url())
+    assert delete_url(population) in page.content.decode()
+    page = client.get(delete_url(population))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"<h1>Delete '{population.title}'</h1>" in html
+    assert page.context["deletion"].goes == [
+        "the upload's record and its column choices",
+        f"the stored data read from the file ({population.row_count:,} rows; the original file was not kept)",
+        "its data quality report",
+    ]
+    last = client.get(delete_url(ready)).context["deletion"].goes[-1]
+    assert f"its {ready.breakdowns.count()} breakdowns, so its dashboard and the breakdowns CSV" in last
+    assert "1 measure is built on this upload" in html and "Crisis referrals per 100,000, Black" in html
+    assert "Halve the gap in crisis referrals by 2028" in html
+    assert "Unrelated measure" not in html
+    assert f"1 other upload uses this file for population denominators: {ready.title}" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(delete_url(population))
+    assert response.status_code == 302
+    assert response.url == reverse("identify:overview", kwargs={"project_id": project.pk})
+    assert not Extract.objects.filter(pk=population.pk).exists()
+    assert not QualityReport.objects.filter(extract_id=population.pk).exists()
+    assert not Breakdown.objects.filter(extract_id=population.pk).exists()
+    assert not table.exists()
+    # What was built on it stays, with its figures; the referrals keep their results.
+    assert MeasureValue.objects.filter(measure=measure).count() == 1
+    ready.refresh_from_db()
+    assert ready.state == Extract.State.READY and ready.population is None and ready.breakdowns.exists()
+    overview = client.get(response.url)
+    assert "have been deleted" in overview.content.decode()
+    assert population.title not in overview.content.decode().split("have been deleted")[1]
+
+
+def test_a_failed_upload_can_be_deleted_by_a_lead_but_not_by_another_analyst_or_a_viewer(
+    client, project, analyst, member_of, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, b"EthnicCategory,Gender\n", "header-only.csv")
+    extract = run_job(Extract.objects.get())
+    assert extract.state == Extract.State.FAILED
+
+    for role in (Role.ANALYST, Role.VIEWER, Role.PANEL, Role.GOVERNANCE):
+        client.force_login(member_of(project, role))
+        assert client.get(delete_url(extract)).status_code == 403, role
+        assert client.post(delete_url(extract)).status_code == 403, role
+        assert delete_url(extract) not in client.get(extract.get_absolute_url()).content.decode()
+    assert Extract.objects.filter(pk=extract.pk).exists()
+
+    client.force_login(member_of(project, Role.LEAD))
+    page = client.get(delete_url(extract))
+    assert page.status_code == 200 and "Other work uses this data" not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(delete_url(extract)).status_code == 302
+    assert not Extract.objects.exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_an_upload_deleted_before_it_is_read_leaves_no_file_and_its_job_stops(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
+    extract = Extract.objects.get()
+    waiting = Path(extract.upload_path)
+    assert waiting.exists()
+    assert "the uploaded file, which is still waiting to be read" in client.get(delete_url(extract)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(delete_url(extract))
+    assert not waiting.exists()
+    core_services.job_run(job_id=extract.job_id)
+    extract.job.refresh_from_db()
+    assert extract.job.state == "succeeded" and extract.job.result == {"already": "deleted"}
+    assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))

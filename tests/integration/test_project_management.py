@@ -96,7 +96,7 @@ def test_lead_edits_project_details_and_status(client, project, member_of):
 # --- People --------------------------------------------------------------------
 
 
-def test_lead_adds_a_new_person_who_gets_a_set_password_email(
+def test_lead_invites_a_new_person_who_creates_their_account_from_the_link(
     client, project, member_of, mailoutbox, django_capture_on_commit_callbacks
 ):
     lead = member_of(project, Role.LEAD)
@@ -105,37 +105,36 @@ def test_lead_adds_a_new_person_who_gets_a_set_password_email(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"email": "New.Person@NHS.net", "full_name": "New Person", "role": Role.PANEL})
     assert response.status_code == 302
-    person = User.objects.get(email="new.person@nhs.net")
-    assert not person.has_usable_password()
-    assert Membership.objects.get(project=project, user=person).role == Role.PANEL
+    # Nobody is on the project, and no account exists, until they accept.
+    assert not User.objects.filter(email="new.person@nhs.net").exists()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["new.person@nhs.net"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    link = re.search(r"http://testserver(/accounts/invitations/\S+/)", mailoutbox[0].body).group(1)
     client.logout()
-    set_password = client.get(link, follow=True)
-    assert b"Set a new password" in set_password.content
+    page = client.get(link)
+    assert b"Create your account to join" in page.content
 
 
-def test_adding_an_existing_user_sends_no_email(
+def test_adding_a_colleague_from_the_organisation_adds_them_at_once(
     client, project, member_of, mailoutbox, django_capture_on_commit_callbacks
 ):
     lead = member_of(project, Role.LEAD)
-    colleague = UserFactory()
+    colleague = UserFactory(organisation=project.organisation)
     client.force_login(lead)
     url = reverse("core:members", kwargs={"project_id": project.pk})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"email": colleague.email.upper(), "full_name": "", "role": Role.ANALYST})
     assert Membership.objects.get(project=project, user=colleague).role == Role.ANALYST
-    assert mailoutbox == []
+    assert [m.to for m in mailoutbox] == [[colleague.email]]
 
 
-def test_adding_someone_twice_or_without_a_name_is_explained(client, project, member_of):
+def test_adding_someone_twice_is_explained_and_no_name_is_needed(client, project, member_of):
     lead = member_of(project, Role.LEAD)
     client.force_login(lead)
     url = reverse("core:members", kwargs={"project_id": project.pk})
     twice = client.post(url, {"email": lead.email, "full_name": "", "role": Role.VIEWER})
     assert "is already on this project" in twice.text
     nameless = client.post(url, {"email": "nobody@nhs.net", "full_name": "", "role": Role.VIEWER})
-    assert "Enter their full name" in nameless.text
+    assert nameless.status_code == 302  # they give their own name when they accept
     assert not User.objects.filter(email="nobody@nhs.net").exists()
 
 

@@ -409,3 +409,13 @@ def test_import_creates_new_assets_and_updates_by_name_and_postcode(project, dir
     polish = CommunityAsset.objects.get(organisation=org, name="Beeston Polish drop-in")
     assert polish.criteria == [{"code_list": "ons_ethnicity_2021", "codes": ["WHITE_OTHER"]}]
     assert directory["elsewhere"].organisation.community_assets.count() == 1  # other organisations untouched
+
+
+def test_read_csv_refuses_a_file_that_mixes_utf8_and_windows_1252():
+    """As the 1A upload does: read as Windows-1252 it would import 'CafÃ©' for 'Café'."""
+    data = "name,kind\nCafé group,group\n".encode() + "Café place,place\n".encode("cp1252")
+    result = assets_csv.read_csv(data, filename="assets.csv")
+    assert not result.ok and not result.rows
+    message = str(result.errors[0])
+    assert "'assets.csv' mixes two kinds of text encoding" in message
+    assert "line 2" in message and "line 3" in message and "CSV UTF-8" in message

@@ -293,6 +293,18 @@ def test_sex_codes_labels_and_missing_words():
     ]
 
 
+def test_common_words_for_sex_are_recognised_and_reported_as_valid():
+    from identify.engine import quality_report
+
+    values = ["Man", "Woman", "M", "F", "Male", "Female", "man", "woman", "m", "f", "MALE", "female", " Woman "]
+    result = norm("sex", values)
+    assert codes_and_kinds(result, "sex") == [
+        (code, "valid") for code in ["1", "2", "1", "2", "1", "2", "1", "2", "1", "2", "1", "2", "2"]
+    ]
+    report = quality_report(result)["fields"]["sex"]
+    assert report["validity"] == 1.0 and report["invalid_examples"] == []
+
+
 @pytest.mark.parametrize(
     ("field", "value", "code", "kind"),
     [

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from identify.engine import THRESHOLDS, Mapping, normalise, quality_report, read_extract
+from identify.engine import THRESHOLDS, Mapping, normalise, quality_report, read_extract, without_values
 
 LOOKUP = {"E01011362": 1, "E01011363": 4}
 
@@ -142,6 +142,44 @@ def test_lsoa_2021_codes_get_a_specific_hint():
     assert "'E01035000' (row 2)" in finding["message"]
     assert "use 2011 LSOA codes in England" in finding["message"]
     assert field(report, "lsoa")["invalid_examples"][0]["reason"].startswith("LSOA not in IoD 2019 lookup")
+
+
+def test_without_values_keeps_counts_and_rows_but_no_cell_value():
+    rows = [["Ethnicity", "Age"], ["A", "30"], ["Jane Doe", "41"], ["B", "Smith"], ["Jane Doe", "52"], ["Q", "60"]]
+    report = report_of(rows, {"Ethnicity": "ethnicity", "Age": "age"})
+    stored = json.dumps(report)
+    assert "Jane Doe" in stored and "Smith" in stored  # the uploading analyst's report quotes them
+
+    public = without_values(report)
+    assert json.dumps(report) == stored  # the stored report is not changed
+    text = json.dumps(public)
+    assert "Jane Doe" not in text and "Smith" not in text and "'Q'" not in text
+    (finding,) = findings(public, "invalid", "ethnicity")
+    assert finding["message"].startswith(
+        "Ethnicity: 3 rows have values that are not valid (60.0% of filled-in values), for example rows 3, 5, 6. "
+        "Check the right column is mapped"
+    )
+    assert public["findings"] == [f["message"] for f in public["finding_details"]]
+    assert public["fields"]["ethnicity"]["invalid_examples"][0] == {
+        "count": 2,
+        "rows": [3, 5],
+        "reason": "not an NHS ethnic category code or name",
+    }
+    assert all("value" not in e for r in public["measures"].values() for e in r["invalid_examples"])
+    # Everything else is as the uploader sees it.
+    assert public["fields"]["ethnicity"]["counts"] == report["fields"]["ethnicity"]["counts"]
+    assert len(public["finding_details"]) == len(report["finding_details"])
+
+
+def test_without_values_says_and_more_beyond_the_examples():
+    values = ["A"] * 3 + ["Q"] * 7 + ["V", "W", "Y", "0", "XX", "J"]
+    report = report_of([["Ethnicity"]] + [[v] for v in values], {"Ethnicity": "ethnicity"})
+    (finding,) = findings(without_values(report), "invalid", "ethnicity")
+    assert (
+        "12 rows have values that are not valid (75.0% of filled-in values), for example rows 5, 6, 7, 8, 9, and "
+        "more." in finding["message"]
+    )
+    assert "'Q'" not in finding["message"]
 
 
 def test_duplicates_by_record_id():

@@ -4,13 +4,14 @@ import csv
 import datetime
 import io
 import json
+import tracemalloc
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from identify.engine import IDENTIFIER_COLUMNS_DROPPED, ROW, ExtractError, csv_safe, read_extract
+from identify.engine import IDENTIFIER_COLUMNS_DROPPED, ROW, ExtractError, csv_safe, csv_unsafe, read_extract
 from identify.engine.reading import column_letter, identifier_kind_for_name, is_valid_nhs_number
 
 MB = 1024 * 1024
@@ -160,7 +161,7 @@ def test_path_and_bytes_give_the_same_extract(tmp_path):
 
 
 def test_rows_above_the_header_shift_row_numbers():
-    extract = read(b"\n,,\nEthnicity,Age\nA,30\n\nB,40\n")
+    extract = read(b"\n\r\nEthnicity,Age\nA,30\n\nB,40\n")
     assert extract.header_row == 3
     assert list(extract.table.index) == [4, 6]
     assert extract.metadata()["first_data_row"] == 4
@@ -301,11 +302,82 @@ def test_field_longer_than_limit_names_row_and_column():
     assert "fix or remove the value, then upload the file again" in error.message
 
 
-def test_unclosed_quote_is_caught_as_an_over_long_field():
+def test_unclosed_quote_that_runs_to_the_end_is_refused_with_its_row():
     data = ('Ethnicity,Comment\nA,ok\nB,"never closed\n' + "C,fine\n" * 5000).encode()
+    error = refused(data, max_field_chars=1000)
+    assert (error.code, error.row, error.column) == ("unclosed_quote", 3, "B")
+    assert "row 3, column B ('Comment') starts with a quote mark" in error.message
+
+
+def test_unclosed_quote_in_a_one_column_file_is_caught_as_an_over_long_field():
+    data = ('Ethnicity\nA\n"never closed\n' + "C\n" * 5000).encode()
     error = refused(data, max_field_chars=1000)
     assert error.code == "field_too_long" and error.row == 3
     assert 'quote mark (") that is opened but never closed' in error.message
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "column"),
+    [
+        # The quote is never closed: the rest of the file would become one value.
+        (b'Ethnicity,Sex,Age\n"A,1,20\nB,2,30\nC,1,40\n', 2, "A"),
+        # A stray quote closed by another one rows later: rows 3 and 4 would vanish into row 2's Sex.
+        (b'Ethnicity,Sex,Age\nA,"1,20\nB,2,30\nC,1",40\nD,2,50\n', 2, "B"),
+        (b'Ethnicity;Sex;Age\nA;1;20\nB;"2;30\nC;1";40\nD;2;50\n', 3, "B"),
+    ],
+)
+def test_unclosed_quote_that_would_merge_rows_is_refused(data, row, column):
+    error = refused(data)
+    assert (error.code, error.row, error.column) == ("unclosed_quote", row, column)
+    assert "Delete the stray quote mark" in error.message
+
+
+def test_unclosed_quote_is_found_by_the_fast_reader_too(monkeypatch):
+    def no_slow_reader(*args, **kwargs):
+        raise AssertionError("the exact reader was not needed")
+
+    monkeypatch.setattr("identify.engine.reading._parse_csv_python", no_slow_reader)
+    error = refused(b'Ethnicity,Sex,Age\nA,"1,20\nB,2,30\nC,1",40\nD,2,50\n')
+    assert (error.code, error.row, error.column) == ("unclosed_quote", 2, "B")
+
+
+def test_a_value_with_line_breaks_that_is_not_whole_rows_is_kept():
+    extract = read(b'Ethnicity,Sex,Note\nA,1,"first line\nsecond line, with a comma"\nB,2,plain\n')
+    assert list(extract.table["Note"]) == ["first line\nsecond line, with a comma", "plain"]
+
+
+@pytest.mark.parametrize("data", [b",,,\nA,1,2,3\nB,4,5,6\n", b";;\n\nWhite;Male;30\nBlack;Female;40\n"])
+def test_a_header_row_of_only_delimiters_is_refused(data):
+    """Otherwise the first row of data would silently become the column names."""
+    error = refused(data)
+    assert (error.code, error.row) == ("no_column_names", 1)
+    assert "Put the column names in row 1" in error.message
+
+
+def test_a_header_row_of_only_delimiters_is_refused_by_the_exact_reader_too():
+    error = refused(b",,\nA,1,2\nB,4,5,6\n")  # a ragged row sends it to the exact reader
+    assert (error.code, error.row) == ("no_column_names", 1)
+
+
+def test_too_many_columns_are_refused_before_the_rows_are_read():
+    header = ",".join(f"Column {i}" for i in range(2000))
+    error = refused((header + "\n" + ",".join("1" * 2000) + "\n").encode())
+    assert (error.code, error.row) == ("too_many_columns", 1)
+    assert "The file has 2,000 columns (row 1), more than the 100 we can take" in error.message
+    assert refused(xlsx_bytes([[f"C{i}" for i in range(101)], [1] * 101]), "x.xlsx").code == "too_many_columns"
+    assert read(xlsx_bytes([[f"C{i}" for i in range(100)], [1] * 100]), "x.xlsx").columns[-1] == "C99"
+    assert read(b"A,B\n1,2\n", max_columns=2).columns == ["A", "B"]
+
+
+def test_mixed_utf8_and_windows_1252_is_refused_not_garbled():
+    data = "Ethnicity,Town\nA,Café\n".encode() + "B,Łódź\n".encode() + "C,Café\n".encode("cp1252")
+    error = refused(data)
+    assert error.code == "mixed_encoding"
+    assert "line 2" in error.message and "line 4" in error.message
+    assert "CSV UTF-8" in error.message
+    # Plain Windows-1252 is still read (Excel's "CSV"), and so is plain UTF-8.
+    assert read("Ethnicity,Town\nA,Café £3\n".encode("cp1252")).table["Town"].iloc[0] == "Café £3"
+    assert read("Ethnicity,Town\nA,Café\n".encode()).table["Town"].iloc[0] == "Café"
 
 
 def test_field_longer_than_limit_in_workbook():
@@ -517,6 +589,24 @@ def test_formula_cells_are_kept_as_data():
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("\t=1", "'\t=1"),
         ("  =1", "'  =1"),
+        # Whatever comes before the formula: control, line-break and invisible characters.
+        ("\x01=1+1", "'\x01=1+1"),
+        ("\x1b\x08@A1", "'\x1b\x08@A1"),
+        ("\r\n=1", "'\r\n=1"),
+        ("\n+1+1", "'\n+1+1"),
+        ("\u200b=1", "'\u200b=1"),
+        ("\ufeff-1+1", "'\ufeff-1+1"),
+        ("\xa0=1", "'\xa0=1"),
+        # Full-width signs, which some spreadsheets read as formulae.
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff20A1", "'\uff20A1"),
+        # A tab or carriage return first, whatever follows.
+        ("\tnotes", "'\tnotes"),
+        ("\rnotes", "'\rnotes"),
+        ("\t-1", "'\t-1"),
+        ("-inf", "'-inf"),
+        ("-\u0661", "'-\u0661"),  # an Arabic-Indic digit is not a plain number
         ("-1.5", "-1.5"),
         ("+44", "+44"),
         ("-1,234", "-1,234"),
@@ -530,6 +620,18 @@ def test_formula_cells_are_kept_as_data():
 )
 def test_csv_safe(value, safe):
     assert csv_safe(value) == safe
+
+
+@pytest.mark.parametrize("value", ["=1+1", "\x01=1", "\uff1d1", " =1", "\tnotes"])
+def test_csv_unsafe_undoes_csv_safe(value):
+    assert csv_safe(value) == "'" + value
+    assert csv_unsafe(csv_safe(value)) == value
+
+
+@pytest.mark.parametrize("text", ["'hello", "'", "'-1.5", "-1.5", "plain", ""])
+def test_csv_unsafe_leaves_other_text_alone(text):
+    # An apostrophe csv_safe would not have added stays.
+    assert csv_unsafe(text) == text
 
 
 def test_csv_safe_export_round_trip():
@@ -573,3 +675,76 @@ def test_damaged_workbook_is_refused():
     assert error.code == "xlsx_unreadable"
     assert "We could not open the Excel workbook 'extract.xlsx'" in error.message
     assert "save it as 'CSV UTF-8" in error.message
+
+
+# --------------------------------------------------------------------------- hostile workbooks
+
+
+def _replace_member(data: bytes, member: str, write_member) -> bytes:
+    """The workbook with one member rewritten by write_member(stream), streamed so no test holds it whole."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == member:
+                with target.open(member, "w", force_zip64=True) as stream:
+                    write_member(stream)
+            else:
+                target.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unzipped(monkeypatch):
+    """200 MB of cells in a workbook of a few hundred KB: refused from the zip's directory alone."""
+    unpacked = 200 * MB
+
+    def bomb(stream):
+        stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+        stream.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>')
+        block = b"A" * MB
+        for _ in range(unpacked // MB):
+            stream.write(block)
+        stream.write(b"</t></is></c></row></sheetData></worksheet>")
+
+    data = _replace_member(xlsx_bytes([["Ethnicity"], ["A"]]), "xl/worksheets/sheet1.xml", bomb)
+    assert len(data) < 2 * MB
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_parsing)
+    tracemalloc.start()
+    try:
+        error = refused(data, "bomb.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert error.code == "xlsx_too_big_unzipped"
+    assert "would unpack to 200 MB" in error.message and "CSV UTF-8" in error.message
+    assert peak < 10 * MB, peak
+
+
+def test_a_workbook_with_huge_shared_strings_is_refused(monkeypatch):
+    monkeypatch.setattr("identify.engine.reading._ZIP_MAX_SHARED_STRINGS", 1000)
+    monkeypatch.setattr("identify.engine.reading._ZIP_MAX_RATIO", 10**9)
+    out = io.BytesIO(xlsx_bytes([["Ethnicity"], ["A"]]))
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>x</t></si>" * 100 + "</sst>")
+    error = refused(out.getvalue(), "x.xlsx")
+    assert error.code == "xlsx_too_big_unzipped"
+
+
+def test_a_workbook_with_a_stale_dimension_is_read_to_the_last_row():
+    """Some programs write <dimension ref="A1:B2"/> and then more rows; read-only openpyxl stops there."""
+    rows = [["Ethnicity", "Age"]] + [["A", i] for i in range(10)]
+    good = xlsx_bytes(rows)
+
+    def stale(stream):
+        xml = zipfile.ZipFile(io.BytesIO(good)).read("xl/worksheets/sheet1.xml")
+        assert b'<dimension ref="A1:B11" />' in xml
+        stream.write(xml.replace(b'<dimension ref="A1:B11" />', b'<dimension ref="A1:A2" />'))
+
+    extract = read(_replace_member(good, "xl/worksheets/sheet1.xml", stale), "x.xlsx")
+    assert extract.row_count == 10
+    assert extract.columns == ["Ethnicity", "Age"]
+    assert list(extract.table["Age"]) == [str(i) for i in range(10)]
+    assert list(extract.table.index) == list(range(2, 12))

@@ -9,13 +9,30 @@ from gunicorn.config import Config
 from amhe.logging import GunicornLogger, RedactSecretLinks, redact
 
 TOKEN = "Zx3-kP_q9Lm2Rt7vWb5YcN1dFh8JsA0u"
+RESET_TOKEN = "cqv8z4-5f0e0c2b9a7d6e5f4a3b2c1d0e9f8a7b"
 
 
 def test_redact_replaces_the_token_of_each_public_link():
     assert redact(f"Bad Request: /r/{TOKEN}/page/2/") == "Bad Request: /r/…/page/2/"
     assert redact(f"GET /s/{TOKEN}/?lang=ur") == "GET /s/…/?lang=ur"
     assert redact(f"/c/{TOKEN}/") == "/c/…/"
+    # accepting an invitation to a project and resetting a password, also inside a login's ?next=
+    assert redact(f"GET /accounts/invitations/{TOKEN}/") == "GET /accounts/invitations/…/"
+    assert (
+        redact(f"/accounts/login/?next=/accounts/invitations/{TOKEN}/")
+        == "/accounts/login/?next=/accounts/invitations/…/"
+    )
+    assert redact(f"/accounts/login/?next=%2Faccounts%2Finvitations%2F{TOKEN}%2F") == (
+        "/accounts/login/?next=%2Faccounts%2Finvitations%2F…%2F"
+    )
+    assert redact(f"GET /accounts/reset/MTI/{RESET_TOKEN}/ HTTP/1.1") == "GET /accounts/reset/…/…/ HTTP/1.1"
+    assert redact("GET /accounts/reset/MTI/set-password/") == "GET /accounts/reset/…/…/"
     # staff URLs are left alone
+    assert redact("/accounts/password_reset/done/") == "/accounts/password_reset/done/"
+    assert (
+        redact("/projects/3/identify/surveys/5b0c1d2e/invitations/")
+        == "/projects/3/identify/surveys/5b0c1d2e/invitations/"
+    )
     assert redact("/projects/3/identify/surveys/") == "/projects/3/identify/surveys/"
 
 
@@ -51,6 +68,30 @@ def test_a_django_request_error_is_logged_without_the_token(capsys):
         handler.flush()
     err = capsys.readouterr().err
     assert "Internal Server Error: /r/…/page/1/" in err and TOKEN not in err
+
+
+def test_gunicorn_access_log_redacts_password_reset_and_invitation_links():
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", '%(t)s "%(r)s" %(s)s %(U)s %(q)s')
+    logger = GunicornLogger(cfg)
+    for path, query in (
+        (f"/accounts/reset/MTI/{RESET_TOKEN}/", ""),
+        (f"/accounts/invitations/{TOKEN}/", ""),
+        ("/accounts/login/", f"next=%2Faccounts%2Finvitations%2F{TOKEN}%2F"),
+    ):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": path + (f"?{query}" if query else ""),
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        resp = SimpleNamespace(status="200 OK", sent=0, headers=[])
+        atoms = logger.atoms(resp, SimpleNamespace(headers=[]), environ, datetime.timedelta(milliseconds=3))
+        line = logger.cfg.access_log_format % logger.atoms_wrapper_class(atoms)
+        assert TOKEN not in line and RESET_TOKEN not in line and "MTI" not in line, line
+        assert "…" in line
 
 
 def test_gunicorn_access_log_has_no_address_agent_or_token():
