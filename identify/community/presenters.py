@@ -197,7 +197,10 @@ def theme_counts(project, themes=None) -> list[dict]:
 def theme_rows(project, rule: SuppressionRule) -> list[ThemeRow]:
     """Each theme with how often it was coded in each source, most often first.
     Each row is suppressed on its own, its three sources adding up to its total."""
-    return [_theme_row(counts, rule) for counts in theme_counts(project)]
+    rows = [_theme_row(counts, rule) for counts in theme_counts(project)]
+    # Most often first by the *shown* total, then by name: ordering by the true total would
+    # tell which of two themes both shown as 10 is really larger (ADR 0008).
+    return sorted(rows, key=lambda row: (-(row.total or 0), row.theme.name.casefold()))
 
 
 def theme_row(project, theme, rule: SuppressionRule) -> ThemeRow:
@@ -222,7 +225,10 @@ def theme_summary(rows: list[ThemeRow], rule: SuppressionRule) -> str:
     coded = [row for row in rows if row.true_total]
     if not coded:
         return "No themes have been coded yet."
-    top = [row for row in coded if row.true_total == coded[0].true_total]
+    # The most common by the *shown* totals: the true ones would tell which of two themes
+    # both shown as 10 is really larger (ADR 0008). A hidden total is below any shown one.
+    best = max((row.total for row in coded if row.total is not None), default=None)
+    top = [row for row in coded if row.total == best]
     if len(top) > 1:
         shown = _quoted([row.theme.name for row in top[:4]]) + (" and others" if len(top) > 4 else "")
         sentence = f"The most common themes are {shown}, each coded {_times(top[0].total, rule)}."

@@ -545,7 +545,11 @@ def theme_rows(frame: SurveyFrame, question: Question, rule: SuppressionRule) ->
                 counts[name] = counts.get(name, 0) + 1
     total = len(answered_ids)
     shown, hidden = [], []
-    for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold())):
+    # Most common first by the *shown* (rounded) count, then by name: ordering by the true
+    # count would tell which of two themes both shown as 55 is really larger (ADR 0008).
+    for name, n in sorted(
+        counts.items(), key=lambda item: (-(stats.display_count(item[1], rule) or 0), item[0].casefold())
+    ):
         if stats.is_primary_suppressed(n, rule) or stats.is_primary_suppressed(total - n, rule):
             hidden.append(OptionRow(name, name, None, None, None, None, True))
         else:

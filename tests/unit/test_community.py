@@ -182,6 +182,18 @@ def test_theme_summary_names_tied_themes(project):
     )
 
 
+def test_themes_with_the_same_shown_total_are_not_ranked_by_their_true_totals(project):
+    """12 and 11 codings both show as 10: the order and the summary say no more (ADR 0008)."""
+    _coded_everywhere(project, "Waiting times", answers=0, groups=6, inputs=6)
+    _coded_everywhere(project, "Trust", answers=0, groups=6, inputs=5)
+    rows = presenters.theme_rows(project, NHS)
+    assert [row.theme.name for row in rows] == ["Trust", "Waiting times"]  # by name, not 12 before 11
+    assert [row.total for row in rows] == [10, 10]
+    assert presenters.theme_summary(rows, NHS).startswith(
+        "The most common themes are 'Trust' and 'Waiting times', each coded about 10 times."
+    )
+
+
 # --- Asset directory ----------------------------------------------------------------
 
 

@@ -474,3 +474,12 @@ def test_the_moves_change_true_counts_and_keep_what_is_published():
     assert (moved != counts).sum() >= 6
     assert table_signature(moved, "nhs") == table_signature(counts, "nhs")
     assert (moved.sum(axis=0) == counts.sum(axis=0)).all() and (moved.sum(axis=1) == counts.sum(axis=1)).all()
+
+
+def test_themes_shown_with_the_same_count_are_not_ordered_by_their_true_counts():
+    """Found by the property: 12 and 11 answers both show as 10, so the order is by name."""
+    cells = {(g, t): 0 for g in GROUPS for t in THEMES}
+    cells[("WHITE", "Waiting times")], cells[("WHITE", "Staff")], cells[("WHITE", None)] = 12, 11, 30
+    frame = survey_frame(cells, themes=True)
+    rows = sr.theme_rows(frame, frame.own_questions[0], stats.RULES["nhs"])
+    assert [(row.label, row.count) for row in rows] == [("Staff", 10), ("Waiting times", 10)]
