@@ -136,7 +136,10 @@ def test_published_rates_and_shares_give_back_only_the_rounded_counts(client, pr
     """ADR 0008: rate x population / 100,000 and share x total give back the published
     (rounded) count, never the true one; also for results stored before ADR 0008."""
     export = reverse("identify:export", kwargs={"project_id": project.pk, "extract_id": ready.pk})
-    dashboard = reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": ready.pk})
+    dashboard = reverse(
+        "identify:dashboard-section",
+        kwargs={"project_id": project.pk, "extract_id": ready.pk, "characteristic": "ethnicity-high"},
+    )
     client.force_login(member_of(project, Role.VIEWER))
 
     def check():
@@ -166,6 +169,9 @@ def test_published_rates_and_shares_give_back_only_the_rounded_counts(client, pr
         ]
         Breakdown.objects.filter(pk=item.pk).update(published=old)
     check()
+    assert "worked out from the rounded counts shown" in client.get(dashboard).content.decode()
+    overview = reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": ready.pk})
+    assert client.get(overview).status_code == 200
 
 
 def test_saved_mapping_is_offered_for_the_next_upload(client, project, analyst, ready):
