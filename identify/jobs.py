@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.analysis.breakdown import BreakdownError, breakdown, publish
+from amhe.analysis.breakdown import BreakdownError, breakdown, publish_result
 from amhe.analysis.dimensions import EXTRACT, dimensions_for
 from amhe.core.jobs import JobError, job_kind
 from identify import engine, reference_data, services
@@ -170,7 +170,7 @@ def _process_extract(job, report):
                 dimension=result.dimension,
                 position=position,
                 result=result.as_dict(),
-                published={**result.as_dict(), "rows": publish(result, rule)},
+                published=publish_result(result, rule),
                 suppression_rule=rule,
                 confidence=extract.confidence,
             )

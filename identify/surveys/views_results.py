@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
+from identify import disclosure
 from identify import themes as theme_service
 from identify.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify.surveys import export, participation, responding
@@ -110,6 +111,7 @@ def _common(project, membership, survey, rule):
         "rule_sentence": survey_results.rule_sentence(rule),
         "can_engage": access.role_can(membership.role, Action.ENGAGE),
         "results_url": _results_url(survey),
+        "published_note": disclosure.published_note(rule),
         "suppressed_note": (
             f"{rule.symbol} Suppressed: fewer than {rule.primary_max + 1} people, or hidden so that a suppressed "
             "number cannot be worked out."
