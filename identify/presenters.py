@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from amhe.analysis import charts
+from amhe.analysis import charts, disclosure
 from amhe.analysis.breakdown import ANSWERED as ANSWERED_KINDS
 from amhe.analysis.breakdown import (
     EXTRA_FIGURES,
@@ -18,7 +18,7 @@ from amhe.analysis.breakdown import (
 )
 from amhe.core.access import Action, role_can
 from amhe.core.models import Measure, Role
-from identify import disclosure, engine
+from identify import engine
 from identify.models import Breakdown, Extract
 
 CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}

@@ -72,11 +72,10 @@ import pandas as pd
 from django.db.models import Count
 
 from amhe import stats
-from amhe.analysis import charts
+from amhe.analysis import charts, disclosure
 from amhe.analysis.breakdown import BreakdownError, breakdown, publish, published_proportion, shown_part
 from amhe.analysis.dimensions import SURVEY, dimensions_for
 from amhe.stats import SuppressionRule
-from identify import disclosure
 from identify.models import Answer, OrganisationSettings, Question, Survey, SurveyResponse
 from identify.surveys import equality, i18n, logic
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amhe.analysis import disclosure
 from amhe.core import access
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
-from identify import disclosure
 from identify import themes as theme_service
 from identify.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify.surveys import export, participation, responding
