@@ -25,6 +25,7 @@ from amhe.core import access, taxonomy
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.selectors import suppression_rule_for
 from identify.community import assets_csv, presenters, services
 from identify.community.forms import (
     AssetFilterForm,
@@ -46,7 +47,6 @@ from identify.models import (
     SurveyResponse,
     Theme,
 )
-from identify.surveys.results import rule_for
 
 TEMPLATES = "identify/community"
 ASSETS_PER_PAGE = 25
@@ -122,7 +122,7 @@ def focus_group_list(request, project_id):
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
         .order_by("-held_on", "-created_at")
     )
-    rule = rule_for(project)
+    rule = suppression_rule_for(project)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/focus_group_list.html",
@@ -186,7 +186,7 @@ def focus_group_edit(request, project_id, focus_group_id):
 def focus_group_detail(request, project_id, focus_group_id):
     project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
     focus_group = _focus_group_for(project, focus_group_id)
-    rule = rule_for(project)
+    rule = suppression_rule_for(project)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/focus_group_detail.html",
@@ -369,7 +369,7 @@ def community_input_link(request, project_id):
 @require_GET
 def theme_list(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
-    rule = rule_for(project)
+    rule = suppression_rule_for(project)
     rows = presenters.theme_rows(project, rule)
     return TemplateResponse(
         request,
@@ -396,7 +396,7 @@ def theme_detail(request, project_id, theme_id):
     people, for leads and analysts only."""
     project, membership = access.get_project_for_user(request.user, project_id)
     theme = get_object_or_404(Theme, pk=theme_id, project=project)
-    rule = rule_for(project)
+    rule = suppression_rule_for(project)
     can_engage = _can_engage(membership)
     answers = []
     if can_engage:
