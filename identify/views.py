@@ -9,12 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access
+from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
@@ -46,12 +45,7 @@ def overview(request, project_id):
 
 
 def _crumbs(project, *extra):
-    return [
-        ("Your projects", reverse("core:home")),
-        (project.name, project.get_absolute_url()),
-        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
-        *extra,
-    ]
+    return navigation.crumbs(project, "identify", *extra)
 
 
 def _extract_for(user, project_id, extract_id, action=Action.VIEW):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access
+from amhe.core import access, navigation
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.selectors import suppression_rule_for
@@ -52,14 +52,8 @@ def _results_url(survey) -> str:
 
 
 def _crumbs(project, survey, *extra):
-    return [
-        ("Your projects", reverse("core:home")),
-        (project.name, project.get_absolute_url()),
-        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
-        ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk})),
-        (survey.title, survey.get_absolute_url()),
-        *extra,
-    ]
+    surveys = ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk}))
+    return navigation.crumbs(project, "identify", surveys, (survey.title, survey.get_absolute_url()), *extra)
 
 
 def _common(project, membership, survey, rule):
