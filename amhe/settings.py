@@ -190,7 +190,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env_bool("AMHE_TESTING", False)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "amhe.staticfiles.StaticFilesStorage"
     },
 }
 # In development and tests WhiteNoise serves straight from the source folders.

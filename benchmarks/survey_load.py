@@ -17,7 +17,11 @@ What it does, all on loopback (benchmarks/README.md has the details):
 3. Serves the app as in production (DEBUG off, gunicorn, WhiteNoise, secure
    cookies) with a self-signed TLS certificate on 127.0.0.1.
 4. Baseline, same run: one respondent at a time (`--baseline-surveys` of them,
-   one after another, no pause), so the page times with no load are known.
+   one after another, no pause), so the page times with no load are known;
+   before and after it, `--trivial-requests` requests one at a time to a
+   trivial Django view (benchmarks/urls.py: "ok" through the whole middleware
+   stack), and each page's median server time is reported as a multiple of
+   the trivial view's (target: a question page within 5x).
 5. Load: Locust starts `--respondents` users (at `--spawn-rate` a second), who
    each complete the survey once through the real pages (start page with
    consent, one page per question, check your answers, send, confirmation),
@@ -55,6 +59,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -65,6 +70,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "survey-load-latest.json"
 PASSWORD = "load-test-password-" + secrets.token_hex(8)
 STAFF_EMAIL = "lead@load.example"
 TARGET_P95_MS = 500
+TARGET_PAGE_OVER_TRIVIAL = 5
+TRIVIAL_PATH = "/bench/trivial/"
 
 SEED = r"""
 import django, json, sys
@@ -241,6 +248,7 @@ PATH_KINDS = [
     ("done", re.compile(r"^/r/[^/]+/done/$")),
     ("results", re.compile(r"^/projects/\d+/identify/surveys/")),
     ("login", re.compile(r"^/accounts/login/$")),
+    ("trivial", re.compile(r"^/bench/trivial/$")),
 ]
 
 
@@ -256,11 +264,38 @@ def server_side(lines: list[str]) -> dict:
         kind = next((k for k, pattern in PATH_KINDS if pattern.match(path)), "other")
         kinds.setdefault(f"{method} {kind}", []).append(int(micro) / 1000)
         statuses[status] = statuses.get(status, 0) + 1
-    everything = [ms for times in kinds.values() for ms in times]
+    everything = [ms for kind, times in kinds.items() if kind != "GET trivial" for ms in times]
     return {
         "statuses": dict(sorted(statuses.items())),
         "all": stats(everything),
         **{k: stats(v) for k, v in sorted(kinds.items())},
+    }
+
+
+def trivial_requests(host: str, context: ssl.SSLContext, count: int) -> None:
+    """`count` requests to the trivial view, one at a time, on one kept-alive connection."""
+    import http.client
+
+    parsed = urllib.parse.urlsplit(host)
+    connection = http.client.HTTPSConnection(parsed.hostname, parsed.port, context=context, timeout=10)
+    try:
+        for _ in range(count):
+            connection.request("GET", TRIVIAL_PATH)
+            answer = connection.getresponse()
+            if answer.read() != b"ok":
+                sys.exit(f"The trivial view answered {answer.status}")
+    finally:
+        connection.close()
+
+
+def over_trivial(server: dict, trivial_ms: float | None) -> dict:
+    """Each page kind's median server time as a multiple of the trivial view's."""
+    if not trivial_ms:
+        return {}
+    return {
+        kind: round(s["p50_ms"] / trivial_ms, 1)
+        for kind, s in server.items()
+        if kind not in ("statuses", "all", "GET trivial") and s.get("p50_ms") is not None
     }
 
 
@@ -418,6 +453,9 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--keep-alive", type=int, default=10, help="gunicorn keep-alive seconds (gthread)")
     parser.add_argument("--baseline-surveys", type=int, default=10, help="surveys completed one at a time first")
+    parser.add_argument(
+        "--trivial-requests", type=int, default=200, help="requests to the trivial view before and after the baseline"
+    )
     parser.add_argument("--equality", action="store_true", help="add the standard equality monitoring section")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", default="amhe_load")
@@ -435,7 +473,7 @@ def main():
     db_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "amhe.settings",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",  # amhe.settings + the trivial view
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -534,6 +572,7 @@ def main():
         done_files = []
 
         print(f"Baseline: {args.baseline_surveys} surveys, one respondent at a time, no pauses")
+        trivial_requests(host, context, args.trivial_requests)
         meter = CpuMeter(server.pid, args.database)
         meter.start()
         baseline, _ = locust(
@@ -552,6 +591,7 @@ def main():
             workdir / "baseline.json",
         )
         baseline["cpu_cores"] = meter.stop()
+        trivial_requests(host, context, args.trivial_requests)
         baseline["server"] = server_side(log.new_lines())
         done_files.append(workdir / "baseline.json")
 
@@ -677,7 +717,18 @@ def main():
         if result["baseline_one_respondent"]["requests"]["p50_ms"]
         else None,
     }
+    trivial = result["baseline_one_respondent"]["server"].get("GET trivial", {})
+    result["server_time_over_trivial_view"] = {
+        "trivial_view": trivial,
+        "baseline_p50_over_trivial_p50": over_trivial(
+            result["baseline_one_respondent"]["server"], trivial.get("p50_ms")
+        ),
+        "load_p50_over_trivial_p50": over_trivial(result["load"]["server"], trivial.get("p50_ms")),
+    }
+    question_ratio = result["server_time_over_trivial_view"]["baseline_p50_over_trivial_p50"].get("GET page")
     result["targets"] = {
+        "question_page_within_5x_trivial_view": question_ratio is not None
+        and question_ratio <= TARGET_PAGE_OVER_TRIVIAL,
         "p95_under_500_ms_every_request": everything["p95_ms"] is not None and everything["p95_ms"] < TARGET_P95_MS,
         # Respondent pages and results pages; the lead's one login (password hashing) is reported, not targeted.
         "p95_under_500_ms_every_page_kind": all(
@@ -711,6 +762,7 @@ def main():
         "staff_alone": result["staff_alone_after_load"]["results_requests"],
         "database_check": check,
         "ratios": result["ratios"],
+        "server_time_over_trivial_view": result["server_time_over_trivial_view"],
         "targets": result["targets"],
     }
     print(json.dumps(summary, indent=2))

@@ -343,8 +343,16 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
+# The trace types static/vendor/plotly/plotly-partial.min.js can draw: the bundle
+# has only these (frontend/plotly-partial.js, built by `make frontend`), to keep
+# chart pages light. A new kind of chart needs its trace type added to both.
+PLOTLY_TRACES = frozenset({"bar", "heatmap", "scatter"})
+
+
 def _trace(kind: str, **properties) -> dict:
     """A trace as a plain dict (properties left as None are not set)."""
+    if kind not in PLOTLY_TRACES:
+        raise ValueError(f"plotly.js is bundled without {kind!r} traces: add it to frontend/plotly-partial.js")
     return {"type": kind, **{key: value for key, value in properties.items() if value is not None}}
 
 

@@ -111,7 +111,16 @@ def equality_questions(survey: Survey) -> list[Question]:
 
 
 def ordered_questions(survey: Survey) -> list[Question]:
-    return [*own_questions(survey), *equality_questions(survey)]
+    """The survey's own questions in order, then its equality questions in the standard order
+    (one query: every respondent page reads them)."""
+    questions = list(survey.questions.order_by("position", "pk"))
+    order = {item.key: index for index, item in enumerate(equality.QUESTIONS)}
+    own = [question for question in questions if not question.equality_key]
+    standard = sorted(
+        (question for question in questions if question.equality_key),
+        key=lambda q: order.get(q.equality_key, len(order)),
+    )
+    return [*own, *standard]
 
 
 def page_numbers(questions: Iterable[Question]) -> dict[int, int]:

@@ -95,14 +95,13 @@ def check_link(link: Link) -> None:
 
 def response_for(resume_token: str) -> SurveyResponse:
     """An online response by its resume token, or NotAvailable(UNKNOWN)."""
-    response = (
-        SurveyResponse.objects.select_related("survey__project", "invitation")
-        .filter(resume_token=resume_token, channel__in=(Channel.OPEN, Channel.INVITATION))
-        .first()
-    )
-    if response is None:
-        raise NotAvailable(UNKNOWN)
-    return response
+    try:
+        # get() on the unique token: no ORDER BY to build (each respondent page starts here).
+        return SurveyResponse.objects.select_related("survey", "invitation").get(
+            resume_token=resume_token, channel__in=(Channel.OPEN, Channel.INVITATION)
+        )
+    except SurveyResponse.DoesNotExist:
+        raise NotAvailable(UNKNOWN) from None
 
 
 def check_response(response: SurveyResponse) -> None:
@@ -194,7 +193,7 @@ def pages_of(questions: list[Question]) -> list[list[Question]]:
 
 
 def answers_of(response: SurveyResponse) -> dict[int, object]:
-    return dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
+    return dict(Answer.objects.filter(response=response).order_by().values_list("question_id", "value"))
 
 
 @dataclass

@@ -3,7 +3,8 @@
 //
 // The page's Content Security Policy is strict (script-src 'self' + nonce,
 // style-src 'self'), so:
-// - plotly.js is the "strict" bundle (no eval or new Function), served from
+// - plotly.js is a partial bundle of the trace types the app draws, CSP-strict
+//   (no eval or new Function: scripts/build-frontend.sh checks), served from
 //   static/vendor/plotly/ and imported as a module (it sets window.Plotly);
 // - before it loads, its CSS is linked as a file with the id and class that
 //   tell plotly.js not to inject its own <style> element (plotly.js#7109), and

@@ -68,7 +68,7 @@ def test_charts_draw_under_strict_csp(journey):
     assert page.locator(".modebar").count() == 0
     # Everything came from this server: no CDN.
     assert all(url.startswith(journey.base_url) for url in requests), requests
-    assert any(url.endswith("/static/vendor/plotly/plotly-strict.min.js") for url in requests)
+    assert any(url.endswith("/static/vendor/plotly/plotly-partial.min.js") for url in requests)
 
     # Suppressed groups show "*" and the footnote.
     rates = page.locator(f"#{expected[0].id}")

@@ -563,6 +563,30 @@ def test_figures_are_checked_by_plotly_where_validation_is_on(settings):
         _figure([_trace("bar", x=[1], marker={"color": None})], {})  # plotly drops the None: not what is served
 
 
+def test_charts_use_only_the_trace_types_in_the_plotly_bundle():
+    """The vendored plotly.js is a partial bundle: a trace type it lacks would leave the chart undrawn."""
+    from django.conf import settings as django_settings
+
+    from identify.charts import PLOTLY_TRACES, _trace
+
+    entry = (django_settings.BASE_DIR / "frontend" / "plotly-partial.js").read_text()
+    bundled = set(re.findall(r'require\("plotly\.js/lib/(\w+)"\)', entry)) - {"core"}
+    assert bundled == PLOTLY_TRACES
+    assert _trace("heatmap", z=[[1]]) == {"type": "heatmap", "z": [[1]]}
+    with pytest.raises(ValueError, match="bundled without 'pie' traces"):
+        _trace("pie", values=[1])
+
+
+def test_the_vendored_plotly_bundle_builds_no_code_from_strings():
+    """script-src has no 'unsafe-eval': the bundle may not use eval or the Function constructor
+    (scripts/build-frontend.sh refuses to build one that does; this catches a swapped file)."""
+    from django.conf import settings as django_settings
+
+    bundle = (django_settings.BASE_DIR / "static" / "vendor" / "plotly" / "plotly-partial.min.js").read_text()
+    assert "window.Plotly=" in bundle
+    assert not re.search(r"new\s+Function\s*\(|(^|[^\w$.])(Function|eval)\s*\(", bundle)
+
+
 def test_figures_are_not_rebuilt_through_plotly_where_validation_is_off(settings, monkeypatch):
     import numpy as np
 

@@ -4,4 +4,4 @@
 // OTHER_STYLE_IDS: any element with one of these ids stops that injection.
 export const VERSION = "4.1.1";
 export const GLOBAL_STYLE_ID = "plotly.js-style-global";
-export const OTHER_STYLE_IDS = ["9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"];
+export const OTHER_STYLE_IDS = [];
