@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,18 +17,19 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
-from identify import presenters, services
+from identify import presenters, selectors, services
 from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.forms import MappingForm, UploadForm
 from identify.models import Extract
+from identify.selectors import extract_for as _extract_for
 from identify.surveys.views_builder import overview_context as communities_context
 from identify.uploads import MaxSizeUploadHandler
 
 
 def _extracts_context(request, project, membership):
     return {
-        "extracts": project.extracts.select_related("uploaded_by").all()[:50],
+        "extracts": selectors.recent_extracts(project),
         "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
     }
 
@@ -46,14 +47,6 @@ def overview(request, project_id):
 
 def _crumbs(project, *extra):
     return navigation.crumbs(project, "identify", *extra)
-
-
-def _extract_for(user, project_id, extract_id, action=Action.VIEW):
-    project, membership = access.get_project_for_user(user, project_id, action)
-    extract = get_object_or_404(
-        Extract.objects.select_related("project", "uploaded_by", "job"), pk=extract_id, project=project
-    )
-    return project, membership, extract
 
 
 @csrf_exempt
@@ -139,7 +132,7 @@ def extract_detail(request, project_id, extract_id):
             extract=extract,
             field_choices=presenters.field_choices(extract.kind),
             suggested=extract.mapping or extract.suggested_mapping,
-            populations=project.extracts.filter(kind=Extract.Kind.POPULATION, state=Extract.State.READY),
+            populations=selectors.ready_populations(project),
             initial={"population": extract.population_id, "confidence": str(float(extract.confidence))},
             samples=presenters.column_samples(extract),
         )

@@ -1,6 +1,7 @@
-"""One access helper per kind of 1B record (identify.community.selectors): the
-record of the user's project (the organisation's, for assets), 404 for a record
-of another project and for a non-member, 403 for a role without the action."""
+"""One access helper per kind of record (identify.selectors for 1A uploads,
+identify.community.selectors for 1B records): the record of the user's project
+(the organisation's, for assets), 404 for a record of another project and for
+a non-member, 403 for a role without the action."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -8,10 +9,12 @@ from django.http import Http404
 
 from amhe.core.access import Action
 from amhe.core.models import Role
+from identify import selectors as identify_selectors
 from identify.community import selectors
 from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
+    ExtractFactory,
     FocusGroupFactory,
     ProjectFactory,
     ThemeFactory,
@@ -21,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 # helper, how to make a record of `project`, the action its pages need by default
 KINDS = {
+    "upload": (identify_selectors.extract_for, lambda p: ExtractFactory(project=p), Action.VIEW),
     "focus group": (selectors.focus_group_for, lambda p: FocusGroupFactory(project=p), Action.ENGAGE),
     "community input": (selectors.community_input_for, lambda p: CommunityInputFactory(project=p), Action.ENGAGE),
     "asset": (selectors.asset_for, lambda p: CommunityAssetFactory(organisation=p.organisation), Action.VIEW),
