@@ -81,6 +81,11 @@ def input_link(project) -> CommunityInputLink | None:
     return CommunityInputLink.objects.filter(project=project).first()
 
 
+def input_link_for_token(token: str) -> CommunityInputLink | None:
+    """The public link a community group was sent (no login: the token is the key), or None."""
+    return CommunityInputLink.objects.select_related("project__organisation").filter(token=token).first()
+
+
 def theme_names(project) -> list[str]:
     return list(Theme.objects.filter(project=project).values_list("name", flat=True))
 
