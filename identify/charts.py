@@ -293,6 +293,42 @@ def _times(ratio: float) -> str:
     return "twice" if text == "2.0" else f"{text} times"
 
 
+# Summaries never claim more than the numbers shown: a suppressed group might
+# have had the highest value, so "highest" is then "of the groups shown"; and a
+# group is only said to stand apart from another when their confidence
+# intervals do not overlap.
+def _lead(who: str, n_hidden: int, noun: str = "group") -> str:
+    """The start of a "highest" sentence: capitalised, or after "Of the groups shown," when some are hidden."""
+    return f"Of the {noun}s shown, {who}" if n_hidden else _capitalise(who)
+
+
+def _bounds(row: Mapping, lower: str, upper: str) -> tuple[float, float] | None:
+    lo, hi = _num(row.get(lower)), _num(row.get(upper))
+    return None if lo is None or hi is None else (lo, hi)
+
+
+def intervals_overlap(a: Mapping, b: Mapping, lower: str, upper: str) -> bool:
+    """Whether two rows' confidence intervals overlap (touching counts). Without both
+    intervals nothing can be said to differ, so that counts as overlapping."""
+    first, second = _bounds(a, lower, upper), _bounds(b, lower, upper)
+    if first is None or second is None:
+        return True
+    return first[0] <= second[1] and second[0] <= first[1]
+
+
+def _not_clearly_apart(
+    top: Mapping, others: Sequence[Mapping], lower: str, upper: str, name, noun: str = "group"
+) -> str:
+    """A sentence naming the others whose intervals overlap the top one's ("" if none do)."""
+    rivals = [name(r) for r in others if intervals_overlap(top, r, lower, upper)]
+    if not rivals:
+        return ""
+    if len(rivals) == 1:
+        return f"Its confidence interval overlaps with that for {rivals[0]}, so the difference may be down to chance."
+    listed = _and(rivals) if len(rivals) <= 3 else f"{len(rivals)} other {noun}s"
+    return f"Its confidence interval overlaps with those for {listed}, so the differences may be down to chance."
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -539,7 +575,7 @@ def _rates_summary(plotted: list[Mapping], rows: list[Mapping], conf: str, n_sup
     top = plotted[0]
     rate = _num(top["rate"])
     fmt = _rate_fmt(rate)
-    sentence = f"{_capitalise(_who(top))} had the highest rate, {fmt(rate)} {PER}"
+    sentence = f"{_lead(_who(top), n_suppressed)} had the highest rate, {fmt(rate)} {PER}"
     interval = _interval(top.get("rate_lower"), top.get("rate_upper"), fmt)
     if interval != NOT_AVAILABLE:
         sentence += f" ({conf} confidence interval {interval})"
@@ -551,27 +587,29 @@ def _rates_summary(plotted: list[Mapping], rows: list[Mapping], conf: str, n_sup
         verdict = _ratio_verdict(top)
         if verdict == "similar":
             sentence += f", similar to the rate for {_who(reference)}"
-        elif ratio >= 1:
+        elif verdict == "higher":
             sentence += f", {_times(ratio)} the rate for {_who(reference)}"
-    return _join(sentence + ".", hidden)
+    apart = _not_clearly_apart(top, plotted[1:], "rate_lower", "rate_upper", _who)
+    return _join(sentence + ".", apart, hidden)
 
 
 # --------------------------------------------------------------------------- rate ratios
 
 
+TOO_FEW = "too few to compare"
+
+
 def _ratio_verdict(row: Mapping) -> str:
-    """ "higher", "similar" or "lower" than the reference: "similar" when the interval includes 1."""
-    ratio = _num(row.get("rate_ratio"))
+    """ "higher", "similar" or "lower" than the reference: "similar" when the interval includes 1.
+    Without an interval (a count of 0, say) the ratio alone shows nothing: "too few to compare"."""
     lower, upper = _num(row.get("rate_ratio_lower")), _num(row.get("rate_ratio_upper"))
-    if lower is not None and upper is not None:
-        if lower > 1:
-            return "higher"
-        if upper < 1:
-            return "lower"
-        return "similar"
-    if ratio is None or ratio == 1:
-        return "similar"
-    return "higher" if ratio > 1 else "lower"
+    if lower is None or upper is None:
+        return TOO_FEW
+    if lower > 1:
+        return "higher"
+    if upper < 1:
+        return "lower"
+    return "similar"
 
 
 def _log_ticks(low: float, high: float) -> list[float]:
@@ -612,9 +650,13 @@ def rate_ratio_forest(
     title = title or f"Rate ratios by {dim_words}, compared with {reference_label}"
     chart_id = chart_id or f"chart-rate-ratios-{_slug(dimension) or 'groups'}"
 
-    compared = [
+    with_ratio = [
         r for r in rows if not r.get("reference") and not _is_suppressed(r) and _num(r.get("rate_ratio")) is not None
     ]
+    # A ratio with no interval (a group with no records, say) cannot be placed on a log
+    # axis and shows nothing: it is left off the plot and called too few to compare.
+    compared = [r for r in with_ratio if _ratio_verdict(r) != TOO_FEW]
+    too_few = [r for r in with_ratio if _ratio_verdict(r) == TOO_FEW]
     compared.sort(key=lambda r: _num(r.get("rate_ratio")), reverse=True)
     suppressed = [r for r in rows if _is_suppressed(r) and not r.get("reference")]
 
@@ -746,30 +788,90 @@ def rate_ratio_forest(
         title=title,
         figure=figure,
         table=_table(f"{title}, with {conf} confidence intervals", columns, table_rows, [False, True, True, False]),
-        summary=_forest_summary(compared, ref_who, len(suppressed)),
+        summary=_forest_summary(compared, ref_who, len(suppressed), too_few),
         confidence=f"{conf} confidence intervals",
         kind="Forest plot",
         footnotes=_footnotes(table_rows),
     )
 
 
-def _forest_summary(compared: list[Mapping], ref_who: str, n_suppressed: int) -> str:
+def _forest_summary(compared: list[Mapping], ref_who: str, n_suppressed: int, too_few: Sequence[Mapping] = ()) -> str:
     hidden = _suppression_sentence(n_suppressed, "Rate ratios")
+
+    def name(r: Mapping) -> str:
+        return _who(r) if _who(r).endswith("people") else _label(r)
+
+    def listed(names: list[str]) -> str:
+        return _and(names) if len(names) <= 3 else _groups(len(names))
+
+    few = ""
+    if too_few:
+        few = f"There were too few records to compare {listed([name(r) for r in too_few])} with {ref_who}."
     if not compared:
+        if too_few:
+            return _join(few, hidden)
         if n_suppressed:
             return "Rate ratios could not be shown for any group because the numbers were too small."
         return "There were no rate ratios to show."
     by_verdict: dict[str, list[str]] = {"higher": [], "similar": [], "lower": []}
     for r in compared:
-        by_verdict[_ratio_verdict(r)].append(_who(r) if _who(r).endswith("people") else _label(r))
+        by_verdict[_ratio_verdict(r)].append(name(r))
     parts = []
     for verdict in ("higher", "similar", "lower"):
         names = by_verdict[verdict]
         if not names:
             continue
-        listed = _and(names) if len(names) <= 3 else _groups(len(names))
-        parts.append(f"{verdict} for {listed}")
-    return _join(f"Compared with {ref_who}, the rate was {_and(parts)}.", hidden)
+        parts.append(f"{verdict} for {listed(names)}")
+    return _join(f"Compared with {ref_who}, the rate was {_and(parts)}.", few, hidden)
+
+
+def ratio_verdict(row: Mapping) -> str:
+    """Public: "higher", "similar", "lower" or "too few to compare" (see :func:`_ratio_verdict`)."""
+    return _ratio_verdict(row)
+
+
+def group_phrase(row: Mapping) -> str:
+    """Public: a noun phrase for the people in a row's group ("Black or Black British people")."""
+    return _who(row)
+
+
+def ratio_difference_sentence(row: Mapping, reference_who: str, conf: str) -> str:
+    """One plain sentence for a rate ratio whose interval excludes 1, e.g. "The rate for
+    Black people was 3.4 times that for White people (95% confidence interval 3.2 to 3.6)."."""
+    ratio = _num(row["rate_ratio"])
+    places = 1 if ratio >= 1 else 2
+
+    def fmt(value: float) -> str:
+        return f"{value:,.{places}f}"
+
+    interval = _interval(row.get("rate_ratio_lower"), row.get("rate_ratio_upper"), fmt)
+    size = _times(ratio) if ratio >= 1 else f"{fmt(ratio)} times"
+    return f"The rate for {_who(row)} was {size} that for {reference_who} ({conf} confidence interval {interval})."
+
+
+def slope_sentence(summary: Mapping, confidence: float | int | str = 0.95) -> str:
+    """Plain words for the slope index of inequality across deprivation deciles (signed
+    positive when rates are higher in more deprived areas), saying a gradient only when
+    its interval excludes 0. "" when there is none."""
+    sii = _num(summary.get("sii"))
+    if sii is None:
+        return ""
+    conf = confidence_label(confidence)
+    lower, upper = _num(summary.get("sii_lower")), _num(summary.get("sii_upper"))
+    text = f"Slope index of inequality across deprivation deciles: {sii:,.1f} {PER}"
+    if lower is not None and upper is not None:
+        text += f" ({conf} confidence interval {lower:,.1f} to {upper:,.1f})"
+    rii = _num(summary.get("rii"))
+    text += f"; relative index of inequality {rii:,.2f}." if rii is not None else "."
+    if lower is None or upper is None:
+        verdict = "With no interval, this shows no clear gradient with deprivation."
+    elif lower > 0:
+        verdict = "Rates were higher in more deprived areas: the interval does not include 0."
+    elif upper < 0:
+        verdict = "Rates were lower in more deprived areas: the interval does not include 0."
+    else:
+        verdict = "The interval includes 0, so this shows no clear gradient with deprivation."
+    return _join(text, verdict)
 
 
 # --------------------------------------------------------------------------- share vs population
@@ -888,10 +990,12 @@ def _share_summary(plotted: list[Mapping], n_suppressed: int) -> str:
     top = max(compared, key=gap)
     share, pop = format_percent(top["share"]), format_percent(top["population_share"])
     if share == pop:
-        sentence = "Each group's share of records matched its share of the population."
+        each = "Each group shown" if n_suppressed else "Each group"
+        sentence = f"{each}'s share of records matched its share of the population."
     else:
         sentence = (
-            f"The biggest difference was for {_who(top)}: {share} of records compared with {pop} of the population."
+            f"{_lead('the biggest difference', n_suppressed)} was for {_who(top)}: "
+            f"{share} of records compared with {pop} of the population."
         )
     return _join(sentence, hidden)
 
@@ -1085,18 +1189,29 @@ def _heatmap_summary(cells, value, words, fmt_value, lower_key, upper_key, conf,
         if n_suppressed:
             return "Values could not be shown for any combination because the numbers were too small."
         return "There were no values to show."
-    top = max(shown, key=lambda r: _num(r.get(value)))
-    v = _num(top[value])
+
+    def who(r: Mapping) -> str:
+        return "people recorded as " + _and([str(x) for x in (r.get("groups") or {}).values()])
+
+    shown.sort(key=lambda r: _num(r.get(value)), reverse=True)
+    v = _num(shown[0][value])
+    tops = [r for r in shown if fmt_value(_num(r[value])) == fmt_value(v)]  # equal as shown: a tie
     text = fmt_value(v) + (f" {PER}" if value == "rate" else "")
-    if lower_key:
+    if lower_key and len(tops) == 1:
         ifmt = _rate_fmt(v) if value == "rate" else (format_percent if value == "share" else format_ratio)
-        interval = _interval(top.get(lower_key), top.get(upper_key), ifmt)
+        interval = _interval(tops[0].get(lower_key), tops[0].get(upper_key), ifmt)
         if interval != NOT_AVAILABLE:
             text += f" ({conf} confidence interval {interval})"
-    who = "people recorded as " + _and([str(x) for x in (top.get("groups") or {}).values()])
     noun = "number of people" if value == "count" else words[:1].lower() + words[1:]
     noun = noun.replace(" per 100,000", "")
-    return _join(f"The highest {noun} was {text}, for {who}.", hidden)
+    start = _lead(f"the highest {noun}", n_suppressed, noun="combination")
+    if len(tops) > 1:
+        listed = _and([who(r) for r in tops]) if len(tops) <= 3 else f"{len(tops)} combinations"
+        return _join(f"{start} was {text}, for {listed}.", hidden)
+    apart = ""
+    if lower_key:
+        apart = _not_clearly_apart(tops[0], shown[1:], lower_key, upper_key, who, noun="combination")
+    return _join(f"{start} was {text}, for {who(tops[0])}.", apart, hidden)
 
 
 # --------------------------------------------------------------------------- data quality
@@ -1219,14 +1334,15 @@ def _quality_summary(fields, segments) -> str:
     if len(named) == 1:
         label, usable = named[0]
         return f"{label}: {format_percent(usable, 0)} of records had a specific, valid value."
-    best = max(named, key=lambda x: x[1])
-    worst = min(named, key=lambda x: x[1])
-    if best[1] == worst[1]:
-        return f"Every characteristic had a specific, valid value in {format_percent(best[1], 0)} of records."
-    return (
-        f"{best[0]} had the most records with a specific, valid value ({format_percent(best[1], 0)}) "
-        f"and {worst[0]} the fewest ({format_percent(worst[1], 0)})."
-    )
+    # Compared as shown (whole percentages): 93.4% and 93.2% are both 93%, a tie.
+    shown = [(label, format_percent(usable, 0), usable) for label, usable in named]
+    best = max(shown, key=lambda x: x[2])[1]
+    worst = min(shown, key=lambda x: x[2])[1]
+    if best == worst:
+        return f"Every characteristic had a specific, valid value in {best} of records."
+    most = _and([label for label, text, _ in shown if text == best])
+    fewest = _and([label for label, text, _ in shown if text == worst])
+    return f"{most} had the most records with a specific, valid value ({best}) and {fewest} the fewest ({worst})."
 
 
 def _interval_chart(
@@ -1310,9 +1426,11 @@ def _interval_chart(
         for r in rows
     ]
     if plotted:
-        top = max(plotted, key=lambda r: _num(r[value]))
+        ranked = sorted(plotted, key=lambda r: _num(r[value]), reverse=True)
+        top = ranked[0]
         text = _join(
-            summary.format(who=_capitalise(_who(top)), value=fmt(_num(top[value]))),
+            summary.format(who=_lead(_who(top), len(suppressed)), value=fmt(_num(top[value]))),
+            _not_clearly_apart(top, ranked[1:], lower, upper, _who),
             _suppression_sentence(len(suppressed), what),
         )
     else:
@@ -1544,25 +1662,37 @@ def _answers_summary(plotted: list[Mapping], n_hidden: int, style: str, rows: li
         top = max(_num(r["count"]) for r in plotted)
         tops = [str(r["label"]) for r in plotted if _num(r["count"]) == top]
         if len(tops) > 1:
-            return _join(f"The most common themes were {_and(tops)}, each in {format_int(top)} answers.", hidden)
-        return _join(f"The most common theme was {tops[0]}, in {format_int(top)} answers.", hidden)
+            start = _lead(f"the most common themes were {_and(tops)}", n_hidden, noun)
+            return _join(f"{start}, each in {format_int(top)} answers.", hidden)
+        return _join(
+            f"{_lead(f'the most common theme was {tops[0]}', n_hidden, noun)}, in {format_int(top)} answers.", hidden
+        )
     top_share = max(_num(r["share"]) for r in plotted)
     top_value = format_percent(top_share, 0)
-    tops = [str(r["label"]) for r in plotted if format_percent(_num(r["share"]), 0) == top_value]
+    top_rows = [r for r in plotted if format_percent(_num(r["share"]), 0) == top_value]
+    tops = [str(r["label"]) for r in top_rows]
+    others = [r for r in plotted if r not in top_rows]
+    apart = ""
     if top_share == 0:
-        sentence = "No one chose any of the answers."
+        # Shown as 0%: a hidden answer may still have been chosen.
+        sentence = "None of the answers shown was chosen." if n_hidden else "No one chose any of the answers."
     elif len(tops) > 1:
-        sentence = f"{_and(tops)} were chosen most often, each by {top_value} of the people asked."
-    elif style == "multiple":
-        sentence = (
-            f"The answer chosen most often was {tops[0]}, by {top_value} of the people asked "
-            "(they could choose more than one)."
-        )
-    elif top_share > 0.5:
+        start = _lead(_and(tops), n_hidden, noun)
+        sentence = f"{start} were chosen most often, each by {top_value} of the people asked."
+    elif style != "multiple" and top_share > 0.5:
+        # More than half: no other answer, shown or hidden, can have been chosen more often.
         sentence = f"Most people asked ({top_value}) chose {tops[0]}."
     else:
-        sentence = f"The most common answer was {tops[0]}, chosen by {top_value} of the people asked."
-    return _join(sentence, hidden)
+        if style == "multiple":
+            start = _lead(f"the answer chosen most often was {tops[0]}", n_hidden, noun)
+            sentence = f"{start}, by {top_value} of the people asked (they could choose more than one)."
+        else:
+            start = _lead(f"the most common answer was {tops[0]}", n_hidden, noun)
+            sentence = f"{start}, chosen by {top_value} of the people asked."
+        apart = _not_clearly_apart(
+            top_rows[0], others, "share_lower", "share_upper", lambda r: str(r["label"]), noun="answer"
+        )
+    return _join(sentence, apart, hidden)
 
 
 def survey_choice_by_group_chart(

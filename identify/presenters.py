@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 from amhe.core.access import Action, role_can
 from amhe.core.models import Measure, Role
 from identify import charts, engine
-from identify.engine.breakdown import EXTRA_FIGURES, ROW_SCHEMA
+from identify.engine.breakdown import ANSWERED as ANSWERED_KINDS
+from identify.engine.breakdown import EXTRA_FIGURES, INTERSECTION_SEPARATOR, ROW_SCHEMA
 from identify.models import Breakdown, Extract
 
 CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
@@ -183,40 +184,206 @@ def quality_trend(extract: Extract) -> list[dict]:
     return trend
 
 
+# --------------------------------------------------------------------------- breakdown dashboard
+#
+# The dashboard is an overview page that leads with what stands out (the largest
+# differences whose intervals rule out chance) and one page per characteristic,
+# so nobody scrolls past every breakdown to find one.
+
+STANDOUT_LIMIT = 10  # differences listed on the overview; the rest are on each characteristic's page
+
+
+def characteristic_slug(dimension: str) -> str:
+    """The URL part for a breakdown: "ethnicity_high×sex" → "ethnicity-high-by-sex"."""
+    return dimension.replace(INTERSECTION_SEPARATOR, "-by-").replace("_", "-").lower()
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+@dataclass
+class Characteristic:
+    """One breakdown, for moving between the dashboard's pages."""
+
+    slug: str
+    title: str
+    dimension: str
+    position: int
+
+
 @dataclass
 class Section:
     title: str
     dimension: str
     charts: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    slug: str = ""
+    slope: str = ""  # the slope index of inequality in words (deprivation deciles)
 
 
-def dashboard_sections(extract: Extract, *, raw: bool) -> list[Section]:
-    confidence = float(extract.confidence)
-    sections = []
-    for item in Breakdown.objects.filter(extract=extract).order_by("position"):
+@dataclass
+class Difference:
+    """A group whose rate differs from its reference group's by more than chance."""
+
+    characteristic: Characteristic
+    group: str
+    reference: str
+    direction: str  # "higher" or "lower"
+    ratio: str
+    interval: str
+    sentence: str
+    at_least: float  # the smallest difference the interval allows, as a factor (for ranking)
+
+
+@dataclass
+class DashboardOverview:
+    characteristics: list[Characteristic]
+    differences: list[Difference]  # every reliable difference, largest first
+    has_rates: bool
+    comparable: bool  # False: once suppressed, no characteristic has two groups to compare
+    confidence: str
+
+    @property
+    def lead(self) -> str:
+        """The sentence for the largest difference."""
+        return "The largest: " + _lower_first(self.differences[0].sentence) if self.differences else ""
+
+    @property
+    def top_differences(self) -> list[Difference]:
+        return self.differences[:STANDOUT_LIMIT]
+
+    @property
+    def more_differences(self) -> int:
+        return max(len(self.differences) - STANDOUT_LIMIT, 0)
+
+
+def _breakdowns(extract: Extract):
+    return Breakdown.objects.filter(extract=extract).order_by("position")
+
+
+def _characteristic(item: Breakdown) -> Characteristic:
+    return Characteristic(
+        slug=characteristic_slug(item.dimension),
+        title=item.published["label"],
+        dimension=item.dimension,
+        position=item.position,
+    )
+
+
+def characteristics(extract: Extract) -> list[Characteristic]:
+    """The extract's breakdowns, for the dashboard's contents list (their labels only:
+    no breakdown's figures are loaded)."""
+    return [
+        Characteristic(slug=characteristic_slug(dimension), title=label, dimension=dimension, position=position)
+        for dimension, position, label in _breakdowns(extract).values_list("dimension", "position", "published__label")
+    ]
+
+
+def _comparable(rows: list[dict]) -> bool:
+    """At least two real groups (not "not stated" and the like) shown with someone in them."""
+    shown = [r for r in rows if not r.get("suppressed") and r.get("kind") in ANSWERED_KINDS and r.get("count")]
+    return len(shown) >= 2
+
+
+def dashboard_overview(extract: Extract, *, raw: bool) -> DashboardOverview:
+    """What stands out across every breakdown. Whether groups can be compared at all is
+    judged on the suppressed figures, as everyone but the uploader sees them."""
+    conf = charts.confidence_label(float(extract.confidence))
+    items = list(_breakdowns(extract) if raw else _breakdowns(extract).defer("result"))
+    found: list[Difference] = []
+    has_rates = False
+    comparable = False
+    for item in items:
         data = item.result if raw else item.published
+        characteristic = _characteristic(item)
+        comparable = comparable or _comparable(item.published["rows"])
         rows = data["rows"]
-        dims = data["dimensions"]
-        section = Section(title=data["label"], dimension=data["dimension"], summary=data.get("summary") or {})
-        if len(dims) == 1:
-            has_rates = any(row.get("rate") is not None for row in rows)
-            if has_rates:
-                section.charts.append(charts.rates_chart(rows, confidence))
-                if data.get("reference"):
-                    section.charts.append(charts.rate_ratio_forest(rows, data["reference"], confidence))
-                section.charts.append(charts.share_vs_population(rows))
-            else:
-                section.charts.append(charts.shares_chart(rows, confidence))
-            if any(row.get("outcome") is not None for row in rows):
-                section.charts.append(charts.outcome_chart(rows, confidence))
-            if any(row.get("score_mean") is not None for row in rows):
-                section.charts.append(charts.score_chart(rows, confidence))
-        elif len(dims) == 2:
-            value = "rate" if any(row.get("rate") is not None for row in rows) else "count"
-            section.charts.append(charts.intersection_heatmap(rows, dims[0], dims[1], value=value))
-        sections.append(section)
-    return sections
+        has_rates = has_rates or any(r.get("rate") is not None for r in rows)
+        reference = next((r for r in rows if r.get("reference")), None)
+        if reference is None:
+            continue
+        reference_who = charts.group_phrase(reference)
+        for row in rows:
+            if row.get("reference") or row.get("suppressed") or row.get("rate_ratio") is None:
+                continue
+            direction = charts.ratio_verdict(row)
+            if direction not in ("higher", "lower"):
+                continue
+            lower, upper = row["rate_ratio_lower"], row["rate_ratio_upper"]
+            found.append(
+                Difference(
+                    characteristic=characteristic,
+                    group=row["group"],
+                    reference=data.get("reference") or reference["group"],
+                    direction=direction,
+                    ratio=charts.format_ratio(row["rate_ratio"]),
+                    interval=f"{charts.format_ratio(lower)} to {charts.format_ratio(upper)}",
+                    sentence=charts.ratio_difference_sentence(row, reference_who, conf),
+                    at_least=lower if direction == "higher" else 1 / upper,
+                )
+            )
+    found.sort(key=lambda d: d.at_least, reverse=True)
+    return DashboardOverview(
+        characteristics=[_characteristic(item) for item in items],
+        differences=found,
+        has_rates=has_rates,
+        comparable=comparable,
+        confidence=conf,
+    )
+
+
+def dashboard_section(extract: Extract, slug: str, *, raw: bool) -> Section | None:
+    """The charts of one characteristic's breakdown, or None if the extract has none by that name."""
+    dimension = next((c.dimension for c in characteristics(extract) if c.slug == slug), None)
+    if dimension is None:
+        return None
+    items = _breakdowns(extract).filter(dimension=dimension)
+    item = (items if raw else items.defer("result")).get()
+    return _section(item, float(extract.confidence), raw=raw)
+
+
+def _section(item: Breakdown, confidence: float, *, raw: bool) -> Section:
+    """Chart titles name the breakdown by its own label ("ethnic group (high level)"), so no
+    two charts of an extract share a title, and no two table regions share a name."""
+    data = item.result if raw else item.published
+    rows = data["rows"]
+    dims = data["dimensions"]
+    by = _lower_first(data["label"])
+    section = Section(
+        title=data["label"],
+        dimension=data["dimension"],
+        summary=data.get("summary") or {},
+        slug=characteristic_slug(item.dimension),
+        slope=charts.slope_sentence(data.get("summary") or {}, confidence),
+    )
+    if len(dims) == 1:
+        has_rates = any(row.get("rate") is not None for row in rows)
+        if has_rates:
+            section.charts.append(charts.rates_chart(rows, confidence, title=f"Rate per 100,000 people by {by}"))
+            if data.get("reference"):
+                section.charts.append(
+                    charts.rate_ratio_forest(
+                        rows,
+                        data["reference"],
+                        confidence,
+                        title=f"Rate ratios by {by}, compared with {data['reference']}",
+                    )
+                )
+            section.charts.append(
+                charts.share_vs_population(rows, title=f"Share of records and of the population by {by}")
+            )
+        else:
+            section.charts.append(charts.shares_chart(rows, confidence, title=f"Share of records by {by}"))
+        if any(row.get("outcome") is not None for row in rows):
+            section.charts.append(charts.outcome_chart(rows, confidence, title=f"Proportion with the outcome by {by}"))
+        if any(row.get("score_mean") is not None for row in rows):
+            section.charts.append(charts.score_chart(rows, confidence, title=f"Mean score by {by}"))
+    elif len(dims) == 2:
+        value = "rate" if any(row.get("rate") is not None for row in rows) else "count"
+        words = "Rate per 100,000" if value == "rate" else "People"
+        section.charts.append(charts.intersection_heatmap(rows, dims[0], dims[1], value=value, title=f"{words}: {by}"))
+    return section
 
 
 EXPORT_COLUMNS = [*ROW_SCHEMA[:-1], *EXTRA_FIGURES, "suppressed"]
@@ -224,7 +391,7 @@ EXPORT_COLUMNS = [*ROW_SCHEMA[:-1], *EXTRA_FIGURES, "suppressed"]
 
 def export_rows(extract: Extract, *, raw: bool) -> tuple[list[str], list[list]]:
     rows = []
-    for item in Breakdown.objects.filter(extract=extract).order_by("position"):
+    for item in _breakdowns(extract):
         data = item.result if raw else item.published
         for row in data["rows"]:
             rows.append([_export_value(row, column) for column in EXPORT_COLUMNS])

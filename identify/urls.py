@@ -11,6 +11,11 @@ urlpatterns = [
     path("data/<uuid:extract_id>/delete/", views.extract_delete, name="extract-delete"),
     path("data/<uuid:extract_id>/quality/", views.extract_quality, name="quality"),
     path("data/<uuid:extract_id>/dashboard/", views.extract_dashboard, name="dashboard"),
+    path(
+        "data/<uuid:extract_id>/dashboard/<slug:characteristic>/",
+        views.extract_dashboard_section,
+        name="dashboard-section",
+    ),
     path("data/<uuid:extract_id>/breakdowns.csv", views.extract_export, name="export"),
     # 1B: work with communities.
     path("surveys/", include("identify.surveys.urls_builder")),

@@ -210,22 +210,65 @@ def extract_quality(request, project_id, extract_id):
     )
 
 
-@never_cache  # ?raw=1 shows the uploading analyst unsuppressed figures
-def extract_dashboard(request, project_id, extract_id):
+def _dashboard_context(request, project_id, extract_id) -> dict:
+    """What every page of an extract's breakdown dashboard needs: raw (unsuppressed)
+    figures only for the analyst who uploaded the data."""
     project, membership, extract = _extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:
         raise Http404("Not processed yet")
-    raw = request.GET.get("raw") == "1" and presenters.may_see_raw(extract, request.user, membership)
+    may_see_raw = presenters.may_see_raw(extract, request.user, membership)
+    raw = request.GET.get("raw") == "1" and may_see_raw
+    overview_url = reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": extract.pk})
+    return {
+        "project": project,
+        "extract": extract,
+        "raw": raw,
+        "may_see_raw": may_see_raw,
+        "raw_query": "?raw=1" if raw else "",
+        "overview_url": overview_url,
+    }
+
+
+@never_cache  # ?raw=1 shows the uploading analyst unsuppressed figures
+def extract_dashboard(request, project_id, extract_id):
+    """The dashboard's first page: what stands out, and the way to each characteristic."""
+    context = _dashboard_context(request, project_id, extract_id)
+    extract, project = context["extract"], context["project"]
     return TemplateResponse(
         request,
         "identify/dashboard.html",
         {
-            "project": project,
-            "extract": extract,
-            "raw": raw,
-            "may_see_raw": presenters.may_see_raw(extract, request.user, membership),
-            "sections": presenters.dashboard_sections(extract, raw=raw),
+            **context,
+            "overview": presenters.dashboard_overview(extract, raw=context["raw"]),
             "crumbs": _crumbs(project, (extract.title, extract.get_absolute_url())),
+        },
+    )
+
+
+@never_cache  # ?raw=1 shows the uploading analyst unsuppressed figures
+def extract_dashboard_section(request, project_id, extract_id, characteristic):
+    """One characteristic's breakdown: its charts, each with its table and summary."""
+    context = _dashboard_context(request, project_id, extract_id)
+    extract, project = context["extract"], context["project"]
+    section = presenters.dashboard_section(extract, characteristic, raw=context["raw"])
+    if section is None:
+        raise Http404("No breakdown by that characteristic")
+    pages = presenters.characteristics(extract)
+    index = next(i for i, page in enumerate(pages) if page.slug == section.slug)
+    return TemplateResponse(
+        request,
+        "identify/dashboard_section.html",
+        {
+            **context,
+            "section": section,
+            "characteristics": pages,
+            "previous_page": pages[index - 1] if index > 0 else None,
+            "next_page": pages[index + 1] if index + 1 < len(pages) else None,
+            "crumbs": _crumbs(
+                project,
+                (extract.title, extract.get_absolute_url()),
+                ("Breakdowns", context["overview_url"] + context["raw_query"]),
+            ),
         },
     )
 

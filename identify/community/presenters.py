@@ -196,8 +196,16 @@ def theme_counts(project, themes=None) -> list[dict]:
 
 def theme_rows(project, rule: SuppressionRule) -> list[ThemeRow]:
     """Each theme with how often it was coded in each source, most often first.
-    Each row is suppressed on its own, its three sources adding up to its total."""
-    return [_theme_row(counts, rule) for counts in theme_counts(project)]
+    Each row is suppressed on its own, its three sources adding up to its total.
+    The order is by the totals as shown (then by name), so it tells no more than they do."""
+    rows = [_theme_row(counts, rule) for counts in theme_counts(project)]
+    return sorted(rows, key=lambda row: (-_shown_rank(row), row.theme.name.casefold()))
+
+
+def _shown_rank(row: ThemeRow) -> float:
+    """A theme's total as shown, for ranking: a hidden total (too small to show) ranks
+    below every shown one but above none at all."""
+    return row.total if row.total is not None else (0.5 if row.true_total else 0)
 
 
 def theme_row(project, theme, rule: SuppressionRule) -> ThemeRow:
@@ -222,8 +230,12 @@ def theme_summary(rows: list[ThemeRow], rule: SuppressionRule) -> str:
     coded = [row for row in rows if row.true_total]
     if not coded:
         return "No themes have been coded yet."
-    top = [row for row in coded if row.true_total == coded[0].true_total]
-    if len(top) > 1:
+    # Ranked by the totals as shown: two themes shown as "about 10" are tied, whatever lies behind.
+    best = max(_shown_rank(row) for row in coded)
+    top = [row for row in coded if _shown_rank(row) == best]
+    if top[0].total is None:
+        sentence = f"Every theme was coded {_times(None, rule)}."
+    elif len(top) > 1:
         shown = _quoted([row.theme.name for row in top[:4]]) + (" and others" if len(top) > 4 else "")
         sentence = f"The most common themes are {shown}, each coded {_times(top[0].total, rule)}."
     else:

@@ -185,34 +185,63 @@ def test_analyst_uploads_maps_and_sees_quality_and_dashboard(demo, journey, tran
         invalid = page.get_by_role("table", name="Invalid values in Ethnicity")
         assert invalid.get_by_role("cell", name="X9", exact=True).count() == 1
 
-        # The breakdown dashboard: suppressed figures, drawn as SVG, with the data as tables.
+        # The breakdown dashboard leads with what stands out: the largest differences whose
+        # intervals rule out chance, as a table, each linked to its characteristic's page.
         page.go_back()
         page.wait_for_load_state()
         journey.check()
         page.get_by_role("link", name="Breakdown dashboard").click()
         page.wait_for_load_state()
+        journey.check()
+        assert page.get_by_role("heading", level=2, name="What stands out").is_visible()
+        standout = page.get_by_role("table", name="The largest differences in rates between groups")
+        assert standout.get_by_role("rowheader", name="Black or Black British").count() >= 1
+        assert page.locator("figure.amhe-chart").count() == 0  # no charts on the first page
+        assert "Small numbers are suppressed" in page.locator(".nhsuk-inset-text").inner_text()
+
+        # Then one page per characteristic, reached from the contents list by keyboard alone.
+        pages = page.get_by_role("navigation", name="Breakdown pages")
+        link = pages.get_by_role("link", name="Ethnic group (high level)", exact=True)
+        link.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        page.wait_for_load_state()
         charts = _wait_for_charts(journey)
+        assert page.get_by_role("heading", level=1).inner_text() == "Ethnic group (high level)"
+        assert pages.locator("[aria-current=page]").inner_text() == "Ethnic group (high level)"
         assert page.locator("[data-chart-plot] svg.main-svg").count() >= charts
         assert page.locator("figure.amhe-chart table.nhsuk-table").count() == charts
-        inset = page.locator(".nhsuk-inset-text")
-        assert "Small numbers are suppressed" in inset.inner_text()
-        ethnic_group = page.locator("section#ethnicity_high")
-        summaries = ethnic_group.locator(".amhe-chart__summary").all_inner_texts()
+        assert "Small numbers are suppressed" in page.locator(".nhsuk-inset-text").inner_text()
+        summaries = page.locator(".amhe-chart__summary").all_inner_texts()
         assert any("Black or Black British" in summary for summary in summaries), summaries
-        assert ethnic_group.get_by_role("rowheader", name="Black or Black British").count() >= 1
+        assert page.get_by_role("rowheader", name="Black or Black British").count() >= 1
         assert page.get_by_text("Not for publication").count() == 0
-        suppressed_cells = page.get_by_role("cell").get_by_text("Suppressed", exact=True)  # "*", read out
+        page.get_by_role("navigation", name="Previous and next characteristic").get_by_role("link").last.click()
+        page.wait_for_load_state()
+        _wait_for_charts(journey)
+        assert page.get_by_role("heading", level=1).inner_text() == "Sex (stated gender)"
+
+        # Small numbers in the intersections are suppressed, "*" read out as "Suppressed".
+        pages.get_by_role("link", name="Ethnic group (high level) by sex (stated gender)").click()
+        page.wait_for_load_state()
+        _wait_for_charts(journey)
+        suppressed_cells = page.get_by_role("cell").get_by_text("Suppressed", exact=True)
         assert suppressed_cells.count() > 0
 
         # The uploader alone can see the unsuppressed figures, with a warning.
         page.get_by_role("link", name="Show unsuppressed figures (only you can see these)").click()
-        page.wait_for_url("**/dashboard/?raw=1")
+        page.wait_for_url("**/dashboard/ethnicity-high-by-sex/?raw=1")
         _wait_for_charts(journey)
         warning = page.locator(".nhsuk-warning-callout")
         assert warning.get_by_text("Not for publication").is_visible()
         assert page.get_by_role("link", name="Download unsuppressed (not for publication)").is_visible()
         assert page.locator(".nhsuk-inset-text").count() == 0
         assert suppressed_cells.count() == 0
+        # Moving to another characteristic keeps the unsuppressed view.
+        page.get_by_role("navigation", name="Breakdown pages").get_by_role("link", name="What stands out").click()
+        page.wait_for_url("**/dashboard/?raw=1")
+        journey.check()
+        assert warning.get_by_text("Not for publication").is_visible()
     finally:
         workers[0].stop()
 
@@ -297,6 +326,11 @@ def test_viewer_sees_suppressed_figures_only(jobs_run_here, demo, journey, clien
     journey.log_in(VIEWER, DEMO_PASSWORD)
     dashboard = reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": referrals.pk})
     journey.goto(dashboard)
+    assert "Small numbers are suppressed" in page.locator(".nhsuk-inset-text").inner_text()
+    assert page.get_by_role("link", name="Show unsuppressed figures (only you can see these)").count() == 0
+    pages = page.get_by_role("navigation", name="Breakdown pages")
+    pages.get_by_role("link", name="Ethnic group (high level) by sex (stated gender)").click()
+    page.wait_for_load_state()
     _wait_for_charts(journey)
     assert "Small numbers are suppressed" in page.locator(".nhsuk-inset-text").inner_text()
     assert page.get_by_role("link", name="Show unsuppressed figures (only you can see these)").count() == 0
@@ -305,7 +339,7 @@ def test_viewer_sees_suppressed_figures_only(jobs_run_here, demo, journey, clien
     assert page.get_by_text("Not for publication").count() == 0
 
     # Asking for the raw figures by URL still shows the suppressed ones.
-    journey.goto(dashboard + "?raw=1")
+    journey.goto(page.url.split("?")[0].removeprefix(journey.base_url) + "?raw=1")
     _wait_for_charts(journey)
     assert page.get_by_text("Not for publication").count() == 0
     assert page.get_by_role("link", name="Download unsuppressed (not for publication)").count() == 0

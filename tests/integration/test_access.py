@@ -65,7 +65,7 @@ SCOPED_KWARGS = {
     "invitation_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic"}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -234,6 +234,7 @@ class World:
             "invitation_id": self.invitation.pk,
             "token": self.survey.open_token,
             "page": 1,
+            "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
         }
 
     def bogus_values(self) -> dict:
@@ -257,6 +258,7 @@ class World:
             "invitation_id": 999_999,
             "token": "no-such-token",
             "page": 1,
+            "characteristic": "ethnicity-high",
         }
 
 
@@ -347,6 +349,7 @@ def test_the_walk_finds_every_known_project_url():
         "identify:extract-delete",
         "identify:quality",
         "identify:dashboard",
+        "identify:dashboard-section",
         "identify:export",
     }
     assert expected <= names

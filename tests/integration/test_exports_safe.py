@@ -35,6 +35,7 @@ from tests.factories import (
     JobFactory,
     MeasureFactory,
     PopulationFactory,
+    ProjectInvitationFactory,
     QualityReportFactory,
     QuestionBankItemFactory,
     QuestionFactory,
@@ -205,6 +206,7 @@ def world(project, member_of):
         community_input=CommunityInputFactory(project=project),
         asset=project.organisation.community_assets.first(),
         theme=themes[0],
+        invitation=ProjectInvitationFactory(project=project, invited_by=lead),
     )
     w.analyst = analyst
     assert Answer.objects.filter(question=text_question).count() == 30

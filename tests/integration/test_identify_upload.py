@@ -3,6 +3,7 @@ dashboard and exports, with bad inputs and suppression. Jobs run through the
 same service the worker calls (services.job_run); tests/integration/test_jobs.py
 covers the worker itself."""
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from django.urls import reverse
 from amhe.core import services as core_services
 from amhe.core.models import Role
 from identify.models import Breakdown, Extract, QualityReport, SavedMapping
+from tests.factories import ExtractFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +104,7 @@ def test_quality_report_and_dashboard_pages(client, project, analyst, ready):
     quality = client.get(reverse("identify:quality", kwargs={"project_id": project.pk, "extract_id": ready.pk}))
     assert quality.status_code == 200
     assert b"Invalid values" in quality.content and b"X9" in quality.content
-    dashboard = client.get(reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": ready.pk}))
+    dashboard = client.get(_dashboard(project, ready, "ethnicity-high"))
     assert dashboard.status_code == 200
     assert b"Rate per 100,000 people by ethnic group" in dashboard.content
     assert b'data-module="amhe-chart"' in dashboard.content
@@ -211,7 +213,7 @@ def test_outcome_flags_and_scores_are_broken_down_and_charted(client, project, a
     assert rows["White - British"]["outcome"] == pytest.approx(0.6)
     assert rows["Black or Black British - Caribbean"]["outcome"] == pytest.approx(0.25)
     assert rows["Black or Black British - Caribbean"]["score_mean"] == pytest.approx(5.0)
-    page = client.get(reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": extract.pk}))
+    page = client.get(_dashboard(project, extract, "ethnicity"))
     assert b"Proportion with the outcome by ethnic group" in page.content
     assert b"Mean score by ethnic group" in page.content
 
@@ -254,6 +256,161 @@ def test_a_mapping_that_cannot_work_is_explained_before_anything_runs(client, pr
     assert response.context["form"].non_field_errors()
     extract.refresh_from_db()
     assert extract.state == Extract.State.MAPPING and not extract.mapping
+
+
+# --- The breakdown dashboard: what stands out first, one page per characteristic --------
+
+
+class _Landmarks(HTMLParser):
+    """Each landmark's role and accessible name (aria-label, or the text of aria-labelledby)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    IMPLICIT = {"nav": "navigation", "main": "main", "aside": "complementary", "form": "form"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str | None] = []  # the id of each open element (None if it has none)
+        self.text: dict[str, str] = {}
+        self.found: list[tuple[str, dict]] = []  # (role, attributes)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        role = attrs.get("role") or self.IMPLICIT.get(tag)
+        if tag == "section" and (attrs.get("aria-label") or attrs.get("aria-labelledby")):
+            role = role or "region"
+        if role in ("region", "navigation", "complementary", "form", "search", "main"):
+            self.found.append((role, attrs))
+        if tag not in self.VOID:
+            self.stack.append(attrs.get("id"))
+            if attrs.get("id"):
+                self.text[attrs["id"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        for element_id in self.stack:
+            if element_id:
+                self.text[element_id] += data
+
+    def names(self) -> list[tuple[str, str]]:
+        def name(attrs):
+            if attrs.get("aria-label"):
+                return attrs["aria-label"]
+            ids = (attrs.get("aria-labelledby") or "").split()
+            return " ".join(" ".join(self.text.get(i, "").split()) for i in ids)
+
+        return [(role, name(attrs)) for role, attrs in self.found]
+
+
+def landmark_names(html: str) -> list[tuple[str, str]]:
+    parser = _Landmarks()
+    parser.feed(html)
+    return parser.names()
+
+
+def _dashboard(project, extract, slug: str | None = None) -> str:
+    kwargs = {"project_id": project.pk, "extract_id": extract.pk}
+    if slug is None:
+        return reverse("identify:dashboard", kwargs=kwargs)
+    return reverse("identify:dashboard-section", kwargs={**kwargs, "characteristic": slug})
+
+
+def test_no_two_charts_of_an_extract_share_a_title(ready):
+    """Ethnic group and ethnic group (high level) once both made "Rate per 100,000 people by
+    ethnic group": two table regions with one name (axe: landmark-unique)."""
+    from identify import presenters
+
+    for raw in (False, True):
+        sections = [presenters.dashboard_section(ready, c.slug, raw=raw) for c in presenters.characteristics(ready)]
+        titles = [chart.title for section in sections for chart in section.charts]
+        captions = [chart.table["caption"] for section in sections for chart in section.charts]
+        assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+        assert len(captions) == len(set(captions))
+
+
+def test_dashboard_leads_with_what_stands_out_and_has_a_page_per_characteristic(client, project, analyst, ready):
+    overview = client.get(_dashboard(project, ready))
+    assert overview.status_code == 200
+    html = overview.content.decode()
+    assert 'data-module="amhe-chart"' not in html  # no charts on the first page: it leads with the differences
+    differences = overview.context["overview"].differences
+    assert differences and all(d.direction in ("higher", "lower") for d in differences)
+    # Largest first, by the smallest difference each interval allows; none whose interval includes 1.
+    assert [d.at_least for d in differences] == sorted((d.at_least for d in differences), reverse=True)
+    assert all(d.at_least > 1 for d in differences)
+    black = next(
+        d for d in differences if d.group == "Black or Black British" and d.characteristic.dimension == "ethnicity_high"
+    )
+    assert black.direction == "higher" and black.reference == "White"
+    assert (
+        "The rate for Black or Black British people was" in black.sentence and "confidence interval" in black.sentence
+    )
+    assert "What stands out" in html and black.interval in html
+    assert "Higher than White</td>" in html
+    assert "<p>The largest: the rate for " in html
+    assert "Too few records to compare groups" not in html
+    assert (
+        "region",
+        "The largest differences in rates between groups, with 95% confidence intervals",
+    ) in landmark_names(html)
+
+    pages = overview.context["overview"].characteristics
+    assert {p.dimension for p in pages} == set(
+        Breakdown.objects.filter(extract=ready).values_list("dimension", flat=True)
+    )
+    total_chart_pages = 0
+    for page in pages:
+        url = _dashboard(project, ready, page.slug)
+        assert url in html, page.slug  # every characteristic is one link away
+        response = client.get(url)
+        assert response.status_code == 200, page.slug
+        body = response.content.decode()
+        charts = response.context["section"].charts
+        assert charts, page.slug
+        # Every chart keeps its table and its sentence.
+        assert body.count('data-module="amhe-chart"') == len(charts)
+        assert body.count("<table") == len(charts)
+        assert all(chart.summary and chart.summary in body.replace("&#x27;", "'") for chart in charts)
+        assert f'aria-current="page"><span class="nhsuk-contents-list__current">{page.title}</span>' in body
+        names = landmark_names(body)
+        assert len(names) == len(set(names)), (page.slug, sorted(n for n in names if names.count(n) > 1))
+        total_chart_pages += 1
+    assert total_chart_pages == len(pages)
+    high = client.get(_dashboard(project, ready, "ethnicity-high")).content.decode()
+    assert "Rate per 100,000 people by ethnic group (high level)" in high
+    assert 'rel="next"' in high and 'rel="prev"' in high
+
+
+def test_dashboard_pages_keep_the_uploaders_raw_view(client, project, analyst, ready):
+    overview = client.get(_dashboard(project, ready) + "?raw=1").content.decode()
+    assert "Not for publication" in overview
+    assert _dashboard(project, ready, "sex") + "?raw=1" in overview
+    page = client.get(_dashboard(project, ready, "sex") + "?raw=1")
+    assert page.context["raw"] is True and "Not for publication" in page.content.decode()
+    assert client.get(_dashboard(project, ready, "no-such-thing")).status_code == 404
+
+
+def test_an_upload_too_small_to_compare_says_so_at_the_top(client, project, analyst):
+    client.force_login(analyst)
+    lines = ["EthnicCategory,Gender"] + ["A,1"] * 6 + ["M,2"] * 3 + ["N,1"] * 2
+    extract = uploaded(client, project, _write(project, "tiny.csv", "\n".join(lines)))
+    confirm(client, extract)
+    extract = run_job(extract)
+    assert extract.state == Extract.State.READY, extract.error
+    html = client.get(_dashboard(project, extract)).content.decode()
+    warning = html.index("Too few records to compare groups")
+    assert warning < html.index("What stands out")
+    assert "no characteristic has 2 groups that can be shown" in html
+
+
+def test_an_upload_with_no_breakdowns_does_not_claim_too_few_records(client, project, analyst):
+    population = ExtractFactory(project=project, uploaded_by=analyst, kind="population", state="ready")
+    client.force_login(analyst)
+    html = client.get(_dashboard(project, population)).content.decode()
+    assert "There are no breakdowns of this upload" in html
+    assert "Too few records" not in html and "What stands out" not in html
 
 
 def test_a_request_far_over_the_size_limit_gets_the_size_message_not_an_error(client, project, analyst, settings):

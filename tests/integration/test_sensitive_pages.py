@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amhe.core.models import Role
+from identify import presenters
 from identify.models import Extract, SurveyResponse
 from tests.factories import (
     AnswerFactory,
@@ -73,6 +74,10 @@ def extract_pages(extract) -> list[str]:
         reverse(route.name, kwargs={k: values[k] for k in route.kwargs})
         for route in all_routes()
         if route.name and route.kwargs and route.kwargs <= set(values)
+    ]
+    urls += [  # each page of the breakdown dashboard
+        reverse("identify:dashboard-section", kwargs={**values, "characteristic": page.slug})
+        for page in presenters.characteristics(extract)
     ]
     return [u for url in urls for u in (url, url + "?raw=1")]
 
@@ -131,6 +136,9 @@ def test_raw_views_and_1a_downloads_are_not_cached(client, extract, uploader):
     dashboard = client.get(reverse("identify:dashboard", kwargs=kwargs) + "?raw=1")
     assert dashboard.context["raw"] is True
     assert_not_cached(dashboard)
+    section = reverse("identify:dashboard-section", kwargs={**kwargs, "characteristic": "ethnicity"})
+    assert client.get(section + "?raw=1").context["raw"] is True
+    assert_not_cached(client.get(section + "?raw=1"))
     assert_not_cached(client.get(reverse("identify:export", kwargs=kwargs) + "?raw=1"))
     assert_not_cached(client.get(reverse("identify:export", kwargs=kwargs)))
     assert_not_cached(client.get(quality_url(extract)))

@@ -191,7 +191,7 @@ def test_rates_table_formatting(rows):
 def test_rates_summary_wording(rows):
     chart = ch.rates_chart(rows, 0.95)
     assert chart.summary == (
-        "Black or Black British people had the highest rate, 239 per 100,000 "
+        "Of the groups shown, Black or Black British people had the highest rate, 239 per 100,000 "
         "(95% confidence interval 233 to 245), 3.4 times the rate for White people. "
         "Rates could not be shown for 1 group because the numbers were too small."
     )
@@ -218,7 +218,8 @@ def test_rates_summary_similar_when_the_highest_ratio_interval_includes_1():
     ]
     assert ch.rates_chart(rows).summary == (
         "Mixed people had the highest rate, 103 per 100,000 (95% confidence interval 90 to 116), "
-        "similar to the rate for White people."
+        "similar to the rate for White people. Its confidence interval overlaps with that for White people, "
+        "so the difference may be down to chance."
     )
 
 
@@ -296,8 +297,9 @@ def test_share_vs_population_paired_bars(rows):
     table = {r[0]: r for r in chart.table["rows"]}
     assert table["Other ethnic group"] == ["Other ethnic group", "*", "*", "1.0%"]
     assert chart.summary == (
-        "The biggest difference was for Black or Black British people: 18.0% of records compared with "
-        "4.0% of the population. Shares could not be shown for 1 group because the numbers were too small."
+        "Of the groups shown, the biggest difference was for Black or Black British people: 18.0% of records "
+        "compared with 4.0% of the population. Shares could not be shown for 1 group because the numbers "
+        "were too small."
     )
 
 
@@ -349,9 +351,9 @@ def test_heatmap_leaves_suppressed_cells_empty_and_annotates_values(cells):
     assert chart.table["rows"][0] == ["White", "1,160 (1,150 to 1,170)", "142 (132 to 152)"]
     assert chart.footnotes == (f"* {SUPPRESSED_NOTE}.",)
     assert chart.summary == (
-        "The highest rate was 1,288 per 100,000 (95% confidence interval 1,278 to 1,298), for people recorded as "
-        "Black or Black British and Male. Values could not be shown for 1 combination because the numbers were "
-        "too small."
+        "Of the combinations shown, the highest rate was 1,288 per 100,000 (95% confidence interval 1,278 to "
+        "1,298), for people recorded as Black or Black British and Male. Values could not be shown for "
+        "1 combination because the numbers were too small."
     )
 
 
@@ -534,8 +536,9 @@ def test_outcome_chart_plots_proportions_with_intervals_and_hides_suppressed_gro
     assert list(bar["error_x"]["array"]) == pytest.approx([12.0, 22.0])
     assert list(bar["error_x"]["arrayminus"]) == pytest.approx([14.0, 14.0])
     assert chart.summary == (
-        "White people had the highest proportion with the outcome, 60.0%. "
-        "Outcomes could not be shown for 1 group because the numbers were too small."
+        "Of the groups shown, White people had the highest proportion with the outcome, 60.0%. "
+        "Its confidence interval overlaps with that for Black or Black British people, so the difference "
+        "may be down to chance. Outcomes could not be shown for 1 group because the numbers were too small."
     )
     assert chart.table["rows"][2] == ["Mixed", "*", "*", "*"]
     assert chart.table["rows"][1][1:] == ["20", "25.0%", "11.0% to 47.0%"]
@@ -544,7 +547,7 @@ def test_outcome_chart_plots_proportions_with_intervals_and_hides_suppressed_gro
 def test_score_chart_shows_means():
     chart = ch.score_chart(_outcome_rows(), 0.95)
     assert list(chart.figure["data"][0]["x"]) == [16.0, 5.0]
-    assert chart.summary.startswith("White people had the highest mean score, 16.0.")
+    assert chart.summary.startswith("Of the groups shown, White people had the highest mean score, 16.0.")
     assert chart.table["columns"][1:] == ["Scores", "Mean score", "95% confidence interval"]
 
 
@@ -596,3 +599,167 @@ def test_figures_are_not_rebuilt_through_plotly_where_validation_is_off(settings
     monkeypatch.setattr(charts.go, "Figure", lambda *a, **k: pytest.fail("graph_objects used in production"))
     figure = charts._figure([charts._trace("bar", x=np.array([1.5, 2.0]), y=("a", "b"))], {})
     assert figure == {"data": [{"type": "bar", "x": [1.5, 2.0], "y": ["a", "b"]}], "layout": {}}
+
+
+# --- Honest sentences for small numbers (issue 9, item 2) -----------------------------
+
+
+def test_highest_rate_is_only_of_the_groups_shown_when_one_is_suppressed(rows):
+    """A suppressed group's rate might be higher still: the summary must not call the top
+    plotted group the highest outright."""
+    summary = ch.rates_chart(rows).summary
+    assert summary.startswith("Of the groups shown, Black or Black British people had the highest rate, 239")
+    unsuppressed = [r for r in rows if not r["suppressed"]]
+    assert ch.rates_chart(unsuppressed).summary.startswith("Black or Black British people had the highest rate")
+
+
+def test_highest_rate_says_when_its_interval_overlaps_the_next():
+    rows = [
+        row("White", rate=100.0, lo=95.0, hi=105.0, ratio=1.0, reference=True),
+        row("Mixed", rate=150.0, lo=120.0, hi=180.0, ratio=1.5, rlo=1.2, rhi=1.8),
+        row("Asian or Asian British", rate=140.0, lo=110.0, hi=170.0, ratio=1.4, rlo=1.1, rhi=1.7),
+    ]
+    assert ch.rates_chart(rows).summary == (
+        "Mixed people had the highest rate, 150 per 100,000 (95% confidence interval 120 to 180), "
+        "1.5 times the rate for White people. Its confidence interval overlaps with that for "
+        "Asian or Asian British people, so the difference may be down to chance."
+    )
+    rows[2].update(rate=60.0, rate_lower=50.0, rate_upper=70.0)  # clearly lower: no caveat
+    assert "overlaps" not in ch.rates_chart(rows).summary
+
+
+def test_a_zero_count_is_too_few_to_compare_not_lower():
+    """A group with no records has a rate ratio of 0 and no interval: it shows nothing."""
+    rows = [
+        row("White", rate=100.0, lo=95.0, hi=105.0, ratio=1.0, count=500, reference=True),
+        row("Mixed", rate=150.0, lo=120.0, hi=180.0, ratio=1.5, rlo=1.2, rhi=1.8, count=100),
+        row("Gypsy or Irish Traveller", rate=0.0, lo=0.0, hi=60.0, ratio=0.0, count=0),
+    ]
+    assert ch._ratio_verdict(rows[2]) == "too few to compare"
+    chart = ch.rate_ratio_forest(rows, "White")
+    table = {r[0]: r for r in chart.table["rows"]}
+    assert table["Gypsy or Irish Traveller"][2:] == ["Not available", "Too few to compare"]
+    assert chart.figure["data"][0]["x"] == [1.5]  # not drawn at 0 on a log axis
+    assert "lower" not in chart.summary
+    assert chart.summary == (
+        "Compared with White people, the rate was higher for Mixed people. "
+        "There were too few records to compare Gypsy or Irish Traveller people with White people."
+    )
+    only_zero = ch.rate_ratio_forest([rows[0], rows[2]], "White")
+    assert only_zero.summary == (
+        "There were too few records to compare Gypsy or Irish Traveller people with White people."
+    )
+
+
+def test_a_ratio_without_an_interval_is_not_called_so_many_times_the_reference():
+    rows = [
+        row("White", rate=100.0, lo=95.0, hi=105.0, ratio=1.0, reference=True),
+        row("Mixed", rate=300.0, lo=90.0, hi=700.0, ratio=3.0),  # no interval for the ratio
+    ]
+    summary = ch.rates_chart(rows).summary
+    assert "times the rate" not in summary and "similar" not in summary
+
+
+def test_interval_charts_say_of_the_groups_shown_and_when_intervals_overlap():
+    chart = ch.outcome_chart(_outcome_rows(), 0.95)
+    assert chart.summary == (
+        "Of the groups shown, White people had the highest proportion with the outcome, 60.0%. "
+        "Its confidence interval overlaps with that for Black or Black British people, so the difference "
+        "may be down to chance. Outcomes could not be shown for 1 group because the numbers were too small."
+    )
+    # Apart (14.5 to 17.5 against 3.9 to 6.1), and nothing hidden: a plain claim.
+    shown = [r for r in _outcome_rows() if not r["suppressed"]]
+    assert ch.score_chart(shown).summary == "White people had the highest mean score, 16.0."
+
+
+def test_share_of_records_summary_is_of_the_groups_shown(rows):
+    assert ch.share_vs_population(rows).summary.startswith("Of the groups shown, the biggest difference was for")
+
+
+def test_heatmap_highest_is_of_the_combinations_shown_and_overlap_is_said(cells):
+    summary = ch.intersection_heatmap(cells, "ethnicity_high", "sex").summary
+    assert summary.startswith("Of the combinations shown, the highest rate was 1,288 per 100,000")
+    cells[0]["rate"] = 1280.0  # White, Female: 1,270 to 1,290 overlaps 1,278 to 1,298
+    cells[0].update(rate_lower=1270.0, rate_upper=1290.0)
+    unsuppressed = [c for c in cells if not c.get("suppressed")]
+    assert ch.intersection_heatmap(unsuppressed, "ethnicity_high", "sex").summary == (
+        "The highest rate was 1,288 per 100,000 (95% confidence interval 1,278 to 1,298), for people recorded "
+        "as Black or Black British and Male. Its confidence interval overlaps with that for people recorded as "
+        "White and Female, so the difference may be down to chance."
+    )
+
+
+def test_heatmap_counts_that_tie_as_shown_are_named_together():
+    cells = [
+        {"groups": {"theme": "Waiting", "sex": "Female"}, "count": 10, "suppressed": False},
+        {"groups": {"theme": "Waiting", "sex": "Male"}, "count": 10, "suppressed": False},
+        {"groups": {"theme": "Staff", "sex": "Female"}, "count": 5, "suppressed": False},
+    ]
+    assert ch.intersection_heatmap(cells, "theme", "sex", value="count").summary == (
+        "The highest number of people was 10, for people recorded as Waiting and Female "
+        "and people recorded as Waiting and Male."
+    )
+
+
+def _answer(label, count, share, lower, upper, **extra):
+    return {"label": label, "count": count, "share": share, "share_lower": lower, "share_upper": upper, **extra}
+
+
+def test_answers_summary_is_of_the_answers_shown_and_says_when_intervals_overlap():
+    rows = [
+        _answer("Agree", 20, 0.4, 0.27, 0.54),
+        _answer("Disagree", 15, 0.3, 0.19, 0.44),
+        {"label": "Neither", "count": None, "share": None, "suppressed": True},
+    ]
+    assert ch.survey_answers_chart(rows, title="Answers", chart_id="c").summary == (
+        "Of the answers shown, the most common answer was Agree, chosen by 40% of the people asked. "
+        "Its confidence interval overlaps with that for Disagree, so the difference may be down to chance. "
+        "Figures could not be shown for 1 answer because the numbers were too small."
+    )
+    # More than half chose one answer: no hidden answer can have been chosen more often.
+    rows[0].update(share=0.6, share_lower=0.46, share_upper=0.72)
+    rows[1].update(share=0.1, share_lower=0.04, share_upper=0.21)
+    assert ch.survey_answers_chart(rows, title="Answers", chart_id="c").summary.startswith(
+        "Most people asked (60%) chose Agree."
+    )
+
+
+def test_themes_summary_is_of_the_themes_shown_when_one_is_hidden():
+    rows = [{"label": "Staff", "count": 10}, {"label": "Language", "count": None, "suppressed": True}]
+    summary = ch.survey_answers_chart(rows, title="Themes", chart_id="t", style="theme").summary
+    assert summary.startswith("Of the themes shown, the most common theme was Staff, in 10 answers.")
+
+
+def test_quality_summary_compares_percentages_as_shown():
+    """93.4% and 93.2% are both shown as 93%: neither has "the most"."""
+    report = {
+        "fields": {
+            "ethnicity": {"label": "Ethnicity", "completeness": 0.934},
+            "sex": {"label": "Sex", "completeness": 0.932},
+            "age": {"label": "Age", "completeness": 0.5},
+        }
+    }
+    assert ch.quality_completeness(report).summary == (
+        "Ethnicity and Sex had the most records with a specific, valid value (93%) and Age the fewest (50%)."
+    )
+    report["fields"]["age"]["completeness"] = 0.931
+    assert ch.quality_completeness(report).summary == (
+        "Every characteristic had a specific, valid value in 93% of records."
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "verdict"),
+    [
+        ({"sii": 80.0, "sii_lower": 60.0, "sii_upper": 100.0, "rii": 2.1}, "Rates were higher in more deprived areas"),
+        ({"sii": -30.0, "sii_lower": -50.0, "sii_upper": -10.0, "rii": 0.6}, "Rates were lower in more deprived areas"),
+        ({"sii": 12.0, "sii_lower": -5.0, "sii_upper": 29.0, "rii": 1.1}, "The interval includes 0, so this shows no"),
+        ({"sii": 12.0, "sii_lower": None, "sii_upper": None, "rii": None}, "With no interval, this shows no clear"),
+    ],
+)
+def test_slope_sentence_says_a_gradient_only_when_its_interval_excludes_0(summary, verdict):
+    text = ch.slope_sentence(summary, 0.95)
+    assert text.startswith("Slope index of inequality across deprivation deciles: ")
+    assert verdict in text
+    assert " to )" not in text and "None" not in text
+    assert ch.slope_sentence({}) == ""

@@ -182,6 +182,25 @@ def test_theme_summary_names_tied_themes(project):
     )
 
 
+def test_theme_summary_and_order_go_by_the_totals_as_shown(project):
+    """12 and 11 are both shown as "about 10": neither may be called the most common,
+    nor listed first for being higher (that would tell what the rounding hides)."""
+    _coded_everywhere(project, "Waiting times", answers=12, groups=0, inputs=0)
+    _coded_everywhere(project, "Trust", answers=11, groups=0, inputs=0)
+    rows = presenters.theme_rows(project, NHS)
+    assert [(r.theme.name, r.total) for r in rows] == [("Trust", 10), ("Waiting times", 10)]
+    assert presenters.theme_summary(rows, NHS) == (
+        "The most common themes are 'Trust' and 'Waiting times', each coded about 10 times. 2 themes in all."
+    )
+
+
+def test_theme_summary_when_every_total_is_too_small_to_show(project):
+    _coded_everywhere(project, "Waiting times", answers=3, groups=0, inputs=0)
+    _coded_everywhere(project, "Trust", answers=2, groups=0, inputs=0)
+    rows = presenters.theme_rows(project, NHS)
+    assert presenters.theme_summary(rows, NHS) == "Every theme was coded fewer than 8 times. 2 themes in all."
+
+
 # --- Asset directory ----------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ def test_collected_modules_import_each_other_by_hashed_name(collected):
     assert not re.search(r'from "[^"]*(charts|job-progress)\.mjs"', app)
 
 
+@pytest.mark.django_db  # closing a response sends request_finished, which checks the connection
 def test_collected_files_are_compressed_and_served_for_a_year(collected):
     from whitenoise.middleware import WhiteNoiseMiddleware
 

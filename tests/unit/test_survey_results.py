@@ -457,7 +457,7 @@ def test_theme_counts_of_a_question(survey):
     assert rows["Staff were kind"].count == 10
     assert rows["Language"].suppressed and rows["Language"].count is None
     chart = sr.summarise_question(sr.build_frame(survey), t, NHS).chart
-    assert chart.summary.startswith("The most common theme was Staff were kind, in 10 answers.")
+    assert chart.summary.startswith("Of the themes shown, the most common theme was Staff were kind, in 10 answers.")
     assert chart.table["rows"] == [["Staff were kind", "10"], ["Language", "*"]]
 
 
@@ -473,7 +473,7 @@ def test_answers_chart_summaries_use_shown_figures_only():
     chart = charts.survey_answers_chart(rows, title="Answers", chart_id="c")
     # "No answer" is the biggest bar but never the most common answer.
     assert chart.summary == (
-        "The most common answer was Agree, chosen by 40% of the people asked. "
+        "Of the answers shown, the most common answer was Agree, chosen by 40% of the people asked. "
         "Figures could not be shown for 1 answer because the numbers were too small."
     )
     assert chart.table["rows"][1] == ["Disagree", "*", "*", "*"]
