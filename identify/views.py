@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +23,6 @@ from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.forms import MappingForm, UploadForm
 from identify.models import Extract
-from identify.selectors import extract_for as _extract_for
 from identify.surveys.views_builder import overview_context as communities_context
 from identify.uploads import MaxSizeUploadHandler
 
@@ -119,7 +119,7 @@ def _extract_new(request, project_id):
 def extract_detail(request, project_id, extract_id):
     """An upload's page: progress while it is read, the column mapping to confirm,
     progress while it is processed, then links to its quality report and dashboard."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     can_upload = access.role_can(membership.role, Action.UPLOAD_DATA)
     form = None
     if (
@@ -171,7 +171,7 @@ def extract_detail(request, project_id, extract_id):
 @require_http_methods(["GET", "POST"])
 def extract_delete(request, project_id, extract_id):
     """Confirm, then delete an upload and everything stored from it (the uploader or a lead)."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     if not presenters.may_delete(extract, request.user, membership):
         raise PermissionDenied("Only the analyst who uploaded this data or a project lead can delete it.")
     if request.method == "POST":
@@ -192,7 +192,7 @@ def extract_delete(request, project_id, extract_id):
 
 @never_cache  # the uploading analyst sees cell values on it
 def extract_quality(request, project_id, extract_id):
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     quality = getattr(extract, "quality", None)
     if quality is None:
         raise Http404("No quality report yet")
@@ -213,7 +213,7 @@ def extract_quality(request, project_id, extract_id):
 def _dashboard_context(request, project_id, extract_id) -> dict:
     """What every page of an extract's breakdown dashboard needs: raw (unsuppressed)
     figures only for the analyst who uploaded the data."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:
         raise Http404("Not processed yet")
     may_see_raw = presenters.may_see_raw(extract, request.user, membership)
@@ -277,7 +277,7 @@ def extract_dashboard_section(request, project_id, extract_id, characteristic):
 def extract_export(request, project_id, extract_id):
     """The breakdowns as CSV: suppressed for everyone; unsuppressed only for the
     analyst who uploaded the data, marked as not for publication."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:
         raise Http404("Not processed yet")
     raw = request.GET.get("raw") == "1"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, cycle, navigation, presenters, services
+from amhe.core import access, cycle, presenters, services
 from amhe.core.access import Action
 from amhe.core.forms import (
     MemberAddForm,
@@ -72,7 +72,7 @@ def project_home(request, project_id):
             "goals": [presenters.goal_view(goal) for goal in goals],
             "current_step": cycle.STEP_BY_NUMBER[project.current_step],
             "can_edit_project": access.role_can(membership.role, Action.EDIT_PROJECT),
-            "crumbs": navigation.crumbs(),
+            "crumbs": [("Your projects", reverse("core:home"))],
         },
     )
 
@@ -258,7 +258,7 @@ def project_new(request):
     return TemplateResponse(
         request,
         "core/project_form.html",
-        {"form": form, "organisation": organisation, "crumbs": navigation.crumbs()},
+        {"form": form, "organisation": organisation, "crumbs": [("Your projects", reverse("core:home"))]},
     )
 
 
@@ -350,11 +350,10 @@ def population_edit(request, project_id, population_id=None):
 
 
 def _crumbs(project, *, members=False):
+    crumbs = [("Your projects", reverse("core:home")), (project.name, project.get_absolute_url())]
     if members:
-        return navigation.crumbs(
-            project, None, ("People on this project", reverse("core:members", kwargs={"project_id": project.pk}))
-        )
-    return navigation.crumbs(project)
+        crumbs.append(("People on this project", reverse("core:members", kwargs={"project_id": project.pk})))
+    return crumbs
 
 
 def _job_for_user(user, job_id) -> Job:
