@@ -5,6 +5,13 @@ two focus groups, community input and a small directory of community assets.
 Everything here is invented for the demo (names, places, answers); the
 answers are drawn at random with a fixed seed, with worse experiences for
 some ethnic groups so that the breakdown pages have something to show.
+
+Demo data goes through the same services and rules as people's: the survey
+is built, translated and published by the builder's services (publishing
+refuses an unfinished translation), and each response is started, answered
+and sent through identify.surveys.responding (paper ones through staff entry);
+focus groups, community input (sent through the project's public link) and
+assets go through identify.community.services.
 """
 
 from __future__ import annotations
@@ -17,18 +24,9 @@ from django.utils import timezone
 
 from amhe.core.models import Role
 from identify import themes
-from identify.models import (
-    Answer,
-    CommunityAsset,
-    CommunityInput,
-    CommunityInputLink,
-    FocusGroup,
-    Invitation,
-    Question,
-    Survey,
-    SurveyResponse,
-)
-from identify.surveys import equality
+from identify.community import services as community
+from identify.models import Answer, CommunityAsset, Question, Survey, SurveyResponse
+from identify.surveys import building, equality, responding
 
 SURVEY_TITLE = "Getting help in a mental health crisis"
 RESPONSES = 240
@@ -291,98 +289,104 @@ def _likert(rng: random.Random, group: str) -> str:
     return str(score)
 
 
-def _build_survey(*, project, lead) -> Survey:
-    survey = Survey.objects.create(
+def _build_survey(*, project, lead) -> tuple[Survey, list[dict[str, str]]]:
+    """The survey, built, translated and published through the builder's services
+    (so it meets the same publishing rules as anyone's), and for each own question
+    a map from the option values used in this module to the values it was given."""
+    now = timezone.now()
+    survey = building.survey_create(
+        by=lead,
         project=project,
         title=SURVEY_TITLE,
-        created_by=lead,
         languages=["pl", "ur"],
-        translations=TRANSLATIONS,
         include_equality=True,
+        opens_at=now - timedelta(days=30),
+        closes_at=now + timedelta(days=60),
         **SURVEY_TEXT,
     )
-    first = None
-    for position, (kind, text, hint, easy_read, options, required, translations) in enumerate(QUESTIONS, start=1):
-        question = Question.objects.create(
+    own: list[Question] = []
+    values: list[dict[str, str]] = []
+    for kind, text, hint, easy_read, options, required, _translations in QUESTIONS:
+        rating = kind == "rating"
+        show_if = [f"{own[0].pk}:{values[0][value]}" for value in ("yes", "unsure")] if len(own) == 1 else []
+        question = building.question_add(
+            by=lead,
             survey=survey,
-            position=position,
             kind=kind,
             text=text,
             hint=hint,
             easy_read=easy_read,
-            options=options,
             required=required,
-            translations=translations,
-            min_value=0 if kind == "rating" else None,
-            max_value=10 if kind == "rating" else None,
-            min_label="Not at all likely" if kind == "rating" else "",
-            max_label="Extremely likely" if kind == "rating" else "",
-            show_if_question=first if position == 2 else None,
-            show_if_values=["yes", "unsure"] if position == 2 else [],
+            option_labels=[option["label"] for option in options] if kind in building.LIST_KINDS else (),
+            exclusive_last=any(option.get("exclusive") for option in options),
+            min_value=0 if rating else None,
+            max_value=10 if rating else None,
+            min_label="Not at all likely" if rating else "",
+            max_label="Extremely likely" if rating else "",
+            show_if=show_if,
         )
-        first = first or question
-    from identify.surveys import building  # the builder's own equality section
+        own.append(question)
+        values.append({mine["value"]: given["value"] for mine, given in zip(options, question.options, strict=True)})
+    for language, survey_texts in TRANSLATIONS.items():
+        question_texts = {}
+        for question, mapping, (*_fields, translations) in zip(own, values, QUESTIONS, strict=True):
+            texts = dict(translations[language])
+            if "options" in texts:
+                texts["options"] = {mapping[value]: label for value, label in texts["options"].items()}
+            question_texts[question.pk] = texts
+        building.survey_translate(
+            by=lead, survey=survey, language=language, survey_texts=survey_texts, question_texts=question_texts
+        )
+    building.survey_publish(by=lead, survey=survey)  # refuses a survey with unfinished translations
+    return survey, values
 
-    building.equality_sync(survey=survey)
-    survey.state = Survey.State.PUBLISHED
-    survey.published_at = timezone.now()
-    survey.opens_at = timezone.now() - timedelta(days=30)
-    survey.closes_at = timezone.now() + timedelta(days=60)
-    survey.save()
-    return survey
 
-
-def _answer_survey(*, survey: Survey, project, lead, analyst) -> None:
+def _answer_survey(*, survey: Survey, values: list[dict[str, str]], project, lead, analyst) -> None:
+    """Synthetic responses, sent through the same services as respondents' and staff's."""
     rng = random.Random(20261123)
-    questions = list(survey.questions.order_by("position"))
+    questions = responding.questions_of(survey)
     own = [q for q in questions if not q.equality_key]
     by_key = {q.equality_key: q for q in questions if q.equality_key}
-    invitations = [Invitation(survey=survey, batch="Lived-experience panel, autumn") for _ in range(30)]
-    Invitation.objects.bulk_create(invitations)
-    answers = []
+    invitations = building.invitations_create(by=lead, survey=survey, count=30, batch="Lived-experience panel, autumn")
     coded = []
     today = timezone.localdate()
     for i in range(RESPONSES):
         channel = "invitation" if i < 20 else ("paper" if i < 34 else "open")
         language = "ur" if i % 17 == 3 else ("pl" if i % 23 == 5 else "en-gb")
-        response = SurveyResponse.objects.create(
-            survey=survey,
-            channel=channel,
-            invitation=invitations[i] if channel == "invitation" else None,
-            language=language,
-            easy_read=i % 29 == 0,
-            consented=True,
-            state=SurveyResponse.State.SUBMITTED,
-            entered_by=analyst if channel == "paper" else None,
-            started_on=today - timedelta(days=rng.randint(0, 28)),
-            submitted_on=today - timedelta(days=rng.randint(0, 3)),
-        )
-        if channel == "invitation":
-            invitations[i].used_at = timezone.now()
-            invitations[i].save(update_fields=["used_at"])
+        started, sent = rng.randint(0, 28), rng.randint(0, 3)
         equality_answers = _equality_answers(rng)
         group = equality_answers.get("ethnic_group", "")
         needed = _pick(rng, [("yes", 0.7), ("no", 0.2), ("unsure", 0.1)])
-        values = {own[0].pk: needed}
+        answers = {own[0].pk: values[0][needed]}
         if needed != "no":
             places = rng.sample(["gp", "111", "crisis", "ae", "police", "community"], k=rng.randint(1, 3))
             if group in ("BLACK", "MIXED") and rng.random() < 0.35 and "police" not in places:
                 places.append("police")
-            values[own[1].pk] = places
-        values[own[2].pk] = _likert(rng, group)
-        values[own[3].pk] = _likert(rng, group)
-        values[own[4].pk] = str(min(10, max(0, round(rng.gauss(6.5 + 1.5 * SHIFT.get(group, -0.3), 2.0)))))
+            answers[own[1].pk] = [values[1][place] for place in places]
+        answers[own[2].pk] = _likert(rng, group)
+        answers[own[3].pk] = _likert(rng, group)
+        answers[own[4].pk] = str(min(10, max(0, round(rng.gauss(6.5 + 1.5 * SHIFT.get(group, -0.3), 2.0)))))
         free_text = None
         if rng.random() < 0.45:
             free_text = rng.choice(FREE_TEXT)
-            values[own[5].pk] = free_text[0]
+            answers[own[5].pk] = free_text[0]
         for key, value in equality_answers.items():
-            values[by_key[key].pk] = value
-        answer_rows = [Answer(response=response, question_id=qid, value=value) for qid, value in values.items()]
-        answers.extend(answer_rows)
+            answers[by_key[key].pk] = value
+        if channel == "paper":
+            response = responding.staff_enter(
+                by=analyst, survey=survey, channel=channel, language=language, values=answers
+            )
+        else:
+            link = responding.Link(survey, invitations[i] if channel == "invitation" else None)
+            response = responding.start(link=link, language=language, easy_read=i % 29 == 0, consented=True)
+            responding.save_page(response=response, questions=questions, values=answers)
+            responding.submit(response=response, questions=questions)
+        # The one thing set by hand: spread the days over the last four weeks, for the time line.
+        SurveyResponse.objects.filter(pk=response.pk).update(
+            started_on=today - timedelta(days=started), submitted_on=today - timedelta(days=min(started, sent))
+        )
         if free_text and i % 3:
-            coded.append((answer_rows[-1 - len(equality_answers)], free_text[1]))
-    Answer.objects.bulk_create(answers)
+            coded.append((Answer.objects.get(response=response, question=own[5]), free_text[1]))
     for answer, names in coded:
         themes.themes_set(by=lead, project=project, target=answer, names=names)
 
@@ -424,11 +428,11 @@ def _focus_groups_and_input(*, project, lead) -> None:
     ]
     for spec in groups:
         names = spec.pop("themes")
-        group = FocusGroup.objects.create(project=project, created_by=lead, **spec)
-        themes.themes_set(by=lead, project=project, target=group, names=names)
-    CommunityInputLink.objects.get_or_create(
+        community.focus_group_create(by=lead, project=project, theme_names=names, **spec)
+    link = community.input_link_create(
+        by=lead,
         project=project,
-        defaults={"prompt": "Tell us what makes it hard for the people you work with to get help in a crisis."},
+        prompt="Tell us what makes it hard for the people you work with to get help in a crisis.",
     )
     inputs = [
         (
@@ -447,10 +451,11 @@ def _focus_groups_and_input(*, project, lead) -> None:
         ),
     ]
     for organisation_name, represents, text, names in inputs:
-        item = CommunityInput.objects.create(
-            project=project, organisation_name=organisation_name, represents=represents, input=text
+        # Sent through the public link, as community groups do, then coded by the lead.
+        item = community.community_input_submit(
+            link=link, language="en-gb", organisation_name=organisation_name, represents=represents, input=text
         )
-        themes.themes_set(by=lead, project=project, target=item, names=names)
+        community.community_input_tag(by=lead, community_input=item, theme_names=names)
 
 
 ASSETS = [
@@ -548,7 +553,7 @@ ASSETS = [
 ]
 
 
-def _assets(*, organisation) -> None:
+def _assets(*, organisation, lead) -> None:
     for (
         name,
         kind,
@@ -562,22 +567,23 @@ def _assets(*, organisation) -> None:
         area,
         referral,
     ) in ASSETS:
-        CommunityAsset.objects.update_or_create(
+        if CommunityAsset.objects.filter(organisation=organisation, name=name).exists():
+            continue  # the organisation's directory is shared by its projects
+        community.asset_create(
+            by=lead,
             organisation=organisation,
             name=name,
             postcode=postcode,
-            defaults={
-                "kind": kind,
-                "description": description,
-                "characteristics": characteristics,
-                "criteria": criteria,
-                "populations_served": served,
-                "languages": languages,
-                "accessibility": access,
-                "area": area,
-                "referral_route": referral,
-                "email": "hello@example.org",
-            },
+            kind=kind,
+            description=description,
+            characteristics=characteristics,
+            criteria=criteria,
+            populations_served=served,
+            languages=languages,
+            accessibility=access,
+            area=area,
+            referral_route=referral,
+            email="hello@example.org",
         )
 
 
@@ -586,8 +592,8 @@ def load(*, project, users, stdout) -> None:
     if Survey.objects.filter(project=project, title=SURVEY_TITLE).exists():
         return
     lead, analyst = users[Role.LEAD], users[Role.ANALYST]
-    survey = _build_survey(project=project, lead=lead)
-    _answer_survey(survey=survey, project=project, lead=lead, analyst=analyst)
+    survey, values = _build_survey(project=project, lead=lead)
+    _answer_survey(survey=survey, values=values, project=project, lead=lead, analyst=analyst)
     _focus_groups_and_input(project=project, lead=lead)
-    _assets(organisation=project.organisation)
+    _assets(organisation=project.organisation, lead=lead)
     stdout.write(f"  {project.name}: survey '{SURVEY_TITLE}' with {RESPONSES} responses, focus groups, assets")

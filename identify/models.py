@@ -295,7 +295,9 @@ class SurveyResponse(models.Model):
     save-and-resume link."""
 
     class Channel(models.TextChoices):
-        OPEN = "open", "Open link"
+        # Also a project member answering from inside the app: nothing on a response
+        # says it came from a member (ADR 0007).
+        OPEN = "open", "Online: open link or in the app"
         INVITATION = "invitation", "Invitation link"
         PAPER = "paper", "Paper form, entered by staff"
         PHONE = "phone", "Phone, entered by staff"
@@ -319,6 +321,10 @@ class SurveyResponse(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Started by a project member inside the app: sending it needs them signed in and
+    # records that they took part (SurveyParticipation). Cleared as it is sent, so a sent
+    # response does not say it came from a member.
+    awaiting_member = models.BooleanField(default=False)
     # Day precision only: enough for "responses per week", too coarse to match to anyone.
     started_on = models.DateField(default=timezone.localdate)
     submitted_on = models.DateField(null=True, blank=True)
@@ -329,6 +335,24 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"Response to {self.survey}"
+
+
+class SurveyParticipation(models.Model):
+    """That a project member took part in a survey from inside the app, and nothing
+    more: no link to their response and no date or time (ADR 0007), so it cannot be
+    matched to the answers. It is written in the same transaction as the submission
+    and keeps the survey from being offered to them again. Its key is random, so
+    the order of the rows says nothing about the order people answered in."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="survey_participation_once")]
+
+    def __str__(self):
+        return f"Took part in {self.survey}"
 
 
 class Answer(models.Model):

@@ -21,5 +21,6 @@ urlpatterns = [
     path("surveys/", include("identify.surveys.urls_builder")),
     path("surveys/", include("identify.surveys.urls_entry")),
     path("surveys/", include("identify.surveys.urls_results")),
+    path("surveys/", include("identify.surveys.urls_member")),
     path("", include("identify.community.urls")),
 ]

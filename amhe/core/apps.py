@@ -15,3 +15,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("jobs")
         # ... and their demo data for `manage.py load_demo` in a `demo.py`.
         autodiscover_modules("demo")
+        # ... and sections of the project home page in a `home.py`.
+        autodiscover_modules("home")

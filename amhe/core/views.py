@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, cycle, presenters, services
+from amhe.core import access, cycle, homepage, presenters, services
 from amhe.core.access import Action
 from amhe.core.forms import (
     MemberAddForm,
@@ -72,6 +72,7 @@ def project_home(request, project_id):
             "goals": [presenters.goal_view(goal) for goal in goals],
             "current_step": cycle.STEP_BY_NUMBER[project.current_step],
             "can_edit_project": access.role_can(membership.role, Action.EDIT_PROJECT),
+            "home_sections": homepage.sections(request, project, membership),
             "crumbs": [("Your projects", reverse("core:home"))],
         },
     )

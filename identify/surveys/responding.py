@@ -7,12 +7,13 @@ answers is the secret in their own save-and-resume link (`resume_token`),
 which only they hold; an invitation link keeps no name or address either.
 
 Single use. A single-use invitation has at most one response (a one-to-one
-row, so two people starting from the same link at once continue the same
-response) and is spent by exactly one submission: :func:`submit` moves the
-response from in progress to submitted with a conditional UPDATE, and marks
-the invitation used the same way, in one transaction; of two concurrent
-submits one finds nothing left to update and is told the answers were
-already sent.
+row: of two people starting from the same link at once, one starts it and
+the other is told it was started; re-opening a started invitation never
+leads to its answers, only the response's own resume link does) and is
+spent by exactly one submission: :func:`submit` moves the response from in
+progress to submitted with a conditional UPDATE, and marks the invitation
+used the same way, in one transaction; of two concurrent submits one finds
+nothing left to update and is told the answers were already sent.
 
 Pages. Questions are grouped into pages by `Question.new_page` (one question
 a page by default). A page is skipped when show-if rules hide every question
@@ -30,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from identify.models import Answer, Invitation, Question, Survey, SurveyResponse
+from identify.models import Answer, Invitation, Question, Survey, SurveyParticipation, SurveyResponse
 from identify.surveys import building, i18n, logic
 
 Channel = SurveyResponse.Channel
@@ -48,6 +49,10 @@ class NotAvailable(Exception):
 
 # Why a link does not lead to questions; each has its own page for respondents.
 DRAFT, NOT_OPEN_YET, CLOSED, LINK_OFF, USED, UNKNOWN = "draft", "not_open_yet", "closed", "link_off", "used", "unknown"
+# An invitation whose response was started: only that response's resume link reaches the answers.
+STARTED = "started"
+# Answering from inside the app: the member must be signed in to send, and answers once.
+SIGN_IN, TOOK_PART = "sign_in", "took_part"
 
 
 # --- Finding the survey -------------------------------------------------------------
@@ -89,8 +94,12 @@ def check_link(link: Link) -> None:
         raise NotAvailable(reason, link.survey)
     if link.invitation is None and not link.survey.open_link_enabled:
         raise NotAvailable(LINK_OFF, link.survey)
-    if link.invitation is not None and link.invitation.used_at is not None:
-        raise NotAvailable(USED, link.survey)
+    if link.invitation is not None:
+        if link.invitation.used_at is not None:
+            raise NotAvailable(USED, link.survey)
+        if SurveyResponse.objects.filter(invitation=link.invitation).exists():
+            # Not the answers: whoever holds the invitation list must not read or change them.
+            raise NotAvailable(STARTED, link.survey)
 
 
 def response_for(resume_token: str) -> SurveyResponse:
@@ -122,8 +131,10 @@ def language_for(survey: Survey, wanted: str | None) -> str:
 
 
 def start(*, link: Link, language: str, easy_read: bool, consented: bool) -> SurveyResponse:
-    """A new response from an open link, or an invitation's own response
-    (continued, not duplicated, if it was already started)."""
+    """A new response from an open link, or an invitation's one response.
+    An invitation that already has a response (even one started a moment ago
+    in another tab) raises NotAvailable(STARTED): its answers are reached
+    only through that response's resume link, never through the invitation."""
     check_link(link)
     survey = link.survey
     if survey.consent_text.strip() and not consented:
@@ -137,12 +148,40 @@ def start(*, link: Link, language: str, easy_read: bool, consented: bool) -> Sur
                 survey=survey, channel=Channel.INVITATION, invitation=link.invitation, **fields
             )
     except IntegrityError:
-        # Someone (the same person in another tab) started from this link first.
-        response = SurveyResponse.objects.select_related("survey").get(invitation=link.invitation)
-        if response.state == State.SUBMITTED:
-            raise NotAvailable(USED, survey) from None
-        set_language(response=response, language=language, easy_read=easy_read)
-        return response
+        # Someone started from this link first (perhaps the same person in another tab).
+        raise NotAvailable(STARTED, survey) from None
+
+
+def took_part(user, survey: Survey) -> bool:
+    """Whether this user has sent answers to this survey from inside the app."""
+    return user.is_authenticated and SurveyParticipation.objects.filter(survey=survey, user=user).exists()
+
+
+def is_member(user, survey: Survey) -> bool:
+    return user.is_authenticated and survey.project.memberships.filter(user=user).exists()
+
+
+def member_start(*, user, survey: Survey, language: str, easy_read: bool, consented: bool) -> SurveyResponse:
+    """A project member starts answering from inside the app. The response is an
+    ordinary online one (channel "open"), linked to no one; it is only marked as
+    awaiting a member, so that sending it needs them signed in (see submit)."""
+    reason = availability(survey)
+    if reason:
+        raise NotAvailable(reason, survey)
+    if not is_member(user, survey):
+        raise NotAvailable(UNKNOWN)
+    if took_part(user, survey):
+        raise NotAvailable(TOOK_PART, survey)
+    if survey.consent_text.strip() and not consented:
+        raise ValidationError({"consent": "consent"})
+    return SurveyResponse.objects.create(
+        survey=survey,
+        channel=Channel.OPEN,
+        awaiting_member=True,
+        language=language_for(survey, language),
+        easy_read=easy_read,
+        consented=True,
+    )
 
 
 def staff_start(*, by, survey: Survey, channel: str, language: str) -> SurveyResponse:
@@ -284,14 +323,25 @@ class Incomplete(Exception):
 
 
 def submit(
-    *, response: SurveyResponse, questions: list[Question] | None = None, enforce_required: bool = True
+    *,
+    response: SurveyResponse,
+    questions: list[Question] | None = None,
+    enforce_required: bool = True,
+    member=None,
 ) -> SurveyResponse:
     """Send the answers: exactly once per response and per invitation.
 
     Raises Incomplete if a required question shown is unanswered, NotAvailable
     if the survey has closed or the answers (or the invitation) were sent
     already, by this request or a concurrent one. Staff entering a paper form
-    record what is on it, so `enforce_required=False` skips the required check."""
+    record what is on it, so `enforce_required=False` skips the required check.
+
+    A response a member started inside the app is sent only by a signed-in
+    `member` of the project who has not taken part yet (NotAvailable SIGN_IN or
+    TOOK_PART); sending it records that they took part, in the same
+    transaction, and clears the mark, so nothing links them to the answers.
+    A member who is signed in while sending through an open or invitation link
+    is recorded as having taken part as well."""
     questions = questions if questions is not None else questions_of(response.survey)
     with transaction.atomic():
         locked = SurveyResponse.objects.select_for_update().filter(pk=response.pk).first()
@@ -309,9 +359,15 @@ def submit(
         hidden = set(answers) - {q.pk for q in the_plan.shown()}
         if hidden:
             Answer.objects.filter(response=locked, question_id__in=hidden).delete()
+        if locked.awaiting_member:
+            _record_participation(member, response.survey)
+        elif locked.channel in (Channel.OPEN, Channel.INVITATION) and member is not None:
+            # A member signed in while answering through a link took part too (nothing more is kept).
+            if is_member(member, response.survey):
+                SurveyParticipation.objects.get_or_create(survey=response.survey, user=member)
         today = timezone.localdate()
         sent = SurveyResponse.objects.filter(pk=locked.pk, state=State.IN_PROGRESS).update(
-            state=State.SUBMITTED, submitted_on=today
+            state=State.SUBMITTED, submitted_on=today, awaiting_member=False
         )
         if sent != 1:
             raise NotAvailable(USED, response.survey)
@@ -324,7 +380,20 @@ def submit(
                 raise NotAvailable(USED, response.survey)
     response.state = State.SUBMITTED
     response.submitted_on = today
+    response.awaiting_member = False
     return response
+
+
+def _record_participation(member, survey: Survey) -> None:
+    """Inside submit's transaction: that `member` took part (once), or NotAvailable."""
+    if member is None or not is_member(member, survey):
+        raise NotAvailable(SIGN_IN, survey)
+    try:
+        with transaction.atomic():
+            SurveyParticipation.objects.create(survey=survey, user=member)
+    except IntegrityError:
+        # They sent answers already (another tab, another response): raising undoes this one.
+        raise NotAvailable(TOOK_PART, survey) from None
 
 
 def staff_enter(*, by, survey: Survey, channel: str, language: str, values: dict[int, object]) -> SurveyResponse:

@@ -30,7 +30,7 @@ from amhe.core.forms import add_service_errors
 from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.models import Question, QuestionBankItem, Survey, SurveyResponse
-from identify.surveys import building, equality, i18n
+from identify.surveys import building, equality, i18n, participation, responding
 from identify.surveys.forms_builder import (
     BankFilterForm,
     BankSaveForm,
@@ -206,7 +206,11 @@ def survey_rows(project) -> list[dict]:
 
 def overview_context(request, project, membership) -> dict:
     """Context for the 1B block of the Identify overview (identify/overview.html)."""
-    return {"survey_rows": survey_rows(project)[:20], "can_engage": _can_engage(membership)}
+    return {
+        "survey_rows": survey_rows(project)[:20],
+        "can_engage": _can_engage(membership),
+        "to_answer": participation.surveys_to_answer(request.user, project),
+    }
 
 
 # --- Surveys -----------------------------------------------------------------------
@@ -222,6 +226,7 @@ def survey_list(request, project_id):
             "project": project,
             "rows": survey_rows(project),
             "can_engage": _can_engage(membership),
+            "to_answer": participation.surveys_to_answer(request.user, project),
             "crumbs": _crumbs(project)[:-1],
         },
     )
@@ -267,6 +272,9 @@ def survey_detail(request, project_id, survey_id):
             "submitted": _submitted(survey),
             "has_responses": building.has_responses(survey),
             "can_engage": _can_engage(membership),
+            "took_part": responding.took_part(request.user, survey),
+            "can_answer": responding.availability(survey) is None,
+            "results_hidden": participation.results_hidden(request.user, membership, survey),
             "preview_url": reverse("public:survey-start", kwargs={"token": survey.open_token}),
             "crumbs": _crumbs(project),
         },

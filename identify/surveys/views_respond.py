@@ -93,11 +93,6 @@ def start(request, token):
         responding.check_link(link)
     except NotAvailable as exc:
         return _unavailable(request, exc, language)
-    if link.invitation is not None and hasattr(link.invitation, "response"):
-        # Their own link again: carry on where they left off.
-        existing = link.invitation.response
-        if existing.state == SurveyResponse.State.IN_PROGRESS and request.method == "GET" and "lang" not in request.GET:
-            return redirect(_url("survey-resume", existing))
     form = StartForm(
         request.POST if request.method == "POST" else None,
         languages=languages,
@@ -137,6 +132,7 @@ def start(request, token):
             "languages": [(code, i18n.language_name(code)) for code in languages],
             "question_count": len(responding.plan(questions, {}).shown()),
             "has_easy_read": any(q.easy_read for q in questions),
+            "invitation": link.invitation is not None,
             "home_url": request.path,
             "privacy_url": reverse("public:survey-privacy", kwargs={"token": token}),
         },
@@ -295,17 +291,22 @@ def check(request, token):
     questions = responding.questions_of(response.survey)
     language = response.language
     missing = []
+    sign_in_url = ""
     if request.method == "POST":
         if request.POST.get(antispam.HONEYPOT_FIELD):
             return redirect(_url("survey-check", response))
         try:
-            responding.submit(response=response, questions=questions)
+            responding.submit(response=response, questions=questions, member=request.user)
         except responding.Incomplete as exc:
             missing = exc.missing
         except NotAvailable as exc:
             if exc.reason == responding.USED:
                 return redirect(_url("survey-done", response))
-            return _unavailable(request, exc, language)
+            if exc.reason == responding.SIGN_IN:
+                # Started inside the app: only a signed-in member sends it (ADR 0007).
+                sign_in_url = f"{reverse('login')}?next={_url('survey-check', response)}"
+            else:
+                return _unavailable(request, exc, language)
         else:
             return redirect(_url("survey-done", response))
     the_plan = responding.plan(questions, responding.answers_of(response))
@@ -335,10 +336,11 @@ def check(request, token):
             **_links(response),
             "rows": rows,
             "missing": missing_rows,
+            "sign_in_url": sign_in_url,
             "back_url": _url("survey-page", response, page=max(the_plan.count, 1)),
         },
         language,
-        400 if missing else 200,
+        400 if missing or sign_in_url else 200,
     )
 
 
@@ -400,6 +402,13 @@ def done(request, token):
             "survey": response.survey,
             "texts": _texts(response.survey, response.language),
             "privacy_url": reverse("public:survey-privacy", kwargs={"token": response.survey.open_token}),
+            # A project member (who may have answered from inside the app) can go on to the results.
+            "results_url": reverse(
+                "identify:survey-results",
+                kwargs={"project_id": response.survey.project_id, "survey_id": response.survey_id},
+            )
+            if responding.is_member(request.user, response.survey)
+            else "",
         },
         response.language,
     )

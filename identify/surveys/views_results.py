@@ -10,6 +10,8 @@ page; record-level downloads are for them only too.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -28,18 +30,56 @@ from amhe.core.access import Action
 from amhe.core.selectors import suppression_rule_for
 from identify import themes as theme_service
 from identify.models import Answer, Question, Survey, SurveyResponse, Theme
-from identify.surveys import export
+from identify.surveys import export, participation, responding
 from identify.surveys import results as survey_results
 
 PER_PAGE = 25
 TEMPLATES = "identify/surveys/results"
 
 
+class ResultsHidden(Exception):
+    """A panel member has not answered this open survey yet (see hidden_until_answered)."""
+
+    def __init__(self, project, survey):
+        super().__init__("Results hidden until you answer or the survey closes")
+        self.project, self.survey = project, survey
+
+
 def _survey_for(user, project_id, survey_id, action: Action = Action.VIEW):
-    """The project, membership and survey: 404 unless the survey is the project's."""
+    """The project, membership and survey: 404 unless the survey is the project's;
+    ResultsHidden for a panel member who may not see its results yet."""
     project, membership = access.get_project_for_user(user, project_id, action)
     survey = get_object_or_404(Survey, pk=survey_id, project=project)
+    if participation.results_hidden(user, membership, survey):
+        raise ResultsHidden(project, survey)
     return project, membership, survey
+
+
+def hidden_until_answered(view):
+    """Answer 403 with a page that says when the results will show, and how to answer."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ResultsHidden as hidden:
+            survey = hidden.survey
+            return TemplateResponse(
+                request,
+                f"{TEMPLATES}/hidden.html",
+                {
+                    "project": hidden.project,
+                    "survey": survey,
+                    "can_answer": responding.availability(survey) is None,
+                    "answer_url": reverse(
+                        "identify:survey-answer", kwargs={"project_id": survey.project_id, "survey_id": survey.pk}
+                    ),
+                    "crumbs": _crumbs(hidden.project, survey),
+                },
+                status=403,
+            )
+
+    return wrapper
 
 
 def _question_for(survey, question_id) -> Question:
@@ -71,6 +111,7 @@ def _common(project, membership, survey, rule):
     }
 
 
+@hidden_until_answered
 @require_GET
 def results(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
@@ -90,6 +131,7 @@ def results(request, project_id, survey_id):
     )
 
 
+@hidden_until_answered
 @require_GET
 def question_results(request, project_id, survey_id, question_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
@@ -119,6 +161,7 @@ def question_results(request, project_id, survey_id, question_id):
     )
 
 
+@hidden_until_answered
 @require_GET
 def themes(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
@@ -266,6 +309,7 @@ def _filename(survey, what: str, extension: str) -> str:
     return f"survey-{what}-{survey.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+@hidden_until_answered
 @require_GET
 def results_csv(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
@@ -274,6 +318,7 @@ def results_csv(request, project_id, survey_id):
     return export.csv_response(_filename(survey, "results", "csv"), sheets, banner=export.aggregated_banner(rule))
 
 
+@hidden_until_answered
 @require_GET
 def results_xlsx(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)

@@ -9,7 +9,11 @@
    every page is right to left and shows the survey's Urdu words; the answers
    are then checked in the database;
 3. the commissioner sees the results of a question by ethnic group, with small
-   numbers suppressed and marked.
+   numbers suppressed and marked;
+4. a lived-experience panel member signs in by keyboard, finds the demo survey
+   under "Surveys for you to answer", is told its results show once they have
+   answered, answers it from inside the app and then sees the results; the app
+   keeps only that they took part, not which response is theirs.
 """
 
 import datetime
@@ -22,13 +26,14 @@ from django.utils import timezone, translation
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
 from amhe.core.models import Project, User
 from identify.demo_communities import SURVEY_TITLE, TRANSLATIONS
-from identify.models import Question, Survey, SurveyResponse
+from identify.models import Question, Survey, SurveyParticipation, SurveyResponse
 from identify.surveys import equality
 from tests.browser.conftest import AXE_SOURCE, AxeChecked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LEAD = "lead@wy-icb.example"
+PANEL = "panel@wy-icb.example"
 RTL = ["ur", "rtl"]
 
 
@@ -317,6 +322,11 @@ def tick(page, name: str, values: list[str]) -> None:
         assert page.locator(f"input[name={name}][value='{value}']").is_checked()
 
 
+def value_of(question, label: str) -> str:
+    """The value the builder gave the option with this label."""
+    return next(option["value"] for option in question.options if option["label"] == label)
+
+
 def write(page, name: str, text: str) -> None:
     tab_to(page, f"[name={name}]")
     page.keyboard.type(text)
@@ -327,7 +337,7 @@ def write(page, name: str, text: str) -> None:
 # optional but the first): question 4 and most of the equality questions.
 PLAN = {
     1: ("choose", 0),  # Yes
-    2: ("tick", ["gp", "crisis"]),  # only shown after Yes or Not sure
+    2: ("tick", ["GP", "Crisis team"]),  # by label; only shown after Yes or Not sure
     3: ("choose", 3),  # Agree
     5: ("choose", 7),  # 7 out of 10
     6: ("write", "Someone who spoke my language on the phone."),
@@ -412,6 +422,8 @@ def _respond(journey, survey, *, urdu: bool) -> tuple[str, list[Question]]:
         action = PLAN.get(key)
         if action:
             verb, argument = action
+            if verb == "tick":
+                argument = [value_of(question, label) for label in argument]
             {"choose": choose, "tick": tick, "write": write}[verb](page, name, argument)
         if urdu and key == 3:
             _save_and_come_back(journey, token)
@@ -429,7 +441,7 @@ def _respond(journey, survey, *, urdu: bool) -> tuple[str, list[Question]]:
     if urdu:
         assert TRANSLATIONS["ur"]["title"] in page.title()
         assert own[0].translations["ur"]["text"] in answers
-        assert own[0].translations["ur"]["options"]["yes"] in answers
+        assert own[0].translations["ur"]["options"][value_of(own[0], "Yes")] in answers
         # What they wrote in English keeps its own direction on the right-to-left page.
         written = page.locator("dd bdi", has_text="Someone who spoke my language")
         assert written.evaluate("b => getComputedStyle(b).direction") == "ltr"
@@ -462,8 +474,8 @@ def test_respondents_answer_by_keyboard_in_english_and_urdu(demo, journey, new_j
     own = list(survey.questions.filter(equality_key="").order_by("position"))
     by_key = {q.equality_key: q for q in survey.questions.exclude(equality_key="")}
     expected = {
-        own[0].pk: "yes",
-        own[1].pk: ["gp", "crisis"],
+        own[0].pk: value_of(own[0], "Yes"),
+        own[1].pk: [value_of(own[1], "GP"), value_of(own[1], "Crisis team")],
         own[2].pk: "4",
         own[4].pk: "7",
         own[5].pk: "Someone who spoke my language on the phone.",
@@ -528,3 +540,87 @@ def test_commissioner_sees_results_by_ethnic_group(demo, journey):
     detailed = page.get_by_role("table", name=re.compile(r"^Question 3 by ethnic group \(detailed\):"))
     assert detailed.locator("tbody tr").count() > len(groups)
     assert detailed.locator("td .nhsuk-u-visually-hidden", has_text="Suppressed").count() >= 1
+
+
+# --- 4. A panel member answers from inside the app, then sees the results ------------------------
+
+
+def test_panel_member_answers_inside_the_app_then_sees_the_results(demo, journey):
+    prepare(journey)
+    page = journey.page
+    survey = Survey.objects.get(title=SURVEY_TITLE, project__name=WEST_YORKSHIRE.project_name)
+    panel = User.objects.get(email=PANEL)
+    results = reverse("identify:survey-results", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+    before = set(survey.responses.values_list("pk", flat=True))
+
+    # They sign in by keyboard alone.
+    journey.goto("/accounts/login/")
+    tab_to(page, "input[name=username]")
+    page.keyboard.type(PANEL)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    press_and_wait(journey)
+    assert heading(page) == "Your projects"
+    tab_to(page, f"main a[href='{survey.project.get_absolute_url()}']")
+    press_and_wait(journey)
+    assert heading(page) == WEST_YORKSHIRE.project_name
+
+    # Their project home lists the survey for them to answer.
+    card = page.locator(".amhe-to-answer")
+    assert card.get_by_role("heading", name="Surveys for you to answer").is_visible()
+    answer_link = card.get_by_role("link", name=f"Answer “{SURVEY_TITLE}”")
+    assert answer_link.is_visible()
+
+    # The results wait until they have answered: the page says so and offers the survey.
+    journey.goto(results)
+    assert heading(page) == "You can see the results once you have answered"
+    assert page.locator("table").count() == 0
+    tab_to(page, "main a.nhsuk-button")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Answer this survey"
+    press_and_wait(journey)
+
+    # The survey's own start page, inside the app: consent with Space, Start now with Enter.
+    assert heading(page) == SURVEY_TITLE
+    assert "/answer/" in page.url
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    tab_to(page, "main button[type=submit]")
+    press_and_wait(journey)
+    token = resume_token(page)
+
+    # The same question pages as everyone: "No" to the first (so the follow-up is skipped),
+    # then Continue past the optional ones.
+    for _ in range(len(survey.questions.all()) + 1):
+        if "/check/" in page.url:
+            break
+        name = page.locator("form:not(.amhe-language-form) [name^=q]").first.get_attribute("name")
+        question = Question.objects.get(pk=int(name[1:]))
+        if question.required:
+            choose(page, name, 1)  # No
+        tab_to(page, "button[value=continue]")
+        press_and_wait(journey)
+    else:
+        pytest.fail("The survey did not reach the check page")
+    tab_to(page, "main button[type=submit]")
+    press_and_wait(journey)
+    assert page.url.endswith(f"/r/{token}/done/")
+
+    # From the confirmation, on to the results, which they may now see.
+    tab_to(page, f"main a[href='{results}']")
+    press_and_wait(journey)
+    assert heading(page) == f"Results: {SURVEY_TITLE}"
+    assert page.get_by_role("table").first.is_visible()
+
+    # The project home no longer offers the survey.
+    journey.goto(survey.project.get_absolute_url())
+    assert page.locator(".amhe-to-answer").count() == 0
+
+    # Kept: the response, sent and linked to no one, and apart from it the fact that they took part.
+    (new,) = survey.responses.exclude(pk__in=before)
+    assert new.resume_token == token and new.state == SurveyResponse.State.SUBMITTED
+    assert new.channel == SurveyResponse.Channel.OPEN and not new.awaiting_member and new.entered_by is None
+    assert list(SurveyParticipation.objects.values_list("user", "survey")) == [(panel.pk, survey.pk)]
+
+    # Every page of the journey had no axe violation of any impact.
+    found = {url: [v["id"] for v in violations] for url, violations in journey.reports.items() if violations}
+    assert not found, found

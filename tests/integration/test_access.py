@@ -131,6 +131,15 @@ URL_ACTION = {
     "identify:assets-import": Action.ENGAGE,
     "identify:assets-import-template": Action.ENGAGE,
 }
+# A survey's results, hidden from panel members until they have answered it or it has
+# closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
+HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
+    "identify:survey-results",
+    "identify:survey-question-results",
+    "identify:survey-themes",
+    "identify:survey-results-csv",
+    "identify:survey-results-xlsx",
+}
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
 # community-input link (unguessable tokens, no login). Under /accounts/: logging
@@ -351,6 +360,7 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard",
         "identify:dashboard-section",
         "identify:export",
+        "identify:survey-answer",
     }
     assert expected <= names
 
@@ -404,7 +414,26 @@ def test_member_gets_what_their_role_allows(client, world, role, member_of):
         url = url_for(route, world.values())
         response = client.get(url)
         expected = 200 if role in ROLES_ALLOWED[needed_action(route)] else 403
+        if role == Role.PANEL and route.name in HIDDEN_FROM_PANEL_UNTIL_ANSWERED:
+            expected = 403
         assert response.status_code == expected, (role, url, response.status_code)
+
+
+def test_panel_member_sees_results_once_answered(client, world, member_of):
+    """Every results URL hidden from a panel member opens once they have taken part."""
+    from identify.models import SurveyParticipation
+
+    panel = member_of(world.project, Role.PANEL)
+    client.force_login(panel)
+    routes = [r for r in project_scoped_routes() if r.name in HIDDEN_FROM_PANEL_UNTIL_ANSWERED]
+    assert {r.name for r in routes} == HIDDEN_FROM_PANEL_UNTIL_ANSWERED
+    for route in routes:
+        response = client.get(url_for(route, world.values()))
+        assert response.status_code == 403, route.name
+        assert "You can see the results once you have answered" in response.content.decode(), route.name
+    SurveyParticipation.objects.create(survey=world.survey, user=panel)
+    for route in routes:
+        assert client.get(url_for(route, world.values())).status_code == 200, route.name
 
 
 def test_member_sees_project_content(client, world):

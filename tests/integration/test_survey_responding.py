@@ -146,6 +146,7 @@ def test_a_response_stores_no_address_user_or_device(client, survey):
         "consented",
         "state",
         "entered_by_id",
+        "awaiting_member",  # only while a member's in-app response is unsent (ADR 0007)
         "started_on",
         "submitted_on",
     }
@@ -328,10 +329,6 @@ def test_invitation_link_is_single_use(client, client_factory, survey):
     start(client, invitation.token)
     response = the_response(survey)
     assert response.channel == "invitation" and response.invitation == invitation
-    # the same link again continues the same response
-    assert client.get(f"/s/{invitation.token}/").url == f"/r/{response.resume_token}/"
-    assert start(client_factory(), invitation.token).status_code == 302
-    assert SurveyResponse.objects.filter(survey=survey).count() == 1
     answer(client, response, 1, **{f"q{q1.pk}": "no"})
     client.post(f"/r/{response.resume_token}/check/")
     invitation.refresh_from_db()
@@ -340,6 +337,57 @@ def test_invitation_link_is_single_use(client, client_factory, survey):
     assert "These answers have already been sent" in page.content.decode()
     assert start(client_factory(), invitation.token).status_code == 200
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
+
+
+def test_a_started_invitation_does_not_open_its_answers(client, client_factory, survey):
+    """Whoever holds the invitation list must not reach a respondent's unsent
+    answers: only the response's own resume link does."""
+    invitation = InvitationFactory(survey=survey)
+    q1, _q2, q3, _q4 = questions(survey)
+    start(client, invitation.token)
+    response = the_response(survey)
+    answer(client, response, 1, **{f"q{q1.pk}": "no"})
+    answer(client, response, 2, **{f"q{q3.pk}": "Something private"})  # Q2 is skipped after "no"
+
+    someone = client_factory()
+    for reply in (
+        someone.get(f"/s/{invitation.token}/"),
+        someone.get(f"/s/{invitation.token}/?lang=pl"),
+        start(someone, invitation.token),
+        start(someone, invitation.token, language="ur"),
+        client.get(f"/s/{invitation.token}/"),  # the respondent's own browser too: the link is not a key
+    ):
+        html = reply.content.decode()
+        assert reply.status_code == 200
+        assert "Location" not in reply
+        assert response.resume_token not in html
+        assert "Something private" not in html
+        assert "<form" not in html
+    assert (
+        "use the link you were given when you chose to save your answers"
+        in client.get(f"/s/{invitation.token}/").content.decode()
+    )
+    # nothing changed: one response, its answers and language as the respondent left them
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+    response.refresh_from_db()
+    assert response.language == "en-gb" and response.state == "in_progress"
+    assert responding.answers_of(response)[q3.pk] == "Something private"
+    # the resume link still works for the respondent
+    assert client.get(f"/r/{response.resume_token}/").status_code == 302
+    # once sent, the invitation says it has been used
+    client.post(f"/r/{response.resume_token}/check/")
+    assert "These answers have already been sent" in someone.get(f"/s/{invitation.token}/").content.decode()
+
+
+def test_starting_a_started_invitation_in_the_service_is_refused(survey):
+    invitation = InvitationFactory(survey=survey)
+    link = responding.link_for(invitation.token)
+    first = responding.start(link=link, language="en-gb", easy_read=False, consented=True)
+    with pytest.raises(responding.NotAvailable) as refused:
+        responding.start(link=responding.link_for(invitation.token), language="pl", easy_read=True, consented=True)
+    assert refused.value.reason == responding.STARTED
+    first.refresh_from_db()
+    assert (first.language, first.easy_read) == ("en-gb", False)
 
 
 # --- Languages ----------------------------------------------------------------------------

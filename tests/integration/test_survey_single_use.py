@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from amhe.core.models import Role
-from identify.models import Answer, Invitation, SurveyResponse
+from identify.models import Answer, Invitation, SurveyParticipation, SurveyResponse
 from identify.surveys import responding
 from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
 
@@ -80,13 +80,20 @@ def test_concurrent_starts_and_submits_through_the_web_store_one_response(survey
 
     def open_link(i):
         reply = clients[i].post(f"/s/{invitation.token}/", {"consent": "on"})
-        return reply.status_code, reply.get("Location", "")
+        return reply.status_code, reply.get("Location", ""), reply.content.decode()
 
     starts = run_together(open_link)
-    assert all(status == 302 for status, _ in starts), starts
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
     response = SurveyResponse.objects.get(survey=survey)
-    assert {location for _, location in starts} == {f"/r/{response.resume_token}/page/1/"}
+    # One browser starts it; the others are told it was started and never get its resume link.
+    winners = [i for i, (status, _, _) in enumerate(starts) if status == 302]
+    assert len(winners) == 1, starts
+    assert starts[winners[0]][1] == f"/r/{response.resume_token}/page/1/"
+    for i, (status, location, html) in enumerate(starts):
+        if i != winners[0]:
+            assert (status, location) == (200, ""), starts
+            assert "This survey has already been started from this link" in html
+            assert response.resume_token not in html
 
     clients[0].post(f"/r/{response.resume_token}/page/1/", {"action": "continue", f"q{question.pk}": "no"})
 
@@ -100,3 +107,25 @@ def test_concurrent_starts_and_submits_through_the_web_store_one_response(survey
     assert Answer.objects.filter(response__survey=survey).count() == 1
     used = Invitation.objects.get(pk=invitation.pk).used_at
     assert used is not None
+
+
+def test_a_member_sending_two_in_app_responses_at_once_takes_part_once(survey, project, member_of):
+    """Two tabs, each with its own in-app response, sent at the same moment: one is sent
+    and recorded; the other is refused and left unsent."""
+    panel = member_of(project, Role.PANEL)
+    question = survey.questions.get()
+    responses = []
+    for _ in range(2):
+        response = responding.member_start(user=panel, survey=survey, language="en-gb", easy_read=False, consented=True)
+        responding.save_page(response=response, questions=[question], values={question.pk: "yes"})
+        responses.append(response)
+
+    def submit(i):
+        responding.submit(response=SurveyResponse.objects.get(pk=responses[i].pk), member=panel)
+        return "sent"
+
+    results = run_together(submit, count=2)
+    assert sorted(map(str, results)) == ["sent", responding.TOOK_PART], results
+    assert SurveyParticipation.objects.filter(user=panel, survey=survey).count() == 1
+    assert SurveyResponse.objects.filter(survey=survey, state="submitted").count() == 1
+    assert SurveyResponse.objects.filter(survey=survey, state="in_progress", awaiting_member=True).count() == 1
