@@ -26,7 +26,7 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("identify", "0002_communities"),
+        ("identify", "0003_survey_participation"),
         ("core", "0003_organisation_suppression_rule"),
     ]
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SETTINGS_MOVE = ("identify", "0004_settings_to_core")
 CORE_FIELD = ("core", "0003_organisation_suppression_rule")
 # The schema just before the suppression rule moved to the core.
-BEFORE_SETTINGS_MOVE = [("identify", "0002_communities"), ("core", "0002_project_invitation")]
+BEFORE_SETTINGS_MOVE = [("identify", "0003_survey_participation"), ("core", "0002_project_invitation")]
 
 
 def migrate(targets):
