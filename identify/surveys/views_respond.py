@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from identify import antispam
 from identify.models import SurveyResponse
 from identify.surveys import i18n, responding
-from identify.surveys.forms_respond import AnswerForm, StartForm, answer_helper, field_name, label_for
+from identify.surveys.forms_respond import AnswerForm, StartForm, field_name, label_for
 from identify.surveys.responding import NotAvailable
 
 TEMPLATES = "identify/surveys/respond"
@@ -194,7 +194,7 @@ def _page_context(response, the_plan, number, form):
     single = len(questions) == 1
     return {
         **_links(response),
-        "helper": answer_helper(form, page_heading=single, label_size="l" if single else "m"),
+        "label_size": "l" if single else "m",
         "heading": form[field_name(questions[0])].label if single else "",
         "survey": response.survey,
         "response": response,
