@@ -23,7 +23,7 @@ from identify.models import Survey
 from identify.surveys import i18n, responding
 from identify.surveys.forms_respond import StartForm
 from identify.surveys.responding import NotAvailable
-from identify.surveys.views_respond import _render, _texts, _unavailable, _url
+from identify.surveys.views_respond import _unavailable, _url, start_page
 
 
 def results_url(survey) -> str:
@@ -66,20 +66,4 @@ def answer(request, project_id, survey_id):
                 return _unavailable(request, exc, language)
             return redirect(_url("survey-page", response, page=1))
         status = 400
-    questions = responding.questions_of(survey)
-    return _render(
-        request,
-        "start.html",
-        {
-            "survey": survey,
-            "texts": _texts(survey, language),
-            "form": form,
-            "languages": [(code, i18n.language_name(code)) for code in languages],
-            "question_count": len(responding.plan(questions, {}).shown()),
-            "has_easy_read": any(q.easy_read for q in questions),
-            "home_url": request.path,
-            "privacy_url": reverse("public:survey-privacy", kwargs={"token": survey.open_token}),
-        },
-        language,
-        status,
-    )
+    return start_page(request, survey, form, language, languages, status, privacy_token=survey.open_token)

@@ -121,6 +121,13 @@ def start(request, token):
                 return _unavailable(request, exc, language)
             return redirect(_url("survey-page", response, page=1))
         status = 400
+    return start_page(
+        request, survey, form, language, languages, status, privacy_token=token, invitation=link.invitation is not None
+    )
+
+
+def start_page(request, survey, form, language, languages, status, *, privacy_token, **extra):
+    """The start page (consent, language, easy read) for an open or invitation link, or a member."""
     questions = responding.questions_of(survey)
     return _render(
         request,
@@ -132,9 +139,9 @@ def start(request, token):
             "languages": [(code, i18n.language_name(code)) for code in languages],
             "question_count": len(responding.plan(questions, {}).shown()),
             "has_easy_read": any(q.easy_read for q in questions),
-            "invitation": link.invitation is not None,
             "home_url": request.path,
-            "privacy_url": reverse("public:survey-privacy", kwargs={"token": token}),
+            "privacy_url": reverse("public:survey-privacy", kwargs={"token": privacy_token}),
+            **extra,
         },
         language,
         status,
