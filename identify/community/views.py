@@ -25,6 +25,7 @@ from amhe.core import access, taxonomy
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.surveys.models import Answer, SurveyResponse, Theme
 from identify.community import assets_csv, presenters, services
 from identify.community.forms import (
     AssetFilterForm,
@@ -37,15 +38,7 @@ from identify.community.forms import (
     theme_text,
 )
 from identify.downloads import csv_download
-from identify.models import (
-    Answer,
-    CommunityAsset,
-    CommunityInput,
-    CommunityInputLink,
-    FocusGroup,
-    SurveyResponse,
-    Theme,
-)
+from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
 from identify.surveys.results import rule_for
 
 TEMPLATES = "identify/community"

@@ -30,9 +30,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from amhe.stats import SuppressionRule
+from amhe.surveys.models import Question, SurveyResponse
 from identify.downloads import XLSX_TYPE, attachment, csv_download
 from identify.engine import csv_safe
-from identify.models import Question, SurveyResponse
 from identify.surveys import i18n
 from identify.surveys import results as survey_results
 

@@ -73,9 +73,10 @@ from django.db.models import Count
 
 from amhe import stats
 from amhe.stats import SuppressionRule
+from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
 from identify import charts
 from identify.engine.breakdown import BreakdownError, breakdown, publish
-from identify.models import Answer, OrganisationSettings, Question, Survey, SurveyResponse
+from identify.models import OrganisationSettings
 from identify.surveys import equality, i18n, logic
 
 CONFIDENCE = 0.95

@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.surveys.models import Question, QuestionBankItem, Survey, SurveyResponse
 from identify.downloads import csv_download
 from identify.engine import csv_safe
-from identify.models import Question, QuestionBankItem, Survey, SurveyResponse
 from identify.surveys import building, equality, i18n, participation, responding
 from identify.surveys.forms_builder import (
     BankFilterForm,

@@ -27,8 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
+from amhe.surveys.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify import themes as theme_service
-from identify.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify.surveys import export, participation, responding
 from identify.surveys import results as survey_results
 

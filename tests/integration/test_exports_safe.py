@@ -21,8 +21,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from amhe.core.models import Role
+from amhe.surveys.models import Answer, Theme
 from identify.downloads import CSV_TYPE, XLSX_TYPE
-from identify.models import Answer, Theme
 from tests.factories import (
     AnswerFactory,
     BreakdownFactory,

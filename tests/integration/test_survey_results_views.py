@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from amhe.core.models import Role
-from identify.models import Answer, OrganisationSettings, Theme
+from amhe.surveys.models import Answer, Theme
+from identify.models import OrganisationSettings
 from identify.surveys import equality
 from tests.factories import MembershipFactory, ProjectFactory, QuestionFactory, SurveyFactory, SurveyResponseFactory
 

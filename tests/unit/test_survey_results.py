@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from amhe import stats
+from amhe.surveys.models import Answer, Question, SurveyResponse, Theme
 from identify import charts
-from identify.models import Answer, Question, SurveyResponse, Theme
 from identify.surveys import equality, export
 from identify.surveys import results as sr
 from tests.factories import QuestionFactory, SurveyFactory, SurveyResponseFactory
