@@ -365,9 +365,16 @@ def _layout(height: int, **extra) -> dict:
     return layout
 
 
+# Axis titles are centred under the plot area, which on a phone can be a third
+# of the chart's width (long group names take the rest), and plotly.js never
+# wraps them: so they are broken into short lines, the longest no wider than
+# about half of a 390 px phone's plot area and margin (automargin makes room).
+AXIS_TITLE_WIDTH = 22
+
+
 def _axis(title: str = "", **extra) -> dict:
     axis = {
-        "title": {"text": title, "font": {"size": 14}},
+        "title": {"text": _wrap(title, AXIS_TITLE_WIDTH) if title else "", "font": {"size": 14}},
         "tickfont": {"size": 14, "color": NHS_TEXT},
         "gridcolor": NHS_PALE_GREY,
         "linecolor": NHS_DARK_GREY,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from amhe.core.jobs import JobError, job_kind
 from identify import engine, reference_data, services
-from identify.engine.breakdown import DIMENSIONS, BreakdownError, breakdown, publish
+from identify.engine.breakdown import DIMENSIONS, BreakdownError, breakdown, publish_result
 from identify.models import Breakdown, Extract, OrganisationSettings, QualityReport
 
 # What the job breaks every extract down by, where the columns exist.
@@ -179,7 +179,7 @@ def _process_extract(job, report):
                 dimension=result.dimension,
                 position=position,
                 result=result.as_dict(),
-                published={**result.as_dict(), "rows": publish(result, rule)},
+                published=publish_result(result, rule),
                 suppression_rule=rule,
                 confidence=extract.confidence,
             )

@@ -9,9 +9,15 @@ import pyarrow.parquet as pq
 
 from amhe.core.access import Action, role_can
 from amhe.core.models import Measure, Role
-from identify import charts, engine
+from identify import charts, disclosure, engine
 from identify.engine.breakdown import ANSWERED as ANSWERED_KINDS
-from identify.engine.breakdown import EXTRA_FIGURES, INTERSECTION_SEPARATOR, ROW_SCHEMA
+from identify.engine.breakdown import (
+    EXTRA_FIGURES,
+    INTERSECTION_SEPARATOR,
+    PUBLISH_METHOD,
+    ROW_SCHEMA,
+    publish_result,
+)
 from identify.models import Breakdown, Extract
 
 CONFIDENCE_LABELS = {"0.950": "95%", "0.998": "99.8%"}
@@ -161,27 +167,40 @@ def quality_view(report: dict, *, show_values: bool) -> dict:
     return {"report": report, "show_values": show_values, "chart": charts.quality_completeness(report)}
 
 
-def quality_trend(extract: Extract) -> list[dict]:
+@dataclass
+class QualityTrend:
+    """Completeness by upload: one column per characteristic, headed by its name."""
+
+    columns: list[str]  # the characteristics' names, e.g. "Ethnic group"
+    rows: list[dict]  # {"title", "date", "values": [completeness or None, one per column]}
+
+
+def quality_trend(extract: Extract) -> QualityTrend:
     """Completeness of each characteristic across this project's uploads of the same kind, oldest first."""
     earlier = (
         Extract.objects.filter(project=extract.project, kind=extract.kind, state=Extract.State.READY)
         .select_related("quality")
         .order_by("created_at")
     )
-    trend = []
+    labels: dict[str, str] = {}  # field -> name, in the order first seen
+    uploads = []
     for item in earlier:
         report = getattr(item, "quality", None)
         if report is None:
             continue
         fields = report.report.get("fields", {})
-        trend.append(
-            {
-                "title": item.title,
-                "date": item.created_at,
-                "fields": {key: value.get("completeness") for key, value in fields.items()},
-            }
-        )
-    return trend
+        for key, value in fields.items():
+            labels.setdefault(key, value.get("label") or key)
+        uploads.append((item, fields))
+    rows = [
+        {
+            "title": item.title,
+            "date": item.created_at,
+            "values": [fields.get(key, {}).get("completeness") for key in labels],
+        }
+        for item, fields in uploads
+    ]
+    return QualityTrend(columns=list(labels.values()), rows=rows)
 
 
 # --------------------------------------------------------------------------- breakdown dashboard
@@ -262,6 +281,18 @@ def _breakdowns(extract: Extract):
     return Breakdown.objects.filter(extract=extract).order_by("position")
 
 
+def breakdown_data(item: Breakdown, *, raw: bool) -> dict:
+    """A stored breakdown as a page or export may show it: the true figures for
+    the uploading analyst's raw view, otherwise the published ones. A result
+    published before the current method (ADR 0008) is published again from
+    its stored counts, so no older, more revealing figure is ever shown."""
+    if raw:
+        return item.result
+    if item.published.get("method") == PUBLISH_METHOD:
+        return item.published
+    return publish_result(item.result, item.suppression_rule, confidence=float(item.confidence))
+
+
 def _characteristic(item: Breakdown) -> Characteristic:
     return Characteristic(
         slug=characteristic_slug(item.dimension),
@@ -295,9 +326,9 @@ def dashboard_overview(extract: Extract, *, raw: bool) -> DashboardOverview:
     has_rates = False
     comparable = False
     for item in items:
-        data = item.result if raw else item.published
+        data = breakdown_data(item, raw=raw)
         characteristic = _characteristic(item)
-        comparable = comparable or _comparable(item.published["rows"])
+        comparable = comparable or _comparable((data if not raw else breakdown_data(item, raw=False))["rows"])
         rows = data["rows"]
         has_rates = has_rates or any(r.get("rate") is not None for r in rows)
         reference = next((r for r in rows if r.get("reference")), None)
@@ -346,7 +377,7 @@ def dashboard_section(extract: Extract, slug: str, *, raw: bool) -> Section | No
 def _section(item: Breakdown, confidence: float, *, raw: bool) -> Section:
     """Chart titles name the breakdown by its own label ("ethnic group (high level)"), so no
     two charts of an extract share a title, and no two table regions share a name."""
-    data = item.result if raw else item.published
+    data = breakdown_data(item, raw=raw)
     rows = data["rows"]
     dims = data["dimensions"]
     by = _lower_first(data["label"])
@@ -383,6 +414,8 @@ def _section(item: Breakdown, confidence: float, *, raw: bool) -> Section:
         value = "rate" if any(row.get("rate") is not None for row in rows) else "count"
         words = "Rate per 100,000" if value == "rate" else "People"
         section.charts.append(charts.intersection_heatmap(rows, dims[0], dims[1], value=value, title=f"{words}: {by}"))
+    if not raw:  # say under each published table how its figures were worked out (ADR 0008)
+        section.charts = [disclosure.with_note(chart, item.suppression_rule) for chart in section.charts]
     return section
 
 
@@ -390,9 +423,13 @@ EXPORT_COLUMNS = [*ROW_SCHEMA[:-1], *EXTRA_FIGURES, "suppressed"]
 
 
 def export_rows(extract: Extract, *, raw: bool) -> tuple[list[str], list[list]]:
+    return export_table([breakdown_data(item, raw=raw) for item in _breakdowns(extract)])
+
+
+def export_table(breakdowns: list[dict]) -> tuple[list[str], list[list]]:
+    """The CSV/XLSX export's header and rows from stored breakdowns."""
     rows = []
-    for item in _breakdowns(extract):
-        data = item.result if raw else item.published
+    for data in breakdowns:
         for row in data["rows"]:
             rows.append([_export_value(row, column) for column in EXPORT_COLUMNS])
     return EXPORT_COLUMNS, rows

@@ -16,7 +16,12 @@ class SubStep:
     code: str
     title: str
     summary: str
-    pages: str
+    pages: str  # "36" or "12 to 23"
+
+    @property
+    def page_reference(self) -> str:
+        """The pages in words: "page 36" or "pages 12 to 23"."""
+        return f"page {self.pages}" if self.pages.isdigit() else f"pages {self.pages}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
 from amhe.core.models import Membership, Population, Project, Role, SmartGoal, SubStepStatus, User
-from amhe.core.nhsuk_forms import NhsDateField
+from amhe.core.nhsuk_forms import NhsDateField, mark_needed
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -87,6 +87,9 @@ class SmartGoalForm(forms.ModelForm):
         self.fields["measure"].queryset = project.measures.all()
         self.fields["owner"].queryset = User.objects.filter(memberships__project=project).order_by("full_name")
         self.fields["owner"].help_text = "Who answers for this goal: a member of the project."
+        # A draft may leave the SMART parts blank; agreeing the goal needs every one.
+        mark_needed(self, SmartGoal(project=project).missing_smart_parts(), "needed to agree the goal")
+        mark_needed(self, ["measure_description"], "needed to agree the goal if you choose no measure")
 
 
 class MembershipRoleForm(forms.ModelForm):

@@ -15,6 +15,9 @@ Django lacks:
   ``Submit`` and ``Button`` (NHS.UK buttons with variants) and ``ButtonLink``
   (a link styled as a button). Crispy's own ``Layout``, ``HTML``, ``Div`` and
   ``ButtonHolder`` (rendered as an ``nhsuk-button-group``) work unchanged.
+* ``mark_needed``: an optional field that a later step needs (a draft goal's
+  target, before it can be agreed) says so in its label, "(needed to agree
+  the goal)", instead of "(optional)".
 """
 
 import calendar
@@ -37,6 +40,7 @@ __all__ = [
     "NhsDateField",
     "NhsDateInput",
     "Submit",
+    "mark_needed",
 ]
 
 SIZES = ("s", "m", "l", "xl")
@@ -49,6 +53,19 @@ def _check_choice(name, value, allowed):
     if value is not None and value not in allowed:
         raise ValueError(f"{name} must be one of {allowed!r}, not {value!r}")
     return value
+
+
+def mark_needed(form, names, reason) -> None:
+    """Label the optional fields ``names`` "(<reason>)" instead of "(optional)".
+
+    For fields a form may leave blank but a later action needs, so people are
+    not told a field is optional and then stopped for leaving it blank:
+    ``mark_needed(self, ["target_value"], "needed to agree the goal")``.
+    Required fields keep their plain label.
+    """
+    for name in names:
+        if name in form.fields:
+            form.fields[name].needed_for = reason
 
 
 # --------------------------------------------------------------------------- date input

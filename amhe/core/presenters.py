@@ -73,7 +73,7 @@ def cycle_view(project: Project, *, can_edit: bool) -> list[StepView]:
                     code=sub.code,
                     title=sub.title,
                     summary=sub.summary,
-                    pages=sub.pages,
+                    pages=sub.page_reference,
                     state=state,
                     state_label=labels[state],
                     tag_class=STATE_TAGS[state],

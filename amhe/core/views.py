@@ -111,8 +111,11 @@ def substep_edit(request, project_id, code):
             state=form.cleaned_data["state"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, f"{code} updated.")
-        return redirect(project.get_absolute_url() + f"#substep-{code}")
+        substep = cycle.SUBSTEP_BY_CODE[code]
+        state = SubStepStatus.State(form.cleaned_data["state"]).label.lower()
+        messages.success(request, f"Progress saved: {code} {substep.title} is {state}.")
+        # No #fragment: the page opens at the top, where the message is.
+        return redirect(project.get_absolute_url())
     return TemplateResponse(
         request,
         "core/substep_form.html",

@@ -28,8 +28,9 @@ subtraction: if a margin -- a set of cells whose total is also published,
 e.g. all ethnic groups of one sex, each row and each column of a two-way
 table, or the grand total -- has exactly one hidden cell and its total is
 shown, that cell is ``total - sum(others)``.  :func:`suppress_table` then also
-hides the smallest non-zero visible cell of that margin (ties: the first in
-the margin's order), and repeats over all margins until nothing changes,
+hides the non-zero visible cell of that margin with the smallest *shown*
+(rounded) count (ties: the first in the margin's order, so the choice
+depends on nothing a reader cannot see), and repeats over all margins until nothing changes,
 because hiding a cell in a row can leave a column with a single hidden cell.
 
 Limits (read before relying on it)
@@ -62,9 +63,12 @@ Rates, ratios and percentages
 A rate, proportion, ratio or index whose numerator **or denominator** is a
 suppressed count is not shown either: it would let the count be recovered
 (count = rate x population).  That is the caller's job; use
-:func:`is_publishable` on every count that feeds a derived figure.  Derived
-figures should be computed from the true counts and only *shown* when all of
-their counts are publishable; they are not computed from rounded counts.
+:func:`is_publishable` on every count that feeds a derived figure.  A derived
+figure that is shown is computed from the *published* (rounded) counts and
+published totals, never from the true counts: a share of the true count shown
+to full precision beside its rounded count gives the true count back
+(share x total), and so does a rate (rate x population / 100,000).  See
+docs/adr/0008-published-figures-from-published-counts.md.
 """
 
 from __future__ import annotations
@@ -216,7 +220,8 @@ def suppress_table(
     2. secondary: for each margin in the order given, if exactly one of its
        cells is suppressed and its total is shown (``display_count`` of the
        total is not ``None``), also suppress its smallest visible non-zero
-       cell (ties: first in the margin's order); if every visible cell is 0,
+       cell, smallest by its shown (rounded) count (ties: first in the
+       margin's order); if every visible cell is 0,
        the smallest visible zero cell instead (the total then only bounds
        the pair);
     3. repeat step 2 over all margins until a full pass changes nothing.
@@ -250,8 +255,10 @@ def suppress_table(
             visible = [(i, cell) for i, cell in enumerate(m) if not suppressed[cell]]
             if not visible:
                 continue
-            non_zero = [(counts[cell], i, cell) for i, cell in visible if counts[cell] > 0]
-            pool = non_zero or [(counts[cell], i, cell) for i, cell in visible]
+            # Smallest by the *shown* (rounded) count, so which cell is hidden
+            # says nothing about true counts that round the same way (ADR 0008).
+            non_zero = [(display_count(counts[cell], r), i, cell) for i, cell in visible if counts[cell] > 0]
+            pool = non_zero or [(display_count(counts[cell], r), i, cell) for i, cell in visible]
             _, _, chosen = min(pool, key=lambda item: (item[0], item[1]))
             suppressed[chosen] = True
             changed = True

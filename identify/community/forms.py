@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -188,7 +189,8 @@ class FocusGroupForm(forms.Form):
                     label = self.fields[name].label
                     self.add_error(
                         name,
-                        f"{label}: {count} is more than the {attendees} people who came. Enter a number from 0 "
+                        f"{label}: {count} is more than the {attendees} {pluralize(attendees, 'person,people')} "
+                        "who came. Enter a number from 0 "
                         f"to {attendees}",
                     )
             if total > attendees and not any(name in self.errors for name in names):

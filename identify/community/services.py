@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from amhe.core import taxonomy
@@ -85,12 +86,13 @@ def clean_make_up(make_up: Mapping | None, attendees: int) -> dict[str, dict[str
                 problems.append(f"{labels[code]}: enter a whole number, 0 or more.")
                 continue
             if count > attendees:
-                problems.append(f"{labels[code]}: {count} is more than the {attendees} attendees.")
+                problems.append(f"{labels[code]}: {count} is more than the {attendees} attendee{pluralize(attendees)}.")
                 continue
             row[code] = count
         if sum(row.values()) > attendees:
             problems.append(
-                f"The {item.label.lower()} numbers add up to {sum(row.values())}, more than the {attendees} attendees."
+                f"The {item.label.lower()} numbers add up to {sum(row.values())}, "
+                f"more than the {attendees} attendee{pluralize(attendees)}."
             )
         if row:
             cleaned[key] = {code: row[code] for code in item.codes() if code in row}

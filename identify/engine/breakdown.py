@@ -113,6 +113,7 @@ class BreakdownResult:
     dimensions: tuple[str, ...]
     reference: str | None = None  # label of the reference group for rate ratios
     summary: dict = field(default_factory=dict)  # e.g. slope index of inequality
+    confidence: float = 0.95
 
     def as_dict(self) -> dict:
         return {
@@ -121,6 +122,7 @@ class BreakdownResult:
             "dimensions": list(self.dimensions),
             "reference": self.reference,
             "summary": self.summary,
+            "confidence": self.confidence,
             "rows": self.rows,
         }
 
@@ -333,6 +335,7 @@ def breakdown(
         rows=rows,
         dimensions=tuple(dims),
         reference=" / ".join(lab[k][0] for lab, k in zip(labels, ref_cell, strict=True)) if ref_cell else None,
+        confidence=confidence,
     )
     if len(dimensions) == 1 and dimensions[0].key == "imd_decile" and pops:
         result.summary = _slope_index(rows, confidence)
@@ -426,49 +429,173 @@ def _slope_index(rows: list[dict], confidence: float) -> dict:
     return dict(result)
 
 
-# --- Small-number suppression ---------------------------------------------------
+# --- Small-number suppression and published figures (ADR 0004, ADR 0008) ------------
+
+# Bumped when the way published figures are worked out changes; a stored result
+# published another way is published again from its stored counts when read.
+PUBLISH_METHOD = 2
+MEAN_DECIMALS = 1  # a published mean (and its interval) is rounded to this many places
 
 
-def publish(result: BreakdownResult, rule_key: str) -> list[dict]:
-    """The rows as they may be shown beyond the uploading analyst.
+def shown_part(part: float, whole: float, rule) -> int | None:
+    """A sub-count (e.g. records whose outcome was recorded, of a group's
+    records) as it may be shown: rounded like every count, and not shown at
+    all when the rule does not round and the rest (whole - part) is small,
+    since whole - part would give that hidden number away."""
+    rule = stats.get_rule(rule)
+    if rule.round_to is None and stats.is_primary_suppressed(whole - part, rule):
+        return None
+    return stats.display_count(part, rule)
+
+
+def published_proportion(successes: float, total: float, rule, confidence: float) -> stats.Estimate:
+    """A proportion and its Wilson interval worked out from the *published*
+    (rounded) numerator and denominator, so that it tells a reader nothing
+    the two published counts do not. Empty when either count is hidden."""
+    x = stats.display_count(successes, rule)
+    n = stats.display_count(total, rule)
+    if x is None or not n:
+        return stats.Estimate(None, None, None)
+    return stats.proportion(x, n, confidence)
+
+
+def publish(result: BreakdownResult | Mapping, rule_key: str, *, confidence: float | None = None) -> list[dict]:
+    """The rows of :func:`publish_result`."""
+    return publish_result(result, rule_key, confidence=confidence)["rows"]
+
+
+def publish_result(result: BreakdownResult | Mapping, rule_key: str, *, confidence: float | None = None) -> dict:
+    """The breakdown as it may be shown beyond the uploading analyst (ADR 0008).
 
     Counts are shown under the rule (e.g. NHS Digital: 1-7 hidden, the rest
-    rounded to the nearest 5); a hidden count also hides every figure worked
-    out from it (share, rate, ratio). Secondary suppression hides more cells so
-    that a hidden one cannot be worked out from a total and its neighbours:
-    for one characteristic the groups add up to the total; for an
-    intersection every row and column does.
+    rounded to the nearest 5). Secondary suppression hides more cells so that
+    a hidden one cannot be worked out from a total and its neighbours: for one
+    characteristic the groups add up to the total; for an intersection every
+    row and column does.
+
+    Every other figure is worked out again from the *published* counts and
+    the public denominators, never from the true counts: a share is the
+    published count over the published total, a rate is the published count
+    over the population, a rate ratio compares published counts, and their
+    intervals are those of the published counts. So a reader who knows the
+    populations and the published totals learns nothing about a count beyond
+    its rounding: every true count that rounds the same way gives the same
+    figures. A hidden count hides everything worked out from it (a hidden
+    reference group hides every ratio; a hidden decile hides the slope index).
+    Age-standardised rates need counts by age band, which are not published,
+    so they stay in the analyst's raw view. Means are of values, not counts:
+    shown only when enough records have a value, rounded to one decimal place.
+
+    `result` is a BreakdownResult or its stored dict (`as_dict()`), so stored
+    results can be published again.
     """
-    rule = stats.RULES[rule_key]
-    counts = {row["group_code"]: row["count"] for row in result.rows}
-    margins = _margins(result)
-    hidden = stats.suppress_table(counts, margins, rule)
-    published = []
-    for row in result.rows:
-        out = dict(row)
-        if hidden.get(row["group_code"]):
-            out.update(dict.fromkeys(_DERIVED), count=None, suppressed=True)
-        else:
-            out["count"] = stats.display_count(row["count"], rule)
-        published.append(out)
+    data = result.as_dict() if isinstance(result, BreakdownResult) else dict(result)
+    if confidence is None:
+        confidence = data.get("confidence") or 0.95
+    confidence = float(confidence)
+    rule = stats.get_rule(rule_key)
+    raw_rows = data["rows"]
+    dims = list(data.get("dimensions") or [])
+    counts = {row["group_code"]: row["count"] for row in raw_rows}
+    hidden = stats.suppress_table(counts, _margins(raw_rows, dims), rule)
+    shown = {code: None if hidden[code] else stats.display_count(n, rule) for code, n in counts.items()}
+    total_shown = stats.display_count(sum(counts.values()), rule)
+
+    with_population = any(row.get("population") for row in raw_rows)
+    reference = next((row for row in raw_rows if row.get("reference")), None) if with_population else None
+    ref_count = shown[reference["group_code"]] if reference else None
+    ref_pop = reference.get("population") if reference else None
+    # The representation ratio needs the total over the groups with a population:
+    # published only when none of those groups is hidden.
+    pop_rows = [r for r in raw_rows if r.get("population") and r.get("kind") in ANSWERED]
+    all_shown = bool(pop_rows) and not any(hidden[r["group_code"]] for r in pop_rows)
+    pop_cases = sum(shown[r["group_code"]] for r in pop_rows) if all_shown else None
+
+    rows = []
+    for raw in raw_rows:
+        code = raw["group_code"]
+        row = dict(raw)
+        row.update(dict.fromkeys(_DERIVED))
+        row["reference"] = bool(reference) and raw is reference
+        row["count"] = shown[code]
+        row["suppressed"] = bool(hidden[code])
+        if "outcome_n" in raw:
+            row["outcome_n"] = None
+        if "score_n" in raw:
+            row["score_n"] = None
+        rows.append(row)
+        if hidden[code]:
+            continue
+        count = shown[code]
+        if total_shown:
+            share = stats.proportion(count, total_shown, confidence)
+            row.update(share=share.value, share_lower=share.lower, share_upper=share.upper)
+        population = raw.get("population")
+        if population:
+            estimate = stats.rate(count, population, confidence, per=PER)
+            row.update(rate=estimate.value, rate_lower=estimate.lower, rate_upper=estimate.upper)
+            if row["reference"]:
+                row["rate_ratio"] = 1.0  # the reference itself: no interval
+            elif ref_count is not None and ref_pop:
+                ratio = stats.rate_ratio(count, population, ref_count, ref_pop, confidence)
+                row.update(rate_ratio=ratio.value, rate_ratio_lower=ratio.lower, rate_ratio_upper=ratio.upper)
+            if pop_cases and raw.get("kind") in ANSWERED:
+                row["relative_inequity"] = stats.relative_inequity_index(count / pop_cases, raw.get("population_share"))
+        if "outcome_n" in raw:
+            _publish_outcome(row, raw, rule, confidence)
+        if "score_n" in raw:
+            _publish_score(row, raw, rule)
+
+    published = {**data, "rows": rows, "confidence": confidence, "method": PUBLISH_METHOD}
+    published["reference"] = data.get("reference") if reference else None
+    if data.get("summary"):
+        deciles = [r for r in rows if r.get("kind") in ANSWERED and r.get("population")]
+        published["summary"] = {} if any(r["suppressed"] for r in deciles) else _slope_index(rows, confidence)
     return published
 
 
-# Everything worked out from a group's count: hidden with it.
+def _publish_outcome(row: dict, raw: Mapping, rule, confidence: float) -> None:
+    """The outcome proportion from the published number recorded and the
+    published number with the outcome; hidden when either the number with or
+    the number without the outcome is small (all but 3 gives the 3 away)."""
+    n = float(raw.get("outcome_n") or 0)
+    yes = round((raw.get("outcome") or 0) * n)
+    n_shown = shown_part(n, float(raw["count"]), rule) if n else 0
+    row["outcome_n"] = n_shown
+    if not n or n_shown is None:
+        return
+    if stats.is_primary_suppressed(yes, rule) or stats.is_primary_suppressed(n - yes, rule):
+        return
+    estimate = published_proportion(yes, n, rule, confidence)
+    row.update(outcome=estimate.value, outcome_lower=estimate.lower, outcome_upper=estimate.upper)
+
+
+def _publish_score(row: dict, raw: Mapping, rule) -> None:
+    n = int(raw.get("score_n") or 0)
+    row["score_n"] = shown_part(n, float(raw["count"]), rule) if n else 0
+    if n <= stats.get_rule(rule).primary_max or raw.get("score_mean") is None:
+        return
+    for key in ("score_mean", "score_lower", "score_upper"):
+        value = raw.get(key)
+        row[key] = None if value is None else round(float(value), MEAN_DECIMALS)
+
+
+# Everything worked out from a group's count: hidden with it, or worked out again
+# from the published count.
 _DERIVED = (
     *(key for key in ROW_SCHEMA if key not in ("dimension", "group", "count", "population", "suppressed")),
-    *EXTRA_FIGURES,
+    *(key for key in EXTRA_FIGURES if key not in ("outcome_n", "score_n")),
     "case_share",
     "relative_inequity",
 )
 
 
-def _margins(result: BreakdownResult) -> list[list[str]]:
-    codes = [row["group_code"].split("/") for row in result.rows]
-    if len(result.dimensions) == 1:
-        return [[row["group_code"] for row in result.rows]]
+def _margins(rows: list[Mapping], dimensions: list[str]) -> list[list[str]]:
+    codes = [row["group_code"].split("/") for row in rows]
+    if len(dimensions) <= 1:
+        return [[row["group_code"] for row in rows]]
     margins = []
-    for axis in range(len(result.dimensions)):
+    for axis in range(len(dimensions)):
         groups: dict[tuple, list[str]] = {}
         for parts in codes:
             key = tuple(p for i, p in enumerate(parts) if i != axis)

@@ -720,7 +720,7 @@ def publish_problems(survey: Survey) -> list[Problem]:
         if gaps:
             problems.append(
                 Problem(
-                    f"The {i18n.language_name(language)} translation is not finished: " + "; ".join(gaps),
+                    f"The {i18n.staff_language_name(language)} translation is not finished: " + "; ".join(gaps),
                     language=language,
                 )
             )

@@ -39,7 +39,8 @@ from identify.surveys import results as survey_results
 RECORD_LEVEL_BANNER = "Record-level answers: not for publication"
 AGGREGATED_BANNER = (
     "Survey results with small-number suppression: counts of 1 to {max} are shown as {symbol}{rounding}; "
-    "some further figures are hidden so a hidden number cannot be worked out."
+    "some further figures are hidden so a hidden number cannot be worked out. Percentages and their confidence "
+    "intervals are worked out from the counts as shown, not the exact ones."
 )
 SHEET_TITLE_MAX = 31
 _SHEET_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
@@ -369,7 +370,7 @@ def responses_sheet(frame: survey_results.SurveyFrame) -> Sheet:
             i,
             record["submitted_on"].isoformat() if record["submitted_on"] else None,
             channels.get(record["channel"], record["channel"]),
-            i18n.language_name(record["language"]),
+            i18n.staff_language_name(record["language"]),
         ]
         for q, labels, is_themes in plan:
             value = record[survey_results.column(q)]

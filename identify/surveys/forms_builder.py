@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 
-from amhe.core.nhsuk_forms import NhsDateField
+from amhe.core.nhsuk_forms import NhsDateField, mark_needed
 from amhe.surveys.models import Question, Survey
 from identify.surveys import building, i18n
 
@@ -39,7 +39,7 @@ class SurveyForm(forms.Form):
         required=False,
         widget=_textarea(6),
         help_text="What you collect, who sees it, how long you keep it and who to contact. Respondents see it "
-        "before they start. Needed before you publish.",
+        "before they start.",
     )
     consent_text = forms.CharField(
         label="What people agree to",
@@ -97,7 +97,10 @@ class SurveyForm(forms.Form):
         elif "initial" not in kwargs:
             kwargs["initial"] = {"include_equality": True, "open_link_enabled": True}
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = [(code, name) for code, name in settings.LANGUAGES if code != i18n.DEFAULT]
+        self.fields["languages"].choices = [
+            (code, i18n.staff_language_name(code)) for code, _name in settings.LANGUAGES if code != i18n.DEFAULT
+        ]
+        mark_needed(self, ["privacy_notice"], "needed to publish")
 
     def clean(self):
         cleaned = super().clean()
@@ -298,12 +301,14 @@ class TranslationForm(forms.Form):
         self.sections: list[dict] = []
         attrs = {"lang": language, "dir": "rtl" if translation.get_language_info(language)["bidi"] else "ltr"}
         names = []
+        needed = []  # every text but the options the app translates itself
         for field in i18n.SURVEY_FIELDS:
             english = getattr(survey, field)
             if english:
                 name = f"survey__{field}"
                 self._add(name, field.replace("_", " ").capitalize(), english, survey.translations, field, attrs)
                 names.append(name)
+                needed.append(name)
         self.sections.append({"heading": "About the survey", "fields": [self[name] for name in names]})
         for number, question in enumerate(questions, start=1):
             names = []
@@ -315,11 +320,15 @@ class TranslationForm(forms.Form):
                     name = f"q{question.pk}__{field}"
                     self._add(name, labels[field], english, question.translations, field, attrs)
                     names.append(name)
+                    needed.append(name)
             saved = (question.translations or {}).get(language, {}).get("options", {})
             # A rating scale's points are numbers, saved as they are (building.survey_translate).
             for option in question.options if question.kind != Kind.RATING else []:
                 name = f"q{question.pk}__option__{option['value']}"
-                initial = saved.get(option["value"]) or self._catalogue(option["label"])
+                catalogued = self._catalogue(option["label"])
+                initial = saved.get(option["value"]) or catalogued
+                if not catalogued:
+                    needed.append(name)
                 self.fields[name] = forms.CharField(
                     label=f"Answer: {option['label']}",
                     required=False,
@@ -332,6 +341,9 @@ class TranslationForm(forms.Form):
             self.sections.append(
                 {"heading": f"Question {number}", "english": question.text, "fields": [self[n] for n in names]}
             )
+        if language in survey.languages and survey.state == Survey.State.DRAFT:
+            # building.publish_problems: a language people can choose must be fully translated.
+            mark_needed(self, needed, "needed to publish")
 
     def _add(self, name, label, english, translations, field, attrs):
         saved = (translations or {}).get(self.language, {}).get(field, "")

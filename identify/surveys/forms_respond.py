@@ -239,4 +239,4 @@ class EntryStartForm(forms.Form):
 
     def __init__(self, *args, languages, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(code, i18n.language_name(code)) for code in languages]
+        self.fields["language"].choices = [(code, i18n.staff_language_name(code)) for code in languages]

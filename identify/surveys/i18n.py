@@ -24,7 +24,21 @@ DEFAULT = "en-gb"
 
 
 def language_name(code: str) -> str:
+    """The language's name in itself ("Polski", "اردو"), as respondents choose it."""
     return dict(settings.LANGUAGES).get(code, code)
+
+
+def english_language_name(code: str) -> str:
+    """The language's name in English ("Polish", "Urdu")."""
+    if code == DEFAULT or code not in dict(settings.LANGUAGES):
+        return language_name(code)
+    return translation.get_language_info(code)["name"]
+
+
+def staff_language_name(code: str) -> str:
+    """For staff pages: the language's own name, then its English name if that differs: "Polski (Polish)"."""
+    name, english = language_name(code), english_language_name(code)
+    return name if english == name else f"{name} ({english})"
 
 
 def offered_languages(survey) -> list[str]:

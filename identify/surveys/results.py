@@ -74,8 +74,8 @@ from django.db.models import Count
 from amhe import stats
 from amhe.stats import SuppressionRule
 from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
-from identify import charts
-from identify.engine.breakdown import BreakdownError, breakdown, publish
+from identify import charts, disclosure
+from identify.engine.breakdown import BreakdownError, breakdown, publish, published_proportion, shown_part
 from identify.models import OrganisationSettings
 from identify.surveys import equality, i18n, logic
 
@@ -263,7 +263,10 @@ def _protect(
             visible = [(i, c) for i, c in enumerate(margin) if not suppressed[c]]
             if not visible:
                 continue
-            pool = [(counts[c], i, c) for i, c in visible if counts[c] > 0] or [(counts[c], i, c) for i, c in visible]
+            # Smallest by the shown (rounded) count: the choice says nothing a reader cannot see (ADR 0008).
+            pool = [(stats.display_count(counts[c], rule), i, c) for i, c in visible if counts[c] > 0] or [
+                (stats.display_count(counts[c], rule), i, c) for i, c in visible
+            ]
             _, _, chosen = min(pool, key=lambda item: (item[0], item[1]))
             suppressed[chosen] = True
             changed = True
@@ -274,10 +277,7 @@ def _shown_part(part: int, whole: int, rule: SuppressionRule) -> int | None:
     """A sub-total (e.g. people who answered, of people asked) as it may be
     shown: not when the rest (whole - part) is suppressed and the rule does
     not round, since whole - part would give the hidden number away."""
-    rest = whole - part
-    if rule.round_to is None and stats.is_primary_suppressed(rest, rule):
-        return None
-    return stats.display_count(part, rule)
+    return shown_part(part, whole, rule)
 
 
 def _enough(n: int, rule: SuppressionRule) -> bool:
@@ -457,7 +457,8 @@ def _summarise_choice(summary, question, answered: pd.Series, asked_n: int, answ
             row = OptionRow("" if is_no_answer else value, option["label"], None, None, None, None, True, is_no_answer)
         else:
             n = cells[value]
-            estimate = stats.proportion(n, asked_n, CONFIDENCE) if asked_n else stats.Estimate(None, None, None)
+            # Of the published (rounded) numbers, never the true ones (ADR 0008).
+            estimate = published_proportion(n, asked_n, rule, CONFIDENCE)
             row = OptionRow(
                 "" if is_no_answer else value,
                 option["label"],
@@ -486,11 +487,14 @@ def _summarise_choice(summary, question, answered: pd.Series, asked_n: int, answ
                 summary.notes.append("Mean score: 1 is the first answer on the scale and 5 the last.")
         else:
             summary.facts.append(("Mean score", "Not shown: too few people answered"))
-    summary.chart = charts.survey_answers_chart(
-        [row.as_chart_row() for row in summary.options],
-        title=f"Answers to question {summary.number}",
-        chart_id=f"chart-question-{question.pk}",
-        style="multiple" if multiple else "single",
+    summary.chart = disclosure.with_note(
+        charts.survey_answers_chart(
+            [row.as_chart_row() for row in summary.options],
+            title=f"Answers to question {summary.number}",
+            chart_id=f"chart-question-{question.pk}",
+            style="multiple" if multiple else "single",
+        ),
+        rule,
     )
 
 
@@ -542,7 +546,11 @@ def theme_rows(frame: SurveyFrame, question: Question, rule: SuppressionRule) ->
                 counts[name] = counts.get(name, 0) + 1
     total = len(answered_ids)
     shown, hidden = [], []
-    for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold())):
+    # Most common first by the *shown* (rounded) count, then by name: ordering by the true
+    # count would tell which of two themes both shown as 55 is really larger (ADR 0008).
+    for name, n in sorted(
+        counts.items(), key=lambda item: (-(stats.display_count(item[1], rule) or 0), item[0].casefold())
+    ):
         if stats.is_primary_suppressed(n, rule) or stats.is_primary_suppressed(total - n, rule):
             hidden.append(OptionRow(name, name, None, None, None, None, True))
         else:
@@ -597,7 +605,7 @@ def overview(frame: SurveyFrame, rule: SuppressionRule) -> Overview:
             CountRow(labels.get(k, k), None if hidden[k] else stats.display_count(counts[k], rule)) for k in ordered
         ]
 
-    languages = {code: i18n.language_name(code) for code in i18n.offered_languages(frame.survey)}
+    languages = {code: i18n.staff_language_name(code) for code in i18n.offered_languages(frame.survey)}
     return Overview(
         submitted=stats.display_count(frame.submitted, rule),
         in_progress=stats.display_count(frame.states.get(SurveyResponse.State.IN_PROGRESS, 0), rule),
@@ -621,6 +629,7 @@ def who_answered(frame: SurveyFrame, rule: SuppressionRule, cache: dict | None =
             title=f"Who answered: {dimension.label.lower()}",
             chart_id=f"chart-who-{key.replace('_', '-')}",
         )
+        chart = disclosure.with_note(chart, rule)
         sections.append({"dimension": key, "label": dimension.label, "rows": rows, "chart": chart})
     return sections
 
@@ -692,14 +701,23 @@ class QuestionBreakdown:
 
 
 def _published_rows(
-    result, rule: SuppressionRule, *, denominator: dict, measure: str, hidden: set | None = None
+    result,
+    rule: SuppressionRule,
+    *,
+    denominator: dict,
+    measure: str,
+    hidden: set | None = None,
+    chosen: dict | None = None,
 ) -> list[dict]:
     """publish() plus the protection a per-group proportion or mean needs.
 
     `denominator` is the group's number asked (proportions) or who answered
     (means): each must be publishable, with secondary suppression across the
     groups (their total is on the results page). `hidden` adds the groups whose
-    figure must be hidden for another reason (see :func:`_choice_hidden`)."""
+    figure must be hidden for another reason (see :func:`_choice_hidden`).
+    `chosen` (proportions): the group's people who chose the answer. A
+    proportion is worked out from the published (rounded) numbers chosen and
+    asked, never the true ones, so it gives away no more than they do (ADR 0008)."""
     published = publish(result, rule.key)
     codes = [row["group_code"] for row in published]
     pre_hidden = {row["group_code"] for row in published if row["suppressed"]}
@@ -721,6 +739,17 @@ def _published_rows(
             n = denominator.get(code, 0)
             row[n_key] = _shown_part(n, int(raw["count"]), rule) if n else 0
             row["suppressed"] = code in pre_hidden
+            if measure == "share" and not row["suppressed"]:
+                if n and row[n_key] is None:
+                    # The number asked is not shown, and an exact proportion would give it away.
+                    row.update(outcome=None, outcome_lower=None, outcome_upper=None, suppressed=True)
+                else:
+                    estimate = (
+                        published_proportion((chosen or {}).get(code, 0), n, rule, CONFIDENCE)
+                        if n
+                        else stats.Estimate(None, None, None)
+                    )
+                    row.update(outcome=estimate.value, outcome_lower=estimate.lower, outcome_upper=estimate.upper)
         out.append(row)
     return out
 
@@ -818,8 +847,10 @@ def question_breakdown(
         if results:
             hidden_sets = _choice_hidden(results, kind, rule)
             for result, hidden in zip(results, hidden_sets, strict=True):
-                _, n = _yes_n(result)
-                rows_by_column.append(_published_rows(result, rule, denominator=n, measure="share", hidden=hidden))
+                yes, n = _yes_n(result)
+                rows_by_column.append(
+                    _published_rows(result, rule, denominator=n, measure="share", hidden=hidden, chosen=yes)
+                )
     elif kind in (*SCALE_KINDS, Question.Kind.NUMBER):
         measure = "mean"
         score = pd.to_numeric(raw.where(answered, None), errors="coerce").astype(float)
@@ -893,6 +924,8 @@ def question_breakdown(
             title=f"{columns[0]} by {label}",
             chart_id=f"chart-question-{question.pk}-mean-by-{dimension.replace('_', '-')}",
         )
+    if measure == "share":
+        chart = disclosure.with_note(chart, rule)
     return QuestionBreakdown(
         question=question,
         dimension=dimension,

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -190,6 +191,7 @@ def _language_rows(survey: Survey, questions) -> list[dict]:
         {
             "code": code,
             "name": i18n.language_name(code),
+            "english": i18n.english_language_name(code),
             "missing": i18n.missing(survey, questions, code),
             "url": _url("survey-translate", survey, language=code),
         }
@@ -507,7 +509,7 @@ def survey_translate(request, project_id, survey_id, language):
             survey_texts=form.survey_texts(),
             question_texts=form.question_texts(),
         )
-        name = i18n.language_name(language)
+        name = i18n.staff_language_name(language)
         if missing:
             messages.success(request, f"{name} translation saved. {len(missing)} still to translate.")
         else:
@@ -521,6 +523,7 @@ def survey_translate(request, project_id, survey_id, language):
             "survey": survey,
             "language": language,
             "language_name": i18n.language_name(language),
+            "language_english": i18n.english_language_name(language),
             "offered": language in survey.languages,
             "form": form,
             "missing": i18n.missing(survey, building.ordered_questions(survey), language),
@@ -668,7 +671,9 @@ def survey_share(request, project_id, survey_id):
                 sent = building.invitations_email_panel(
                     by=request.user, survey=survey, link_for=lambda token: _public_link(request, token)
                 )
-                messages.success(request, f"A single-use link is being emailed to {sent} panel members.")
+                messages.success(
+                    request, f"A single-use link is being emailed to {sent} panel member{pluralize(sent)}."
+                )
             else:
                 raise ValidationError("Choose what to do")
         except ValidationError as exc:
@@ -692,7 +697,9 @@ def survey_invitations(request, project_id, survey_id):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{len(made)} single-use links made. Download the unused links below.")
+            messages.success(
+                request, f"{len(made)} single-use link{pluralize(len(made))} made. Download the unused links below."
+            )
             return redirect(_url("survey-share", survey) + "#invitations")
     return _share_page(request, project, survey, invitations_form=form)
 
@@ -761,7 +768,7 @@ def question_bank(request, project_id):
             "item": item,
             "kind": Kind(item.kind).label,
             "options": [option["label"] for option in item.options or []],
-            "languages": [i18n.language_name(code) for code in sorted(item.translations or {})],
+            "languages": [i18n.staff_language_name(code) for code in sorted(item.translations or {})],
         }
         for item in items
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -63,8 +64,8 @@ def survey_enter(request, project_id, survey_id):
                 answered = response.answers.count()
                 messages.success(
                     request,
-                    f"Response saved ({response.get_channel_display().lower()}, {answered} answers). "
-                    "You can enter the next one below.",
+                    f"Response saved ({response.get_channel_display().lower()}, "
+                    f"{answered} answer{pluralize(answered)}). You can enter the next one below.",
                 )
                 return redirect(
                     reverse("identify:survey-enter", kwargs={"project_id": project.pk, "survey_id": survey.pk})

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from amhe.core import access
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.surveys.models import Answer, Question, Survey, SurveyResponse, Theme
+from identify import disclosure
 from identify import themes as theme_service
 from identify.surveys import export, participation, responding
 from identify.surveys import results as survey_results
@@ -109,6 +111,7 @@ def _common(project, membership, survey, rule):
         "rule_sentence": survey_results.rule_sentence(rule),
         "can_engage": access.role_can(membership.role, Action.ENGAGE),
         "results_url": _results_url(survey),
+        "published_note": disclosure.published_note(rule),
         "suppressed_note": (
             f"{rule.symbol} Suppressed: fewer than {rule.primary_max + 1} people, or hidden so that a suppressed "
             "number cannot be worked out."
@@ -261,7 +264,9 @@ def coding(request, project_id, survey_id, question_id):
                 number = first_number + on_page.index(chosen[0])
                 messages.success(request, f"Themes saved for answer {number}.")
                 return redirect(f"{request.get_full_path()}#answer-{chosen[0]}")
-            messages.success(request, f"Themes saved for the {len(chosen)} answers on this page.")
+            messages.success(
+                request, f"Themes saved for the {len(chosen)} answer{pluralize(len(chosen))} on this page."
+            )
             return redirect(request.get_full_path())
 
     items = []

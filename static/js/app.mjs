@@ -2,7 +2,9 @@
 import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 import { initJobProgress } from "./job-progress.mjs";
 import { initCharts } from "./charts.mjs";
+import { initCopyLinks } from "./copy-link.mjs";
 
 initAll();
 initJobProgress(document);
 initCharts(document);
+initCopyLinks(document);

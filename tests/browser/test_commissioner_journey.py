@@ -60,6 +60,12 @@ def test_commissioner_sees_the_four_steps(demo, journey):
     page.get_by_role("button", name="Save progress").click()
     page.wait_for_load_state()
     journey.check()
+    # The success message is on screen, not scrolled out of sight.
+    banner = page.locator(".nhsuk-notification-banner--success")
+    assert "Progress saved: 1B Work with communities is done." in banner.inner_text()
+    assert banner.evaluate(
+        "b => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
     assert page.locator("#substep-1B .nhsuk-tag").inner_text() == "Done"
     # Identify is done, so the project has moved on to Research.
     assert "2. Research" in page.locator(".nhsuk-summary-list").inner_text()

@@ -76,16 +76,18 @@ def test_lead_adds_a_population_a_person_and_agrees_a_goal(demo, journey, mailou
     # The error summary's links take focus to the field.
     summary.get_by_role("link", name="Enter the target value").click()
     assert page.evaluate("document.activeElement.id") == "id_target_value"
-    page.get_by_label("How it is measured (optional)").fill("Referrals per 1,000, women 55+, quarterly")
-    page.get_by_label("Baseline value (optional)").fill("4.1")
-    page.get_by_label("Target value (optional)").fill("6")
-    target = page.get_by_role("group", name="Target date (optional)")
+    page.get_by_label("How it is measured (needed to agree the goal if you choose no measure)").fill(
+        "Referrals per 1,000, women 55+, quarterly"
+    )
+    page.get_by_label("Baseline value (needed to agree the goal)").fill("4.1")
+    page.get_by_label("Target value (needed to agree the goal)").fill("6")
+    target = page.get_by_role("group", name="Target date (needed to agree the goal)")
     target.get_by_label("Day").fill("31")
     target.get_by_label("Month").fill("3")
     target.get_by_label("Year").fill("2028")
-    page.get_by_label("Owner (optional)").select_option(label="Amara Okafor")
-    page.get_by_label("Why it is achievable (optional)").fill("Outreach workers funded")
-    page.get_by_label("Why it is realistic (optional)").fill("Other areas doubled referrals")
+    page.get_by_label("Owner (needed to agree the goal)").select_option(label="Amara Okafor")
+    page.get_by_label("Why it is achievable (needed to agree the goal)").fill("Outreach workers funded")
+    page.get_by_label("Why it is realistic (needed to agree the goal)").fill("Other areas doubled referrals")
     page.get_by_role("button", name="Agree goal").click()
     page.wait_for_load_state()
     journey.check()

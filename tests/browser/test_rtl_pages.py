@@ -1,5 +1,5 @@
 """Urdu pages in Chromium: right to left, set in Noto Nastaliq Urdu (served from
-this origin, fetched only for Urdu pages), with no serious or critical axe
+this origin, fetched only for Urdu pages), with no axe
 violations at desktop and phone widths. The server-side rendering of lang,
 dir and the translated chrome is tested in tests/integration/test_rtl.py."""
 

@@ -204,7 +204,7 @@ def test_commissioner_builds_translates_and_publishes_a_survey(demo, journey, ne
     closing.get_by_label("Day").fill(str(closes.day))
     closing.get_by_label("Month").fill(str(closes.month))
     closing.get_by_label("Year").fill(str(closes.year))
-    urdu_box = page.get_by_label("اردو")
+    urdu_box = page.get_by_label("اردو (Urdu)")
     urdu_box.press("Space")
     assert urdu_box.is_checked()
     # The equality section is on for a new survey; this commissioner adds it later, from its own page.
@@ -255,8 +255,8 @@ def test_commissioner_builds_translates_and_publishes_a_survey(demo, journey, ne
     assert survey.questions.exclude(equality_key="").count() == len(equality.QUESTIONS)
 
     # The Urdu translation, on the translate page.
-    activate(journey, page.get_by_role("link", name="Translate into اردو"))
-    assert heading(page) == "Translate into اردو"
+    activate(journey, page.get_by_role("link", name="Translate into Urdu"))
+    assert heading(page) == "Translate into اردو (Urdu)"
     assert page.get_by_text(re.compile(r"Still to translate")).is_visible()
     texts = {f"survey__{field}": URDU[field] for field in ("title", "introduction", "privacy_notice")}
     texts |= {"survey__consent_text": URDU["consent_text"], "survey__confirmation_text": URDU["confirmation_text"]}
@@ -268,7 +268,7 @@ def test_commissioner_builds_translates_and_publishes_a_survey(demo, journey, ne
         assert box.get_attribute("lang") == "ur" and box.get_attribute("dir") == "rtl", name
         box.fill(value)
     activate(journey, page.get_by_role("button", name="Save translation"))
-    assert page.get_by_text("اردو translation saved. It is complete.").is_visible()
+    assert page.get_by_text("اردو (Urdu) translation saved. It is complete.").is_visible()
     assert page.get_by_text("Translation complete").is_visible()
     activate(journey, page.get_by_role("link", name="Back to the survey"))
     assert "translation complete" in page.locator(".nhsuk-summary-list").first.inner_text()

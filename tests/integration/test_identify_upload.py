@@ -132,6 +132,48 @@ def test_everyone_but_the_uploader_sees_suppressed_figures(client, project, anal
     assert (table.loc[table["count"] == "*", "rate"].isna()).all()  # nothing derived from a hidden count
 
 
+def test_published_rates_and_shares_give_back_only_the_rounded_counts(client, project, member_of, ready):
+    """ADR 0008: rate x population / 100,000 and share x total give back the published
+    (rounded) count, never the true one; also for results stored before ADR 0008."""
+    export = reverse("identify:export", kwargs={"project_id": project.pk, "extract_id": ready.pk})
+    dashboard = reverse(
+        "identify:dashboard-section",
+        kwargs={"project_id": project.pk, "extract_id": ready.pk, "characteristic": "ethnicity-high"},
+    )
+    client.force_login(member_of(project, Role.VIEWER))
+
+    def check():
+        table = pd.read_csv(pd.io.common.StringIO(client.get(export).content.decode("utf-8-sig")), dtype=str)
+        one_way = table[table["dimension"] == "ethnicity_high"]
+        shown = one_way[(one_way["count"] != "*") & one_way["rate"].notna()]
+        assert len(shown) >= 3
+        for _, row in shown.iterrows():
+            count = int(row["count"])
+            assert float(row["rate"]) * float(row["population"]) / 100_000 == pytest.approx(count)
+        total = sum(int(c) for c in one_way["count"] if c != "*")
+        for _, row in one_way[one_way["count"] != "*"].iterrows():
+            # Every share is of the same published total (4,727 rounded to 4,725).
+            assert float(row["share"]) * 4725 == pytest.approx(int(row["count"]))
+        return total
+
+    check()
+    page = client.get(dashboard).content.decode()
+    assert "worked out from the rounded counts shown" in page  # under each published table
+
+    # A result stored before ADR 0008 (shares and rates of the true counts, no method):
+    # read, it is published again from its stored counts.
+    for item in Breakdown.objects.filter(extract=ready):
+        old = dict(item.result)
+        old["rows"] = [
+            {**row, "count": None if row["count"] < 8 else 5 * round(row["count"] / 5)} for row in item.result["rows"]
+        ]
+        Breakdown.objects.filter(pk=item.pk).update(published=old)
+    check()
+    assert "worked out from the rounded counts shown" in client.get(dashboard).content.decode()
+    overview = reverse("identify:dashboard", kwargs={"project_id": project.pk, "extract_id": ready.pk})
+    assert client.get(overview).status_code == 200
+
+
 def test_saved_mapping_is_offered_for_the_next_upload(client, project, analyst, ready):
     assert SavedMapping.objects.filter(organisation=project.organisation, kind="service_use").exists()
     second = uploaded(client, project, REFERRALS)

@@ -290,7 +290,7 @@ def test_publish_is_blocked_with_a_message_for_each_problem(project, lead):
     assert "Question 1 needs at least 2 answer options" in problems
     assert any("Question 2 depends on question 1 but is on the same page" in p for p in problems)
     translation = [p for p in building.publish_problems(survey) if p.language == "pl"]
-    assert translation and "Polski translation is not finished" in translation[0].message
+    assert translation and "Polski (Polish) translation is not finished" in translation[0].message
     assert "Survey: title" in translation[0].message
     with pytest.raises(ValidationError):
         building.survey_publish(by=lead, survey=survey)

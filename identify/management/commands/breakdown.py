@@ -73,6 +73,7 @@ class Command(BaseCommand):
                 )
             except BreakdownError as exc:
                 raise CommandError(str(exc)) from None
+            # Published figures are worked out from the published counts (ADR 0008).
             published = result.rows if options["suppression"] == "none" else publish(result, options["suppression"])
             rows.extend({key: _clean(row.get(key)) for key in ROW_KEYS} for row in published)
 
