@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from amhe.core.jobs import JobError, job_kind
+from amhe.core.selectors import suppression_rule_for
 from identify import engine, reference_data, services
 from identify.engine.breakdown import DIMENSIONS, BreakdownError, breakdown, publish_result
-from identify.models import Breakdown, Extract, OrganisationSettings, QualityReport
+from identify.models import Breakdown, Extract, QualityReport
 
 # What the job breaks every extract down by, where the columns exist.
 ONE_WAY = [
@@ -167,7 +168,7 @@ def _process_extract(job, report):
             except BreakdownError as exc:
                 _fail(extract, str(exc))
 
-    rule = _rule_for(extract)
+    rule = suppression_rule_for(extract.project).key
     with transaction.atomic():
         if not Extract.objects.select_for_update().filter(pk=extract.pk, state=Extract.State.PROCESSING).exists():
             return {"already": "deleted or changed"}
@@ -191,11 +192,6 @@ def _process_extract(job, report):
 
 def _has(table: pd.DataFrame, dim: str) -> bool:
     return DIMENSIONS[dim].column in table.columns
-
-
-def _rule_for(extract: Extract) -> str:
-    settings_row = OrganisationSettings.objects.filter(organisation=extract.project.organisation).first()
-    return settings_row.suppression_rule if settings_row else "nhs"
 
 
 def _population_table(extract: Extract) -> pd.DataFrame | None:

@@ -136,16 +136,6 @@ class Breakdown(models.Model):
         return f"{self.extract}: {self.dimension}"
 
 
-class OrganisationSettings(models.Model):
-    """Per-organisation Identify settings (the small-number suppression rule)."""
-
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="identify_settings")
-    suppression_rule = models.CharField(max_length=20, default="nhs")
-
-    def __str__(self):
-        return f"{self.organisation}: {self.suppression_rule}"
-
-
 # --- 1B: work with communities ---------------------------------------------------
 #
 # Surveys (built by staff, answered online, on paper or by phone), focus groups,

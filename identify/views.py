@@ -7,18 +7,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access
+from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
-from identify import presenters, services
+from identify import presenters, selectors, services
 from identify.downloads import csv_download
 from identify.engine import csv_safe
 from identify.forms import MappingForm, UploadForm
@@ -29,7 +29,7 @@ from identify.uploads import MaxSizeUploadHandler
 
 def _extracts_context(request, project, membership):
     return {
-        "extracts": project.extracts.select_related("uploaded_by").all()[:50],
+        "extracts": selectors.recent_extracts(project),
         "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
     }
 
@@ -46,20 +46,7 @@ def overview(request, project_id):
 
 
 def _crumbs(project, *extra):
-    return [
-        ("Your projects", reverse("core:home")),
-        (project.name, project.get_absolute_url()),
-        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
-        *extra,
-    ]
-
-
-def _extract_for(user, project_id, extract_id, action=Action.VIEW):
-    project, membership = access.get_project_for_user(user, project_id, action)
-    extract = get_object_or_404(
-        Extract.objects.select_related("project", "uploaded_by", "job"), pk=extract_id, project=project
-    )
-    return project, membership, extract
+    return navigation.crumbs(project, "identify", *extra)
 
 
 @csrf_exempt
@@ -132,7 +119,7 @@ def _extract_new(request, project_id):
 def extract_detail(request, project_id, extract_id):
     """An upload's page: progress while it is read, the column mapping to confirm,
     progress while it is processed, then links to its quality report and dashboard."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     can_upload = access.role_can(membership.role, Action.UPLOAD_DATA)
     form = None
     if (
@@ -145,7 +132,7 @@ def extract_detail(request, project_id, extract_id):
             extract=extract,
             field_choices=presenters.field_choices(extract.kind),
             suggested=extract.mapping or extract.suggested_mapping,
-            populations=project.extracts.filter(kind=Extract.Kind.POPULATION, state=Extract.State.READY),
+            populations=selectors.ready_populations(project),
             initial={"population": extract.population_id, "confidence": str(float(extract.confidence))},
             samples=presenters.column_samples(extract),
         )
@@ -184,7 +171,7 @@ def extract_detail(request, project_id, extract_id):
 @require_http_methods(["GET", "POST"])
 def extract_delete(request, project_id, extract_id):
     """Confirm, then delete an upload and everything stored from it (the uploader or a lead)."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     if not presenters.may_delete(extract, request.user, membership):
         raise PermissionDenied("Only the analyst who uploaded this data or a project lead can delete it.")
     if request.method == "POST":
@@ -205,7 +192,7 @@ def extract_delete(request, project_id, extract_id):
 
 @never_cache  # the uploading analyst sees cell values on it
 def extract_quality(request, project_id, extract_id):
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     quality = getattr(extract, "quality", None)
     if quality is None:
         raise Http404("No quality report yet")
@@ -226,7 +213,7 @@ def extract_quality(request, project_id, extract_id):
 def _dashboard_context(request, project_id, extract_id) -> dict:
     """What every page of an extract's breakdown dashboard needs: raw (unsuppressed)
     figures only for the analyst who uploaded the data."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:
         raise Http404("Not processed yet")
     may_see_raw = presenters.may_see_raw(extract, request.user, membership)
@@ -290,7 +277,7 @@ def extract_dashboard_section(request, project_id, extract_id, characteristic):
 def extract_export(request, project_id, extract_id):
     """The breakdowns as CSV: suppressed for everyone; unsuppressed only for the
     analyst who uploaded the data, marked as not for publication."""
-    project, membership, extract = _extract_for(request.user, project_id, extract_id)
+    project, membership, extract = selectors.extract_for(request.user, project_id, extract_id)
     if extract.state != Extract.State.READY:
         raise Http404("Not processed yet")
     raw = request.GET.get("raw") == "1"

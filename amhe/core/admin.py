@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,13 +17,25 @@ from amhe.core.models import (
     User,
     WorkerHeartbeat,
 )
+from amhe.stats import RULES
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ods_code"]
+    list_display = ["name", "kind", "ods_code", "suppression_rule"]
     list_filter = ["kind"]
     search_fields = ["name", "ods_code"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Any rule but "none": only the analyst who uploaded the data may see unsuppressed counts.
+        if db_field.name == "suppression_rule":
+            return forms.ChoiceField(
+                label="Suppression rule",
+                choices=[(key, rule.name) for key, rule in RULES.items() if key != "none"],
+                initial="nhs",
+                help_text="Applied to every figure shown or exported beyond the analyst who uploaded the data.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(User)

@@ -33,6 +33,10 @@ class Organisation(models.Model):
     ods_code = models.CharField(
         "ODS code", max_length=10, blank=True, help_text="Organisation Data Service code, if it has one."
     )
+    # The small-number suppression rule (a key of amhe.stats.RULES) applied to every figure
+    # shown or exported beyond the analyst who uploaded the data; read it through
+    # amhe.core.selectors.suppression_rule_for.
+    suppression_rule = models.CharField(max_length=20, default="nhs")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,8 +2,8 @@
 counts as they may be published, and the filtered asset directory.
 
 Make-up and theme counts are figures about people, so every member sees them
-through the project's small-number suppression rule (identify.surveys.results
-.rule_for; amhe.stats.suppression), as on the survey results pages. The number
+through the project's small-number suppression rule (amhe.core.selectors
+.suppression_rule_for; amhe.stats.suppression), as on the survey results pages. The number
 of people who came to a focus group is entered by staff as one figure and is
 shown as it is; the make-up within it is suppressed, with the number who came
 treated as a published total, so a hidden group cannot be worked out from it

@@ -2,10 +2,11 @@
 input, themes from all sources and the community asset directory.
 
 Every page finds the project through access.get_project_for_user (404 for
-non-members) and each record within that project, or within the project's
-organisation for assets (404 otherwise). Lists and aggregate pages need
-Action.VIEW; record-level pages and every write need Action.ENGAGE (leads
-and analysts). Writes go through identify.community.services; figures about
+non-members) and each record through its access helper in
+identify.community.selectors: within that project, or within the project's
+organisation for assets (404 otherwise). Lists are read there too. Lists and
+aggregate pages need Action.VIEW; record-level pages and every write need
+Action.ENGAGE (leads and analysts). Writes go through identify.community.services; figures about
 people go through the project's suppression rule (presenters).
 """
 
@@ -14,19 +15,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, taxonomy
+from amhe.core import access, navigation, taxonomy
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
-from amhe.surveys.models import Answer, SurveyResponse, Theme
-from identify.community import assets_csv, presenters, services
+from amhe.core.selectors import suppression_rule_for
+from identify.community import assets_csv, presenters, selectors, services
 from identify.community.forms import (
     AssetFilterForm,
     AssetForm,
@@ -38,8 +38,9 @@ from identify.community.forms import (
     theme_text,
 )
 from identify.downloads import csv_download
-from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
-from identify.surveys.results import rule_for
+from identify.models import (
+    CommunityInputLink,
+)
 
 TEMPLATES = "identify/community"
 ASSETS_PER_PAGE = 25
@@ -54,29 +55,12 @@ def _can_engage(membership) -> bool:
     return access.role_can(membership.role, Action.ENGAGE)
 
 
-def _focus_group_for(project, focus_group_id) -> FocusGroup:
-    return get_object_or_404(FocusGroup.objects.select_related("asset"), pk=focus_group_id, project=project)
-
-
-def _input_for(project, input_id) -> CommunityInput:
-    return get_object_or_404(CommunityInput.objects.select_related("entered_by"), pk=input_id, project=project)
-
-
-def _asset_for(project, asset_id) -> CommunityAsset:
-    return get_object_or_404(CommunityAsset, pk=asset_id, organisation_id=project.organisation_id)
-
-
 def _url(name, project, **kwargs) -> str:
     return reverse(f"identify:{name}", kwargs={"project_id": project.pk, **kwargs})
 
 
 def _crumbs(project, *extra):
-    return [
-        ("Your projects", reverse("core:home")),
-        (project.name, project.get_absolute_url()),
-        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
-        *extra,
-    ]
+    return navigation.crumbs(project, "identify", *extra)
 
 
 def _focus_group_crumbs(project, *extra):
@@ -109,13 +93,8 @@ def _rule_context(rule, people: str) -> dict:
 @require_GET
 def focus_group_list(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
-    groups = list(
-        FocusGroup.objects.filter(project=project)
-        .select_related("asset")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
-        .order_by("-held_on", "-created_at")
-    )
-    rule = rule_for(project)
+    groups = selectors.focus_groups(project)
+    rule = suppression_rule_for(project)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/focus_group_list.html",
@@ -171,15 +150,14 @@ def focus_group_new(request, project_id):
 
 @require_http_methods(["GET", "POST"])
 def focus_group_edit(request, project_id, focus_group_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    return _focus_group_form_page(request, project, _focus_group_for(project, focus_group_id))
+    project, membership, focus_group = selectors.focus_group_for(request.user, project_id, focus_group_id)
+    return _focus_group_form_page(request, project, focus_group)
 
 
 @require_GET
 def focus_group_detail(request, project_id, focus_group_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    focus_group = _focus_group_for(project, focus_group_id)
-    rule = rule_for(project)
+    project, membership, focus_group = selectors.focus_group_for(request.user, project_id, focus_group_id)
+    rule = suppression_rule_for(project)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/focus_group_detail.html",
@@ -196,8 +174,7 @@ def focus_group_detail(request, project_id, focus_group_id):
 
 @require_http_methods(["GET", "POST"])
 def focus_group_delete(request, project_id, focus_group_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    focus_group = _focus_group_for(project, focus_group_id)
+    project, membership, focus_group = selectors.focus_group_for(request.user, project_id, focus_group_id)
     if request.method == "POST":
         title = focus_group.title
         services.focus_group_delete(by=request.user, focus_group=focus_group)
@@ -226,12 +203,8 @@ def _public_link(request, link: CommunityInputLink) -> str:
 @require_GET
 def community_input_list(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
-    inputs = (
-        CommunityInput.objects.filter(project=project)
-        .select_related("entered_by")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
-    )
-    link = CommunityInputLink.objects.filter(project=project).first()
+    inputs = selectors.community_inputs(project)
+    link = selectors.input_link(project)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/input_list.html",
@@ -268,8 +241,7 @@ def community_input_new(request, project_id):
 @require_http_methods(["GET", "POST"])
 def community_input_detail(request, project_id, input_id):
     """One piece of input, and the themes it is coded with (POST saves them)."""
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    item = _input_for(project, input_id)
+    project, membership, item = selectors.community_input_for(request.user, project_id, input_id)
     form = InputThemesForm(request.POST or None, initial={"theme_names": theme_text(item)})
     if request.method == "POST" and form.is_valid():
         services.community_input_tag(
@@ -285,7 +257,7 @@ def community_input_detail(request, project_id, input_id):
             "item": item,
             "form": form,
             "themes": item.themes.order_by("name"),
-            "existing_themes": list(Theme.objects.filter(project=project).values_list("name", flat=True)),
+            "existing_themes": selectors.theme_names(project),
             "crumbs": _input_crumbs(project),
         },
     )
@@ -293,8 +265,7 @@ def community_input_detail(request, project_id, input_id):
 
 @require_http_methods(["GET", "POST"])
 def community_input_delete(request, project_id, input_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    item = _input_for(project, input_id)
+    project, membership, item = selectors.community_input_for(request.user, project_id, input_id)
     if request.method == "POST":
         services.community_input_delete(by=request.user, community_input=item)
         messages.success(request, f"Input from {item.organisation_name} deleted.")
@@ -317,7 +288,7 @@ def community_input_link(request, project_id):
     """The public link: make it, show it for copying, open or close it, change
     its prompt or its address. POST action=create|open|close|prompt|new_link."""
     project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    link = CommunityInputLink.objects.filter(project=project).first()
+    link = selectors.input_link(project)
     form = InputLinkPromptForm(initial={"prompt": link.prompt if link else ""})
     if request.method == "POST":
         action = request.POST.get("action")
@@ -362,7 +333,7 @@ def community_input_link(request, project_id):
 @require_GET
 def theme_list(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
-    rule = rule_for(project)
+    rule = suppression_rule_for(project)
     rows = presenters.theme_rows(project, rule)
     return TemplateResponse(
         request,
@@ -387,21 +358,10 @@ def theme_detail(request, project_id, theme_id):
     """Where a theme was coded. Focus groups and community input by title and
     sender for everyone; the survey answers themselves, which can identify
     people, for leads and analysts only."""
-    project, membership = access.get_project_for_user(request.user, project_id)
-    theme = get_object_or_404(Theme, pk=theme_id, project=project)
-    rule = rule_for(project)
+    project, membership, theme = selectors.theme_for(request.user, project_id, theme_id)
+    rule = suppression_rule_for(project)
     can_engage = _can_engage(membership)
-    answers = []
-    if can_engage:
-        answers = list(
-            Answer.objects.filter(
-                themes=theme,
-                response__survey__project=project,
-                response__state=SurveyResponse.State.SUBMITTED,
-            )
-            .select_related("question", "question__survey")
-            .order_by("question__survey__title", "question__position", "pk")
-        )
+    answers = selectors.coded_answers(project, theme) if can_engage else []
     return TemplateResponse(
         request,
         f"{TEMPLATES}/theme_detail.html",
@@ -409,8 +369,8 @@ def theme_detail(request, project_id, theme_id):
             "project": project,
             "theme": theme,
             "row": presenters.theme_row(project, theme, rule),
-            "focus_groups": theme.focus_groups.filter(project=project).order_by("-held_on"),
-            "inputs": theme.community_inputs.filter(project=project),
+            "focus_groups": selectors.theme_focus_groups(project, theme),
+            "inputs": selectors.theme_community_inputs(project, theme),
             "answers": answers,
             "can_engage": can_engage,
             **_rule_context(rule, THEME_PEOPLE),
@@ -448,7 +408,7 @@ def asset_list(request, project_id):
             "filtered": bool(filters),
             "page": page,
             "rows": _asset_rows(page.object_list),
-            "total": CommunityAsset.objects.filter(organisation=project.organisation).count(),
+            "total": selectors.asset_count(project.organisation),
             "count": len(assets),
             "page_links": core_presenters.page_links(page),
             "can_engage": _can_engage(membership),
@@ -493,14 +453,13 @@ def asset_new(request, project_id):
 
 @require_http_methods(["GET", "POST"])
 def asset_edit(request, project_id, asset_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    return _asset_form_page(request, project, _asset_for(project, asset_id))
+    project, membership, asset = selectors.asset_for(request.user, project_id, asset_id, Action.ENGAGE)
+    return _asset_form_page(request, project, asset)
 
 
 @require_GET
 def asset_detail(request, project_id, asset_id):
-    project, membership = access.get_project_for_user(request.user, project_id)
-    asset = _asset_for(project, asset_id)
+    project, membership, asset = selectors.asset_for(request.user, project_id, asset_id)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/asset_detail.html",
@@ -509,7 +468,7 @@ def asset_detail(request, project_id, asset_id):
             "asset": asset,
             "characteristics": presenters.characteristic_labels(asset.characteristics),
             "criteria": presenters.criteria_rows(asset.criteria),
-            "focus_groups": asset.focus_groups.filter(project=project).order_by("-held_on"),
+            "focus_groups": selectors.asset_focus_groups(project, asset),
             "can_engage": _can_engage(membership),
             "crumbs": _asset_crumbs(project),
         },
@@ -518,8 +477,7 @@ def asset_detail(request, project_id, asset_id):
 
 @require_http_methods(["GET", "POST"])
 def asset_delete(request, project_id, asset_id):
-    project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    asset = _asset_for(project, asset_id)
+    project, membership, asset = selectors.asset_for(request.user, project_id, asset_id, Action.ENGAGE)
     if request.method == "POST":
         services.asset_delete(by=request.user, asset=asset)
         messages.success(request, f"'{asset.name}' removed from the directory.")
@@ -530,7 +488,7 @@ def asset_delete(request, project_id, asset_id):
         {
             "project": project,
             "asset": asset,
-            "focus_group_count": asset.focus_groups.count(),
+            "focus_group_count": selectors.asset_focus_group_count(asset),
             "crumbs": _asset_crumbs(project, (asset.name, _url("asset", project, asset_id=asset.pk))),
         },
     )

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from identify import antispam
-from identify.community import services
+from identify.community import selectors, services
 from identify.community.forms import PublicInputForm
 from identify.models import CommunityInputLink
 
@@ -56,7 +56,7 @@ def _context(link, language, **extra) -> dict:
 
 
 def _find(token: str) -> CommunityInputLink | None:
-    return CommunityInputLink.objects.select_related("project__organisation").filter(token=token).first()
+    return selectors.input_link_for_token(token)
 
 
 def _not_found(request, language):

@@ -76,7 +76,6 @@ from amhe.stats import SuppressionRule
 from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
 from identify import charts, disclosure
 from identify.engine.breakdown import BreakdownError, breakdown, publish, published_proportion, shown_part
-from identify.models import OrganisationSettings
 from identify.surveys import equality, i18n, logic
 
 CONFIDENCE = 0.95
@@ -86,13 +85,6 @@ SCALE_KINDS = (Question.Kind.LIKERT, Question.Kind.RATING)
 TEXT_KINDS = (Question.Kind.TEXT, Question.Kind.LONG_TEXT)
 NO_ANSWER = "No answer"
 HIDDEN = None  # a figure that may not be shown
-
-
-def rule_for(project) -> SuppressionRule:
-    """The small-number suppression rule of the project's organisation (NHS by default)."""
-    row = OrganisationSettings.objects.filter(organisation_id=project.organisation_id).first()
-    key = row.suppression_rule if row else "nhs"
-    return stats.RULES.get(key, stats.RULES["nhs"])
 
 
 def rule_sentence(rule: SuppressionRule) -> str:
@@ -1044,7 +1036,6 @@ __all__ = [
     "SurveyFrame",
     "build_frame",
     "question_breakdown",
-    "rule_for",
     "summarise",
     "summarise_question",
     "themes_by_group",

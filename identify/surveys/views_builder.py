@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access
+from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.surveys.models import Question, QuestionBankItem, Survey, SurveyResponse
@@ -69,13 +69,8 @@ def _can_engage(membership) -> bool:
 
 
 def _crumbs(project, *extra):
-    return [
-        ("Your projects", reverse("core:home")),
-        (project.name, project.get_absolute_url()),
-        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
-        ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk})),
-        *extra,
-    ]
+    surveys = ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk}))
+    return navigation.crumbs(project, "identify", surveys, *extra)
 
 
 def _survey_crumbs(project, survey, *extra):

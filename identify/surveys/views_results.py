@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access
+from amhe.core import access, navigation
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
+from amhe.core.selectors import suppression_rule_for
 from amhe.surveys.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify import disclosure
 from identify import themes as theme_service
@@ -93,14 +94,8 @@ def _results_url(survey) -> str:
 
 
 def _crumbs(project, survey, *extra):
-    return [
-        ("Your projects", reverse("core:home")),
-        (project.name, project.get_absolute_url()),
-        ("1. Identify", reverse("identify:overview", kwargs={"project_id": project.pk})),
-        ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk})),
-        (survey.title, survey.get_absolute_url()),
-        *extra,
-    ]
+    surveys = ("Surveys", reverse("identify:surveys", kwargs={"project_id": project.pk}))
+    return navigation.crumbs(project, "identify", surveys, (survey.title, survey.get_absolute_url()), *extra)
 
 
 def _common(project, membership, survey, rule):
@@ -123,7 +118,7 @@ def _common(project, membership, survey, rule):
 @require_GET
 def results(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
-    rule = survey_results.rule_for(project)
+    rule = suppression_rule_for(project)
     frame = survey_results.build_frame(survey)
     return TemplateResponse(
         request,
@@ -144,7 +139,7 @@ def results(request, project_id, survey_id):
 def question_results(request, project_id, survey_id, question_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
     question = _question_for(survey, question_id)
-    rule = survey_results.rule_for(project)
+    rule = suppression_rule_for(project)
     frame = survey_results.build_frame(survey)
     dimension = survey_results.valid_dimension(request.GET.get("by"), frame)
     summary = survey_results.summarise_question(frame, question, rule)
@@ -173,7 +168,7 @@ def question_results(request, project_id, survey_id, question_id):
 @require_GET
 def themes(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
-    rule = survey_results.rule_for(project)
+    rule = suppression_rule_for(project)
     frame = survey_results.build_frame(survey)
     dimension = survey_results.valid_dimension(request.GET.get("by"), frame)
     table = survey_results.themes_by_group(frame, dimension, rule) if frame.has_equality else None
@@ -225,7 +220,7 @@ def coding(request, project_id, survey_id, question_id):
     question = _question_for(survey, question_id)
     if question.kind not in survey_results.TEXT_KINDS:
         raise Http404("Only free-text answers are coded into themes")
-    rule = survey_results.rule_for(project)
+    rule = suppression_rule_for(project)
     frame = survey_results.build_frame(survey)
     pks = _codable_answers(frame, question)
     page = Paginator(pks, PER_PAGE).get_page(request.GET.get("page"))
@@ -323,7 +318,7 @@ def _filename(survey, what: str, extension: str) -> str:
 @require_GET
 def results_csv(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
-    rule = survey_results.rule_for(project)
+    rule = suppression_rule_for(project)
     sheets = export.results_sheets(survey_results.build_frame(survey), rule)
     return export.csv_response(_filename(survey, "results", "csv"), sheets, banner=export.aggregated_banner(rule))
 
@@ -332,7 +327,7 @@ def results_csv(request, project_id, survey_id):
 @require_GET
 def results_xlsx(request, project_id, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id)
-    rule = survey_results.rule_for(project)
+    rule = suppression_rule_for(project)
     sheets = export.results_sheets(survey_results.build_frame(survey), rule)
     return export.xlsx_response(_filename(survey, "results", "xlsx"), sheets, banner=export.aggregated_banner(rule))
 

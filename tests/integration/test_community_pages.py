@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from amhe.core.models import Role
+from amhe.core.models import Organisation, Role
 from identify import themes
 from identify.community import assets_csv
-from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup, OrganisationSettings
+from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
 from tests.factories import (
     AnswerFactory,
     CommunityAssetFactory,
@@ -51,9 +51,7 @@ def url(name, project, **kwargs):
 
 
 def exact_figures(project):
-    OrganisationSettings.objects.update_or_create(
-        organisation=project.organisation, defaults={"suppression_rule": "none"}
-    )
+    Organisation.objects.filter(pk=project.organisation_id).update(suppression_rule="none")
 
 
 def focus_group_post(**overrides):

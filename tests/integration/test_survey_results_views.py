@@ -11,9 +11,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from amhe.core.models import Role
+from amhe.core.models import Organisation, Role
 from amhe.surveys.models import Answer, Theme
-from identify.models import OrganisationSettings
 from identify.surveys import equality
 from tests.factories import MembershipFactory, ProjectFactory, QuestionFactory, SurveyFactory, SurveyResponseFactory
 
@@ -376,7 +375,7 @@ def test_lead_sees_coding_link_and_record_level_downloads(client, world):
 
 
 def test_organisation_rule_is_used(client, world):
-    OrganisationSettings.objects.create(organisation=world.project.organisation, suppression_rule="nhs_lt10")
+    Organisation.objects.filter(pk=world.project.organisation_id).update(suppression_rule="nhs_lt10")
     client.force_login(world.viewer)
     html = client.get(url("survey-results", world)).content.decode()
     assert "counts from 1 to 9 are not shown" in html

@@ -25,7 +25,7 @@ def test_an_evaluation_survey_belongs_to_step_4():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("app", "migration"), [("surveys", "0001"), ("identify", "0004")])
+@pytest.mark.parametrize(("app", "migration"), [("surveys", "0001"), ("identify", "0005")])
 def test_moving_the_survey_models_changes_no_table(app, migration):
     out = io.StringIO()
     call_command("sqlmigrate", app, migration, stdout=out)

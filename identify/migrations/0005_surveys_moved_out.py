@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     (same table, same through tables)."""
 
     dependencies = [
-        ('identify', '0003_survey_participation'),
+        ('identify', '0004_settings_to_core'),
         ('surveys', '0001_initial'),
     ]
 

@@ -1,0 +1,75 @@
+"""One access helper per kind of record (identify.selectors for 1A uploads,
+identify.community.selectors for 1B records): the record of the user's project
+(the organisation's, for assets), 404 for a record of another project and for
+a non-member, 403 for a role without the action."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from amhe.core.access import Action
+from amhe.core.models import Role
+from identify import selectors as identify_selectors
+from identify.community import selectors
+from tests.factories import (
+    CommunityAssetFactory,
+    CommunityInputFactory,
+    ExtractFactory,
+    FocusGroupFactory,
+    ProjectFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# helper, how to make a record of `project`, the action its pages need by default
+KINDS = {
+    "upload": (identify_selectors.extract_for, lambda p: ExtractFactory(project=p), Action.VIEW),
+    "focus group": (selectors.focus_group_for, lambda p: FocusGroupFactory(project=p), Action.ENGAGE),
+    "community input": (selectors.community_input_for, lambda p: CommunityInputFactory(project=p), Action.ENGAGE),
+    "asset": (selectors.asset_for, lambda p: CommunityAssetFactory(organisation=p.organisation), Action.VIEW),
+    "theme": (selectors.theme_for, lambda p: ThemeFactory(project=p), Action.VIEW),
+}
+
+
+@pytest.fixture(params=KINDS, ids=str)
+def kind(request):
+    return KINDS[request.param]
+
+
+def test_a_member_gets_the_record_of_their_project(kind, project, member_of):
+    helper, make, _ = kind
+    record = make(project)
+    found_project, membership, found = helper(member_of(project, Role.ANALYST), project.pk, record.pk)
+    assert (found_project, found) == (project, record)
+    assert membership.role == Role.ANALYST
+
+
+def test_a_record_of_another_project_is_not_found(kind, project, member_of):
+    helper, make, _ = kind
+    elsewhere = make(ProjectFactory())
+    with pytest.raises(Http404):
+        helper(member_of(project, Role.LEAD), project.pk, elsewhere.pk)
+
+
+def test_a_non_member_gets_not_found(kind, project, other_org_user):
+    helper, make, _ = kind
+    record = make(project)
+    with pytest.raises(Http404):
+        helper(other_org_user, project.pk, record.pk)
+
+
+def test_the_action_is_checked(kind, project, member_of):
+    helper, make, default = kind
+    record = make(project)
+    viewer = member_of(project, Role.VIEWER)
+    if default == Action.VIEW:
+        assert helper(viewer, project.pk, record.pk)[2] == record
+    with pytest.raises(PermissionDenied):
+        helper(viewer, project.pk, record.pk, Action.ENGAGE)
+
+
+def test_an_asset_is_reached_from_any_project_of_its_organisation(project, member_of):
+    sibling = ProjectFactory(organisation=project.organisation)
+    asset = CommunityAssetFactory(organisation=project.organisation)
+    assert selectors.asset_for(member_of(sibling, Role.VIEWER), sibling.pk, asset.pk)[2] == asset
