@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_ratelimit",
     "amhe.core",
+    "amhe.surveys",
     "identify",
     "research",
     "deliver",

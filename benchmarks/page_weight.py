@@ -59,7 +59,8 @@ django.setup()
 from django.test import Client
 from django.urls import reverse
 from amhe.core.models import Membership, Role
-from identify.models import Extract, Survey
+from identify.models import Extract
+from amhe.surveys.models import Survey
 from identify.demo import REFERRALS_TITLE
 
 extract = Extract.objects.get(title=REFERRALS_TITLE, state=Extract.State.READY, project__area="Leeds")

@@ -88,8 +88,8 @@ def urls(survey):
     from django.test import Client
     from django.urls import reverse
 
+    from amhe.surveys.models import SurveyResponse
     from benchmarks.urls import TRIVIAL_PATH
-    from identify.models import SurveyResponse
 
     start = reverse("public:survey-start", kwargs={"token": survey.open_token})
     answering, sent = Client(), Client()

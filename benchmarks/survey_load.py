@@ -116,7 +116,7 @@ print(json.dumps({
 CHECK = r"""
 import django, json, sys
 django.setup()
-from identify.models import Answer, SurveyResponse
+from amhe.surveys.models import Answer, SurveyResponse
 
 survey_id, done_files = sys.argv[1], sys.argv[2:]
 sent = []

@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from amhe.core.models import Role
+from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
 from identify import themes
 from identify.community import services as community
-from identify.models import Answer, CommunityAsset, Question, Survey, SurveyResponse
+from identify.models import CommunityAsset
 from identify.surveys import building, equality, responding
 
 SURVEY_TITLE = "Getting help in a mental health crisis"

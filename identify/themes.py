@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from identify.models import Answer, CommunityInput, FocusGroup, Theme
+from amhe.surveys.models import Answer, Theme
+from identify.models import CommunityInput, FocusGroup
 
 MAX_NAME = 100
 

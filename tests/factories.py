@@ -225,7 +225,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     """A draft survey with no questions (add them with QuestionFactory)."""
 
     class Meta:
-        model = "identify.Survey"
+        model = "surveys.Survey"
 
     project = factory.SubFactory(ProjectFactory)
     created_by = factory.SubFactory(UserFactory)
@@ -241,7 +241,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     """A single-choice Yes/No question."""
 
     class Meta:
-        model = "identify.Question"
+        model = "surveys.Question"
 
     survey = factory.SubFactory(SurveyFactory)
     position = factory.Sequence(lambda n: n)
@@ -252,7 +252,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
 class QuestionBankItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "identify.QuestionBankItem"
+        model = "surveys.QuestionBankItem"
 
     organisation = factory.SubFactory(OrganisationFactory)
     created_by = factory.SubFactory(UserFactory)
@@ -263,14 +263,14 @@ class QuestionBankItemFactory(factory.django.DjangoModelFactory):
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "identify.Invitation"
+        model = "surveys.Invitation"
 
     survey = factory.SubFactory(SurveyFactory)
 
 
 class SurveyResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "identify.SurveyResponse"
+        model = "surveys.SurveyResponse"
 
     survey = factory.SubFactory(SurveyFactory)
     channel = "open"
@@ -279,7 +279,7 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
 
 class AnswerFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "identify.Answer"
+        model = "surveys.Answer"
 
     response = factory.SubFactory(SurveyResponseFactory)
     question = factory.SubFactory(QuestionFactory)
@@ -288,7 +288,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
 class ThemeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "identify.Theme"
+        model = "surveys.Theme"
 
     project = factory.SubFactory(ProjectFactory)
     name = factory.Sequence(lambda n: f"Theme {n}")

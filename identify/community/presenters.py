@@ -20,8 +20,9 @@ from django.db.models import Count, Q
 from amhe import stats
 from amhe.core import taxonomy
 from amhe.stats import SuppressionRule
+from amhe.surveys.models import SurveyResponse, Theme
 from identify.community.services import CRITERIA_KEYS, MAKE_UP
-from identify.models import CommunityAsset, FocusGroup, SurveyResponse, Theme
+from identify.models import CommunityAsset, FocusGroup
 
 NOT_RECORDED = "Not recorded"
 

@@ -15,15 +15,8 @@ from django.shortcuts import get_object_or_404
 
 from amhe.core import access
 from amhe.core.access import Action
-from identify.models import (
-    Answer,
-    CommunityAsset,
-    CommunityInput,
-    CommunityInputLink,
-    FocusGroup,
-    SurveyResponse,
-    Theme,
-)
+from amhe.surveys.models import Answer, SurveyResponse, Theme
+from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
 
 # --- Access helpers ---------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from amhe.core.models import Membership, Role
-from identify.models import Invitation, Question, QuestionBankItem, Survey
+from amhe.surveys.models import Invitation, Question, QuestionBankItem, Survey
 from identify.surveys import equality, i18n
 
 Kind = Question.Kind

@@ -32,7 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from amhe.analysis.csv_safe import csv_safe
 from amhe.analysis.downloads import XLSX_TYPE, attachment, csv_download
 from amhe.stats import SuppressionRule
-from identify.models import Question, SurveyResponse
+from amhe.surveys.models import Question, SurveyResponse
 from identify.surveys import i18n
 from identify.surveys import results as survey_results
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from amhe.core.nhsuk_forms import NhsDateField, mark_needed
-from identify.models import Question, Survey
+from amhe.surveys.models import Question, Survey
 from identify.surveys import building, i18n
 
 Kind = Question.Kind

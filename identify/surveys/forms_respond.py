@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from amhe.core.nhsuk_forms import Field, NhsDateField
+from amhe.surveys.models import Question
 from identify.antispam import HoneypotForm
-from identify.models import Question
 from identify.surveys import i18n
 
 Kind = Question.Kind

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from identify.models import Question
+from amhe.surveys.models import Question
 
 
 def matches(value, wanted: set[str]) -> bool:

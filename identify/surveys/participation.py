@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from amhe.core.models import Role
-from identify.models import Survey, SurveyParticipation
+from amhe.surveys.models import Survey, SurveyParticipation
 from identify.surveys import responding
 
 

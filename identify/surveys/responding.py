@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from identify.models import Answer, Invitation, Question, Survey, SurveyParticipation, SurveyResponse
+from amhe.surveys.models import Answer, Invitation, Question, Survey, SurveyParticipation, SurveyResponse
 from identify.surveys import building, i18n, logic
 
 Channel = SurveyResponse.Channel

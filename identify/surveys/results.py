@@ -76,7 +76,7 @@ from amhe.analysis import charts, disclosure
 from amhe.analysis.breakdown import BreakdownError, breakdown, publish, published_proportion, shown_part
 from amhe.analysis.dimensions import SURVEY, dimensions_for
 from amhe.stats import SuppressionRule
-from identify.models import Answer, Question, Survey, SurveyResponse
+from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
 from identify.surveys import equality, i18n, logic
 
 CONFIDENCE = 0.95

@@ -30,7 +30,7 @@ from amhe.analysis.downloads import csv_download
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
-from identify.models import Question, QuestionBankItem, Survey, SurveyResponse
+from amhe.surveys.models import Question, QuestionBankItem, Survey, SurveyResponse
 from identify.surveys import building, equality, i18n, participation, responding
 from identify.surveys.forms_builder import (
     BankFilterForm,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
-from identify.models import Survey
+from amhe.surveys.models import Survey
 from identify.surveys import building, i18n, responding
 from identify.surveys.forms_respond import AnswerForm, EntryStartForm, answer_helper, field_name
 from identify.surveys.views_builder import _survey_crumbs, _survey_for, show_if_words

@@ -19,7 +19,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from amhe.core import access
-from identify.models import Survey
+from amhe.surveys.models import Survey
 from identify.surveys import i18n, responding
 from identify.surveys.forms_respond import StartForm
 from identify.surveys.responding import NotAvailable

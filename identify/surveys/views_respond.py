@@ -29,8 +29,8 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amhe.surveys.models import SurveyResponse
 from identify import antispam
-from identify.models import SurveyResponse
 from identify.surveys import i18n, responding
 from identify.surveys.forms_respond import AnswerForm, StartForm, field_name, label_for
 from identify.surveys.responding import NotAvailable

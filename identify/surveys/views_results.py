@@ -30,8 +30,8 @@ from amhe.core import access, navigation
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.selectors import suppression_rule_for
+from amhe.surveys.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify import themes as theme_service
-from identify.models import Answer, Question, Survey, SurveyResponse, Theme
 from identify.surveys import export, participation, responding
 from identify.surveys import results as survey_results
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from amhe.core.models import Role
-from identify.models import Survey
+from amhe.surveys.models import Survey
 from tests.factories import (
     ExtractFactory,
     FocusGroupFactory,

@@ -25,8 +25,8 @@ from django.utils import timezone, translation
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
 from amhe.core.models import Project, User
+from amhe.surveys.models import Question, Survey, SurveyParticipation, SurveyResponse
 from identify.demo_communities import SURVEY_TITLE, TRANSLATIONS
-from identify.models import Question, Survey, SurveyParticipation, SurveyResponse
 from identify.surveys import equality
 from tests.browser.conftest import AXE_SOURCE, AxeChecked
 

@@ -421,7 +421,7 @@ def test_member_gets_what_their_role_allows(client, world, role, member_of):
 
 def test_panel_member_sees_results_once_answered(client, world, member_of):
     """Every results URL hidden from a panel member opens once they have taken part."""
-    from identify.models import SurveyParticipation
+    from amhe.surveys.models import SurveyParticipation
 
     panel = member_of(world.project, Role.PANEL)
     client.force_login(panel)

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from amhe.analysis.downloads import CSV_TYPE, XLSX_TYPE
 from amhe.core.models import Role
-from identify.models import Answer, Theme
+from amhe.surveys.models import Answer, Theme
 from tests.factories import (
     AnswerFactory,
     BreakdownFactory,

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amhe.core.models import Role
+from amhe.surveys.models import SurveyResponse
 from identify import presenters
-from identify.models import Extract, SurveyResponse
+from identify.models import Extract
 from tests.factories import (
     AnswerFactory,
     CommunityAssetFactory,

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from amhe.core.models import Role
-from identify.models import Invitation, Question, QuestionBankItem, Survey
+from amhe.surveys.models import Invitation, Question, QuestionBankItem, Survey
 from identify.surveys import building, equality
 from tests.factories import (
     AnswerFactory,

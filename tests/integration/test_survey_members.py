@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amhe.core.models import Role, User
-from identify.models import Answer, Survey, SurveyParticipation, SurveyResponse
+from amhe.surveys.models import Answer, Survey, SurveyParticipation, SurveyResponse
 from identify.surveys import building, responding
 from tests.factories import QuestionFactory, SurveyFactory
 

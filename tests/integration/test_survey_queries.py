@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from amhe.core.models import Role
-from identify.models import SurveyResponse
+from amhe.surveys.models import SurveyResponse
 from identify.surveys import building
 
 pytestmark = pytest.mark.django_db

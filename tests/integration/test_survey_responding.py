@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from amhe.core.models import Role
-from identify.models import Answer, Invitation, SurveyResponse
+from amhe.surveys.models import Answer, Invitation, SurveyResponse
 from identify.surveys import building, responding
 from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from amhe.core.models import Organisation, Role
-from identify.models import Answer, Theme
+from amhe.surveys.models import Answer, Theme
 from identify.surveys import equality
 from tests.factories import MembershipFactory, ProjectFactory, QuestionFactory, SurveyFactory, SurveyResponseFactory
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from amhe.core.models import Role
-from identify.models import Answer, Invitation, SurveyParticipation, SurveyResponse
+from amhe.surveys.models import Answer, Invitation, SurveyParticipation, SurveyResponse
 from identify.surveys import responding
 from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
 

@@ -38,8 +38,9 @@ from hypothesis import strategies as st
 from amhe import stats
 from amhe.analysis import charts
 from amhe.analysis.breakdown import breakdown, publish, publish_result
+from amhe.surveys.models import Question, Survey
 from identify import engine, presenters
-from identify.models import Breakdown, Question, Survey
+from identify.models import Breakdown
 from identify.surveys import equality, export
 from identify.surveys import results as sr
 

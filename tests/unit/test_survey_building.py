@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from amhe.core.models import Role
-from identify.models import Invitation, Question, Survey
+from amhe.surveys.models import Invitation, Question, Survey
 from identify.surveys import building, equality, i18n
 from tests.factories import (
     AnswerFactory,

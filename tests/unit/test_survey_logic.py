@@ -1,7 +1,7 @@
 """Show-if logic and page plans (identify.surveys.logic, responding.plan), on
 unsaved Question objects: no database."""
 
-from identify.models import Question
+from amhe.surveys.models import Question
 from identify.surveys import logic, responding
 
 

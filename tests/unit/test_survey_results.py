@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from amhe import stats
 from amhe.analysis import charts
-from identify.models import Answer, Question, SurveyResponse, Theme
+from amhe.surveys.models import Answer, Question, SurveyResponse, Theme
 from identify.surveys import equality, export
 from identify.surveys import results as sr
 from tests.factories import QuestionFactory, SurveyFactory, SurveyResponseFactory
