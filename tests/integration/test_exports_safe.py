@@ -27,23 +27,16 @@ from tests.factories import (
     AnswerFactory,
     BreakdownFactory,
     CommunityAssetFactory,
-    CommunityInputFactory,
     CommunityInputLinkFactory,
     ExtractFactory,
-    FocusGroupFactory,
     InvitationFactory,
-    JobFactory,
-    MeasureFactory,
     PopulationFactory,
-    ProjectInvitationFactory,
     QualityReportFactory,
-    QuestionBankItemFactory,
     QuestionFactory,
-    SmartGoalFactory,
     SurveyFactory,
     SurveyResponseFactory,
 )
-from tests.integration.test_access import World, project_scoped_routes, url_for
+from tests.integration.test_access import project_scoped_routes, url_for, world_of
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +142,6 @@ def world(project, member_of):
     data uploaded by `analyst` (so the unsuppressed export is theirs)."""
     lead = member_of(project, Role.LEAD)
     analyst = member_of(project, Role.ANALYST)
-    measure = MeasureFactory(project=project)
     population = PopulationFactory(organisation=project.organisation)
     project.focus_populations.add(population)
     extract = ExtractFactory(project=project, uploaded_by=analyst, title=HOSTILE[1])
@@ -191,22 +183,16 @@ def world(project, member_of):
             postcode=f"LS{i} 1AA",
         )
     CommunityInputLinkFactory(project=project)
-    w = World(
-        project=project,
-        goal=SmartGoalFactory(project=project, owner=lead, measure=measure),
-        job=JobFactory(project=project, created_by=lead),
-        lead=lead,
+    w = world_of(
+        project,
+        lead,
         population=population,
         extract=extract,
         survey=survey,
         question=question,
         text_question=text_question,
-        bank_item=QuestionBankItemFactory(organisation=project.organisation, created_by=lead),
-        focus_group=FocusGroupFactory(project=project, created_by=lead),
-        community_input=CommunityInputFactory(project=project),
         asset=project.organisation.community_assets.first(),
         theme=themes[0],
-        invitation=ProjectInvitationFactory(project=project, invited_by=lead),
     )
     w.analyst = analyst
     assert Answer.objects.filter(question=text_question).count() == 30
