@@ -4,6 +4,7 @@ from research import views
 
 app_name = "research"
 
+# Each area of step 2 has its own sub-package with its urls module, included here.
 urlpatterns = [
     path("", views.overview, name="overview"),
 ]

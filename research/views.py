@@ -1,7 +1,15 @@
-"""Step 2, Research. Its features hang off the step overview."""
+"""Step 2, Research: the step's page. Each area of the step lives in its own
+sub-package (research/<area>/) and adds what the step page shows to
+_overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
 
 
+def _overview_context(request, project, membership):
+    return {}
+
+
 def overview(request, project_id):
-    return step_overview(request, project_id=project_id, step_number=2)
+    return step_overview(
+        request, project_id=project_id, step_number=2, template="research/overview.html", extra=_overview_context
+    )

@@ -1,0 +1,3 @@
+"""Step 2, Research: one module per area, each re-exported here so Django
+finds the models (casestudies 2A, evidence and initiatives 2A, ngt 2B,
+diagrams 2B, priorities 2C)."""
