@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from research import views
 
@@ -7,4 +7,6 @@ app_name = "research"
 # Each area of step 2 has its own sub-package with its urls module, included here.
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("", include("research.evidence.urls")),
+    path("", include("research.priorities.urls")),
 ]

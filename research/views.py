@@ -2,11 +2,27 @@
 sub-package (research/<area>/) and adds what the step page shows to
 _overview_context and research/overview.html."""
 
+from amhe.core import access
+from amhe.core.access import Action
 from amhe.core.views import step_overview
+from research.evidence import selectors as evidence_selectors
+from research.priorities import selectors as priority_selectors
 
 
 def _overview_context(request, project, membership):
-    return {}
+    context = {}
+    # 2A evidence base and existing initiatives; 2C priorities.
+    context["evidence"] = {
+        "references": evidence_selectors.references(project).count(),
+        "initiatives": evidence_selectors.initiatives(project).count(),
+        "can_research": access.role_can(membership.role, Action.RESEARCH),
+    }
+    context["priority_summary"] = {
+        "all": priority_selectors.priorities(project).count(),
+        "agreed": priority_selectors.agreed_priorities(project),
+        "can_research": access.role_can(membership.role, Action.RESEARCH),
+    }
+    return context
 
 
 def overview(request, project_id):

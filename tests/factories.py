@@ -330,3 +330,46 @@ class CommunityAssetFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Community asset {n}")
     kind = "organisation"
     postcode = "LS7 3HB"
+
+
+# --- Research 2A evidence base and existing initiatives; 2C priorities ------------------
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Reference"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"A study of crisis care {n}")
+    authors = "Smith J; Khan A"
+    year = 2020
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Initiative"
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Initiative {n}")
+    sector = "vcse"
+    owner = "Chapeltown Community Forum"
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Priority"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    impact = "high"
+    effort = "low"
+    horizon = "short"
+
+
+class PriorityViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.PriorityView"
+
+    priority = factory.SubFactory(PriorityFactory)
+    member = factory.SubFactory(UserFactory)
+    vote = "support"

@@ -27,6 +27,12 @@ class Action(StrEnum):
     # Work with communities: build and distribute surveys, enter paper or phone
     # responses, code themes, record focus groups and community assets.
     ENGAGE = "engage"
+    # Research 2A and 2C: add and change references, existing initiatives and priorities.
+    RESEARCH = "research"
+    # Research 2C: agree the priority list that Deliver starts from.
+    AGREE_PRIORITIES = "agree_priorities"
+    # Research 2C: give a view (a vote and a comment) on a priority, as a panel member.
+    GIVE_VIEWS = "give_views"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -40,13 +46,22 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGREE_GOALS,
             Action.RESPOND,
             Action.ENGAGE,
+            Action.RESEARCH,
+            Action.AGREE_PRIORITIES,
         }
     ),
     Role.ANALYST: frozenset(
-        {Action.VIEW, Action.UPLOAD_DATA, Action.SEE_UNSUPPRESSED, Action.UPDATE_PROGRESS, Action.ENGAGE}
+        {
+            Action.VIEW,
+            Action.UPLOAD_DATA,
+            Action.SEE_UNSUPPRESSED,
+            Action.UPDATE_PROGRESS,
+            Action.ENGAGE,
+            Action.RESEARCH,
+        }
     ),
     Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS}),
-    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND}),
+    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

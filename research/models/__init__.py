@@ -1,3 +1,8 @@
 """Step 2, Research: one module per area, each re-exported here so Django
 finds the models (casestudies 2A, evidence and initiatives 2A, ngt 2B,
 diagrams 2B, priorities 2C)."""
+
+from research.models.evidence import Initiative, Reference
+from research.models.priorities import Priority, PriorityView
+
+__all__ = ["Initiative", "Priority", "PriorityView", "Reference"]

@@ -28,15 +28,18 @@ from tests.factories import (
     CommunityInputLinkFactory,
     ExtractFactory,
     FocusGroupFactory,
+    InitiativeFactory,
     JobFactory,
     MeasureFactory,
     MembershipFactory,
     PopulationFactory,
+    PriorityFactory,
     ProjectFactory,
     ProjectInvitationFactory,
     QualityReportFactory,
     QuestionBankItemFactory,
     QuestionFactory,
+    ReferenceFactory,
     SmartGoalFactory,
     SurveyFactory,
     SurveyResponseFactory,
@@ -63,6 +66,9 @@ SCOPED_KWARGS = {
     "asset_id",
     "theme_id",
     "invitation_id",
+    "reference_id",
+    "initiative_id",
+    "priority_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic"}
@@ -78,6 +84,9 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    Action.RESEARCH: {Role.LEAD, Role.ANALYST},
+    Action.AGREE_PRIORITIES: {Role.LEAD},
+    Action.GIVE_VIEWS: {Role.PANEL},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -130,6 +139,20 @@ URL_ACTION = {
     "identify:asset-delete": Action.ENGAGE,
     "identify:assets-import": Action.ENGAGE,
     "identify:assets-import-template": Action.ENGAGE,
+    # 2A evidence base and existing initiatives, 2C priorities.
+    "research:reference-new": Action.RESEARCH,
+    "research:reference-edit": Action.RESEARCH,
+    "research:reference-delete": Action.RESEARCH,
+    "research:references-import": Action.RESEARCH,
+    "research:references-import-template": Action.RESEARCH,
+    "research:initiative-new": Action.RESEARCH,
+    "research:initiative-edit": Action.RESEARCH,
+    "research:initiative-delete": Action.RESEARCH,
+    "research:priority-new": Action.RESEARCH,
+    "research:priority-edit": Action.RESEARCH,
+    "research:priority-delete": Action.RESEARCH,
+    "research:priority-agree": Action.AGREE_PRIORITIES,
+    "research:priority-give-view": Action.GIVE_VIEWS,
 }
 # A survey's results, hidden from panel members until they have answered it or it has
 # closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
@@ -221,6 +244,9 @@ class World:
     asset: object
     theme: object
     invitation: object
+    reference: object
+    initiative: object
+    priority: object
 
     def values(self) -> dict:
         return {
@@ -241,6 +267,9 @@ class World:
             "asset_id": self.asset.pk,
             "theme_id": self.theme.pk,
             "invitation_id": self.invitation.pk,
+            "reference_id": self.reference.pk,
+            "initiative_id": self.initiative.pk,
+            "priority_id": self.priority.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -265,6 +294,9 @@ class World:
             "asset_id": 999_999,
             "theme_id": 999_999,
             "invitation_id": 999_999,
+            "reference_id": 999_999,
+            "initiative_id": 999_999,
+            "priority_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -282,6 +314,9 @@ def world_of(project, lead, **given) -> World:
         "community_input": lambda: CommunityInputFactory(project=project),
         "asset": lambda: CommunityAssetFactory(organisation=project.organisation),
         "invitation": lambda: ProjectInvitationFactory(project=project, invited_by=lead),
+        "reference": lambda: ReferenceFactory(project=project, doi="10.1192/bjp.2019.22"),
+        "initiative": lambda: InitiativeFactory(project=project, characteristics=["race"]),
+        "priority": lambda: PriorityFactory(project=project, characteristics=["race"]),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
     return World(project=project, lead=lead, **given, **made)
@@ -320,7 +355,7 @@ def db_snapshot() -> dict:
     """Every row of every core and identify model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify")
+        for app in ("core", "identify", "research")
         for model in apps.get_app_config(app).get_models()
     }
 
