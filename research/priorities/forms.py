@@ -85,7 +85,10 @@ class PriorityViewForm(forms.Form):
         label="Do you support this priority?",
         choices=PriorityView.Vote.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you support this priority"},
+        error_messages={
+            "required": "Select whether you support this priority",
+            "invalid_choice": "Select whether you support this priority",
+        },
     )
     comment = forms.CharField(
         label="Comment (optional)",
