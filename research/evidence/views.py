@@ -7,6 +7,8 @@ Lists and record pages need Action.VIEW; every write needs Action.RESEARCH
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -191,7 +193,7 @@ def _import_message(report: services.ImportReport) -> str:
 def references_import_template(request, project_id):
     access.get_project_for_user(request.user, project_id, Action.RESEARCH)
     response = csv_download("references-template.csv")
-    response.write(",".join(importing.FIELDS) + "\r\n")
+    csv.writer(response).writerow(importing.FIELDS)
     return response
 
 

@@ -11,12 +11,17 @@ from amhe.core.access import Action
 from amhe.core.models import Role
 from identify import selectors as identify_selectors
 from identify.community import selectors
+from research.evidence import selectors as evidence_selectors
+from research.priorities import selectors as priority_selectors
 from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     ExtractFactory,
     FocusGroupFactory,
+    InitiativeFactory,
+    PriorityFactory,
     ProjectFactory,
+    ReferenceFactory,
     ThemeFactory,
 )
 
@@ -29,6 +34,9 @@ KINDS = {
     "community input": (selectors.community_input_for, lambda p: CommunityInputFactory(project=p), Action.ENGAGE),
     "asset": (selectors.asset_for, lambda p: CommunityAssetFactory(organisation=p.organisation), Action.VIEW),
     "theme": (selectors.theme_for, lambda p: ThemeFactory(project=p), Action.VIEW),
+    "reference": (evidence_selectors.reference_for, lambda p: ReferenceFactory(project=p), Action.VIEW),
+    "initiative": (evidence_selectors.initiative_for, lambda p: InitiativeFactory(project=p), Action.VIEW),
+    "priority": (priority_selectors.priority_for, lambda p: PriorityFactory(project=p), Action.VIEW),
 }
 
 

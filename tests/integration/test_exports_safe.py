@@ -210,9 +210,10 @@ EXPECTED_DOWNLOADS = {
     "identify:survey-invitations-csv",
     "identify:assets-csv",
     "identify:assets-import-template",
+    "research:references-import-template",
 }
 # Files whose content comes from the app, not from the data.
-NO_DATA = {"identify:assets-import-template"}
+NO_DATA = {"identify:assets-import-template", "research:references-import-template"}
 
 
 def is_download(response) -> bool:
