@@ -6,7 +6,7 @@ it. Every page, error states included, passes axe."""
 import pytest
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
-from amhe.core.models import Project
+from amhe.core.models import Project, Role
 from research.models import Priority, PriorityView, Reference
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,3 +97,33 @@ def test_lead_builds_evidence_and_priorities_and_a_panel_member_gives_a_view(dem
         assert PriorityView.objects.get(priority=priority).vote == "support"
     finally:
         context.close()
+
+
+def test_research_pages_fit_a_phone(journey, project, member_of):
+    from tests.browser.test_narrow_screens import PHONE, assert_no_horizontal_overflow, signed_in
+    from tests.factories import InitiativeFactory, PriorityFactory, PriorityViewFactory, ReferenceFactory
+
+    lead = member_of(project, Role.LEAD)
+    long_words = "Peer-support-and-advocacy-for-people-detained-under-the-Mental-Health-Act " * 2
+    reference = ReferenceFactory(project=project, title=long_words, doi="10.1016/S2215-0366(19)30027-6")
+    initiative = InitiativeFactory(project=project, name=long_words, characteristics=["race"])
+    priority = PriorityFactory(project=project, title=long_words, characteristics=["race"])
+    priority.references.add(reference)
+    for impact, effort in (("low", "high"), ("medium", "medium")):
+        PriorityFactory(project=project, title=long_words, impact=impact, effort=effort)
+    PriorityViewFactory(priority=priority, member=member_of(project, Role.PANEL), comment=long_words)
+    signed_in(journey, lead)
+    journey.page.set_viewport_size(PHONE)
+    base = f"/projects/{project.pk}/research"
+    for path in (
+        "/",
+        "/evidence/",
+        f"/evidence/{reference.pk}/",
+        "/evidence/import/",
+        "/initiatives/",
+        f"/initiatives/{initiative.pk}/",
+        "/priorities/",
+        f"/priorities/{priority.pk}/",
+    ):
+        journey.goto(base + path)
+        assert_no_horizontal_overflow(journey.page)
