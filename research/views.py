@@ -3,10 +3,11 @@ sub-package (research/<area>/) and adds what the step page shows to
 _overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
+from amhe.surveys.views_builder import overview_context as surveys_context
 
 
 def _overview_context(request, project, membership):
-    return {}
+    return {**surveys_context(request, project, membership, "research")}
 
 
 def overview(request, project_id):
