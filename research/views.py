@@ -5,12 +5,13 @@ _overview_context and research/overview.html."""
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.views import step_overview
+from amhe.surveys.views_builder import overview_context as surveys_context
 from research.evidence import selectors as evidence_selectors
 from research.priorities import selectors as priority_selectors
 
 
 def _overview_context(request, project, membership):
-    context = {}
+    context = {**surveys_context(request, project, membership, "research")}
     # 2A evidence base and existing initiatives; 2C priorities.
     context["evidence"] = {
         "references": evidence_selectors.references(project).count(),
