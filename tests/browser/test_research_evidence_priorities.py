@@ -13,9 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BAD_RIS = b"TY  - JOUR\nAU  - Nobody\nER  - \n"
 GOOD_RIS = (
-    b"TY  - JOUR\nTI  - Ethnic inequalities in involuntary admission under the Mental Health Act\n"
-    b"AU  - Barnett, Phoebe\nPY  - 2019\nDO  - 10.1016/S2215-0366(19)30027-6\nER  - \n"
+    b"TY  - RPRT\nTI  - Evaluation of a peer-led crisis service (made up for this test)\n"
+    b"AU  - Tester, A\nPY  - 2024\nUR  - https://example.org/evaluation\nER  - \n"
 )
+REFERENCE = "Evaluation of a peer-led crisis service (made up for this test)"
 
 
 def _click(journey, role, name):
@@ -37,8 +38,8 @@ def test_lead_builds_evidence_and_priorities_and_a_panel_member_gives_a_view(dem
     assert page.get_by_role("alert").get_by_text("Record 1: There is no title").is_visible()
     page.set_input_files("input[type=file]", files=[{"name": "ok.ris", "mimeType": "text/plain", "buffer": GOOD_RIS}])
     _click(journey, "button", "Check and import")
-    assert Reference.objects.filter(project=project).count() == 1
-    _click(journey, "link", "Ethnic inequalities in involuntary admission under the Mental Health Act")
+    assert Reference.objects.filter(project=project, title=REFERENCE).count() == 1
+    _click(journey, "link", REFERENCE)
 
     # An existing initiative.
     journey.goto(f"/projects/{project.pk}/research/initiatives/")
@@ -60,22 +61,22 @@ def test_lead_builds_evidence_and_priorities_and_a_panel_member_gives_a_view(dem
     page.locator("input[name=effort][value=low]").check()
     page.get_by_label("Short term").check()
     page.get_by_label("Race", exact=True).check()
-    page.get_by_label("Ethnic inequalities in involuntary admission under the Mental Health Act").check()
+    page.get_by_label(REFERENCE).check()
     _click(journey, "button", "Add priority")
-    assert page.get_by_text("This looks like an existing initiative:").is_visible()
-    assert page.get_by_role("link", name="Crisis café").is_visible()
+    assert page.get_by_text("This looks like an existing initiative:").first.is_visible()
+    assert page.get_by_role("link", name="Crisis café", exact=True).is_visible()
     _click(journey, "button", "Agree this priority")
     page.get_by_label("Agreed: it goes on the priority list the strategy starts from").check()
     _click(journey, "button", "Save")
-    priority = Priority.objects.get(project=project)
+    priority = Priority.objects.get(project=project, title="Peer support for Black people in crisis")
     assert priority.state == "agreed"
     journey.goto(f"/projects/{project.pk}/research/priorities/")
     # The other pages of the areas pass axe too.
-    reference = Reference.objects.get(project=project)
+    reference = Reference.objects.get(project=project, title=REFERENCE)
     journey.goto(f"/projects/{project.pk}/research/evidence/new/")
     journey.goto(f"/projects/{project.pk}/research/evidence/{reference.pk}/edit/")
     journey.goto(f"/projects/{project.pk}/research/evidence/{reference.pk}/delete/")
-    initiative = project.initiatives.get()
+    initiative = project.initiatives.get(name="Crisis café")
     journey.goto(f"/projects/{project.pk}/research/initiatives/{initiative.pk}/edit/")
     journey.goto(f"/projects/{project.pk}/research/priorities/{priority.pk}/edit/")
     journey.goto(f"/projects/{project.pk}/research/priorities/{priority.pk}/delete/")

@@ -172,3 +172,25 @@ def test_panel_page_uses_the_organisations_rule(client, project, lead, member_of
     page = client.get(_url("priority", project, priority_id=priority.pk)).content.decode()
     assert "Views given: *" in page
     assert "numbers of views from 1 to 7 are not shown" in page
+
+
+def test_demo_has_evidence_initiatives_and_a_priority_list(settings):
+    from django.core.management import call_command
+
+    from amhe.core.management.commands.load_demo import WEST_YORKSHIRE
+    from amhe.core.models import Project
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    assert sorted(project.references.values_list("doi", flat=True)) == [
+        "10.1016/S2215-0366(19)30027-6",
+        "10.1186/s12916-018-1201-9",
+        "10.1371/journal.pmed.1004139",
+    ]
+    assert all("(illustrative)" in name for name in project.initiatives.values_list("name", flat=True))
+    assert project.priorities.count() == 3
+    agreed = list(selectors.agreed_priorities(project))
+    assert [p.title for p in agreed] == ["Peer support for Black people in crisis in the evenings (illustrative)"]
+    assert agreed[0].views.get().member.email == "panel@wy-icb.example"
