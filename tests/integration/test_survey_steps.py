@@ -110,3 +110,17 @@ def test_step_pages_list_their_own_surveys(signed_in, project, lead):
     listing = signed_in.get(reverse("surveys:surveys", kwargs={"project_id": project.pk, "step": "evaluate"}))
     assert [row["survey"].title for row in listing.context["rows"]] == ["Experience of care"]
     assert crumb_texts(listing)[-1] == "4. Evaluate"
+
+
+def test_step_pages_link_to_the_steps_before_and_after(signed_in, project):
+    def pager(slug):
+        response = signed_in.get(reverse(f"{slug}:overview", kwargs={"project_id": project.pk}))
+        previous, following = response.context["step_pager"]["previous"], response.context["step_pager"]["next"]
+        return (previous[0] if previous else None, following[0] if following else None), response.content.decode()
+
+    assert pager("identify")[0] == (None, "2. Research")
+    assert pager("deliver")[0] == ("2. Research", "4. Evaluate")
+    (texts, html) = pager("evaluate")
+    assert texts == ("3. Deliver", None)
+    assert 'aria-label="Steps of the cycle"' in html
+    assert f'href="/projects/{project.pk}/deliver/" rel="prev"' in html
