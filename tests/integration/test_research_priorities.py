@@ -12,7 +12,13 @@ from amhe import stats
 from amhe.core.models import Role
 from research.models import Priority, PriorityView
 from research.priorities import presenters, selectors, services
-from tests.factories import PriorityFactory, PriorityViewFactory, ProjectFactory, ReferenceFactory
+from tests.factories import (
+    InitiativeFactory,
+    PriorityFactory,
+    PriorityViewFactory,
+    ProjectFactory,
+    ReferenceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +200,13 @@ def test_demo_has_evidence_initiatives_and_a_priority_list(settings):
     agreed = list(selectors.agreed_priorities(project))
     assert [p.title for p in agreed] == ["Peer support for Black people in crisis in the evenings (illustrative)"]
     assert agreed[0].views.get().member.email == "panel@wy-icb.example"
+
+
+def test_2a_and_2c_follow_the_work(project):
+    from tests.integration.test_progress_follows_work import states
+
+    assert (states(project)["2A"], states(project)["2C"]) == ("not_started", "not_started")
+    InitiativeFactory(project=project)
+    assert (states(project)["2A"], states(project)["2C"]) == ("in_progress", "not_started")
+    PriorityFactory(project=project)
+    assert states(project)["2C"] == "in_progress"
