@@ -6,12 +6,16 @@ from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as surveys_context
+from research import selectors
 from research.evidence import selectors as evidence_selectors
 from research.priorities import selectors as priority_selectors
 
 
 def _overview_context(request, project, membership):
-    context = {**surveys_context(request, project, membership, "research")}
+    context = {
+        **surveys_context(request, project, membership, "research"),
+        "communities_said": selectors.what_communities_said(project),
+    }
     # 2A evidence base and existing initiatives; 2C priorities.
     context["evidence"] = {
         "references": evidence_selectors.references(project).count(),
