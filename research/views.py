@@ -3,10 +3,11 @@ sub-package (research/<area>/) and adds what the step page shows to
 _overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
+from research.plans.views import overview_context as plans_context
 
 
 def _overview_context(request, project, membership):
-    return {}
+    return {**plans_context(request, project, membership)}
 
 
 def overview(request, project_id):
