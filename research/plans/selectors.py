@@ -73,9 +73,5 @@ def goal_choices(project, current=None) -> QuerySet[SmartGoal]:
 
 def children_left_unlinked(node) -> list[DiagramNode]:
     """The boxes that serve only `node`: removing it leaves them linked to nothing."""
-    return list(
-        node.children.annotate(parent_count=Count("parents"))
-        .filter(parent_count=1)
-        .select_related("goal")
-        .order_by("pk")
-    )
+    children = node.children.select_related("goal").prefetch_related("parents").order_by("pk")
+    return [child for child in children if len(child.parents.all()) == 1]

@@ -41,6 +41,11 @@ def _label(kind: str) -> str:
     return DiagramNode.Kind(kind).label
 
 
+def _a(words: str) -> str:
+    """'a primary driver', 'an aim'."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
 def _check_kind(diagram: Diagram, kind: str) -> None:
     if kind not in diagram.node_kinds:
         choices = ", ".join(_label(k).lower() for k in diagram.node_kinds)
@@ -95,16 +100,17 @@ def _check_parents(diagram: Diagram, kind: str, parents: list[DiagramNode], node
         raise ValidationError({"parents": "Choose only boxes of this diagram."})
     if node is not None:
         _check_no_loop(diagram, node, parents)
+    serves = "belong to" if kind in diagram.attachment_kinds else "serve"
     wrong = [p for p in parents if p.kind not in allowed]
     if wrong:
-        names = " or ".join(PLURALS[k].lower() for k in allowed)
-        listed = "; ".join(f"'{layout.shorten(p.label, 40)}' is a {_label(p.kind).lower()}" for p in wrong)
-        raise ValidationError({"parents": f"A {label} can serve only {names}: {listed}. Untick it."})
+        names = ", ".join(PLURALS[k].lower() for k in allowed)
+        listed = "; ".join(f"'{layout.shorten(p.label, 40)}' is {_a(_label(p.kind).lower())}" for p in wrong)
+        raise ValidationError({"parents": f"{_a(label).capitalize()} can {serves} only {names}: {listed}. Untick it."})
     if not parents:
         names = " or ".join(_label(k).lower() for k in allowed)
         if not diagram.nodes.filter(kind__in=allowed).exists():
-            raise ValidationError({"parents": f"Add a {names} first: a {label} serves at least one."})
-        raise ValidationError({"parents": f"Choose at least one {names} this {label} serves."})
+            raise ValidationError({"parents": f"Add {_a(names)} first: {_a(label)} must {serves} at least one."})
+        raise ValidationError({"parents": f"Choose at least one {names} this {label} {serves}s."})
 
 
 def _check_no_loop(diagram: Diagram, node: DiagramNode, parents: list[DiagramNode]) -> None:
