@@ -50,7 +50,11 @@ class Diagram(models.Model):
 class DiagramNode(models.Model):
     """One box of a diagram. `parents` are the nodes it serves (a primary driver
     serves the aim; an activity leads to early outcomes; an assumption or an
-    indicator belongs to any node of the chain)."""
+    indicator belongs to any node of the chain).
+
+    Links to evidence (2A references) and to ideas from NGT sessions (2B) belong
+    in those areas' own tables, as a ForeignKey or ManyToManyField to this
+    model, so a box needs no change to be supported by them."""
 
     class Kind(models.TextChoices):
         AIM = "aim", "Aim"

@@ -39,7 +39,7 @@ def test_lead_builds_a_driver_diagram_and_panel_member_reads_it(demo, journey, b
     page.get_by_label("Title").fill("Fewer detentions in Leeds")
     page.get_by_label("Driver diagram").check()
     _click(journey, "button", "Start diagram")
-    diagram = Diagram.objects.get(project=project)
+    diagram = Diagram.objects.get(project=project, title="Fewer detentions in Leeds")
 
     # The aim is the agreed SMART goal.
     _click(journey, "link", "add the aim")

@@ -323,3 +323,18 @@ def test_breadcrumbs_lead_back_through_research(client, project, lead, driver):
     page = client.get(_url("diagram", project, diagram_id=d.pk)).content.decode()
     crumbs = re.findall(r'class="nhsuk-breadcrumb__link" href="[^"]*">([^<]*)<', page)
     assert crumbs[-2:] == ["2. Research", "Diagrams"]
+
+
+def test_demo_diagram_has_the_agreed_goal_as_its_aim_and_loads_once(project, lead):
+    import io
+
+    from research.plans import demo
+
+    goal = SmartGoalFactory(project=project, status=SmartGoal.Status.AGREED)
+    for _ in range(2):
+        demo.load(project=project, users={Role.LEAD: lead}, stdout=io.StringIO())
+    (d,) = selectors.diagrams(project)
+    assert (d.title, d.node_count) == (demo.TITLE, 12)
+    assert d.nodes.get(kind=K.AIM).goal == goal
+    peers = d.nodes.get(text__startswith="Peer supporters")
+    assert {p.text for p in peers.parents.all()} == {demo.PRIMARY["know"], demo.PRIMARY["trust"]}
