@@ -85,8 +85,9 @@ class NodeForm(forms.Form):
         allowed = services.parent_kinds(diagram, kind)
         if allowed:
             names = " or ".join(PLURALS[k].lower() for k in allowed)
+            self.parent_names = names
             self.fields["parents"].label = (
-                f"Which {names} does it belong to?"
+                "Which boxes does it belong to?"
                 if kind in diagram.attachment_kinds
                 else f"Which {names} does it serve?"
             )

@@ -80,3 +80,25 @@ def test_lead_builds_a_driver_diagram_and_panel_member_reads_it(demo, journey, b
     assert panel.page.get_by_role("heading", name="Text version").is_visible()
     assert panel.page.get_by_role("button", name="Add a box").count() == 0
     context.close()
+
+
+def test_theory_of_change_pages_pass_axe(demo, journey):
+    from research.plans import services
+
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    lead = project.memberships.get(role="lead").user
+    d = services.diagram_create(by=lead, project=project, kind="change", title="Crisis café")
+    top = services.node_create(by=lead, diagram=d, kind="long_term", text="Fewer detentions")
+    mid = services.node_create(by=lead, diagram=d, kind="intermediate", text="Help sooner", parents=[top])
+    services.node_create(by=lead, diagram=d, kind="assumption", text="People will come", parents=[mid, top])
+    journey.log_in("lead@wy-icb.example", DEMO_PASSWORD)
+    journey.goto(f"/projects/{project.pk}/research/plans/{d.pk}/")
+    page = journey.page
+    assert page.locator(f"svg#diagram-{d.pk} marker").count() == 1
+    assert page.get_by_text("A1 Assumption: People will come").first.is_visible()
+    journey.goto(f"/projects/{project.pk}/research/plans/{d.pk}/boxes/new/?kind=indicator")
+    assert page.get_by_text("Which boxes does it belong to?").is_visible()
+    assert page.get_by_label("Intermediate outcome: Help sooner").is_visible()
+    journey.goto(f"/projects/{project.pk}/research/plans/{d.pk}/boxes/new/?kind=early")
+    journey.goto(f"/projects/{project.pk}/research/plans/{d.pk}/delete/")
+    journey.goto(f"/projects/{project.pk}/research/plans/")

@@ -338,3 +338,13 @@ def test_demo_diagram_has_the_agreed_goal_as_its_aim_and_loads_once(project, lea
     assert d.nodes.get(kind=K.AIM).goal == goal
     peers = d.nodes.get(text__startswith="Peer supporters")
     assert {p.text for p in peers.parents.all()} == {demo.PRIMARY["know"], demo.PRIMARY["trust"]}
+
+
+def test_adding_a_box_before_its_level_above_says_what_to_add_first(client, project, lead):
+    d = services.diagram_create(by=lead, project=project, kind="driver", title="Empty")
+    client.force_login(lead)
+    url = _url("node-new", project, diagram_id=d.pk) + "?kind=primary"
+    assert "This diagram has no aim yet for it to serve. Add that first" in client.get(url).content.decode()
+    page = client.post(url, {"text": "Earlier help"}).content.decode()
+    assert "Add an aim first: a primary driver must serve at least one." in page
+    assert not d.nodes.exists()
