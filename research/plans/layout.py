@@ -417,6 +417,7 @@ class OutlineNode:
     key: str
     kind: str  # e.g. "Primary driver"
     text: str
+    also: str = "Also serves"  # how its other parents are introduced
 
 
 @dataclass
@@ -430,6 +431,7 @@ class OutlineItem:
     text: str
     also_serves: tuple[str, ...] = ()
     reference: bool = False
+    also: str = "Also serves"
     children: list[OutlineItem] = field(default_factory=list)
 
 
@@ -457,7 +459,7 @@ def outline(
             return OutlineItem(key, node.kind, shorten(node.text), reference=True)
         done.add(key)
         others = tuple(_describe(by_key[p]) for p in parents.get(key, ()) if p != under and p in by_key)
-        item = OutlineItem(key, node.kind, clean_text(node.text), also_serves=others)
+        item = OutlineItem(key, node.kind, clean_text(node.text), also_serves=others, also=node.also)
         item.children = [visit(child, key) for child in children[key]]
         return item
 

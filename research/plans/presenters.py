@@ -143,7 +143,15 @@ def text_alternative(diagram: Diagram, nodes: list[DiagramNode]):
     """(nested list from the top box, boxes not linked to it), for layout.outline."""
     order = {kind: i for i, kind in enumerate(diagram.node_kinds)}
     ordered = sorted(nodes, key=lambda n: (order.get(n.kind, len(order)), n.pk))
-    outline_nodes = [layout.OutlineNode(str(n.pk), DiagramNode.Kind(n.kind).label, n.label) for n in ordered]
+    outline_nodes = [
+        layout.OutlineNode(
+            str(n.pk),
+            DiagramNode.Kind(n.kind).label,
+            n.label,
+            also="Also belongs to" if n.kind in diagram.attachment_kinds else "Also serves",
+        )
+        for n in ordered
+    ]
     parents = {str(n.pk): [str(p) for p in n.parent_ids] for n in nodes}
     roots = [str(n.pk) for n in ordered if n.kind in TOP_KINDS]
     return layout.outline(outline_nodes, parents, roots)

@@ -348,3 +348,17 @@ def test_adding_a_box_before_its_level_above_says_what_to_add_first(client, proj
     page = client.post(url, {"text": "Earlier help"}).content.decode()
     assert "Add an aim first: a primary driver must serve at least one." in page
     assert not d.nodes.exists()
+
+
+def test_an_assumption_on_two_boxes_says_what_else_it_belongs_to(project, lead):
+    d = services.diagram_create(by=lead, project=project, kind="change", title="Crisis cafe")
+    top = services.node_create(by=lead, diagram=d, kind=K.LONG_TERM, text="Fewer detentions")
+    mid = services.node_create(by=lead, diagram=d, kind=K.INTERMEDIATE, text="Help sooner", parents=[top])
+    services.node_create(by=lead, diagram=d, kind=K.ASSUMPTION, text="People will come", parents=[mid, top])
+    (root,) = presenters.picture(d, selectors.diagram_nodes(d)).tree
+    # Depth first: the assumption is met in full under the intermediate outcome (listed first),
+    # and again, as a reference, under the long-term outcome.
+    assert [(c.kind, c.reference) for c in root.children] == [("Intermediate outcome", False), ("Assumption", True)]
+    (assumption,) = root.children[0].children
+    assert (assumption.reference, assumption.also) == (False, "Also belongs to")
+    assert assumption.also_serves == ("Long-term outcome: Fewer detentions",)
