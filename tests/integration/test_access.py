@@ -390,6 +390,10 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard-section",
         "identify:export",
         "identify:survey-answer",
+        "research:diagrams",
+        "research:diagram",
+        "research:diagram-svg",
+        "research:node-edit",
     }
     assert expected <= names
 
