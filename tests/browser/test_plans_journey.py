@@ -66,6 +66,15 @@ def test_lead_builds_a_driver_diagram_and_panel_member_reads_it(demo, journey, b
     assert "Community crisis café" in svg.text_content()
     assert page.get_by_text("Also serves: Primary driver: Trust in services.").is_visible()
 
+    # The wide picture scrolls inside its region; the page itself is never wider than the screen.
+    for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
+        page.set_viewport_size(viewport)
+        sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1], (viewport, sizes)
+    region = page.get_by_role("region", name="Diagram")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    journey.check()
+
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as SVG").click()
     assert download.value.suggested_filename == "fewer-detentions-in-leeds.svg"
