@@ -3,11 +3,15 @@ sub-package (research/<area>/) and adds what the step page shows to
 _overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
+from amhe.surveys.views_builder import overview_context as surveys_context
 from research.plans.views import overview_context as plans_context
 
 
 def _overview_context(request, project, membership):
-    return {**plans_context(request, project, membership)}
+    return {
+        **surveys_context(request, project, membership, "research"),
+        **plans_context(request, project, membership),
+    }
 
 
 def overview(request, project_id):
