@@ -93,6 +93,9 @@ class NodeForm(forms.Form):
             )
             self.fields["parents"].help_text = "Select all that apply."
             self.fields["parents"].queryset = candidates
+            # Required, unless there is nothing to choose: the service then says what to add first.
+            self.fields["parents"].required = candidates.exists()
+            self.fields["parents"].error_messages["required"] = services.parents_required_message(diagram, kind)
         else:
             del self.fields["parents"]
         if kind in TOP_KINDS and goals is not None:
@@ -100,6 +103,8 @@ class NodeForm(forms.Form):
             self.fields["text"].help_text += " Leave it empty if you use a SMART goal."
         else:
             del self.fields["goal"]
+            self.fields["text"].required = True
+            self.fields["text"].error_messages["required"] = f"Enter what the {label} says."
 
     def service_arguments(self) -> dict:
         return {

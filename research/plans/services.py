@@ -110,7 +110,14 @@ def _check_parents(diagram: Diagram, kind: str, parents: list[DiagramNode], node
         names = " or ".join(_label(k).lower() for k in allowed)
         if not diagram.nodes.filter(kind__in=allowed).exists():
             raise ValidationError({"parents": f"Add {_a(names)} first: {_a(label)} must {serves} at least one."})
-        raise ValidationError({"parents": f"Choose at least one {names} this {label} {serves}s."})
+        raise ValidationError({"parents": parents_required_message(diagram, kind)})
+
+
+def parents_required_message(diagram: Diagram, kind: str) -> str:
+    """What to do when a box serves nothing: 'Choose at least one primary driver this secondary driver serves.'"""
+    names = " or ".join(_label(k).lower() for k in parent_kinds(diagram, kind))
+    serves = "belongs to" if kind in diagram.attachment_kinds else "serves"
+    return f"Choose at least one {names} this {_label(kind).lower()} {serves}."
 
 
 def _check_no_loop(diagram: Diagram, node: DiagramNode, parents: list[DiagramNode]) -> None:

@@ -69,7 +69,7 @@ def diagram_list(request, project_id):
 @require_http_methods(["GET", "POST"])
 def diagram_new(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id, Action.PLAN)
-    form = DiagramForm(request.POST or None)
+    form = DiagramForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             diagram = services.diagram_create(by=request.user, project=project, **form.cleaned_data)
@@ -88,7 +88,7 @@ def diagram_new(request, project_id):
 @require_http_methods(["GET", "POST"])
 def diagram_edit(request, project_id, diagram_id):
     project, membership, diagram = selectors.diagram_for(request.user, project_id, diagram_id, Action.PLAN)
-    form = DiagramForm(request.POST or None, diagram=diagram)
+    form = DiagramForm(request.POST if request.method == "POST" else None, diagram=diagram)
     if request.method == "POST" and form.is_valid():
         try:
             services.diagram_update(by=request.user, diagram=diagram, title=form.cleaned_data["title"])
@@ -159,7 +159,14 @@ def _node_form_page(request, project, diagram, kind, node):
     if node is not None:
         candidates = candidates.exclude(pk=node.pk)
     goals = selectors.goal_choices(project, node.goal if node is not None else None)
-    form = NodeForm(request.POST or None, diagram=diagram, kind=kind, candidates=candidates, goals=goals, node=node)
+    form = NodeForm(
+        request.POST if request.method == "POST" else None,
+        diagram=diagram,
+        kind=kind,
+        candidates=candidates,
+        goals=goals,
+        node=node,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if node is None:

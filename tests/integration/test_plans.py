@@ -362,3 +362,16 @@ def test_an_assumption_on_two_boxes_says_what_else_it_belongs_to(project, lead):
     (assumption,) = root.children[0].children
     assert (assumption.reference, assumption.also) == (False, "Also belongs to")
     assert assumption.also_serves == ("Long-term outcome: Fewer detentions",)
+
+
+def test_text_and_parents_are_not_marked_optional_except_for_an_aim_that_can_be_a_goal(client, project, lead, driver):
+    d, n = driver
+    client.force_login(lead)
+    page = client.get(_url("node-new", project, diagram_id=d.pk) + "?kind=secondary").content.decode()
+    assert "Which primary drivers does it serve?" in page
+    assert "(optional)" not in page
+    page = client.post(_url("node-new", project, diagram_id=d.pk) + "?kind=secondary", {}).content.decode()
+    assert "Enter what the secondary driver says." in page
+    assert "Choose at least one primary driver this secondary driver serves." in page
+    aim_page = client.get(_url("node-edit", project, diagram_id=d.pk, node_id=n["aim"].pk)).content.decode()
+    assert "Use an agreed SMART goal (optional)" in aim_page
