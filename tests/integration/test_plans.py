@@ -375,3 +375,16 @@ def test_text_and_parents_are_not_marked_optional_except_for_an_aim_that_can_be_
     assert "Choose at least one primary driver this secondary driver serves." in page
     aim_page = client.get(_url("node-edit", project, diagram_id=d.pk, node_id=n["aim"].pk)).content.decode()
     assert "Use an agreed SMART goal (optional)" in aim_page
+
+
+def test_2b_is_in_progress_once_a_diagram_exists(project, lead):
+    from amhe.core import presenters as core_presenters
+    from amhe.core.models import SubStepStatus
+
+    def state_2b():
+        steps = core_presenters.cycle_view(project, can_edit=False)
+        return next(sub.state for step in steps for sub in step.substeps if sub.code == "2B")
+
+    assert state_2b() == SubStepStatus.State.NOT_STARTED
+    services.diagram_create(by=lead, project=project, kind="change", title="Crisis cafe")
+    assert state_2b() == SubStepStatus.State.IN_PROGRESS
