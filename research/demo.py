@@ -1,5 +1,16 @@
-"""Research demo data for `manage.py load_demo` (registered with amhe.core.demo):
-each area of step 2 registers its own loader in its demo module, imported here."""
+"""Demo data for Research (step 2), found by `manage.py load_demo`: one loader
+per area of the step, each in its sub-package."""
 
-from research.evidence import demo as evidence_demo  # noqa: F401 - registers its loader
-from research.priorities import demo as priorities_demo  # noqa: F401 - registers its loader
+from amhe.core.demo import demo_loader
+from research.evidence import demo as evidence_demo  # noqa: F401 - registers the 2A loader
+from research.priorities import demo as priorities_demo  # noqa: F401 - registers the 2C loader
+
+
+@demo_loader
+def load_plans_demo(*, project, users, stdout):
+    """2B: a driver diagram whose aim is the agreed SMART goal (Leeds only, like its text)."""
+    if project.area != "Leeds":
+        return
+    from research.plans import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

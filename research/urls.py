@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("research.evidence.urls")),
     path("", include("research.priorities.urls")),
+    path("plans/", include("research.plans.urls")),
 ]

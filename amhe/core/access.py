@@ -33,6 +33,8 @@ class Action(StrEnum):
     AGREE_PRIORITIES = "agree_priorities"
     # Research 2C: give a view (a vote and a comment) on a priority, as a panel member.
     GIVE_VIEWS = "give_views"
+    # Research 2B: build and change driver diagrams and theories of change.
+    PLAN = "plan"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -48,6 +50,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ENGAGE,
             Action.RESEARCH,
             Action.AGREE_PRIORITIES,
+            Action.PLAN,
         }
     ),
     Role.ANALYST: frozenset(

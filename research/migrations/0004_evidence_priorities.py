@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_organisation_suppression_rule'),
-        ('research', '0001_initial'),
+        ('research', '0003_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

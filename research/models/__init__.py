@@ -3,6 +3,7 @@ finds the models (casestudies 2A, evidence and initiatives 2A, ngt 2B,
 diagrams 2B, priorities 2C)."""
 
 from research.models.evidence import Initiative, Reference
+from research.models.plans import Diagram, DiagramNode
 from research.models.priorities import Priority, PriorityView
 
-__all__ = ["Initiative", "Priority", "PriorityView", "Reference"]
+__all__ = ["Diagram", "DiagramNode", "Initiative", "Priority", "PriorityView", "Reference"]

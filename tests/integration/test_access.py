@@ -26,6 +26,8 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    DiagramFactory,
+    DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
@@ -69,6 +71,8 @@ SCOPED_KWARGS = {
     "reference_id",
     "initiative_id",
     "priority_id",
+    "diagram_id",
+    "node_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -87,6 +91,7 @@ ROLES_ALLOWED = {
     Action.RESEARCH: {Role.LEAD, Role.ANALYST},
     Action.AGREE_PRIORITIES: {Role.LEAD},
     Action.GIVE_VIEWS: {Role.PANEL},
+    Action.PLAN: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -153,6 +158,13 @@ URL_ACTION = {
     "research:priority-delete": Action.RESEARCH,
     "research:priority-agree": Action.AGREE_PRIORITIES,
     "research:priority-give-view": Action.GIVE_VIEWS,
+    # 2B driver diagrams and theories of change: members view, leads build.
+    "research:diagram-new": Action.PLAN,
+    "research:diagram-edit": Action.PLAN,
+    "research:diagram-delete": Action.PLAN,
+    "research:node-new": Action.PLAN,
+    "research:node-edit": Action.PLAN,
+    "research:node-delete": Action.PLAN,
 }
 # A survey's results, hidden from panel members until they have answered it or it has
 # closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
@@ -247,6 +259,8 @@ class World:
     reference: object
     initiative: object
     priority: object
+    diagram: object
+    node: object
 
     def values(self) -> dict:
         return {
@@ -271,6 +285,8 @@ class World:
             "reference_id": self.reference.pk,
             "initiative_id": self.initiative.pk,
             "priority_id": self.priority.pk,
+            "diagram_id": self.diagram.pk,
+            "node_id": self.node.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -299,6 +315,8 @@ class World:
             "reference_id": 999_999,
             "initiative_id": 999_999,
             "priority_id": 999_999,
+            "diagram_id": 999_999,
+            "node_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -319,8 +337,14 @@ def world_of(project, lead, **given) -> World:
         "reference": lambda: ReferenceFactory(project=project, doi="10.1192/bjp.2019.22"),
         "initiative": lambda: InitiativeFactory(project=project, characteristics=["race"]),
         "priority": lambda: PriorityFactory(project=project, characteristics=["race"]),
+        "diagram": lambda: DiagramFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
+    if "node" not in given:
+        # 2B: the diagram's aim, with a primary driver serving it (the URL names the aim).
+        diagram = given.get("diagram") or made["diagram"]
+        made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
+        DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -354,11 +378,11 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core and identify model (history tables included)."""
+    """Every row of every core, identify and research model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
         for app in ("core", "identify", "research")
-        for model in apps.get_app_config(app).get_models()
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
 
@@ -403,6 +427,10 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard-section",
         "identify:export",
         "surveys:survey-answer",
+        "research:diagrams",
+        "research:diagram",
+        "research:diagram-svg",
+        "research:node-edit",
     }
     assert expected <= names
 
