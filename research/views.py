@@ -3,10 +3,11 @@ sub-package (research/<area>/) and adds what the step page shows to
 _overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
+from research.practice.views import overview_context as practice_overview
 
 
 def _overview_context(request, project, membership):
-    return {}
+    return {**practice_overview(project, membership)}
 
 
 def overview(request, project_id):

@@ -27,6 +27,11 @@ class Action(StrEnum):
     # Work with communities: build and distribute surveys, enter paper or phone
     # responses, code themes, record focus groups and community assets.
     ENGAGE = "engage"
+    # Research 2A: record case studies of positive practice, attach documents to
+    # them, submit them for sharing with every organisation and withdraw them.
+    RECORD_PRACTICE = "record_practice"
+    # Approve or decline sharing a case study beyond the organisation (governance).
+    REVIEW_SHARING = "review_sharing"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -40,12 +45,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGREE_GOALS,
             Action.RESPOND,
             Action.ENGAGE,
+            Action.RECORD_PRACTICE,
         }
     ),
     Role.ANALYST: frozenset(
         {Action.VIEW, Action.UPLOAD_DATA, Action.SEE_UNSUPPRESSED, Action.UPDATE_PROGRESS, Action.ENGAGE}
     ),
-    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS}),
+    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING}),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }

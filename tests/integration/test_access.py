@@ -23,6 +23,8 @@ from tests.factories import (
     PASSWORD,
     AnswerFactory,
     BreakdownFactory,
+    CaseStudyAttachmentFactory,
+    CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
@@ -63,6 +65,8 @@ SCOPED_KWARGS = {
     "asset_id",
     "theme_id",
     "invitation_id",
+    "case_study_id",
+    "attachment_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic"}
@@ -78,6 +82,8 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    Action.RECORD_PRACTICE: {Role.LEAD},
+    Action.REVIEW_SHARING: {Role.GOVERNANCE},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -130,7 +136,20 @@ URL_ACTION = {
     "identify:asset-delete": Action.ENGAGE,
     "identify:assets-import": Action.ENGAGE,
     "identify:assets-import-template": Action.ENGAGE,
+    # 2A positive practice: recording, attaching and sharing (leads), reviewing (governance).
+    "research:practice-new": Action.RECORD_PRACTICE,
+    "research:practice-edit": Action.RECORD_PRACTICE,
+    "research:practice-delete": Action.RECORD_PRACTICE,
+    "research:practice-attachment-new": Action.RECORD_PRACTICE,
+    "research:practice-attachment-delete": Action.RECORD_PRACTICE,
+    "research:practice-sharing": Action.RECORD_PRACTICE,
+    "research:practice-review": Action.REVIEW_SHARING,
 }
+# The app's only cross-organisation pages (2A shared positive practice): no project in
+# the URL, every signed-in user of every organisation may open them, but only for a
+# case study a reviewer approved for sharing. The world's case study is not shared,
+# so they are 404 for everyone in the walks; test_shared_case_study_* share it.
+SHARED_ACROSS_ORGANISATIONS = {"research-shared:case-study", "research-shared:attachment"}
 # A survey's results, hidden from panel members until they have answered it or it has
 # closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
 HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
@@ -221,6 +240,8 @@ class World:
     asset: object
     theme: object
     invitation: object
+    case_study: object
+    attachment: object
 
     def values(self) -> dict:
         return {
@@ -241,6 +262,8 @@ class World:
             "asset_id": self.asset.pk,
             "theme_id": self.theme.pk,
             "invitation_id": self.invitation.pk,
+            "case_study_id": self.case_study.pk,
+            "attachment_id": self.attachment.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -265,6 +288,8 @@ class World:
             "asset_id": 999_999,
             "theme_id": 999_999,
             "invitation_id": 999_999,
+            "case_study_id": 999_999,
+            "attachment_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -282,9 +307,18 @@ def world_of(project, lead, **given) -> World:
         "community_input": lambda: CommunityInputFactory(project=project),
         "asset": lambda: CommunityAssetFactory(organisation=project.organisation),
         "invitation": lambda: ProjectInvitationFactory(project=project, invited_by=lead),
+        "case_study": lambda: CaseStudyFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
+    if "attachment" not in given:
+        made["attachment"] = CaseStudyAttachmentFactory(case_study=given.get("case_study") or made["case_study"])
     return World(project=project, lead=lead, **given, **made)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Attachments (2A) are stored in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -317,10 +351,10 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core and identify model (history tables included)."""
+    """Every row of every core, identify and research model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify")
+        for app in ("core", "identify", "research")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -366,6 +400,11 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard-section",
         "identify:export",
         "identify:survey-answer",
+        "research:practice",
+        "research:practice-case-study",
+        "research:practice-attachment",
+        "research-shared:case-study",
+        "research-shared:attachment",
     }
     assert expected <= names
 
@@ -421,6 +460,8 @@ def test_member_gets_what_their_role_allows(client, world, role, member_of):
         expected = 200 if role in ROLES_ALLOWED[needed_action(route)] else 403
         if role == Role.PANEL and route.name in HIDDEN_FROM_PANEL_UNTIL_ANSWERED:
             expected = 403
+        if route.name in SHARED_ACROSS_ORGANISATIONS:
+            expected = 404  # not shared, so not there, even for the project's own members
         assert response.status_code == expected, (role, url, response.status_code)
 
 
@@ -448,6 +489,92 @@ def test_member_sees_project_content(client, world):
     assert world.project.name in response.content.decode()
     status = client.get(reverse("core:job-status", kwargs={"job_id": world.job.pk}))
     assert status.json()["state"] == Job.State.QUEUED
+
+
+# --- Case studies shared beyond the organisation (2A) ------------------------------------
+
+
+def shared_routes() -> list[Route]:
+    routes = [r for r in all_routes() if r.name in SHARED_ACROSS_ORGANISATIONS]
+    assert {r.name for r in routes} == SHARED_ACROSS_ORGANISATIONS
+    return routes
+
+
+def share(world, member_of):
+    """The lead submits the world's case study and a governance lead of its organisation approves it."""
+    from research.practice import services
+
+    reviewer = member_of(world.project, Role.GOVERNANCE)
+    services.sharing_submit(by=world.lead, case_study=world.case_study)
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=True)
+    world.case_study.refresh_from_db()
+    return reviewer
+
+
+def test_shared_case_study_is_all_other_organisations_reach(client, world, member_of, other_org_user):
+    world.project.name = "Fairer crisis care in Harehills"
+    world.project.save()
+    unshared = CaseStudyFactory(project=world.project, created_by=world.lead, title="Unshared navigators")
+    unshared_attachment = CaseStudyAttachmentFactory(case_study=unshared)
+    client.force_login(other_org_user)
+    for route in shared_routes():
+        assert client.get(url_for(route, world.values())).status_code == 404, route.name
+
+    share(world, member_of)
+    for route in shared_routes():
+        assert client.get(url_for(route, world.values())).status_code == 200, route.name
+    download = client.get(url_for(next(r for r in shared_routes() if r.name.endswith("attachment")), world.values()))
+    assert download.content.startswith(b"%PDF-")
+    # Everything else of the project stays 404, the shared case study's own project pages too.
+    for route in project_scoped_routes():
+        if route.name not in SHARED_ACROSS_ORGANISATIONS:
+            url = url_for(route, world.values())
+            assert client.get(url).status_code == 404, url
+    # An unshared case study and its attachment, also under the shared one's id.
+    unshared_values = {**world.values(), "case_study_id": unshared.pk, "attachment_id": unshared_attachment.pk}
+    for route in shared_routes():
+        assert client.get(url_for(route, unshared_values)).status_code == 404, route.name
+    mixed = {**world.values(), "attachment_id": unshared_attachment.pk}
+    assert client.get(reverse("research-shared:attachment", kwargs=_shared_kwargs(mixed))).status_code == 404
+    # The shared pages show the case study, not its project.
+    page = client.get(reverse("research-shared:case-study", kwargs={"case_study_id": world.case_study.pk}))
+    html = page.content.decode()
+    assert world.case_study.title in html
+    assert world.project.name not in html
+    assert f"/projects/{world.project.pk}/" not in html
+    listing = client.get(reverse("research-shared:search")).content.decode()
+    assert world.case_study.title in listing
+    assert unshared.title not in listing
+    assert world.project.name not in listing
+
+
+def _shared_kwargs(values):
+    return {"case_study_id": values["case_study_id"], "attachment_id": values["attachment_id"]}
+
+
+def test_case_study_is_shared_only_while_approved(client, world, member_of, other_org_user):
+    from research.practice import services
+
+    url = reverse("research-shared:case-study", kwargs={"case_study_id": world.case_study.pk})
+    reviewer = member_of(world.project, Role.GOVERNANCE)
+    client.force_login(other_org_user)
+
+    services.sharing_submit(by=world.lead, case_study=world.case_study)
+    assert client.get(url).status_code == 404  # submitted, not yet approved
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=False, reason="Names a patient")
+    assert client.get(url).status_code == 404  # declined
+    services.sharing_submit(by=world.lead, case_study=world.case_study)
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=True)
+    assert client.get(url).status_code == 200
+    # A change by the lead takes it off the shared list until it is approved again.
+    services.case_study_update(by=world.lead, case_study=world.case_study, title="Navigators, second year")
+    assert client.get(url).status_code == 404
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=True)
+    assert client.get(url).status_code == 200
+    services.sharing_withdraw(by=world.lead, case_study=world.case_study)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # and nobody signed out reads a shared one
 
 
 # --- Object-id guessing --------------------------------------------------------
