@@ -109,3 +109,20 @@ def test_case_study_is_recorded_attached_reviewed_and_shared(demo, person, tmp_p
     click(outsider, "link", "Interpreters in crisis assessments")
     assert outsider.page.get_by_role("link", name="Evaluation 2025.pdf", exact=True).is_visible()
     assert project.name not in outsider.page.content()
+
+    # Back with the lead: the change page warns it is shared; the lead removes the
+    # attachment (it goes back for review), withdraws it and deletes it.
+    lead.goto(f"/projects/{project.pk}/research/practice/{case_study.pk}/")
+    click(lead, "button", "Change case study")
+    assert page.get_by_text("If you save changes, other organisations stop seeing it").is_visible()
+    click(lead, "link", "Cancel")
+    click(lead, "link", "Remove Evaluation 2025.pdf")
+    click(lead, "button", "Remove document")
+    case_study.refresh_from_db()
+    assert case_study.sharing == CaseStudy.Sharing.SUBMITTED
+    click(lead, "link", "Withdraw it from sharing")
+    click(lead, "button", "Withdraw from sharing")
+    click(lead, "button", "Delete case study")
+    click(lead, "button", "Delete case study")
+    assert not CaseStudy.objects.filter(pk=case_study.pk).exists()
+    assert page.get_by_text("No case studies yet. Add one.").is_visible()
