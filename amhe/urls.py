@@ -1,13 +1,18 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from amhe.core import views as core_views
 from amhe.core import views_accounts
+from amhe.surveys.steps import SurveyStepConverter
 
 admin.site.site_header = "AMHE administration"
 admin.site.site_title = "AMHE administration"
 
+register_converter(SurveyStepConverter, "surveystep")
+
 project_urls = [
+    # Surveys are step-neutral: their staff pages sit under the step of the survey's sub-step.
+    path("<surveystep:step>/surveys/", include("amhe.surveys.urls")),
     path("identify/", include("identify.urls")),
     path("research/", include("research.urls")),
     path("deliver/", include("deliver.urls")),
@@ -15,7 +20,7 @@ project_urls = [
 ]
 # Public pages for respondents and community groups: no login, unguessable tokens.
 public_urls = [
-    path("", include("identify.surveys.urls_respond")),
+    path("", include("amhe.surveys.urls_respond")),
     path("", include("identify.community.urls_public")),
 ]
 

@@ -51,7 +51,7 @@ def setup(workdir: str):
 
 def seed():
     from amhe.core.models import Membership, Organisation, Project, Role, User
-    from identify.surveys import building
+    from amhe.surveys import building
 
     org = Organisation.objects.create(name="Bench ICB", kind="icb")
     lead = User.objects.create_user(email="lead@bench.example", password="x" * 20, full_name="Lead", organisation=org)

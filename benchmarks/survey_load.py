@@ -11,7 +11,7 @@ What it does, all on loopback (benchmarks/README.md has the details):
    and Redis db 14 for the cache and rate-limit counters; migrate;
    collectstatic into a temporary folder.
 2. Seeds an organisation, a lead, a project and a 10-question survey through
-   the survey builder's services (identify.surveys.building: survey_create,
+   the survey builder's services (amhe.surveys.building: survey_create,
    question_add, survey_publish): one question of each kind plus a show-if
    follow-up; `--equality` adds the standard equality monitoring section.
 3. Serves the app as in production (DEBUG off, gunicorn, WhiteNoise, secure
@@ -77,7 +77,7 @@ SEED = r"""
 import django, json, sys
 django.setup()
 from amhe.core.models import Organisation, User, Project, Membership, Role
-from identify.surveys import building
+from amhe.surveys import building
 
 email, password, equality = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 org = Organisation.objects.create(name="Load Test ICB", kind="icb")
@@ -246,7 +246,7 @@ PATH_KINDS = [
     ("page", re.compile(r"^/r/[^/]+/page/\d+/$")),
     ("check", re.compile(r"^/r/[^/]+/check/$")),
     ("done", re.compile(r"^/r/[^/]+/done/$")),
-    ("results", re.compile(r"^/projects/\d+/identify/surveys/")),
+    ("results", re.compile(r"^/projects/\d+/surveys/")),
     ("login", re.compile(r"^/accounts/login/$")),
     ("trivial", re.compile(r"^/bench/trivial/$")),
 ]
@@ -499,7 +499,7 @@ def main():
     )
     print(f"Survey: {seeded['questions']} questions, published")
     survey_path = f"/s/{seeded['token']}/"
-    base = f"/projects/{seeded['project']}/identify/surveys/{seeded['survey']}"
+    base = f"/projects/{seeded['project']}/surveys/{seeded['survey']}"
     choice = [q["id"] for q in seeded["own_questions"] if q["kind"] in ("single", "multiple", "likert", "rating")]
     text = [q["id"] for q in seeded["own_questions"] if q["kind"] in ("text", "long_text")]
     by = "?by=ethnicity_high" if args.equality else ""

@@ -9,7 +9,7 @@ some ethnic groups so that the breakdown pages have something to show.
 Demo data goes through the same services and rules as people's: the survey
 is built, translated and published by the builder's services (publishing
 refuses an unfinished translation), and each response is started, answered
-and sent through identify.surveys.responding (paper ones through staff entry);
+and sent through amhe.surveys.responding (paper ones through staff entry);
 focus groups, community input (sent through the project's public link) and
 assets go through identify.community.services.
 """
@@ -23,11 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from amhe.core.models import Role
+from amhe.surveys import building, equality, responding, themes
 from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
-from identify import themes
 from identify.community import services as community
 from identify.models import CommunityAsset
-from identify.surveys import building, equality, responding
 
 SURVEY_TITLE = "Getting help in a mental health crisis"
 RESPONSES = 240

@@ -142,7 +142,7 @@ class Breakdown(models.Model):
 # input from community groups, free-text themes shared by all three, and the
 # directory of community assets. Survey text shown to respondents carries its
 # own translations: `translations` maps a language code to the same fields
-# (see identify/surveys/i18n.py and docs/adr/0006).
+# (see surveys/i18n.py and docs/adr/0006).
 
 
 def _token() -> str:

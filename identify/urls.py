@@ -17,10 +17,6 @@ urlpatterns = [
         name="dashboard-section",
     ),
     path("data/<uuid:extract_id>/breakdowns.csv", views.extract_export, name="export"),
-    # 1B: work with communities.
-    path("surveys/", include("identify.surveys.urls_builder")),
-    path("surveys/", include("identify.surveys.urls_entry")),
-    path("surveys/", include("identify.surveys.urls_results")),
-    path("surveys/", include("identify.surveys.urls_member")),
+    # 1B: work with communities (its surveys are amhe.surveys', under /identify/surveys/).
     path("", include("identify.community.urls")),
 ]

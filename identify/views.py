@@ -20,10 +20,10 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import step_overview
+from amhe.surveys.views_builder import overview_context as communities_context
 from identify import presenters, selectors, services
 from identify.forms import MappingForm, UploadForm
 from identify.models import Extract
-from identify.surveys.views_builder import overview_context as communities_context
 from identify.uploads import MaxSizeUploadHandler
 
 
@@ -36,7 +36,10 @@ def _extracts_context(request, project, membership):
 
 def _overview_context(request, project, membership):
     """1A's uploads and 1B's surveys and community work."""
-    return {**_extracts_context(request, project, membership), **communities_context(request, project, membership)}
+    return {
+        **_extracts_context(request, project, membership),
+        **communities_context(request, project, membership, "identify"),
+    }
 
 
 def overview(request, project_id):

@@ -3,11 +3,12 @@ sub-package (research/<area>/) and adds what the step page shows to
 _overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
+from amhe.surveys.views_builder import overview_context as surveys_context
 from research.practice.views import overview_context as practice_overview
 
 
 def _overview_context(request, project, membership):
-    return {**practice_overview(project, membership)}
+    return {**surveys_context(request, project, membership, "research"), **practice_overview(project, membership)}
 
 
 def overview(request, project_id):

@@ -38,7 +38,7 @@ def csv_safe(value: Any) -> Any:
     and so does text that is just a number (``"-1.5"``, ``"+44"``, ``"-1,234"``).
     ``None`` and other non-text values are returned unchanged. Excel files must
     have their illegal characters removed *before* this check
-    (identify.surveys.export does), or removing them could uncover a formula.
+    (amhe.surveys.export does), or removing them could uncover a formula.
     """
     if not isinstance(value, str) or not value:
         return value

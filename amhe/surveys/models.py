@@ -72,11 +72,18 @@ class Survey(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("identify:survey", kwargs={"project_id": self.project_id, "survey_id": self.pk})
+        return reverse(
+            "surveys:survey", kwargs={"project_id": self.project_id, "step": self.step_slug, "survey_id": self.pk}
+        )
 
     @property
     def step(self) -> cycle.Step:
         return cycle.step_of(self.substep)
+
+    @property
+    def step_slug(self) -> str:
+        """The slug of the step whose pages the survey's staff pages sit under ("evaluate")."""
+        return self.step.slug
 
     @property
     def substep_info(self) -> cycle.SubStep:
@@ -121,7 +128,7 @@ class Question(models.Model):
     )
     show_if_values = models.JSONField(default=list, blank=True)
     # Equality monitoring questions: the characteristic they ask about
-    # (identify.surveys.equality.QUESTIONS); blank for the survey's own questions.
+    # (amhe.surveys.equality.QUESTIONS); blank for the survey's own questions.
     equality_key = models.CharField(max_length=40, blank=True)
     translations = models.JSONField(default=dict, blank=True)
     bank_item = models.ForeignKey(

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from amhe.core import taxonomy
 from amhe.core.nhsuk_forms import NhsDateField
-from identify import themes
-from identify.antispam import HoneypotForm
+from amhe.surveys import themes
+from amhe.surveys.antispam import HoneypotForm
 from identify.community import services
 from identify.models import CommunityAsset
 

@@ -25,7 +25,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from amhe.core import taxonomy
-from identify import themes
+from amhe.surveys import themes
 from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
 
 # --- Make-up of a focus group ------------------------------------------------------

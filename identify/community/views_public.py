@@ -6,7 +6,7 @@ LocaleMiddleware chose or the one picked with ?lang=. They keep nothing
 about the sender beyond what they type, the language and the day: no IP
 address, user agent, session or cookie of ours (the CSRF cookie aside), and
 they never write the Django session (docs/adr/0007). Bots meet a honeypot
-and a per-address rate limit (identify.antispam); a bot's post is dropped
+and a per-address rate limit (amhe.surveys.antispam); a bot's post is dropped
 but answered like anyone's, so it learns nothing.
 """
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from identify import antispam
+from amhe.surveys import antispam
 from identify.community import selectors, services
 from identify.community.forms import PublicInputForm
 from identify.models import CommunityInputLink

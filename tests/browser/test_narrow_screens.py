@@ -94,7 +94,9 @@ def test_open_link_copies_on_the_share_page(journey, project, member_of):
     page = journey.page
     page.set_viewport_size(PHONE)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    journey.goto(reverse("identify:survey-share", kwargs={"project_id": project.pk, "survey_id": survey.pk}))
+    journey.goto(
+        reverse("surveys:survey-share", kwargs={"step": "identify", "project_id": project.pk, "survey_id": survey.pk})
+    )
     open_url = page.locator("#open-link").input_value()
     assert open_url.endswith(f"/s/{survey.open_token}/")
     page.get_by_role("button", name="Copy link").click()

@@ -25,9 +25,9 @@ from django.utils import timezone, translation
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
 from amhe.core.models import Project, User
+from amhe.surveys import equality
 from amhe.surveys.models import Question, Survey, SurveyParticipation, SurveyResponse
 from identify.demo_communities import SURVEY_TITLE, TRANSLATIONS
-from identify.surveys import equality
 from tests.browser.conftest import AXE_SOURCE, AxeChecked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -505,7 +505,12 @@ def test_commissioner_sees_results_by_ethnic_group(demo, journey):
     dignity = survey.questions.get(equality_key="", position=3)
 
     log_in_as(journey, LEAD)  # the login page and the survey's page are part of the first journey
-    journey.goto(reverse("identify:survey-results", kwargs={"project_id": survey.project_id, "survey_id": survey.pk}))
+    journey.goto(
+        reverse(
+            "surveys:survey-results",
+            kwargs={"step": "identify", "project_id": survey.project_id, "survey_id": survey.pk},
+        )
+    )
     assert heading(page) == f"Results: {SURVEY_TITLE}"
     assert page.get_by_text("counts from 1 to").first.is_visible()
     activate(journey, page.get_by_role("link", name="Question 3 by ethnic group and other characteristics"))
@@ -550,7 +555,9 @@ def test_panel_member_answers_inside_the_app_then_sees_the_results(demo, journey
     page = journey.page
     survey = Survey.objects.get(title=SURVEY_TITLE, project__name=WEST_YORKSHIRE.project_name)
     panel = User.objects.get(email=PANEL)
-    results = reverse("identify:survey-results", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+    results = reverse(
+        "surveys:survey-results", kwargs={"step": "identify", "project_id": survey.project_id, "survey_id": survey.pk}
+    )
     before = set(survey.responses.values_list("pk", flat=True))
 
     # They sign in by keyboard alone.

@@ -69,7 +69,7 @@ SCOPED_KWARGS = {
     "attachment_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -101,27 +101,27 @@ URL_ACTION = {
     "identify:extract-new": Action.UPLOAD_DATA,
     "identify:extract-delete": "delete_extract",
     # 1B: building, distributing and entering surveys, and record-level exports.
-    "identify:survey-new": Action.ENGAGE,
-    "identify:survey-edit": Action.ENGAGE,
-    "identify:question-new": Action.ENGAGE,
-    "identify:question-edit": Action.ENGAGE,
-    "identify:question-delete": Action.ENGAGE,
-    "identify:question-move": Action.ENGAGE,
-    "identify:question-save-to-bank": Action.ENGAGE,
-    "identify:question-bank": Action.ENGAGE,
-    "identify:question-bank-add": Action.ENGAGE,
-    "identify:question-bank-delete": Action.ENGAGE,
-    "identify:survey-translate": Action.ENGAGE,
-    "identify:survey-publish": Action.ENGAGE,
-    "identify:survey-close": Action.ENGAGE,
-    "identify:survey-share": Action.ENGAGE,
-    "identify:survey-qr": Action.ENGAGE,
-    "identify:survey-invitations": Action.ENGAGE,
-    "identify:survey-invitations-csv": Action.ENGAGE,
-    "identify:survey-coding": Action.ENGAGE,
-    "identify:survey-responses-csv": Action.ENGAGE,
-    "identify:survey-responses-xlsx": Action.ENGAGE,
-    "identify:survey-enter": Action.ENGAGE,
+    "surveys:survey-new": Action.ENGAGE,
+    "surveys:survey-edit": Action.ENGAGE,
+    "surveys:question-new": Action.ENGAGE,
+    "surveys:question-edit": Action.ENGAGE,
+    "surveys:question-delete": Action.ENGAGE,
+    "surveys:question-move": Action.ENGAGE,
+    "surveys:question-save-to-bank": Action.ENGAGE,
+    "surveys:question-bank": Action.ENGAGE,
+    "surveys:question-bank-add": Action.ENGAGE,
+    "surveys:question-bank-delete": Action.ENGAGE,
+    "surveys:survey-translate": Action.ENGAGE,
+    "surveys:survey-publish": Action.ENGAGE,
+    "surveys:survey-close": Action.ENGAGE,
+    "surveys:survey-share": Action.ENGAGE,
+    "surveys:survey-qr": Action.ENGAGE,
+    "surveys:survey-invitations": Action.ENGAGE,
+    "surveys:survey-invitations-csv": Action.ENGAGE,
+    "surveys:survey-coding": Action.ENGAGE,
+    "surveys:survey-responses-csv": Action.ENGAGE,
+    "surveys:survey-responses-xlsx": Action.ENGAGE,
+    "surveys:survey-enter": Action.ENGAGE,
     # 1B community pages (focus groups, community input, assets): listed below.
     "identify:focus-group-new": Action.ENGAGE,
     "identify:focus-group": Action.ENGAGE,
@@ -153,11 +153,11 @@ SHARED_ACROSS_ORGANISATIONS = {"research-shared:case-study", "research-shared:at
 # A survey's results, hidden from panel members until they have answered it or it has
 # closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
 HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
-    "identify:survey-results",
-    "identify:survey-question-results",
-    "identify:survey-themes",
-    "identify:survey-results-csv",
-    "identify:survey-results-xlsx",
+    "surveys:survey-results",
+    "surveys:survey-question-results",
+    "surveys:survey-themes",
+    "surveys:survey-results-csv",
+    "surveys:survey-results-xlsx",
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
@@ -208,7 +208,7 @@ def project_scoped_routes() -> list[Route]:
 
 
 # URLs that need a particular object for a kwarg: {url name: {kwarg: key in World.values()}}.
-ROUTE_VALUES = {"identify:survey-coding": {"question_id": "text_question_id"}}
+ROUTE_VALUES = {"surveys:survey-coding": {"question_id": "text_question_id"}}
 
 
 def url_for(route: Route, values: dict) -> str:
@@ -249,6 +249,7 @@ class World:
             "goal_id": self.goal.pk,
             "job_id": self.job.pk,
             "code": "1A",
+            "step": self.survey.step_slug,  # the survey's step (1B: identify)
             "membership_id": self.project.memberships.get(user=self.lead).pk,
             "population_id": self.population.pk,
             "extract_id": self.extract.pk,
@@ -275,6 +276,7 @@ class World:
             "goal_id": 999_999,
             "job_id": uuid.uuid4(),
             "code": "1A",
+            "step": self.survey.step_slug,  # the survey's step (1B: identify)
             "membership_id": 999_999,
             "population_id": 999_999,
             "extract_id": uuid.uuid4(),
@@ -399,7 +401,7 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard",
         "identify:dashboard-section",
         "identify:export",
-        "identify:survey-answer",
+        "surveys:survey-answer",
         "research:practice",
         "research:practice-case-study",
         "research:practice-attachment",

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from amhe.core.models import Organisation, Role
-from identify import themes
+from amhe.surveys import themes
 from identify.community import assets_csv
 from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
 from tests.factories import (

@@ -12,11 +12,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from amhe.core.models import Role
+from amhe.surveys import building, i18n, responding
 from amhe.surveys.models import Invitation, Survey, SurveyResponse
 from identify import demo_communities
 from identify.community import services as community
 from identify.models import CommunityAsset, CommunityInput, FocusGroup
-from identify.surveys import building, i18n, responding
 
 pytestmark = pytest.mark.django_db
 

@@ -208,11 +208,11 @@ def world(project, member_of):
 EXPECTED_DOWNLOADS = {
     "identify:export",
     "identify:export?raw=1",
-    "identify:survey-results-csv",
-    "identify:survey-results-xlsx",
-    "identify:survey-responses-csv",
-    "identify:survey-responses-xlsx",
-    "identify:survey-invitations-csv",
+    "surveys:survey-results-csv",
+    "surveys:survey-results-xlsx",
+    "surveys:survey-responses-csv",
+    "surveys:survey-responses-xlsx",
+    "surveys:survey-invitations-csv",
     "identify:assets-csv",
     "identify:assets-import-template",
 }

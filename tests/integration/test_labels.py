@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from amhe.core.models import Role, SubStepStatus
-from identify.surveys import building
+from amhe.surveys import building
 from tests.factories import (
     ExtractFactory,
     MembershipFactory,
@@ -68,7 +68,9 @@ def test_goal_fields_needed_to_agree_it_say_so(signed_in, project):
 
 
 def test_survey_fields_needed_to_publish_say_so(signed_in, project, lead):
-    html = signed_in.get(reverse("identify:survey-new", kwargs={"project_id": project.pk})).content.decode()
+    html = signed_in.get(
+        reverse("surveys:survey-new", kwargs={"step": "identify", "project_id": project.pk})
+    ).content.decode()
     found = labels(html)
     assert found["id_privacy_notice"] == "Privacy notice (needed to publish)"
     assert found["id_introduction"] == "Introduction (optional)"
@@ -80,7 +82,8 @@ def test_translations_needed_to_publish_say_so(signed_in, project, lead):
         survey=survey, options=[{"value": "a", "label": "Often"}, {"value": "yes", "label": "Yes"}]
     )
     url = reverse(
-        "identify:survey-translate", kwargs={"project_id": project.pk, "survey_id": survey.pk, "language": "pl"}
+        "surveys:survey-translate",
+        kwargs={"step": "identify", "project_id": project.pk, "survey_id": survey.pk, "language": "pl"},
     )
     found = labels(signed_in.get(url).content.decode())
     assert found["id_survey__title"] == "Title (needed to publish)"
@@ -90,7 +93,8 @@ def test_translations_needed_to_publish_say_so(signed_in, project, lead):
     assert found[f"id_q{question.pk}__option__yes"] == "Answer: Yes (optional)"
     # A language people cannot choose is not needed to publish.
     url_ur = reverse(
-        "identify:survey-translate", kwargs={"project_id": project.pk, "survey_id": survey.pk, "language": "ur"}
+        "surveys:survey-translate",
+        kwargs={"step": "identify", "project_id": project.pk, "survey_id": survey.pk, "language": "ur"},
     )
     assert labels(signed_in.get(url_ur).content.decode())["id_survey__title"] == "Title (optional)"
 
@@ -112,7 +116,9 @@ def test_step_page_references_read_page_or_pages(signed_in, project):
 
 
 def test_staff_see_language_names_in_english_too(signed_in, project, lead):
-    html = signed_in.get(reverse("identify:survey-new", kwargs={"project_id": project.pk})).content.decode()
+    html = signed_in.get(
+        reverse("surveys:survey-new", kwargs={"step": "identify", "project_id": project.pk})
+    ).content.decode()
     assert "Polski (Polish)" in html
     assert "اردو (Urdu)" in html
     survey = SurveyFactory(project=project, created_by=lead, languages=["pl", "ur"])
@@ -135,7 +141,7 @@ def test_respondents_see_language_names_in_their_own_script(client, project, lea
 def test_one_panel_member_is_singular(signed_in, project, lead):
     survey = SurveyFactory(project=project, created_by=lead)
     MembershipFactory(project=project, role=Role.PANEL)
-    url = reverse("identify:survey-share", kwargs={"project_id": project.pk, "survey_id": survey.pk})
+    url = reverse("surveys:survey-share", kwargs={"step": "identify", "project_id": project.pk, "survey_id": survey.pk})
     html = " ".join(signed_in.get(url).content.decode().split())
     assert "1 lived-experience panel member of this project" in html
     assert "1 lived-experience panel members" not in html
@@ -145,7 +151,9 @@ def test_one_single_use_link_is_singular(signed_in, project, lead):
     survey = SurveyFactory(project=project, created_by=lead)
     QuestionFactory(survey=survey)
     building.survey_publish(by=lead, survey=survey)
-    url = reverse("identify:survey-invitations", kwargs={"project_id": project.pk, "survey_id": survey.pk})
+    url = reverse(
+        "surveys:survey-invitations", kwargs={"step": "identify", "project_id": project.pk, "survey_id": survey.pk}
+    )
     response = signed_in.post(url, {"count": 1, "batch": "Library"}, follow=True)
     html = " ".join(response.content.decode().split())
     assert "1 single-use link made." in html

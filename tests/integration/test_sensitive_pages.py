@@ -174,8 +174,10 @@ def test_record_level_downloads_and_raw_answers_are_not_cached(client, survey):
         "survey-results-xlsx",
         "survey-enter",
     ):
-        assert_not_cached(client.get(reverse(f"identify:{name}", kwargs=kwargs)))
-    coding = reverse("identify:survey-coding", kwargs={**kwargs, "question_id": survey.text_question.pk})
+        assert_not_cached(client.get(reverse(f"surveys:{name}", kwargs={"step": "identify", **kwargs})))
+    coding = reverse(
+        "surveys:survey-coding", kwargs={"step": "identify", **kwargs, "question_id": survey.text_question.pk}
+    )
     response = client.get(coding)
     assert "A quicker answer" in response.content.decode()
     assert_not_cached(response)

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from amhe.core.models import Role
+from amhe.surveys import building, equality
 from amhe.surveys.models import Invitation, Question, QuestionBankItem, Survey
-from identify.surveys import building, equality
+from amhe.surveys.selectors import survey_url
 from tests.factories import (
     AnswerFactory,
     ProjectFactory,
@@ -41,7 +42,7 @@ def signed_in(client, lead):
 
 
 def url(name, survey, **kwargs):
-    return reverse(f"identify:{name}", kwargs={"project_id": survey.project_id, "survey_id": survey.pk, **kwargs})
+    return survey_url(name, survey, **kwargs)
 
 
 def question_post(client, survey, kind, question=None, **data):
@@ -51,10 +52,10 @@ def question_post(client, survey, kind, question=None, **data):
 
 
 def test_create_survey_through_the_form(signed_in, project):
-    page = signed_in.get(reverse("identify:survey-new", kwargs={"project_id": project.pk}))
+    page = signed_in.get(reverse("surveys:survey-new", kwargs={"step": "identify", "project_id": project.pk}))
     assert page.status_code == 200 and b"<h1>Create a survey</h1>" in page.content
     response = signed_in.post(
-        reverse("identify:survey-new", kwargs={"project_id": project.pk}),
+        reverse("surveys:survey-new", kwargs={"step": "identify", "project_id": project.pk}),
         {
             "title": "Crisis care",
             "privacy_notice": "We keep answers for two years.",
@@ -78,7 +79,7 @@ def test_create_survey_through_the_form(signed_in, project):
 
     # Errors come back in an error summary that links to the field.
     bad = signed_in.post(
-        reverse("identify:survey-new", kwargs={"project_id": project.pk}),
+        reverse("surveys:survey-new", kwargs={"step": "identify", "project_id": project.pk}),
         {
             "title": "",
             "opens_on_day": "1",
@@ -254,7 +255,9 @@ def test_question_bank_save_and_add(signed_in, survey, project, lead):
     assert (item.text, item.topic, item.options) == ("Did staff respect your culture?", "Respect", question.options)
 
     other = SurveyFactory(project=project, created_by=lead)
-    bank = signed_in.get(reverse("identify:question-bank", kwargs={"project_id": project.pk}) + f"?survey={other.pk}")
+    bank = signed_in.get(
+        reverse("surveys:question-bank", kwargs={"step": "identify", "project_id": project.pk}) + f"?survey={other.pk}"
+    )
     assert bank.status_code == 200 and url("question-bank-add", other, item_id=item.pk) in bank.content.decode()
     assert signed_in.post(url("question-bank-add", other, item_id=item.pk)).status_code == 302
     copy = other.questions.get()
@@ -263,10 +266,14 @@ def test_question_bank_save_and_add(signed_in, survey, project, lead):
     QuestionBankItemFactory(
         organisation=project.organisation, created_by=lead, topic="Access", text="Could you get in?"
     )
-    filtered = signed_in.get(reverse("identify:question-bank", kwargs={"project_id": project.pk}) + "?topic=Access")
+    filtered = signed_in.get(
+        reverse("surveys:question-bank", kwargs={"step": "identify", "project_id": project.pk}) + "?topic=Access"
+    )
     assert "Could you get in?" in filtered.content.decode()
     assert "Did staff respect" not in filtered.content.decode()
-    delete = reverse("identify:question-bank-delete", kwargs={"project_id": project.pk, "item_id": item.pk})
+    delete = reverse(
+        "surveys:question-bank-delete", kwargs={"step": "identify", "project_id": project.pk, "item_id": item.pk}
+    )
     assert signed_in.post(delete).status_code == 302
     assert not QuestionBankItem.objects.filter(pk=item.pk).exists() and Question.objects.filter(pk=copy.pk).exists()
 
@@ -311,7 +318,7 @@ def test_overview_block_and_list(signed_in, survey, project, lead):
     )
     QuestionFactory(survey=survey)
     SurveyResponseFactory(survey=survey)  # in progress: not counted
-    listing = signed_in.get(reverse("identify:surveys", kwargs={"project_id": project.pk}))
+    listing = signed_in.get(reverse("surveys:surveys", kwargs={"step": "identify", "project_id": project.pk}))
     assert listing.status_code == 200 and survey.title in listing.content.decode()
     assert listing.context["rows"][0]["survey"].submitted == 1
     # the Identify step page itself, as the lead opens it
@@ -329,10 +336,14 @@ def test_other_projects_survey_is_404(signed_in, project):
         ("survey-qr", {}),
         ("question-edit", {"question_id": question.pk}),
     ):
-        target = reverse(f"identify:{name}", kwargs={"project_id": project.pk, "survey_id": other.pk, **extra})
+        target = reverse(
+            f"surveys:{name}", kwargs={"step": "identify", "project_id": project.pk, "survey_id": other.pk, **extra}
+        )
         assert signed_in.get(target).status_code == 404
     before = other.open_token
-    target = reverse("identify:survey-share", kwargs={"project_id": project.pk, "survey_id": other.pk})
+    target = reverse(
+        "surveys:survey-share", kwargs={"step": "identify", "project_id": project.pk, "survey_id": other.pk}
+    )
     assert signed_in.post(target, {"action": "new_link"}).status_code == 404
     other.refresh_from_db()
     assert other.open_token == before

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amhe.core.models import Role, User
+from amhe.surveys import building, responding
 from amhe.surveys.models import Answer, Survey, SurveyParticipation, SurveyResponse
-from identify.surveys import building, responding
 from tests.factories import QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +55,15 @@ def signed_in(user) -> Client:
 
 
 def answer_url(survey) -> str:
-    return reverse("identify:survey-answer", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+    return reverse(
+        "surveys:survey-answer", kwargs={"step": "identify", "project_id": survey.project_id, "survey_id": survey.pk}
+    )
 
 
 def results_url(survey) -> str:
-    return reverse("identify:survey-results", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+    return reverse(
+        "surveys:survey-results", kwargs={"step": "identify", "project_id": survey.project_id, "survey_id": survey.pk}
+    )
 
 
 def start_in_app(client, survey) -> SurveyResponse:
@@ -94,7 +98,7 @@ def test_every_member_is_offered_the_surveys_open_to_them(project, lead, member_
     pages = {
         "project home": reverse("core:project", kwargs={"project_id": project.pk}),
         "Identify": reverse("identify:overview", kwargs={"project_id": project.pk}),
-        "surveys": reverse("identify:surveys", kwargs={"project_id": project.pk}),
+        "surveys": reverse("surveys:surveys", kwargs={"step": "identify", "project_id": project.pk}),
     }
     for name, url in pages.items():
         html = client.get(url).content.decode()

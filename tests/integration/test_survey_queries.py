@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from amhe.core.models import Role
+from amhe.surveys import building
 from amhe.surveys.models import SurveyResponse
-from identify.surveys import building
 
 pytestmark = pytest.mark.django_db
 

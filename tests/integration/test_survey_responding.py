@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from amhe.core.models import Role
+from amhe.surveys import building, responding
 from amhe.surveys.models import Answer, Invitation, SurveyResponse
-from identify.surveys import building, responding
 from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -458,7 +458,9 @@ def test_open_link_starts_are_rate_limited(client, survey, settings):
 def test_staff_enter_a_paper_response(client, survey, lead):
     q1, q2, q3, q4 = questions(survey)
     client.force_login(lead)
-    url = reverse("identify:survey-enter", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+    url = reverse(
+        "surveys:survey-enter", kwargs={"step": "identify", "project_id": survey.project_id, "survey_id": survey.pk}
+    )
     page = client.get(url).content.decode()
     assert "Shown if the answer to question 1, &#x27;Have you used crisis care?&#x27;, is &#x27;Yes&#x27;" in page
     bad = client.post(url, {"channel": "paper", f"q{q4.pk}": "x"})
@@ -475,7 +477,9 @@ def test_staff_enter_a_paper_response(client, survey, lead):
 
 def test_viewer_cannot_enter_responses(client, survey, member_of):
     client.force_login(member_of(survey.project, Role.VIEWER))
-    url = reverse("identify:survey-enter", kwargs={"project_id": survey.project_id, "survey_id": survey.pk})
+    url = reverse(
+        "surveys:survey-enter", kwargs={"step": "identify", "project_id": survey.project_id, "survey_id": survey.pk}
+    )
     assert client.post(url, {"channel": "phone"}).status_code == 403
     assert not SurveyResponse.objects.exists()
 
@@ -491,7 +495,7 @@ def test_agreement_scale_comes_translated_from_the_catalogue(client, survey):
     )
     likert.translations = {"ur": {"text": "عملے نے میری بات سنی"}}
     likert.save()
-    from identify.surveys import i18n
+    from amhe.surveys import i18n
 
     gaps = i18n.missing(survey, building.ordered_questions(survey), "ur")
     assert not any(gap.startswith("Question 5: answer options") for gap in gaps)

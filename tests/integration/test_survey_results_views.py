@@ -12,8 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from amhe.core.models import Organisation, Role
+from amhe.surveys import equality
 from amhe.surveys.models import Answer, Theme
-from identify.surveys import equality
+from amhe.surveys.selectors import survey_url
 from tests.factories import MembershipFactory, ProjectFactory, QuestionFactory, SurveyFactory, SurveyResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def world(project, member_of):
 
 
 def url(name, w, **extra):
-    return reverse(f"identify:{name}", kwargs={"project_id": w.project.pk, "survey_id": w.survey.pk, **extra})
+    return survey_url(name, w.survey, **extra)
 
 
 SMALL = re.compile(r"^[1-7]$")
@@ -194,11 +195,13 @@ def test_question_page_without_equality_questions_says_so(client, project, membe
     respond(survey, {q: "yes"})
     client.force_login(viewer)
     kwargs = {"project_id": project.pk, "survey_id": survey.pk}
-    html = client.get(reverse("identify:survey-question-results", kwargs={**kwargs, "question_id": q.pk})).content
+    html = client.get(
+        reverse("surveys:survey-question-results", kwargs={"step": "identify", **kwargs, "question_id": q.pk})
+    ).content
     assert b"did not ask the equality monitoring questions" in html
-    html = client.get(reverse("identify:survey-results", kwargs=kwargs)).content
+    html = client.get(reverse("surveys:survey-results", kwargs={"step": "identify", **kwargs})).content
     assert b"did not ask the equality monitoring questions" in html
-    assert client.get(reverse("identify:survey-themes", kwargs=kwargs)).status_code == 200
+    assert client.get(reverse("surveys:survey-themes", kwargs={"step": "identify", **kwargs})).status_code == 200
 
 
 def test_themes_by_group_page_is_suppressed(client, world):
@@ -217,7 +220,7 @@ def test_other_projects_survey_and_question_are_404(client, world):
     client.force_login(world.lead)
     kwargs = {"project_id": world.project.pk, "survey_id": other.pk}
     for name in ("survey-results", "survey-themes", "survey-results-csv", "survey-responses-xlsx"):
-        assert client.get(reverse(f"identify:{name}", kwargs=kwargs)).status_code == 404
+        assert client.get(reverse(f"surveys:{name}", kwargs={"step": "identify", **kwargs})).status_code == 404
     assert client.get(url("survey-question-results", world, question_id=other_q.pk)).status_code == 404
     assert client.get(url("survey-coding", world, question_id=other_q.pk)).status_code == 404
     # An equality question has no page of its own (it is under "Who answered").
@@ -396,16 +399,20 @@ def test_a_survey_with_no_responses_yet(client, project, member_of):
     equality_question(survey, "ethnic_group", 20)
     client.force_login(lead)
     kwargs = {"project_id": project.pk, "survey_id": survey.pk}
-    page = client.get(reverse("identify:survey-results", kwargs=kwargs))
+    page = client.get(reverse("surveys:survey-results", kwargs={"step": "identify", **kwargs}))
     assert page.status_code == 200
     assert "No one has answered this question yet." in page.content.decode()
     for q in questions:
-        response = client.get(reverse("identify:survey-question-results", kwargs={**kwargs, "question_id": q.pk}))
+        response = client.get(
+            reverse("surveys:survey-question-results", kwargs={"step": "identify", **kwargs, "question_id": q.pk})
+        )
         assert response.status_code == 200, q.kind
     assert (
-        client.get(reverse("identify:survey-coding", kwargs={**kwargs, "question_id": questions[-1].pk})).status_code
+        client.get(
+            reverse("surveys:survey-coding", kwargs={"step": "identify", **kwargs, "question_id": questions[-1].pk})
+        ).status_code
         == 200
     )
-    assert client.get(reverse("identify:survey-themes", kwargs=kwargs)).status_code == 200
+    assert client.get(reverse("surveys:survey-themes", kwargs={"step": "identify", **kwargs})).status_code == 200
     for name in ("survey-results-csv", "survey-results-xlsx", "survey-responses-csv", "survey-responses-xlsx"):
-        assert client.get(reverse(f"identify:{name}", kwargs=kwargs)).status_code == 200, name
+        assert client.get(reverse(f"surveys:{name}", kwargs={"step": "identify", **kwargs})).status_code == 200, name

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from amhe.core.models import Role
+from amhe.surveys import responding
 from amhe.surveys.models import Answer, Invitation, SurveyParticipation, SurveyResponse
-from identify.surveys import responding
 from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from amhe import stats
-from identify import themes
+from amhe.surveys import themes
 from identify.community import assets_csv, presenters, services
 from identify.models import CommunityAsset, FocusGroup
 from tests.factories import (

@@ -7,7 +7,7 @@ import pytest
 from amhe.analysis.breakdown import breakdown
 from amhe.analysis.dimensions import DIMENSIONS, EXTRACT, SURVEY, dimensions_for
 from amhe.core import taxonomy
-from identify.surveys import equality
+from amhe.surveys import equality
 
 
 def test_each_source_has_its_dimensions_in_listing_order():

@@ -38,11 +38,11 @@ from hypothesis import strategies as st
 from amhe import stats
 from amhe.analysis import charts
 from amhe.analysis.breakdown import breakdown, publish, publish_result
+from amhe.surveys import equality, export
+from amhe.surveys import results as sr
 from amhe.surveys.models import Question, Survey
 from identify import engine, presenters
 from identify.models import Breakdown
-from identify.surveys import equality, export
-from identify.surveys import results as sr
 
 RULES = ["nhs", "nhs", "nhs_lt10"]  # rounding (where most can go wrong) twice as often
 # Each example publishes two tables on every path, so examples are few but each

@@ -1,4 +1,4 @@
-"""Identify 1B survey builder services (identify.surveys.building): option
+"""Identify 1B survey builder services (amhe.surveys.building): option
 values, show-if rules, moves, the equality section, publishing checks,
 translations, the question bank and distribution."""
 
@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from amhe.core.models import Role
+from amhe.surveys import building, equality, i18n
 from amhe.surveys.models import Invitation, Question, Survey
-from identify.surveys import building, equality, i18n
 from tests.factories import (
     AnswerFactory,
     MembershipFactory,

@@ -1,8 +1,8 @@
-"""Show-if logic and page plans (identify.surveys.logic, responding.plan), on
+"""Show-if logic and page plans (amhe.surveys.logic, responding.plan), on
 unsaved Question objects: no database."""
 
+from amhe.surveys import logic, responding
 from amhe.surveys.models import Question
-from identify.surveys import logic, responding
 
 
 def q(pk, *, kind="single", trigger=None, values=(), new_page=True, required=False):

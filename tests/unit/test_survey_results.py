@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from amhe import stats
 from amhe.analysis import charts
+from amhe.surveys import equality, export
+from amhe.surveys import results as sr
 from amhe.surveys.models import Answer, Question, SurveyResponse, Theme
-from identify.surveys import equality, export
-from identify.surveys import results as sr
 from tests.factories import QuestionFactory, SurveyFactory, SurveyResponseFactory
 
 pytestmark = pytest.mark.django_db
