@@ -125,4 +125,5 @@ def test_case_study_is_recorded_attached_reviewed_and_shared(demo, person, tmp_p
     click(lead, "button", "Delete case study")
     click(lead, "button", "Delete case study")
     assert not CaseStudy.objects.filter(pk=case_study.pk).exists()
-    assert page.get_by_text("No case studies yet. Add one.").is_visible()
+    assert page.get_by_role("heading", name="Positive practice", exact=True).is_visible()
+    assert not page.get_by_role("link", name="Interpreters in crisis assessments").count()

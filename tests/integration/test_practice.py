@@ -472,3 +472,23 @@ def test_changing_a_shared_case_study_sends_it_back_for_review(client, project, 
     case_study.refresh_from_db()
     assert case_study.sharing == CaseStudy.Sharing.SUBMITTED
     assert case_study.reviewed_by is None
+
+
+# --- Demo data ---------------------------------------------------------------------------------
+
+
+def test_demo_case_studies_are_illustrative_and_load_once(project, member_of):
+    import io
+
+    from research.practice import demo
+
+    users = {role: member_of(project, role) for role in (Role.LEAD, Role.GOVERNANCE)}
+    for _ in range(2):
+        demo.load(project=project, users=users, stdout=io.StringIO())
+    case_studies = CaseStudy.objects.filter(project=project)
+    assert case_studies.count() == len(demo.CASE_STUDIES) == 3
+    assert all(case_study.illustrative for case_study in case_studies)
+    assert sorted(case_studies.values_list("sharing", flat=True)) == ["private", "shared", "submitted"]
+    assert titles(selectors.shared_case_studies()) == [
+        "Community mental health navigators in faith and community centres"
+    ]
