@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
 from research.models import CaseStudy
-from research.practice import attachments, interventions, services
+from research.practice import attachments, interventions, selectors, services
 
 
 def _textarea(rows=4, **attrs):
@@ -140,8 +140,6 @@ class CaseStudyForm(forms.Form):
                 "populations": list(case_study.populations.all()),
             }
         super().__init__(*args, **kwargs)
-        from research.practice import selectors
-
         populations = selectors.organisation_populations(organisation)
         if populations.exists():
             self.fields["populations"].queryset = populations
@@ -191,18 +189,14 @@ class SearchForm(forms.Form):
         if organisation is None:
             del self.fields["population"]
         else:
-            from research.practice import selectors
-
             self.fields["population"].queryset = selectors.organisation_populations(organisation)
 
-    def filters(self):
-        from research.practice.selectors import Filters
-
+    def filters(self) -> selectors.Filters:
         if not self.is_bound or not self.is_valid():
-            return Filters()
+            return selectors.Filters()
         data = self.cleaned_data
         population = data.get("population")
-        return Filters(
+        return selectors.Filters(
             q=data["q"].strip(),
             characteristic=data["characteristic"],
             population=population.pk if population else None,

@@ -18,7 +18,7 @@ appear in some field, ranked by how many fields match.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -151,7 +151,7 @@ def _field_has_any(field: str, words: list[str]) -> Q:
 
 def search(queryset: QuerySet[CaseStudy], q: str) -> QuerySet[CaseStudy]:
     """`queryset` narrowed to case studies matching `q`, best first (annotated `rank`)."""
-    q = (q or "").strip()
+    q = (q or "").replace("\x00", "").strip()
     if not q:
         return queryset
     if connection.vendor == "postgresql":
@@ -190,7 +190,7 @@ def shared_case_studies_all() -> QuerySet[CaseStudy]:
 def shared_case_studies(filters: Filters = Filters()) -> QuerySet[CaseStudy]:
     """Shared case studies of every organisation matching `filters` (population is
     an organisation's own, so it is not a filter here)."""
-    return _with_details(filtered(shared_case_studies_all(), Filters(**{**filters.__dict__, "population": None})))
+    return _with_details(filtered(shared_case_studies_all(), replace(filters, population=None)))
 
 
 def shared_count() -> int:

@@ -183,6 +183,14 @@ def test_hostile_search_terms_are_harmless(client, project, lead, library, term)
         assert "No case studies match" in html, term
 
 
+@pytest.mark.parametrize("term", HOSTILE_TERMS)
+def test_the_search_itself_takes_any_text(project, library, term):
+    """Below the form too (which refuses NUL characters): any text is a search, never SQL."""
+    found = titles(selectors.case_studies(project, Filters(q=term)))
+    assert set(found) <= {"Interpreters in crisis care", "Navigators in community centres", "Peer support line"}
+    assert CaseStudy.objects.count() == 3
+
+
 def test_wildcards_are_taken_literally(project, lead):
     study(project, lead, title="Waits fell by 50% in a year")
     study(project, lead, title="Waits fell by half")
