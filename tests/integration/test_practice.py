@@ -500,3 +500,11 @@ def test_demo_case_studies_are_illustrative_and_load_once(project, member_of):
     assert titles(selectors.shared_case_studies()) == [
         "Community mental health navigators in faith and community centres"
     ]
+
+
+def test_a_case_study_puts_2a_in_progress(project, lead):
+    from amhe.core.progress import substeps_with_work
+
+    assert "2A" not in substeps_with_work(project)
+    study(project, lead)
+    assert "2A" in substeps_with_work(project)
