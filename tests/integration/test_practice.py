@@ -508,3 +508,14 @@ def test_a_case_study_puts_2a_in_progress(project, lead):
     assert "2A" not in substeps_with_work(project)
     study(project, lead)
     assert "2A" in substeps_with_work(project)
+
+
+def test_attaching_still_checks_the_csrf_token(project, lead):
+    from django.test import Client
+
+    case_study = study(project, lead)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+    response = attach(client, project, case_study, "report.pdf", pdf_bytes())
+    assert response.status_code == 403
+    assert not CaseStudyAttachment.objects.exists()
