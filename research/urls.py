@@ -8,4 +8,5 @@ app_name = "research"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("practice/", include("research.practice.urls")),
+    path("plans/", include("research.plans.urls")),
 ]

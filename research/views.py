@@ -5,6 +5,7 @@ _overview_context and research/overview.html."""
 from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as surveys_context
 from research import selectors
+from research.plans.views import overview_context as plans_context
 from research.practice.views import overview_context as practice_overview
 
 
@@ -13,6 +14,7 @@ def _overview_context(request, project, membership):
         **surveys_context(request, project, membership, "research"),
         "communities_said": selectors.what_communities_said(project),
         **practice_overview(project, membership),
+        **plans_context(request, project, membership),
     }
 
 

@@ -415,3 +415,27 @@ class CaseStudyAttachmentFactory(factory.django.DjangoModelFactory):
     filename = "report.pdf"
     kind = "pdf"
     size = factory.LazyAttribute(lambda o: o.file.size)
+
+
+# --- Research 2B: driver diagrams and theories of change -----------------------------------
+
+
+class DiagramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Diagram"
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = "driver"
+    title = factory.Sequence(lambda n: f"Driver diagram {n}")
+
+
+class DiagramNodeFactory(factory.django.DjangoModelFactory):
+    """A box with no parents: add them with `node.parents.set([...])` (the
+    services check the rules; factories do not)."""
+
+    class Meta:
+        model = "research.DiagramNode"
+
+    diagram = factory.SubFactory(DiagramFactory)
+    kind = "aim"
+    text = factory.Sequence(lambda n: f"Box {n}")

@@ -32,6 +32,8 @@ class Action(StrEnum):
     RECORD_PRACTICE = "record_practice"
     # Approve or decline sharing a case study beyond the organisation (governance).
     REVIEW_SHARING = "review_sharing"
+    # Research 2B: build and change driver diagrams and theories of change.
+    PLAN = "plan"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -46,6 +48,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.RESPOND,
             Action.ENGAGE,
             Action.RECORD_PRACTICE,
+            Action.PLAN,
         }
     ),
     Role.ANALYST: frozenset(

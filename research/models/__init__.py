@@ -2,6 +2,7 @@
 finds the models (casestudies 2A, evidence and initiatives 2A, ngt 2B,
 diagrams 2B, priorities 2C)."""
 
+from research.models.plans import Diagram, DiagramNode
 from research.models.practice import CaseStudy, CaseStudyAttachment, CaseStudyCharacteristic
 
-__all__ = ["CaseStudy", "CaseStudyAttachment", "CaseStudyCharacteristic"]
+__all__ = ["CaseStudy", "CaseStudyAttachment", "CaseStudyCharacteristic", "Diagram", "DiagramNode"]

@@ -28,6 +28,8 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    DiagramFactory,
+    DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
     JobFactory,
@@ -67,6 +69,8 @@ SCOPED_KWARGS = {
     "invitation_id",
     "case_study_id",
     "attachment_id",
+    "diagram_id",
+    "node_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -84,6 +88,7 @@ ROLES_ALLOWED = {
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
     Action.RECORD_PRACTICE: {Role.LEAD},
     Action.REVIEW_SHARING: {Role.GOVERNANCE},
+    Action.PLAN: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -144,6 +149,13 @@ URL_ACTION = {
     "research:practice-attachment-delete": Action.RECORD_PRACTICE,
     "research:practice-sharing": Action.RECORD_PRACTICE,
     "research:practice-review": Action.REVIEW_SHARING,
+    # 2B driver diagrams and theories of change: members view, leads build.
+    "research:diagram-new": Action.PLAN,
+    "research:diagram-edit": Action.PLAN,
+    "research:diagram-delete": Action.PLAN,
+    "research:node-new": Action.PLAN,
+    "research:node-edit": Action.PLAN,
+    "research:node-delete": Action.PLAN,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -242,6 +254,8 @@ class World:
     invitation: object
     case_study: object
     attachment: object
+    diagram: object
+    node: object
 
     def values(self) -> dict:
         return {
@@ -265,6 +279,8 @@ class World:
             "invitation_id": self.invitation.pk,
             "case_study_id": self.case_study.pk,
             "attachment_id": self.attachment.pk,
+            "diagram_id": self.diagram.pk,
+            "node_id": self.node.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -292,6 +308,8 @@ class World:
             "invitation_id": 999_999,
             "case_study_id": 999_999,
             "attachment_id": 999_999,
+            "diagram_id": 999_999,
+            "node_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -310,10 +328,16 @@ def world_of(project, lead, **given) -> World:
         "asset": lambda: CommunityAssetFactory(organisation=project.organisation),
         "invitation": lambda: ProjectInvitationFactory(project=project, invited_by=lead),
         "case_study": lambda: CaseStudyFactory(project=project, created_by=lead),
+        "diagram": lambda: DiagramFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
     if "attachment" not in given:
         made["attachment"] = CaseStudyAttachmentFactory(case_study=given.get("case_study") or made["case_study"])
+    if "node" not in given:
+        # 2B: the diagram's aim, with a primary driver serving it (the URL names the aim).
+        diagram = given.get("diagram") or made["diagram"]
+        made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
+        DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -357,7 +381,7 @@ def db_snapshot() -> dict:
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
         for app in ("core", "identify", "research")
-        for model in apps.get_app_config(app).get_models()
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
 
@@ -407,6 +431,10 @@ def test_the_walk_finds_every_known_project_url():
         "research:practice-attachment",
         "research-shared:case-study",
         "research-shared:attachment",
+        "research:diagrams",
+        "research:diagram",
+        "research:diagram-svg",
+        "research:node-edit",
     }
     assert expected <= names
 
