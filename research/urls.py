@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("research.evidence.urls")),
     path("", include("research.priorities.urls")),
+    path("practice/", include("research.practice.urls")),
     path("plans/", include("research.plans.urls")),
 ]

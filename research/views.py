@@ -9,6 +9,7 @@ from amhe.surveys.views_builder import overview_context as surveys_context
 from research import selectors
 from research.evidence import selectors as evidence_selectors
 from research.plans.views import overview_context as plans_context
+from research.practice.views import overview_context as practice_overview
 from research.priorities import selectors as priority_selectors
 
 
@@ -16,6 +17,7 @@ def _overview_context(request, project, membership):
     context = {
         **surveys_context(request, project, membership, "research"),
         "communities_said": selectors.what_communities_said(project),
+        **practice_overview(project, membership),
         **plans_context(request, project, membership),
     }
     # 2A evidence base and existing initiatives; 2C priorities.

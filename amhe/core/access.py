@@ -33,6 +33,11 @@ class Action(StrEnum):
     AGREE_PRIORITIES = "agree_priorities"
     # Research 2C: give a view (a vote and a comment) on a priority, as a panel member.
     GIVE_VIEWS = "give_views"
+    # Research 2A: record case studies of positive practice, attach documents to
+    # them, submit them for sharing with every organisation and withdraw them.
+    RECORD_PRACTICE = "record_practice"
+    # Approve or decline sharing a case study beyond the organisation (governance).
+    REVIEW_SHARING = "review_sharing"
     # Research 2B: build and change driver diagrams and theories of change.
     PLAN = "plan"
 
@@ -50,6 +55,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ENGAGE,
             Action.RESEARCH,
             Action.AGREE_PRIORITIES,
+            Action.RECORD_PRACTICE,
             Action.PLAN,
         }
     ),
@@ -63,7 +69,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.RESEARCH,
         }
     ),
-    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS}),
+    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING}),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }

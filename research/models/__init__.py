@@ -4,6 +4,17 @@ diagrams 2B, priorities 2C)."""
 
 from research.models.evidence import Initiative, Reference
 from research.models.plans import Diagram, DiagramNode
+from research.models.practice import CaseStudy, CaseStudyAttachment, CaseStudyCharacteristic
 from research.models.priorities import Priority, PriorityView
 
-__all__ = ["Diagram", "DiagramNode", "Initiative", "Priority", "PriorityView", "Reference"]
+__all__ = [
+    "CaseStudy",
+    "CaseStudyAttachment",
+    "CaseStudyCharacteristic",
+    "Diagram",
+    "DiagramNode",
+    "Initiative",
+    "Priority",
+    "PriorityView",
+    "Reference",
+]
