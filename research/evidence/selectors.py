@@ -39,6 +39,11 @@ def initiatives(project) -> QuerySet[Initiative]:
     return Initiative.objects.filter(project=project).prefetch_related("populations").order_by("name", "pk")
 
 
+def reference_boxes(reference):
+    """The driver-diagram and theory-of-change boxes (2B) the reference supports."""
+    return reference.diagram_nodes.select_related("diagram", "goal").order_by("diagram__title", "pk")
+
+
 def reference_priorities(reference):
     return reference.priorities.order_by("title", "pk")
 

@@ -73,6 +73,7 @@ def reference_detail(request, project_id, reference_id):
             "characteristics": presenters.characteristic_labels(reference.characteristics),
             "populations": reference.populations.all(),
             "priorities": selectors.reference_priorities(reference),
+            "boxes": selectors.reference_boxes(reference),
             "can_research": _can_research(membership),
             "crumbs": _reference_crumbs(project),
         },

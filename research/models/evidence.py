@@ -43,6 +43,8 @@ class Reference(models.Model):
     effectiveness = models.TextField("effectiveness finding", blank=True)
     characteristics = models.JSONField(default=list, blank=True)
     populations = models.ManyToManyField(Population, blank=True, related_name="+")
+    # The driver-diagram and theory-of-change boxes (2B) it supports.
+    diagram_nodes = models.ManyToManyField("research.DiagramNode", blank=True, related_name="references")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

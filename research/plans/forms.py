@@ -52,6 +52,11 @@ class ParentChoiceField(forms.ModelMultipleChoiceField):
         return f"{DiagramNode.Kind(obj.kind).label}: {layout.shorten(obj.label, 90)}"
 
 
+class ReferenceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{layout.shorten(obj.title, 90)} ({obj.year})" if obj.year else layout.shorten(obj.title, 90)
+
+
 class NodeForm(forms.Form):
     """A box's text, the boxes it serves and, for the aim, an agreed SMART goal."""
 
@@ -74,12 +79,40 @@ class NodeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes--small"}),
     )
 
-    def __init__(self, *args, diagram: Diagram, kind: str, candidates, goals, node: DiagramNode | None = None, **kw):
+    references = ReferenceChoiceField(
+        label="Evidence behind it (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes--small"}),
+        help_text="References from the project's evidence base (2A) that support this box.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        diagram: Diagram,
+        kind: str,
+        candidates,
+        goals,
+        node: DiagramNode | None = None,
+        evidence=None,
+        **kw,
+    ):
         if node is not None:
             kw.setdefault(
-                "initial", {"text": node.text, "goal": node.goal_id, "parents": [p.pk for p in node.parents.all()]}
+                "initial",
+                {
+                    "text": node.text,
+                    "goal": node.goal_id,
+                    "parents": [p.pk for p in node.parents.all()],
+                    "references": [r.pk for r in node.references.all()],
+                },
             )
         super().__init__(*args, **kw)
+        if evidence is not None and evidence.exists():
+            self.fields["references"].queryset = evidence
+        else:
+            del self.fields["references"]
         label = DiagramNode.Kind(kind).label.lower()
         self.fields["text"].help_text = f"The {label} in a short sentence. It is wrapped to fit its box."
         allowed = services.parent_kinds(diagram, kind)
@@ -111,4 +144,5 @@ class NodeForm(forms.Form):
             "text": self.cleaned_data["text"],
             "parents": list(self.cleaned_data.get("parents") or []),
             "goal": self.cleaned_data.get("goal"),
+            "references": list(self.cleaned_data.get("references") or []),
         }

@@ -418,6 +418,7 @@ class OutlineNode:
     kind: str  # e.g. "Primary driver"
     text: str
     also: str = "Also serves"  # how its other parents are introduced
+    evidence: tuple[str, ...] = ()  # what supports it (e.g. references), named in full entries
 
 
 @dataclass
@@ -432,6 +433,7 @@ class OutlineItem:
     also_serves: tuple[str, ...] = ()
     reference: bool = False
     also: str = "Also serves"
+    evidence: tuple[str, ...] = ()
     children: list[OutlineItem] = field(default_factory=list)
 
 
@@ -459,7 +461,14 @@ def outline(
             return OutlineItem(key, node.kind, shorten(node.text), reference=True)
         done.add(key)
         others = tuple(_describe(by_key[p]) for p in parents.get(key, ()) if p != under and p in by_key)
-        item = OutlineItem(key, node.kind, clean_text(node.text), also_serves=others, also=node.also)
+        item = OutlineItem(
+            key,
+            node.kind,
+            clean_text(node.text),
+            also_serves=others,
+            also=node.also,
+            evidence=tuple(clean_text(e) for e in node.evidence),
+        )
         item.children = [visit(child, key) for child in children[key]]
         return item
 

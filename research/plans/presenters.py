@@ -149,6 +149,7 @@ def text_alternative(diagram: Diagram, nodes: list[DiagramNode]):
             DiagramNode.Kind(n.kind).label,
             n.label,
             also="Also belongs to" if n.kind in diagram.attachment_kinds else "Also serves",
+            evidence=tuple(reference.title for reference in n.references.all()),
         )
         for n in ordered
     ]

@@ -144,6 +144,14 @@ def _check_no_loop(diagram: Diagram, node: DiagramNode, parents: list[DiagramNod
 # --- Diagrams ----------------------------------------------------------------------------
 
 
+def _check_references(diagram: Diagram, references: Iterable) -> list:
+    """The references, all of the diagram's own project (2A evidence base)."""
+    references = list(references)
+    if any(reference.project_id != diagram.project_id for reference in references):
+        raise ValidationError({"references": "Choose evidence from this project's evidence base."})
+    return references
+
+
 @transaction.atomic
 def diagram_create(*, by, project, kind: str, title: str) -> Diagram:
     if kind not in Diagram.Kind.values:
@@ -174,9 +182,16 @@ def diagram_delete(*, by, diagram: Diagram) -> None:
 
 @transaction.atomic
 def node_create(
-    *, by, diagram: Diagram, kind: str, text: str, parents: Iterable[DiagramNode] = (), goal: SmartGoal | None = None
+    *,
+    by,
+    diagram: Diagram,
+    kind: str,
+    text: str,
+    parents: Iterable[DiagramNode] = (),
+    goal: SmartGoal | None = None,
+    references: Iterable = (),
 ) -> DiagramNode:
-    """Add a box to `diagram`, serving `parents`."""
+    """Add a box to `diagram`, serving `parents`, supported by `references` (2A evidence)."""
     diagram = Diagram.objects.select_for_update().get(pk=diagram.pk)
     parents = list(parents)
     _check_kind(diagram, kind)
@@ -186,15 +201,22 @@ def node_create(
     _check_parents(diagram, kind, parents, None)
     node = DiagramNode.objects.create(diagram=diagram, kind=kind, text=text, goal=goal)
     node.parents.set(parents)
+    node.references.set(_check_references(diagram, references))
     diagram.save(update_fields=["updated_at"])
     return node
 
 
 @transaction.atomic
 def node_update(
-    *, by, node: DiagramNode, text: str, parents: Iterable[DiagramNode] = (), goal: SmartGoal | None = None
+    *,
+    by,
+    node: DiagramNode,
+    text: str,
+    parents: Iterable[DiagramNode] = (),
+    goal: SmartGoal | None = None,
+    references: Iterable = (),
 ) -> DiagramNode:
-    """Change what a box says and which boxes it serves (its kind stays)."""
+    """Change what a box says, which boxes it serves and the evidence behind it (its kind stays)."""
     diagram = Diagram.objects.select_for_update().get(pk=node.diagram_id)
     parents = list(parents)
     text = _check_text(node.kind, text, goal)
@@ -204,6 +226,7 @@ def node_update(
     node.goal = goal
     node.save(update_fields=["text", "goal"])
     node.parents.set(parents)
+    node.references.set(_check_references(diagram, references))
     diagram.save(update_fields=["updated_at"])
     return node
 

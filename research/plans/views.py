@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from research.evidence import selectors as evidence_selectors
 from research.models import DiagramNode
 from research.plans import presenters, selectors, services
 from research.plans.forms import DiagramForm, NodeForm, NodeKindForm
@@ -166,6 +167,7 @@ def _node_form_page(request, project, diagram, kind, node):
         candidates=candidates,
         goals=goals,
         node=node,
+        evidence=evidence_selectors.references(project),
     )
     if request.method == "POST" and form.is_valid():
         try:

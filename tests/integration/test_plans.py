@@ -388,3 +388,34 @@ def test_2b_is_in_progress_once_a_diagram_exists(project, lead):
     assert state_2b() == SubStepStatus.State.NOT_STARTED
     services.diagram_create(by=lead, project=project, kind="change", title="Crisis cafe")
     assert state_2b() == SubStepStatus.State.IN_PROGRESS
+
+
+# --- Evidence behind a box (2A references) -------------------------------------------------
+
+
+def test_a_box_names_the_evidence_behind_it(client, project, lead, driver):
+    from tests.factories import ProjectFactory, ReferenceFactory
+
+    d, n = driver
+    ours = ReferenceFactory(project=project, title="Street triage and detentions: a cohort study", year=2021)
+    ReferenceFactory(project=project, title="Crisis cafes in England")
+    client.force_login(lead)
+    edit = _url("node-edit", project, diagram_id=d.pk, node_id=n["s2"].pk)
+    form = client.get(edit).content.decode()
+    assert "Evidence behind it (optional)" in form and "Street triage and detentions: a cohort study (2021)" in form
+    response = client.post(edit, {"text": "Street triage", "parents": [n["p1"].pk], "references": [ours.pk]})
+    assert response.status_code == 302
+    assert list(n["s2"].references.all()) == [ours]
+    detail = client.get(_url("diagram", project, diagram_id=d.pk)).content.decode()
+    assert "Evidence: Street triage and detentions: a cohort study." in detail
+    reference_page = client.get(_url("reference", project, reference_id=ours.pk)).content.decode()
+    assert "Secondary driver, Street triage" in reference_page
+    # Another project's reference is not offered, and the service refuses it.
+    theirs = ReferenceFactory(project=ProjectFactory(organisation=project.organisation))
+    assert (
+        client.post(edit, {"text": "Street triage", "parents": [n["p1"].pk], "references": [theirs.pk]}).status_code
+        == 200
+    )
+    with pytest.raises(ValidationError):
+        services.node_update(by=lead, node=n["s2"], text="Street triage", parents=[n["p1"]], references=[theirs])
+    assert list(n["s2"].references.all()) == [ours]
