@@ -2,6 +2,7 @@
 project's agreed SMART goal. Written here as an illustration, not evidence."""
 
 from amhe.core.models import Role
+from research.evidence import selectors as evidence_selectors
 from research.models import Diagram, DiagramNode
 from research.plans import selectors, services
 
@@ -19,6 +20,11 @@ SECONDARY = {  # text: the primary drivers it serves
     "staff": ("Staff trained in culturally appropriate care", ["trust", "respond"]),
     "cafe": ("An evening crisis café as an alternative to A&E", ["respond"]),
 }
+# DOIs of the demo references (research/evidence/demo.py): detention rates by ethnic
+# group (Barnett et al. 2019) behind the aim; pathways to care (Halvorsrud et al. 2018)
+# and the meta-ethnography of inequalities in care (Bansal et al. 2022) behind trust.
+AIM_EVIDENCE = ("10.1016/S2215-0366(19)30027-6",)
+PRIMARY_EVIDENCE = {"trust": ("10.1186/s12916-018-1201-9", "10.1371/journal.pmed.1004139")}
 IDEAS = [  # text, the secondary drivers it serves
     ("Leaflets and community radio slots on where to get help", ["info"]),
     ("Test a peer-led drop-in at a Chapeltown community centre", ["peers"]),
@@ -33,11 +39,25 @@ def load(*, project, users, stdout) -> None:
     lead = users[Role.LEAD]
     goal = selectors.goal_choices(project).first()
     diagram = services.diagram_create(by=lead, project=project, kind=Diagram.Kind.DRIVER, title=TITLE)
+    # The evidence base's references (2A, loaded first) behind the boxes they bear on.
+    evidence = {reference.doi: reference for reference in evidence_selectors.references(project)}
     aim = services.node_create(
-        by=lead, diagram=diagram, kind=K.AIM, text="" if goal else "Fewer detentions in Leeds", goal=goal
+        by=lead,
+        diagram=diagram,
+        kind=K.AIM,
+        text="" if goal else "Fewer detentions in Leeds",
+        goal=goal,
+        references=[evidence[doi] for doi in AIM_EVIDENCE if doi in evidence],
     )
     primary = {
-        key: services.node_create(by=lead, diagram=diagram, kind=K.PRIMARY, text=text, parents=[aim])
+        key: services.node_create(
+            by=lead,
+            diagram=diagram,
+            kind=K.PRIMARY,
+            text=text,
+            parents=[aim],
+            references=[evidence[doi] for doi in PRIMARY_EVIDENCE.get(key, ()) if doi in evidence],
+        )
         for key, text in PRIMARY.items()
     }
     secondary = {
