@@ -36,6 +36,7 @@ from django.utils.translation import gettext_noop
 
 from amhe.core.models import Membership, Role
 from amhe.surveys import equality, i18n
+from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Invitation, Question, QuestionBankItem, Survey
 
 Kind = Question.Kind
@@ -750,6 +751,7 @@ def survey_close(*, by, survey: Survey) -> Survey:
         raise ValidationError("Only a published survey can be closed")
     survey.state = Survey.State.CLOSED
     survey.save(update_fields=["state"])
+    figures_changed(survey)
     return survey
 
 
@@ -763,7 +765,13 @@ def survey_reopen(*, by, survey: Survey) -> Survey:
         raise ValidationError([problem.message for problem in problems])
     survey.state = Survey.State.PUBLISHED
     survey.save(update_fields=["state"])
+    figures_changed(survey)
     return survey
+
+
+def figures_changed(survey: Survey) -> None:
+    """Whether the survey is open shows on its results: work them out again."""
+    survey_figures.request_refresh(survey=survey)
 
 
 # --- Distribution -----------------------------------------------------------------
