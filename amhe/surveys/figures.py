@@ -90,9 +90,7 @@ def compute(frame: survey_results.SurveyFrame, rule: SuppressionRule) -> dict:
                 continue
             breakdowns[str(summary.question.pk)] = {
                 key: _breakdown(
-                    survey_results.question_breakdown(
-                        frame, summary.question, key, rule, cache=cache, with_chart=False
-                    )
+                    survey_results.question_breakdown(frame, summary.question, key, rule, cache=cache, with_chart=False)
                 )
                 for key in dimensions
             }

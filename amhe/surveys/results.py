@@ -896,7 +896,9 @@ def question_breakdown(
 
     chart = None
     if with_chart:
-        chart, option = breakdown_chart(question, dimension, measure, columns, option_choices, rows_by_column, option, rule)
+        chart, option = breakdown_chart(
+            question, dimension, measure, columns, option_choices, rows_by_column, option, rule
+        )
     return QuestionBreakdown(
         question=question,
         dimension=dimension,
