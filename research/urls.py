@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from research import views
 
@@ -7,4 +7,5 @@ app_name = "research"
 # Each area of step 2 has its own sub-package with its urls module, included here.
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("plans/", include("research.plans.urls")),
 ]

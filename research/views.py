@@ -4,10 +4,16 @@ _overview_context and research/overview.html."""
 
 from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as surveys_context
+from research import selectors
+from research.plans.views import overview_context as plans_context
 
 
 def _overview_context(request, project, membership):
-    return {**surveys_context(request, project, membership, "research")}
+    return {
+        **surveys_context(request, project, membership, "research"),
+        "communities_said": selectors.what_communities_said(project),
+        **plans_context(request, project, membership),
+    }
 
 
 def overview(request, project_id):

@@ -332,6 +332,30 @@ class CommunityAssetFactory(factory.django.DjangoModelFactory):
     postcode = "LS7 3HB"
 
 
+# --- Research 2B: driver diagrams and theories of change -----------------------------------
+
+
+class DiagramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Diagram"
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = "driver"
+    title = factory.Sequence(lambda n: f"Driver diagram {n}")
+
+
+class DiagramNodeFactory(factory.django.DjangoModelFactory):
+    """A box with no parents: add them with `node.parents.set([...])` (the
+    services check the rules; factories do not)."""
+
+    class Meta:
+        model = "research.DiagramNode"
+
+    diagram = factory.SubFactory(DiagramFactory)
+    kind = "aim"
+    text = factory.Sequence(lambda n: f"Box {n}")
+
+
 # --- Survey figures (stored results, amhe/surveys/figures.py) ---------------------------
 
 

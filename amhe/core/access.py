@@ -27,6 +27,8 @@ class Action(StrEnum):
     # Work with communities: build and distribute surveys, enter paper or phone
     # responses, code themes, record focus groups and community assets.
     ENGAGE = "engage"
+    # Research 2B: build and change driver diagrams and theories of change.
+    PLAN = "plan"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -40,6 +42,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGREE_GOALS,
             Action.RESPOND,
             Action.ENGAGE,
+            Action.PLAN,
         }
     ),
     Role.ANALYST: frozenset(

@@ -17,3 +17,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("demo")
         # ... and sections of the project home page in a `home.py`.
         autodiscover_modules("home")
+        # ... and which sub-steps have work recorded in a `progress.py`.
+        autodiscover_modules("progress")

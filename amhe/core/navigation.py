@@ -43,3 +43,15 @@ def crumbs(project=None, step: cycle.Step | str | int | None = None, *extra: Cru
     elif step is not None:
         raise ValueError("a step's crumb needs its project")
     return [*trail, *extra]
+
+
+def step_pager(project, step: cycle.Step | str | int) -> dict[str, Crumb | None]:
+    """The step navigation at the foot of a step's page, from the cycle: the previous and
+    next steps as (text, url), None at either end."""
+    step = step_for(step)
+    before = cycle.STEP_BY_NUMBER.get(step.number - 1)
+    after = cycle.STEP_BY_NUMBER.get(step.number + 1)
+    return {
+        "previous": step_crumb(project, before) if before else None,
+        "next": step_crumb(project, after) if after else None,
+    }

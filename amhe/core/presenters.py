@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from amhe.core import cycle
+from amhe.core import cycle, progress
 from amhe.core.models import Job, Project, SmartGoal, SubStepStatus
 
 STATE_TAGS = {
@@ -61,6 +61,7 @@ class StepView:
 def cycle_view(project: Project, *, can_edit: bool) -> list[StepView]:
     """The four steps and their sub-steps with where the project stands on each."""
     statuses = {status.code: status for status in project.substep_statuses.all()}
+    with_work = progress.substeps_with_work(project)
     labels = dict(SubStepStatus.State.choices)
     steps = []
     for step in cycle.STEPS:
@@ -68,6 +69,8 @@ def cycle_view(project: Project, *, can_edit: bool) -> list[StepView]:
         for sub in step.substeps:
             status = statuses.get(sub.code)
             state = status.state if status else SubStepStatus.State.NOT_STARTED
+            if state == SubStepStatus.State.NOT_STARTED and sub.code in with_work:
+                state = SubStepStatus.State.IN_PROGRESS  # work has started, whatever was (not) set
             subs.append(
                 SubStepView(
                     code=sub.code,

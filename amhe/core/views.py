@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, cycle, homepage, presenters, services
+from amhe.core import access, cycle, homepage, navigation, presenters, services
 from amhe.core.access import Action
 from amhe.core.forms import (
     MemberAddForm,
@@ -88,7 +88,13 @@ def step_overview(request, *, project_id, step_number, template="core/step.html"
     can_edit = access.role_can(membership.role, Action.UPDATE_PROGRESS)
     steps = presenters.cycle_view(project, can_edit=can_edit)
     step = steps[step_number - 1]
-    context = {"project": project, "membership": membership, "step": step, "crumbs": _crumbs(project)}
+    context = {
+        "project": project,
+        "membership": membership,
+        "step": step,
+        "crumbs": _crumbs(project),
+        "step_pager": navigation.step_pager(project, step_number),
+    }
     if extra:
         context.update(extra(request, project, membership))
     return TemplateResponse(request, template, context)

@@ -78,3 +78,14 @@ def survey_crumbs(survey: Survey, *extra):
 def surveys_of_step(project, step: str):
     """The project's surveys run in `step`'s sub-steps."""
     return project.surveys.filter(substep__in=step_surveys_substeps(step))
+
+
+def answered_question_ids(survey: Survey) -> set[int]:
+    """The survey's questions that have at least one answer (they cannot be deleted)."""
+    return set(Question.objects.filter(survey=survey, answers__isnull=False).values_list("pk", flat=True).distinct())
+
+
+def bank_items(project, topic: str = ""):
+    """The question bank of the project's organisation, of one topic if given."""
+    items = QuestionBankItem.objects.filter(organisation_id=project.organisation_id).select_related("created_by")
+    return items.filter(topic=topic) if topic else items

@@ -41,9 +41,11 @@ from amhe.surveys.forms_builder import (
     SurveyForm,
     TranslationForm,
 )
-from amhe.surveys.models import Question, QuestionBankItem, Survey, SurveyResponse
+from amhe.surveys.models import Question, Survey, SurveyResponse
 from amhe.surveys.selectors import (
+    answered_question_ids,
     bank_item_for,
+    bank_items,
     crumbs,
     question_for,
     step_url,
@@ -135,9 +137,7 @@ def _question_rows(survey: Survey) -> tuple[list[dict], list[Question]]:
     questions = building.ordered_questions(survey)
     numbers = {q.pk: n for n, q in enumerate(questions, start=1)}
     pages = building.page_numbers(questions)
-    answered = set(
-        Question.objects.filter(survey=survey, answers__isnull=False).values_list("pk", flat=True).distinct()
-    )
+    answered = answered_question_ids(survey)
     grouped: list[dict] = []
     own = [q for q in questions if not q.equality_key]
     for index, question in enumerate(own):
@@ -752,12 +752,10 @@ def question_bank(request, project_id, step):
     """The organisation's question bank, by topic. `?survey=<id>` offers "Add to this survey"."""
     survey_step(step)
     project, membership = access.get_project_for_user(request.user, project_id, Action.ENGAGE)
-    items = QuestionBankItem.objects.filter(organisation_id=project.organisation_id).select_related("created_by")
-    topics = sorted({t for t in items.values_list("topic", flat=True) if t})
+    topics = sorted({t for t in bank_items(project).values_list("topic", flat=True) if t})
     filter_form = BankFilterForm(request.GET or None, topics=topics)
     topic = filter_form.cleaned_data.get("topic") if filter_form.is_valid() else ""
-    if topic:
-        items = items.filter(topic=topic)
+    items = bank_items(project, topic)
     survey = None
     survey_id = request.GET.get("survey")
     if survey_id:

@@ -26,6 +26,8 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    DiagramFactory,
+    DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
     JobFactory,
@@ -63,6 +65,8 @@ SCOPED_KWARGS = {
     "asset_id",
     "theme_id",
     "invitation_id",
+    "diagram_id",
+    "node_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -78,6 +82,7 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    Action.PLAN: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -130,6 +135,13 @@ URL_ACTION = {
     "identify:asset-delete": Action.ENGAGE,
     "identify:assets-import": Action.ENGAGE,
     "identify:assets-import-template": Action.ENGAGE,
+    # 2B driver diagrams and theories of change: members view, leads build.
+    "research:diagram-new": Action.PLAN,
+    "research:diagram-edit": Action.PLAN,
+    "research:diagram-delete": Action.PLAN,
+    "research:node-new": Action.PLAN,
+    "research:node-edit": Action.PLAN,
+    "research:node-delete": Action.PLAN,
 }
 # A survey's results, hidden from panel members until they have answered it or it has
 # closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
@@ -221,6 +233,8 @@ class World:
     asset: object
     theme: object
     invitation: object
+    diagram: object
+    node: object
 
     def values(self) -> dict:
         return {
@@ -242,6 +256,8 @@ class World:
             "asset_id": self.asset.pk,
             "theme_id": self.theme.pk,
             "invitation_id": self.invitation.pk,
+            "diagram_id": self.diagram.pk,
+            "node_id": self.node.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -267,6 +283,8 @@ class World:
             "asset_id": 999_999,
             "theme_id": 999_999,
             "invitation_id": 999_999,
+            "diagram_id": 999_999,
+            "node_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -284,8 +302,14 @@ def world_of(project, lead, **given) -> World:
         "community_input": lambda: CommunityInputFactory(project=project),
         "asset": lambda: CommunityAssetFactory(organisation=project.organisation),
         "invitation": lambda: ProjectInvitationFactory(project=project, invited_by=lead),
+        "diagram": lambda: DiagramFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
+    if "node" not in given:
+        # 2B: the diagram's aim, with a primary driver serving it (the URL names the aim).
+        diagram = given.get("diagram") or made["diagram"]
+        made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
+        DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -319,11 +343,11 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core and identify model (history tables included)."""
+    """Every row of every core, identify and research model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify")
-        for model in apps.get_app_config(app).get_models()
+        for app in ("core", "identify", "research")
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
 
@@ -368,6 +392,10 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard-section",
         "identify:export",
         "surveys:survey-answer",
+        "research:diagrams",
+        "research:diagram",
+        "research:diagram-svg",
+        "research:node-edit",
     }
     assert expected <= names
 

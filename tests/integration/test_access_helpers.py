@@ -1,7 +1,8 @@
 """One access helper per kind of record (identify.selectors for 1A uploads,
-identify.community.selectors for 1B records): the record of the user's project
-(the organisation's, for assets), 404 for a record of another project and for
-a non-member, 403 for a role without the action."""
+identify.community.selectors for 1B records, research.plans.selectors for 2B
+diagrams and their boxes): the record of the user's project (the
+organisation's, for assets), 404 for a record of another project and for a
+non-member, 403 for a role without the action."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,9 +12,12 @@ from amhe.core.access import Action
 from amhe.core.models import Role
 from identify import selectors as identify_selectors
 from identify.community import selectors
+from research.plans import selectors as plans_selectors
 from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
+    DiagramFactory,
+    DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
     ProjectFactory,
@@ -29,6 +33,7 @@ KINDS = {
     "community input": (selectors.community_input_for, lambda p: CommunityInputFactory(project=p), Action.ENGAGE),
     "asset": (selectors.asset_for, lambda p: CommunityAssetFactory(organisation=p.organisation), Action.VIEW),
     "theme": (selectors.theme_for, lambda p: ThemeFactory(project=p), Action.VIEW),
+    "diagram": (plans_selectors.diagram_for, lambda p: DiagramFactory(project=p), Action.VIEW),
 }
 
 
@@ -73,3 +78,32 @@ def test_an_asset_is_reached_from_any_project_of_its_organisation(project, membe
     sibling = ProjectFactory(organisation=project.organisation)
     asset = CommunityAssetFactory(organisation=project.organisation)
     assert selectors.asset_for(member_of(sibling, Role.VIEWER), sibling.pk, asset.pk)[2] == asset
+
+
+# --- 2B: a box is found through its diagram, and needs Action.PLAN (leads) ----------------
+
+
+def test_a_lead_gets_a_box_of_a_diagram_of_their_project(project, member_of):
+    node = DiagramNodeFactory(diagram=DiagramFactory(project=project))
+    found = plans_selectors.node_for(member_of(project, Role.LEAD), project.pk, node.diagram_id, node.pk)
+    assert (found[0], found[2]) == (project, node)
+
+
+def test_a_box_is_not_found_under_another_diagram_or_project(project, member_of, other_org_user):
+    lead = member_of(project, Role.LEAD)
+    node = DiagramNodeFactory(diagram=DiagramFactory(project=project))
+    other_diagram = DiagramFactory(project=project)
+    with pytest.raises(Http404):
+        plans_selectors.node_for(lead, project.pk, other_diagram.pk, node.pk)
+    elsewhere = DiagramNodeFactory(diagram=DiagramFactory(project=ProjectFactory()))
+    with pytest.raises(Http404):
+        plans_selectors.node_for(lead, project.pk, elsewhere.diagram_id, elsewhere.pk)
+    with pytest.raises(Http404):
+        plans_selectors.node_for(other_org_user, project.pk, node.diagram_id, node.pk)
+
+
+def test_changing_a_box_needs_the_plan_action(project, member_of):
+    node = DiagramNodeFactory(diagram=DiagramFactory(project=project))
+    for role in (Role.ANALYST, Role.GOVERNANCE, Role.PANEL, Role.VIEWER):
+        with pytest.raises(PermissionDenied):
+            plans_selectors.node_for(member_of(project, role), project.pk, node.diagram_id, node.pk)

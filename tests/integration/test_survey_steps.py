@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from amhe.core.models import Role
 from amhe.surveys.models import Survey
 from amhe.surveys.selectors import survey_url
-from tests.factories import QuestionFactory, SurveyFactory, SurveyResponseFactory
+from tests.factories import FocusGroupFactory, QuestionFactory, SurveyFactory, SurveyResponseFactory, ThemeFactory
 
 
 @pytest.fixture
@@ -110,3 +110,29 @@ def test_step_pages_list_their_own_surveys(signed_in, project, lead):
     listing = signed_in.get(reverse("surveys:surveys", kwargs={"project_id": project.pk, "step": "evaluate"}))
     assert [row["survey"].title for row in listing.context["rows"]] == ["Experience of care"]
     assert crumb_texts(listing)[-1] == "4. Evaluate"
+
+
+def test_step_pages_link_to_the_steps_before_and_after(signed_in, project):
+    def pager(slug):
+        response = signed_in.get(reverse(f"{slug}:overview", kwargs={"project_id": project.pk}))
+        previous, following = response.context["step_pager"]["previous"], response.context["step_pager"]["next"]
+        return (previous[0] if previous else None, following[0] if following else None), response.content.decode()
+
+    assert pager("identify")[0] == (None, "2. Research")
+    assert pager("deliver")[0] == ("2. Research", "4. Evaluate")
+    (texts, html) = pager("evaluate")
+    assert texts == ("3. Deliver", None)
+    assert 'aria-label="Steps of the cycle"' in html
+    assert f'href="/projects/{project.pk}/deliver/" rel="prev"' in html
+
+
+def test_research_shows_what_communities_said_in_step_1(signed_in, project, lead):
+    housing, trust = ThemeFactory(project=project, name="Housing"), ThemeFactory(project=project, name="Trust")
+    for _ in range(12):
+        FocusGroupFactory(project=project, created_by=lead).themes.add(trust)
+    FocusGroupFactory(project=project, created_by=lead).themes.add(housing)
+    SurveyFactory(project=project, created_by=lead, substep="1B", title="Community voices")
+    html = signed_in.get(reverse("research:overview", kwargs={"project_id": project.pk})).content.decode()
+    section = html[html.index('id="detail-2A"') : html.index('id="detail-2B"')]
+    assert section.index("<li>Trust</li>") < section.index("<li>Housing</li>")  # 12 codings before 1
+    assert "Focus groups</a> (13)" in section and "Community voices" in section

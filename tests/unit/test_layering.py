@@ -60,6 +60,16 @@ def test_the_tree_keeps_the_contract(tmp_path):
         ("identify/models.py", "import research.views", "Steps build on earlier steps"),
         ("research/views.py", "import evaluate.views", "Steps build on earlier steps"),
         ("amhe/stats/intervals.py", "import django.db", "amhe.stats is pure"),
+        (
+            "research/plans/layout.py",
+            "import django.utils.html",
+            "research.plans.layout (diagram layout and SVG) is pure",
+        ),
+        (
+            "research/plans/layout.py",
+            "import research.models",
+            "research.plans.layout (diagram layout and SVG) is pure",
+        ),
     ],
 )
 def test_a_backward_import_breaks_the_contract(tmp_path, module, backward_import, contract):
