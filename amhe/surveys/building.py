@@ -517,7 +517,9 @@ def question_add(
 ) -> Question:
     """Add a question after the survey's own questions (before the equality section).
     `show_if` lists "<question id>:<option value>" of one earlier question."""
-    return _save_question(survey=survey, question=Question(survey=survey), **_locals(locals()))
+    question = _save_question(survey=survey, question=Question(survey=survey), **_locals(locals()))
+    survey_figures.refresh_if_worked_out(survey=survey, by=by)
+    return question
 
 
 @transaction.atomic
@@ -542,7 +544,9 @@ def question_update(
     """Change a question. Option lines keep their values by wording, then by
     place; after responses, options can only be reworded or added."""
     question = Question.objects.select_for_update().get(pk=question.pk)
-    return _save_question(survey=question.survey, question=question, **_locals(locals()))
+    saved = _save_question(survey=question.survey, question=question, **_locals(locals()))
+    survey_figures.refresh_if_worked_out(survey=question.survey, by=by)
+    return saved
 
 
 def _locals(values: dict) -> dict:
@@ -567,6 +571,7 @@ def question_delete(*, by, question: Question) -> None:
     survey = question.survey
     question.delete()
     _renumber(survey)
+    survey_figures.refresh_if_worked_out(survey=survey, by=by)
 
 
 @transaction.atomic
@@ -596,6 +601,7 @@ def question_move(*, by, question: Question, direction: str) -> None:
     for position, item in enumerate(own, start=1):
         Question.objects.filter(pk=item.pk).update(position=position)
     _renumber(question.survey)
+    survey_figures.refresh_if_worked_out(survey=question.survey, by=by)
 
 
 # --- Translations -------------------------------------------------------------

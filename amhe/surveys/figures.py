@@ -173,6 +173,13 @@ def request_refresh(*, survey: Survey, by=None) -> Job:
     return enqueue_unless_waiting(figures, survey, user)
 
 
+def refresh_if_worked_out(*, survey: Survey, by=None) -> None:
+    """The questions changed (their wording, order or options show in the results):
+    work the figures out again, if the survey has any yet."""
+    if SurveyFigures.objects.filter(survey=survey).exists():
+        request_refresh(survey=survey, by=by)
+
+
 def is_current(figures: SurveyFigures | None, rule: SuppressionRule) -> bool:
     return (
         figures is not None

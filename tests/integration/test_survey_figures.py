@@ -190,6 +190,26 @@ def test_theme_coding_and_closing_ask_for_new_figures(world):  # noqa: F811
     assert "Kindness" in [row["label"] for row in rows[world.text.pk]["themes"]]
 
 
+def test_moving_a_question_asks_for_new_figures_once_there_are_some(world):  # noqa: F811
+    from amhe.surveys import building
+
+    stored = SurveyFigures.objects.get(survey=world.survey)
+    assert [row["question_id"] for row in stored.figures["summaries"]][:2] == [world.often.pk, world.likert.pk]
+    building.question_move(by=world.lead, question=world.likert, direction="up")
+    stored.refresh_from_db()
+    assert stored.requested == stored.computed + 1
+    core_services.job_run(job_id=stored.job_id)
+    stored.refresh_from_db()
+    summaries = stored.figures["summaries"]
+    assert [(row["question_id"], row["number"]) for row in summaries][:2] == [(world.likert.pk, 1), (world.often.pk, 2)]
+    # A survey with no figures yet (a draft being built) queues nothing.
+    draft = SurveyFactory(project=world.project)
+    first, second = QuestionFactory(survey=draft, position=1), QuestionFactory(survey=draft, position=2)
+    building.question_move(by=world.lead, question=second, direction="up")
+    assert not SurveyFigures.objects.filter(survey=draft).exists() and not figures_jobs(draft).exists()
+    assert first.pk
+
+
 # --------------------------------------------------------------------------- how fresh
 
 
