@@ -35,6 +35,8 @@ urlpatterns = [
     path("admin/login/", views_accounts.admin_login),
     path("admin/", admin.site.urls),
     path("projects/<int:project_id>/", include(project_urls)),
+    # Case studies shared with every organisation (2A): not under a project.
+    path("research/practice/", include("research.practice.urls_shared")),
     path("", include((public_urls, "public"))),
     path("", include("amhe.core.urls")),
 ]

@@ -2,6 +2,19 @@
 per area of the step, each in its sub-package."""
 
 from amhe.core.demo import demo_loader
+from amhe.core.models import Role
+from research.evidence import demo as evidence_demo  # noqa: F401 - registers the 2A loader
+from research.priorities import demo as priorities_demo  # noqa: F401 - registers the 2C loader
+
+
+@demo_loader
+def load_practice_demo(*, project, users, stdout):
+    """2A: illustrative case studies (Leeds only, like the rest of the demo's text)."""
+    if project.area != "Leeds" or Role.GOVERNANCE not in users:
+        return
+    from research.practice import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
 
 
 @demo_loader

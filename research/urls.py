@@ -7,5 +7,8 @@ app_name = "research"
 # Each area of step 2 has its own sub-package with its urls module, included here.
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("", include("research.evidence.urls")),
+    path("", include("research.priorities.urls")),
+    path("practice/", include("research.practice.urls")),
     path("plans/", include("research.plans.urls")),
 ]

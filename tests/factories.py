@@ -332,6 +332,134 @@ class CommunityAssetFactory(factory.django.DjangoModelFactory):
     postcode = "LS7 3HB"
 
 
+# --- Research 2A evidence base and existing initiatives; 2C priorities ------------------
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Reference"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"A study of crisis care {n}")
+    authors = "Smith J; Khan A"
+    year = 2020
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Initiative"
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Initiative {n}")
+    sector = "vcse"
+    owner = "Chapeltown Community Forum"
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Priority"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    impact = "high"
+    effort = "low"
+    horizon = "short"
+
+
+class PriorityViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.PriorityView"
+
+    priority = factory.SubFactory(PriorityFactory)
+    member = factory.SubFactory(UserFactory)
+    vote = "support"
+
+
+# --- Research 2A: positive practice ------------------------------------------------------
+
+
+def pdf_bytes(text: str = "Evaluation report") -> bytes:
+    """A real, small, one-page PDF (with a correct cross-reference table)."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def docx_bytes(text: str = "Evaluation report", extra: dict[str, bytes] | None = None) -> bytes:
+    """A minimal Word document (.docx), built with zipfile (python-docx is not a dependency)."""
+    import io
+    import zipfile
+
+    parts = {
+        "[Content_Types].xml": (
+            b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            b'"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            b'document.main+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>'
+        ).encode(),
+        **(extra or {}),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.CaseStudy"
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Case study {n}")
+    action = "Mental health navigators based in community centres."
+    delivery = "Run by a VCSE partner with the trust, funded for two years."
+    impact = "More people from the community asked for help early."
+    intervention_type = "where_people_live"
+    setting = "community"
+    area = "Leeds"
+    evidence_strength = "monitored"
+
+
+class CaseStudyAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.CaseStudyAttachment"
+
+    case_study = factory.SubFactory(CaseStudyFactory)
+    file = factory.django.FileField(filename="report.pdf", data=pdf_bytes())
+    filename = "report.pdf"
+    kind = "pdf"
+    size = factory.LazyAttribute(lambda o: o.file.size)
+
+
 # --- Research 2B: driver diagrams and theories of change -----------------------------------
 
 

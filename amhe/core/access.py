@@ -27,6 +27,17 @@ class Action(StrEnum):
     # Work with communities: build and distribute surveys, enter paper or phone
     # responses, code themes, record focus groups and community assets.
     ENGAGE = "engage"
+    # Research 2A and 2C: add and change references, existing initiatives and priorities.
+    RESEARCH = "research"
+    # Research 2C: agree the priority list that Deliver starts from.
+    AGREE_PRIORITIES = "agree_priorities"
+    # Research 2C: give a view (a vote and a comment) on a priority, as a panel member.
+    GIVE_VIEWS = "give_views"
+    # Research 2A: record case studies of positive practice, attach documents to
+    # them, submit them for sharing with every organisation and withdraw them.
+    RECORD_PRACTICE = "record_practice"
+    # Approve or decline sharing a case study beyond the organisation (governance).
+    REVIEW_SHARING = "review_sharing"
     # Research 2B: build and change driver diagrams and theories of change.
     PLAN = "plan"
 
@@ -42,14 +53,24 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGREE_GOALS,
             Action.RESPOND,
             Action.ENGAGE,
+            Action.RESEARCH,
+            Action.AGREE_PRIORITIES,
+            Action.RECORD_PRACTICE,
             Action.PLAN,
         }
     ),
     Role.ANALYST: frozenset(
-        {Action.VIEW, Action.UPLOAD_DATA, Action.SEE_UNSUPPRESSED, Action.UPDATE_PROGRESS, Action.ENGAGE}
+        {
+            Action.VIEW,
+            Action.UPLOAD_DATA,
+            Action.SEE_UNSUPPRESSED,
+            Action.UPDATE_PROGRESS,
+            Action.ENGAGE,
+            Action.RESEARCH,
+        }
     ),
-    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS}),
-    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND}),
+    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING}),
+    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

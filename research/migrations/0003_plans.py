@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_organisation_suppression_rule'),
-        ('research', '0001_initial'),
+        ("research", "0002_practice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,6 +23,8 @@ from tests.factories import (
     PASSWORD,
     AnswerFactory,
     BreakdownFactory,
+    CaseStudyAttachmentFactory,
+    CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
@@ -30,15 +32,18 @@ from tests.factories import (
     DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
+    InitiativeFactory,
     JobFactory,
     MeasureFactory,
     MembershipFactory,
     PopulationFactory,
+    PriorityFactory,
     ProjectFactory,
     ProjectInvitationFactory,
     QualityReportFactory,
     QuestionBankItemFactory,
     QuestionFactory,
+    ReferenceFactory,
     SmartGoalFactory,
     SurveyFactory,
     SurveyResponseFactory,
@@ -65,6 +70,11 @@ SCOPED_KWARGS = {
     "asset_id",
     "theme_id",
     "invitation_id",
+    "reference_id",
+    "initiative_id",
+    "priority_id",
+    "case_study_id",
+    "attachment_id",
     "diagram_id",
     "node_id",
 }
@@ -82,6 +92,11 @@ ROLES_ALLOWED = {
     Action.MANAGE_MEMBERS: {Role.LEAD},
     Action.UPLOAD_DATA: {Role.ANALYST},
     Action.ENGAGE: {Role.LEAD, Role.ANALYST},
+    Action.RESEARCH: {Role.LEAD, Role.ANALYST},
+    Action.AGREE_PRIORITIES: {Role.LEAD},
+    Action.GIVE_VIEWS: {Role.PANEL},
+    Action.RECORD_PRACTICE: {Role.LEAD},
+    Action.REVIEW_SHARING: {Role.GOVERNANCE},
     Action.PLAN: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
@@ -135,6 +150,28 @@ URL_ACTION = {
     "identify:asset-delete": Action.ENGAGE,
     "identify:assets-import": Action.ENGAGE,
     "identify:assets-import-template": Action.ENGAGE,
+    # 2A evidence base and existing initiatives, 2C priorities.
+    "research:reference-new": Action.RESEARCH,
+    "research:reference-edit": Action.RESEARCH,
+    "research:reference-delete": Action.RESEARCH,
+    "research:references-import": Action.RESEARCH,
+    "research:references-import-template": Action.RESEARCH,
+    "research:initiative-new": Action.RESEARCH,
+    "research:initiative-edit": Action.RESEARCH,
+    "research:initiative-delete": Action.RESEARCH,
+    "research:priority-new": Action.RESEARCH,
+    "research:priority-edit": Action.RESEARCH,
+    "research:priority-delete": Action.RESEARCH,
+    "research:priority-agree": Action.AGREE_PRIORITIES,
+    "research:priority-give-view": Action.GIVE_VIEWS,
+    # 2A positive practice: recording, attaching and sharing (leads), reviewing (governance).
+    "research:practice-new": Action.RECORD_PRACTICE,
+    "research:practice-edit": Action.RECORD_PRACTICE,
+    "research:practice-delete": Action.RECORD_PRACTICE,
+    "research:practice-attachment-new": Action.RECORD_PRACTICE,
+    "research:practice-attachment-delete": Action.RECORD_PRACTICE,
+    "research:practice-sharing": Action.RECORD_PRACTICE,
+    "research:practice-review": Action.REVIEW_SHARING,
     # 2B driver diagrams and theories of change: members view, leads build.
     "research:diagram-new": Action.PLAN,
     "research:diagram-edit": Action.PLAN,
@@ -143,6 +180,11 @@ URL_ACTION = {
     "research:node-edit": Action.PLAN,
     "research:node-delete": Action.PLAN,
 }
+# The app's only cross-organisation pages (2A shared positive practice): no project in
+# the URL, every signed-in user of every organisation may open them, but only for a
+# case study a reviewer approved for sharing. The world's case study is not shared,
+# so they are 404 for everyone in the walks; test_shared_case_study_* share it.
+SHARED_ACROSS_ORGANISATIONS = {"research-shared:case-study", "research-shared:attachment"}
 # A survey's results, hidden from panel members until they have answered it or it has
 # closed (403 with a page saying so); test_panel_member_sees_results_once_answered.
 HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
@@ -233,6 +275,11 @@ class World:
     asset: object
     theme: object
     invitation: object
+    reference: object
+    initiative: object
+    priority: object
+    case_study: object
+    attachment: object
     diagram: object
     node: object
 
@@ -256,6 +303,11 @@ class World:
             "asset_id": self.asset.pk,
             "theme_id": self.theme.pk,
             "invitation_id": self.invitation.pk,
+            "reference_id": self.reference.pk,
+            "initiative_id": self.initiative.pk,
+            "priority_id": self.priority.pk,
+            "case_study_id": self.case_study.pk,
+            "attachment_id": self.attachment.pk,
             "diagram_id": self.diagram.pk,
             "node_id": self.node.pk,
             "token": self.survey.open_token,
@@ -283,6 +335,11 @@ class World:
             "asset_id": 999_999,
             "theme_id": 999_999,
             "invitation_id": 999_999,
+            "reference_id": 999_999,
+            "initiative_id": 999_999,
+            "priority_id": 999_999,
+            "case_study_id": 999_999,
+            "attachment_id": 999_999,
             "diagram_id": 999_999,
             "node_id": 999_999,
             "token": "no-such-token",
@@ -302,15 +359,27 @@ def world_of(project, lead, **given) -> World:
         "community_input": lambda: CommunityInputFactory(project=project),
         "asset": lambda: CommunityAssetFactory(organisation=project.organisation),
         "invitation": lambda: ProjectInvitationFactory(project=project, invited_by=lead),
+        "reference": lambda: ReferenceFactory(project=project, doi="10.1192/bjp.2019.22"),
+        "initiative": lambda: InitiativeFactory(project=project, characteristics=["race"]),
+        "priority": lambda: PriorityFactory(project=project, characteristics=["race"]),
+        "case_study": lambda: CaseStudyFactory(project=project, created_by=lead),
         "diagram": lambda: DiagramFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
+    if "attachment" not in given:
+        made["attachment"] = CaseStudyAttachmentFactory(case_study=given.get("case_study") or made["case_study"])
     if "node" not in given:
         # 2B: the diagram's aim, with a primary driver serving it (the URL names the aim).
         diagram = given.get("diagram") or made["diagram"]
         made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
         DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
     return World(project=project, lead=lead, **given, **made)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Attachments (2A) are stored in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -392,6 +461,11 @@ def test_the_walk_finds_every_known_project_url():
         "identify:dashboard-section",
         "identify:export",
         "surveys:survey-answer",
+        "research:practice",
+        "research:practice-case-study",
+        "research:practice-attachment",
+        "research-shared:case-study",
+        "research-shared:attachment",
         "research:diagrams",
         "research:diagram",
         "research:diagram-svg",
@@ -451,6 +525,8 @@ def test_member_gets_what_their_role_allows(client, world, role, member_of):
         expected = 200 if role in ROLES_ALLOWED[needed_action(route)] else 403
         if role == Role.PANEL and route.name in HIDDEN_FROM_PANEL_UNTIL_ANSWERED:
             expected = 403
+        if route.name in SHARED_ACROSS_ORGANISATIONS:
+            expected = 404  # not shared, so not there, even for the project's own members
         assert response.status_code == expected, (role, url, response.status_code)
 
 
@@ -478,6 +554,92 @@ def test_member_sees_project_content(client, world):
     assert world.project.name in response.content.decode()
     status = client.get(reverse("core:job-status", kwargs={"job_id": world.job.pk}))
     assert status.json()["state"] == Job.State.QUEUED
+
+
+# --- Case studies shared beyond the organisation (2A) ------------------------------------
+
+
+def shared_routes() -> list[Route]:
+    routes = [r for r in all_routes() if r.name in SHARED_ACROSS_ORGANISATIONS]
+    assert {r.name for r in routes} == SHARED_ACROSS_ORGANISATIONS
+    return routes
+
+
+def share(world, member_of):
+    """The lead submits the world's case study and a governance lead of its organisation approves it."""
+    from research.practice import services
+
+    reviewer = member_of(world.project, Role.GOVERNANCE)
+    services.sharing_submit(by=world.lead, case_study=world.case_study)
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=True)
+    world.case_study.refresh_from_db()
+    return reviewer
+
+
+def test_shared_case_study_is_all_other_organisations_reach(client, world, member_of, other_org_user):
+    world.project.name = "Fairer crisis care in Harehills"
+    world.project.save()
+    unshared = CaseStudyFactory(project=world.project, created_by=world.lead, title="Unshared navigators")
+    unshared_attachment = CaseStudyAttachmentFactory(case_study=unshared)
+    client.force_login(other_org_user)
+    for route in shared_routes():
+        assert client.get(url_for(route, world.values())).status_code == 404, route.name
+
+    share(world, member_of)
+    for route in shared_routes():
+        assert client.get(url_for(route, world.values())).status_code == 200, route.name
+    download = client.get(url_for(next(r for r in shared_routes() if r.name.endswith("attachment")), world.values()))
+    assert download.content.startswith(b"%PDF-")
+    # Everything else of the project stays 404, the shared case study's own project pages too.
+    for route in project_scoped_routes():
+        if route.name not in SHARED_ACROSS_ORGANISATIONS:
+            url = url_for(route, world.values())
+            assert client.get(url).status_code == 404, url
+    # An unshared case study and its attachment, also under the shared one's id.
+    unshared_values = {**world.values(), "case_study_id": unshared.pk, "attachment_id": unshared_attachment.pk}
+    for route in shared_routes():
+        assert client.get(url_for(route, unshared_values)).status_code == 404, route.name
+    mixed = {**world.values(), "attachment_id": unshared_attachment.pk}
+    assert client.get(reverse("research-shared:attachment", kwargs=_shared_kwargs(mixed))).status_code == 404
+    # The shared pages show the case study, not its project.
+    page = client.get(reverse("research-shared:case-study", kwargs={"case_study_id": world.case_study.pk}))
+    html = page.content.decode()
+    assert world.case_study.title in html
+    assert world.project.name not in html
+    assert f"/projects/{world.project.pk}/" not in html
+    listing = client.get(reverse("research-shared:search")).content.decode()
+    assert world.case_study.title in listing
+    assert unshared.title not in listing
+    assert world.project.name not in listing
+
+
+def _shared_kwargs(values):
+    return {"case_study_id": values["case_study_id"], "attachment_id": values["attachment_id"]}
+
+
+def test_case_study_is_shared_only_while_approved(client, world, member_of, other_org_user):
+    from research.practice import services
+
+    url = reverse("research-shared:case-study", kwargs={"case_study_id": world.case_study.pk})
+    reviewer = member_of(world.project, Role.GOVERNANCE)
+    client.force_login(other_org_user)
+
+    services.sharing_submit(by=world.lead, case_study=world.case_study)
+    assert client.get(url).status_code == 404  # submitted, not yet approved
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=False, reason="Names a patient")
+    assert client.get(url).status_code == 404  # declined
+    services.sharing_submit(by=world.lead, case_study=world.case_study)
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=True)
+    assert client.get(url).status_code == 200
+    # A change by the lead takes it off the shared list until it is approved again.
+    services.case_study_update(by=world.lead, case_study=world.case_study, title="Navigators, second year")
+    assert client.get(url).status_code == 404
+    services.sharing_review(by=reviewer, case_study=world.case_study, approve=True)
+    assert client.get(url).status_code == 200
+    services.sharing_withdraw(by=world.lead, case_study=world.case_study)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # and nobody signed out reads a shared one
 
 
 # --- Object-id guessing --------------------------------------------------------

@@ -12,15 +12,23 @@ from amhe.core.access import Action
 from amhe.core.models import Role
 from identify import selectors as identify_selectors
 from identify.community import selectors
+from research.evidence import selectors as evidence_selectors
 from research.plans import selectors as plans_selectors
+from research.practice import selectors as practice_selectors
+from research.priorities import selectors as priority_selectors
 from tests.factories import (
+    CaseStudyAttachmentFactory,
+    CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
     DiagramFactory,
     DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
+    InitiativeFactory,
+    PriorityFactory,
     ProjectFactory,
+    ReferenceFactory,
     ThemeFactory,
 )
 
@@ -33,6 +41,10 @@ KINDS = {
     "community input": (selectors.community_input_for, lambda p: CommunityInputFactory(project=p), Action.ENGAGE),
     "asset": (selectors.asset_for, lambda p: CommunityAssetFactory(organisation=p.organisation), Action.VIEW),
     "theme": (selectors.theme_for, lambda p: ThemeFactory(project=p), Action.VIEW),
+    "reference": (evidence_selectors.reference_for, lambda p: ReferenceFactory(project=p), Action.VIEW),
+    "initiative": (evidence_selectors.initiative_for, lambda p: InitiativeFactory(project=p), Action.VIEW),
+    "priority": (priority_selectors.priority_for, lambda p: PriorityFactory(project=p), Action.VIEW),
+    "case study": (practice_selectors.case_study_for, lambda p: CaseStudyFactory(project=p), Action.VIEW),
     "diagram": (plans_selectors.diagram_for, lambda p: DiagramFactory(project=p), Action.VIEW),
 }
 
@@ -78,6 +90,43 @@ def test_an_asset_is_reached_from_any_project_of_its_organisation(project, membe
     sibling = ProjectFactory(organisation=project.organisation)
     asset = CommunityAssetFactory(organisation=project.organisation)
     assert selectors.asset_for(member_of(sibling, Role.VIEWER), sibling.pk, asset.pk)[2] == asset
+
+
+# --- 2A attachments, and the shared helpers (the only cross-organisation read) -----------
+
+
+def test_an_attachment_is_found_only_under_its_own_case_study(project, member_of, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    lead = member_of(project, Role.LEAD)
+    attachment = CaseStudyAttachmentFactory(case_study=CaseStudyFactory(project=project))
+    other_case_study = CaseStudyFactory(project=project)
+    found = practice_selectors.attachment_for(lead, project.pk, attachment.case_study_id, attachment.pk)
+    assert found[2] == attachment
+    with pytest.raises(Http404):
+        practice_selectors.attachment_for(lead, project.pk, other_case_study.pk, attachment.pk)
+    with pytest.raises(PermissionDenied):
+        practice_selectors.attachment_for(
+            member_of(project, Role.VIEWER), project.pk, attachment.case_study_id, attachment.pk, Action.RECORD_PRACTICE
+        )
+
+
+def test_shared_helpers_find_only_shared_case_studies(project, other_org_user, settings, tmp_path):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = tmp_path
+    attachment = CaseStudyAttachmentFactory(case_study=CaseStudyFactory(project=project))
+    case_study = attachment.case_study
+    with pytest.raises(Http404):
+        practice_selectors.shared_case_study_for(other_org_user, case_study.pk)
+    with pytest.raises(Http404):
+        practice_selectors.shared_attachment_for(other_org_user, case_study.pk, attachment.pk)
+    case_study.sharing, case_study.reviewed_at = "shared", timezone.now()
+    case_study.save()
+    assert practice_selectors.shared_case_study_for(other_org_user, case_study.pk) == case_study
+    assert practice_selectors.shared_attachment_for(other_org_user, case_study.pk, attachment.pk) == attachment
+    with pytest.raises(Http404):
+        practice_selectors.shared_case_study_for(AnonymousUser(), case_study.pk)
 
 
 # --- 2B: a box is found through its diagram, and needs Action.PLAN (leads) ----------------

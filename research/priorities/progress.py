@@ -1,0 +1,8 @@
+"""2C has work once the project has a priority."""
+
+from amhe.core.progress import work_in
+
+
+@work_in("2C")
+def has_priorities(project) -> bool:
+    return project.priorities.exists()

@@ -1,0 +1,113 @@
+"""Research 2C writes: priorities and the panel's views on them. Keyword-only,
+`by=` the user, atomic; the project of every linked record is checked here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from amhe.core import access
+from amhe.core.access import Action
+from research.evidence import importing
+from research.evidence.services import check_characteristics, set_populations
+from research.models import Priority, PriorityView
+
+PRIORITY_FIELDS = (
+    "title",
+    "description",
+    "source",
+    "source_text",
+    "impact",
+    "effort",
+    "horizon",
+    "small_change",
+    "characteristics",
+)
+
+
+def _apply(priority: Priority, fields: dict) -> None:
+    unknown = set(fields) - set(PRIORITY_FIELDS)
+    if unknown:
+        raise TypeError(f"Not priority fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = importing.clean_text(value, multiline=name == "description")
+        setattr(priority, name, value)
+    if "characteristics" in fields:
+        priority.characteristics = check_characteristics(priority.characteristics)
+    if not priority.title:
+        raise ValidationError({"title": "Enter the priority."})
+    priority.full_clean(exclude=["project", "created_by", "populations", "references"])
+
+
+def _set_references(priority: Priority, references) -> None:
+    if references is None:
+        return
+    references = list(references)
+    if any(reference.project_id != priority.project_id for reference in references):
+        raise ValidationError({"references": "Choose references from this project's evidence base."})
+    priority.references.set(references)
+
+
+def _comparable(priority: Priority) -> tuple:
+    return tuple(getattr(priority, name) for name in PRIORITY_FIELDS)
+
+
+@transaction.atomic
+def priority_create(*, by, project, references=None, populations=None, **fields) -> Priority:
+    """A proposed priority."""
+    priority = Priority(project=project, created_by=by, state=Priority.State.PROPOSED)
+    _apply(priority, fields)
+    priority.save()
+    _set_references(priority, references)
+    set_populations(priority, project, populations)
+    return priority
+
+
+@transaction.atomic
+def priority_update(*, by, priority: Priority, references=None, populations=None, keep_agreed=False, **fields):
+    """Change a priority. An agreed priority whose wording or placing changes goes back
+    to proposed for the lead to agree again, unless `keep_agreed` (the lead's own change)."""
+    before = _comparable(priority)
+    _apply(priority, fields)
+    if priority.state == Priority.State.AGREED and not keep_agreed and _comparable(priority) != before:
+        priority.state = Priority.State.PROPOSED
+    priority.save()
+    _set_references(priority, references)
+    set_populations(priority, priority.project, populations)
+    return priority
+
+
+@transaction.atomic
+def priority_set_state(*, by, priority: Priority, state: str) -> Priority:
+    if state not in Priority.State.values:
+        raise ValidationError({"state": "Choose proposed or agreed."})
+    priority.state = state
+    priority.save(update_fields=["state", "updated_at"])
+    return priority
+
+
+@transaction.atomic
+def priority_delete(*, by, priority: Priority) -> None:
+    priority.delete()
+
+
+@transaction.atomic
+def priority_view_give(*, by, priority: Priority, vote: str, comment: str = "") -> PriorityView:
+    """The panel member `by`'s view on `priority`: one each, replaced when they give it again."""
+    membership = access.membership_for(by, priority.project)
+    if membership is None or not access.role_can(membership.role, Action.GIVE_VIEWS):
+        raise PermissionDenied("Only panel members of the project give views on its priorities.")
+    if vote not in PriorityView.Vote.values:
+        raise ValidationError({"vote": "Select whether you support this priority."})
+    view, _created = PriorityView.objects.update_or_create(
+        priority=priority,
+        member=by,
+        defaults={"vote": vote, "comment": importing.clean_text(comment, multiline=True)[:2000]},
+    )
+    return view
+
+
+@transaction.atomic
+def priority_view_withdraw(*, by, priority: Priority) -> None:
+    PriorityView.objects.filter(priority=priority, member=by).delete()
