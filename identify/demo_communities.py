@@ -22,8 +22,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from amhe.core import services as core_services
 from amhe.core.models import Role
 from amhe.surveys import building, equality, responding, themes
+from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Answer, Question, Survey, SurveyResponse
 from identify.community import services as community
 from identify.models import CommunityAsset
@@ -389,6 +391,10 @@ def _answer_survey(*, survey: Survey, values: list[dict[str, str]], project, lea
             coded.append((Answer.objects.get(response=response, question=own[5]), free_text[1]))
     for answer, names in coded:
         themes.themes_set(by=lead, project=project, target=answer, names=names)
+    # The services above queued one job to work out the results (debounced); run it here
+    # as the worker would, so the results pages have their figures straight away.
+    job = survey_figures.figures_for(survey).job
+    core_services.job_run(job_id=job.pk)
 
 
 def _focus_groups_and_input(*, project, lead) -> None:

@@ -482,3 +482,17 @@ class DiagramNodeFactory(factory.django.DjangoModelFactory):
     diagram = factory.SubFactory(DiagramFactory)
     kind = "aim"
     text = factory.Sequence(lambda n: f"Box {n}")
+
+
+# --- Survey figures (stored results, amhe/surveys/figures.py) ---------------------------
+
+
+def work_out_figures(survey):
+    """Ask for the survey's figures and run the job as the worker would (services.job_run).
+    Responses made with factories skip the services that ask for them."""
+    from amhe.core import services as core_services
+    from amhe.surveys import figures as survey_figures
+
+    job = survey_figures.request_refresh(survey=survey)
+    core_services.job_run(job_id=job.pk)
+    return survey.__class__.objects.get(pk=survey.pk).figures

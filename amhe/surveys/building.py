@@ -36,6 +36,7 @@ from django.utils.translation import gettext_noop
 
 from amhe.core.models import Membership, Role
 from amhe.surveys import equality, i18n
+from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Invitation, Question, QuestionBankItem, Survey
 
 Kind = Question.Kind
@@ -516,7 +517,9 @@ def question_add(
 ) -> Question:
     """Add a question after the survey's own questions (before the equality section).
     `show_if` lists "<question id>:<option value>" of one earlier question."""
-    return _save_question(survey=survey, question=Question(survey=survey), **_locals(locals()))
+    question = _save_question(survey=survey, question=Question(survey=survey), **_locals(locals()))
+    survey_figures.refresh_if_worked_out(survey=survey, by=by)
+    return question
 
 
 @transaction.atomic
@@ -541,7 +544,9 @@ def question_update(
     """Change a question. Option lines keep their values by wording, then by
     place; after responses, options can only be reworded or added."""
     question = Question.objects.select_for_update().get(pk=question.pk)
-    return _save_question(survey=question.survey, question=question, **_locals(locals()))
+    saved = _save_question(survey=question.survey, question=question, **_locals(locals()))
+    survey_figures.refresh_if_worked_out(survey=question.survey, by=by)
+    return saved
 
 
 def _locals(values: dict) -> dict:
@@ -566,6 +571,7 @@ def question_delete(*, by, question: Question) -> None:
     survey = question.survey
     question.delete()
     _renumber(survey)
+    survey_figures.refresh_if_worked_out(survey=survey, by=by)
 
 
 @transaction.atomic
@@ -595,6 +601,7 @@ def question_move(*, by, question: Question, direction: str) -> None:
     for position, item in enumerate(own, start=1):
         Question.objects.filter(pk=item.pk).update(position=position)
     _renumber(question.survey)
+    survey_figures.refresh_if_worked_out(survey=question.survey, by=by)
 
 
 # --- Translations -------------------------------------------------------------
@@ -750,6 +757,7 @@ def survey_close(*, by, survey: Survey) -> Survey:
         raise ValidationError("Only a published survey can be closed")
     survey.state = Survey.State.CLOSED
     survey.save(update_fields=["state"])
+    figures_changed(survey)
     return survey
 
 
@@ -763,7 +771,13 @@ def survey_reopen(*, by, survey: Survey) -> Survey:
         raise ValidationError([problem.message for problem in problems])
     survey.state = Survey.State.PUBLISHED
     survey.save(update_fields=["state"])
+    figures_changed(survey)
     return survey
+
+
+def figures_changed(survey: Survey) -> None:
+    """Whether the survey is open shows on its results: work them out again."""
+    survey_figures.request_refresh(survey=survey)
 
 
 # --- Distribution -----------------------------------------------------------------

@@ -288,3 +288,34 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SurveyFigures(models.Model):
+    """A survey's published results, worked out by the `surveys.figures` job and
+    read by the results pages and downloads (amhe/surveys/figures.py).
+
+    Only figures that may be shown are kept: small-number suppression with the
+    organisation's rule (`suppression_rule`) is applied before they are stored.
+    `requested` goes up each time the answers change; the figures are current
+    when `computed` (the `requested` they were worked out for) has caught up and
+    the organisation's rule is still the one they were suppressed with."""
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="figures")
+    requested = models.PositiveIntegerField(default=0)
+    computed = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    responses_counted = models.PositiveIntegerField(default=0)  # submitted responses the figures are from
+    inputs_hash = models.CharField(max_length=64, blank=True)  # of the answers, themes, questions and rule
+    suppression_rule = models.CharField(max_length=20, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "survey figures"
+
+    def __str__(self):
+        return f"Figures for {self.survey}"
+
+    @property
+    def ready(self) -> bool:
+        return self.computed_at is not None

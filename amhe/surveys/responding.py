@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amhe.surveys import building, i18n, logic
+from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Answer, Invitation, Question, Survey, SurveyParticipation, SurveyResponse
 
 Channel = SurveyResponse.Channel
@@ -378,6 +379,8 @@ def submit(
             if spent != 1:
                 # The invitation was spent by another submission: raising undoes this one.
                 raise NotAvailable(USED, response.survey)
+        # The results are worked out again by one job, once this commits.
+        survey_figures.request_refresh(survey=response.survey)
     response.state = State.SUBMITTED
     response.submitted_on = today
     response.awaiting_member = False

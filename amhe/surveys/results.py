@@ -895,29 +895,10 @@ def question_breakdown(
         )
 
     chart = None
-    label = dim.label.lower()
-    if not with_chart:
-        pass
-    elif measure == "share" and option_choices:
-        values = [v for v, _ in option_choices]
-        index = values.index(option) if option in values else 0
-        option = values[index]
-        chart = charts.survey_choice_by_group_chart(
-            rows_by_column[index],
-            CONFIDENCE,
-            title=f"People who chose “{option_choices[index][1]}”, by {label}",
-            chart_id=f"chart-question-{question.pk}-by-{dimension.replace('_', '-')}",
+    if with_chart:
+        chart, option = breakdown_chart(
+            question, dimension, measure, columns, option_choices, rows_by_column, option, rule
         )
-    elif measure == "mean" and rows_by_column:
-        option = None
-        chart = charts.score_chart(
-            rows_by_column[0],
-            CONFIDENCE,
-            title=f"{columns[0]} by {label}",
-            chart_id=f"chart-question-{question.pk}-mean-by-{dimension.replace('_', '-')}",
-        )
-    if measure == "share":
-        chart = disclosure.with_note(chart, rule)
     return QuestionBreakdown(
         question=question,
         dimension=dimension,
@@ -932,6 +913,44 @@ def question_breakdown(
         any_suppressed=any_suppressed,
         series=rows_by_column,
     )
+
+
+def breakdown_chart(
+    question: Question,
+    dimension: str,
+    measure: str,
+    columns: list[str],
+    option_choices: list,
+    series: list[list[dict]],
+    option: str | None,
+    rule: SuppressionRule,
+) -> tuple[charts.Chart | None, str | None]:
+    """The chart of one question by group, from its published rows (no pandas):
+    for choice questions, the share choosing `option` (the first if none or
+    unknown); for scales and numbers, the mean. Returns (chart, option charted)."""
+    chart = None
+    label = DIMENSIONS[dimension].label.lower()
+    if measure == "share" and option_choices:
+        values = [v for v, _ in option_choices]
+        index = values.index(option) if option in values else 0
+        option = values[index]
+        chart = charts.survey_choice_by_group_chart(
+            series[index],
+            CONFIDENCE,
+            title=f"People who chose “{option_choices[index][1]}”, by {label}",
+            chart_id=f"chart-question-{question.pk}-by-{dimension.replace('_', '-')}",
+        )
+    elif measure == "mean" and series:
+        option = None
+        chart = charts.score_chart(
+            series[0],
+            CONFIDENCE,
+            title=f"{columns[0]} by {label}",
+            chart_id=f"chart-question-{question.pk}-mean-by-{dimension.replace('_', '-')}",
+        )
+    if measure == "share":
+        chart = disclosure.with_note(chart, rule)
+    return chart, option
 
 
 def _slim(df: pd.DataFrame, dim) -> pd.DataFrame:

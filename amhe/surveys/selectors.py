@@ -42,6 +42,11 @@ def question_for(survey: Survey, question_id) -> Question:
     return get_object_or_404(Question, pk=question_id, survey=survey, equality_key="")
 
 
+def own_questions_of(survey: Survey) -> list[Question]:
+    """The survey's own questions (not the equality section), in order."""
+    return list(Question.objects.filter(survey=survey, equality_key="").order_by("position", "pk"))
+
+
 def bank_item_for(project, item_id) -> QuestionBankItem:
     """An item of the question bank of the project's organisation."""
     return get_object_or_404(QuestionBankItem, pk=item_id, organisation_id=project.organisation_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Answer, Theme
 
 MAX_NAME = 100
@@ -38,4 +39,7 @@ def themes_set(*, by, project, target: Answer | models.Model, names: list[str]) 
             existing[name.casefold()] = theme
         themes.append(theme)
     target.themes.set(themes)
+    if isinstance(target, Answer):
+        # Theme counts are part of the survey's results: work them out again once this commits.
+        survey_figures.request_refresh(survey=target.response.survey, by=by)
     return themes

@@ -30,6 +30,7 @@ from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import export, participation, responding, selectors
+from amhe.surveys import figures as survey_figures
 from amhe.surveys import results as survey_results
 from amhe.surveys import themes as theme_service
 from amhe.surveys.models import Answer, Question, SurveyResponse, Theme
@@ -110,21 +111,30 @@ def _common(project, membership, survey, rule):
     }
 
 
+def _figures(request, project, survey, rule) -> survey_figures.StoredFigures:
+    """The survey's stored figures (no pandas work here); a job is queued if they are missing or out of date."""
+    return survey_figures.stored(survey, rule, by=request.user)
+
+
+def _with_figures(figures: survey_figures.StoredFigures) -> dict:
+    return {"figures": figures, "freshness": figures.freshness}
+
+
 @hidden_until_answered
 @require_GET
 def results(request, project_id, step, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, step=step)
     rule = suppression_rule_for(project)
-    frame = survey_results.build_frame(survey)
+    figures = _figures(request, project, survey, rule)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/overview.html",
         {
             **_common(project, membership, survey, rule),
-            "frame": frame,
-            "overview": survey_results.overview(frame, rule),
-            "summaries": survey_results.summarise(frame, rule),
-            "who": survey_results.who_answered(frame, rule),
+            **_with_figures(figures),
+            "overview": figures.overview(),
+            "summaries": figures.summaries(selectors.own_questions_of(survey)) if figures.ready else [],
+            "who": figures.who(),
             "crumbs": _crumbs(project, survey),
         },
     )
@@ -136,25 +146,23 @@ def question_results(request, project_id, step, survey_id, question_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, step=step)
     question = _question_for(survey, question_id)
     rule = suppression_rule_for(project)
-    frame = survey_results.build_frame(survey)
-    dimension = survey_results.valid_dimension(request.GET.get("by"), frame)
-    summary = survey_results.summarise_question(frame, question, rule)
+    figures = _figures(request, project, survey, rule)
+    dimension = figures.valid_dimension(request.GET.get("by"))
+    summary = figures.summary(question)
     breakdown = None
-    if frame.has_equality and question.kind in survey_results.breakdown_kinds():
-        breakdown = survey_results.question_breakdown(
-            frame, question, dimension, rule, option=request.GET.get("option")
-        )
+    if figures.has_equality and question.kind in survey_results.breakdown_kinds():
+        breakdown = figures.breakdown(question, dimension, rule, option=request.GET.get("option"))
     return TemplateResponse(
         request,
         f"{TEMPLATES}/question.html",
         {
             **_common(project, membership, survey, rule),
-            "frame": frame,
+            **_with_figures(figures),
             "question": question,
             "summary": summary,
             "breakdown": breakdown,
             "dimension": dimension,
-            "dimension_choices": survey_results.dimension_choices(frame),
+            "dimension_choices": figures.dimension_choices(),
             "crumbs": _crumbs(project, survey, ("Results", _results_url(survey))),
         },
     )
@@ -165,20 +173,20 @@ def question_results(request, project_id, step, survey_id, question_id):
 def themes(request, project_id, step, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, step=step)
     rule = suppression_rule_for(project)
-    frame = survey_results.build_frame(survey)
-    dimension = survey_results.valid_dimension(request.GET.get("by"), frame)
-    table = survey_results.themes_by_group(frame, dimension, rule) if frame.has_equality else None
-    text_questions = [q for q in frame.own_questions if q.kind in survey_results.TEXT_KINDS]
+    figures = _figures(request, project, survey, rule)
+    dimension = figures.valid_dimension(request.GET.get("by"))
+    table = figures.themes_table(dimension) if figures.has_equality else None
+    summaries = figures.summaries(selectors.own_questions_of(survey)) if figures.ready else []
     return TemplateResponse(
         request,
         f"{TEMPLATES}/themes.html",
         {
             **_common(project, membership, survey, rule),
-            "frame": frame,
+            **_with_figures(figures),
             "table": table,
             "dimension": dimension,
-            "dimension_choices": survey_results.dimension_choices(frame),
-            "text_summaries": [survey_results.summarise_question(frame, q, rule) for q in text_questions],
+            "dimension_choices": figures.dimension_choices(),
+            "text_summaries": [summary for summary in summaries if summary.is_text],
             "crumbs": _crumbs(project, survey, ("Results", _results_url(survey))),
         },
     )
@@ -307,13 +315,22 @@ def _filename(survey, what: str, extension: str) -> str:
     return f"survey-{what}-{survey.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _results_download(request, project, survey, rule) -> tuple[list[export.Sheet], str]:
+    """The stored figures as sheets, and the banner: how they are suppressed and how fresh they are."""
+    figures = _figures(request, project, survey, rule)
+    banner = f"{export.aggregated_banner(rule)} {figures.freshness.sentence}"
+    if not figures.ready:
+        return [export.Sheet("Results", ["Results"], [[figures.freshness.sentence]])], banner
+    return figures.sheets(), banner
+
+
 @hidden_until_answered
 @require_GET
 def results_csv(request, project_id, step, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, step=step)
     rule = suppression_rule_for(project)
-    sheets = export.results_sheets(survey_results.build_frame(survey), rule)
-    return export.csv_response(_filename(survey, "results", "csv"), sheets, banner=export.aggregated_banner(rule))
+    sheets, banner = _results_download(request, project, survey, rule)
+    return export.csv_response(_filename(survey, "results", "csv"), sheets, banner=banner)
 
 
 @hidden_until_answered
@@ -321,8 +338,8 @@ def results_csv(request, project_id, step, survey_id):
 def results_xlsx(request, project_id, step, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, step=step)
     rule = suppression_rule_for(project)
-    sheets = export.results_sheets(survey_results.build_frame(survey), rule)
-    return export.xlsx_response(_filename(survey, "results", "xlsx"), sheets, banner=export.aggregated_banner(rule))
+    sheets, banner = _results_download(request, project, survey, rule)
+    return export.xlsx_response(_filename(survey, "results", "xlsx"), sheets, banner=banner)
 
 
 @require_GET

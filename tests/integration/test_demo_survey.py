@@ -99,3 +99,19 @@ def test_demo_focus_groups_input_and_assets_go_through_the_community_services(de
     assert not inputs.filter(themes__isnull=True).exists()
     assets = CommunityAsset.objects.filter(organisation=project.organisation)
     assert spies["asset_create"].call_count == assets.count() > 0
+
+
+def test_the_demo_survey_ends_with_its_figures_worked_out(demo):
+    """One job, queued by the responding and theme services, ran and stored the results."""
+    from amhe.core.models import Job
+    from amhe.core.selectors import suppression_rule_for
+    from amhe.surveys import figures as survey_figures
+
+    project, _spies = demo
+    survey = Survey.objects.get(project=project, title=demo_communities.SURVEY_TITLE)
+    stored = survey_figures.figures_for(survey)
+    assert survey_figures.is_current(stored, suppression_rule_for(project))
+    assert stored.responses_counted == SurveyResponse.objects.filter(survey=survey, state="submitted").count()
+    assert stored.responses_counted == demo_communities.RESPONSES
+    jobs = Job.objects.filter(kind=survey_figures.KIND, project=project)
+    assert [job.state for job in jobs] == [Job.State.SUCCEEDED]

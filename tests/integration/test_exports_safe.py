@@ -35,6 +35,7 @@ from tests.factories import (
     QuestionFactory,
     SurveyFactory,
     SurveyResponseFactory,
+    work_out_figures,
 )
 from tests.integration.test_access import project_scoped_routes, url_for, world_of
 
@@ -173,6 +174,7 @@ def world(project, member_of):
         answer.themes.add(themes[n % len(themes)])
     for text in HOSTILE:
         InvitationFactory(survey=survey, batch=text)
+    work_out_figures(survey)  # the results downloads read the stored figures
     for i, text in enumerate(HOSTILE):
         CommunityAssetFactory(
             organisation=project.organisation,

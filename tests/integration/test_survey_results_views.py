@@ -15,7 +15,14 @@ from amhe.core.models import Organisation, Role
 from amhe.surveys import equality
 from amhe.surveys.models import Answer, Theme
 from amhe.surveys.selectors import survey_url
-from tests.factories import MembershipFactory, ProjectFactory, QuestionFactory, SurveyFactory, SurveyResponseFactory
+from tests.factories import (
+    MembershipFactory,
+    ProjectFactory,
+    QuestionFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+    work_out_figures,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +115,7 @@ def world(project, member_of):
         Answer.objects.get(response=response, question=w.text).themes.add(transport)
     for response in w.responses:
         Answer.objects.get(response=response, question=w.text).themes.add(waits)
+    work_out_figures(w.survey)
     return w
 
 
@@ -193,6 +201,7 @@ def test_question_page_without_equality_questions_says_so(client, project, membe
     survey = SurveyFactory(project=project)
     q = QuestionFactory(survey=survey)
     respond(survey, {q: "yes"})
+    work_out_figures(survey)
     client.force_login(viewer)
     kwargs = {"project_id": project.pk, "survey_id": survey.pk}
     html = client.get(
@@ -379,6 +388,7 @@ def test_lead_sees_coding_link_and_record_level_downloads(client, world):
 
 def test_organisation_rule_is_used(client, world):
     Organisation.objects.filter(pk=world.project.organisation_id).update(suppression_rule="nhs_lt10")
+    work_out_figures(world.survey)
     client.force_login(world.viewer)
     html = client.get(url("survey-results", world)).content.decode()
     assert "counts from 1 to 9 are not shown" in html
@@ -397,6 +407,7 @@ def test_a_survey_with_no_responses_yet(client, project, member_of):
         for kind in ("single", "multiple", "likert", "rating", "number", "date", "text")
     ]
     equality_question(survey, "ethnic_group", 20)
+    work_out_figures(survey)
     client.force_login(lead)
     kwargs = {"project_id": project.pk, "survey_id": survey.pk}
     page = client.get(reverse("surveys:survey-results", kwargs={"step": "identify", **kwargs}))
