@@ -160,7 +160,7 @@ def enqueue_unless_waiting(figures: SurveyFigures, survey: Survey, by) -> Job:
 
 def lock_row(survey: Survey) -> SurveyFigures:
     SurveyFigures.objects.get_or_create(survey=survey)
-    return SurveyFigures.objects.select_for_update().select_related("job").get(survey=survey)
+    return SurveyFigures.objects.select_for_update(of=("self",)).select_related("job").get(survey=survey)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from amhe.core import access, cycle, navigation
 from amhe.core.access import Action
-from amhe.surveys.models import Question, QuestionBankItem, Survey
+from amhe.surveys.models import Answer, Question, QuestionBankItem, Survey, SurveyResponse, Theme
 from amhe.surveys.steps import step_surveys_substeps
 
 
@@ -89,3 +89,25 @@ def bank_items(project, topic: str = ""):
     """The question bank of the project's organisation, of one topic if given."""
     items = QuestionBankItem.objects.filter(organisation_id=project.organisation_id).select_related("created_by")
     return items.filter(topic=topic) if topic else items
+
+
+# --- Coding free-text answers into themes -------------------------------------------------
+
+
+def submitted_answer_ids(question: Question) -> list[tuple[int, object]]:
+    """(answer pk, response id) of the submitted answers to `question`."""
+    return list(
+        Answer.objects.filter(question=question, response__state=SurveyResponse.State.SUBMITTED).values_list(
+            "pk", "response_id"
+        )
+    )
+
+
+def answers_with_themes(pks) -> dict[int, Answer]:
+    """These answers by pk, with their themes."""
+    return {answer.pk: answer for answer in Answer.objects.filter(pk__in=pks).prefetch_related("themes")}
+
+
+def theme_names(project) -> list[str]:
+    """The names of the project's themes, for suggestions while coding."""
+    return list(Theme.objects.filter(project=project).values_list("name", flat=True))

@@ -33,7 +33,7 @@ from amhe.surveys import export, participation, responding, selectors
 from amhe.surveys import figures as survey_figures
 from amhe.surveys import results as survey_results
 from amhe.surveys import themes as theme_service
-from amhe.surveys.models import Answer, Question, SurveyResponse, Theme
+from amhe.surveys.models import Question
 from amhe.surveys.selectors import survey_url
 
 PER_PAGE = 25
@@ -208,9 +208,7 @@ def _codable_answers(frame, question) -> list[int]:
         if asked and value is not None
     }
     order = {response: i for i, response in enumerate(frame.df["response"])}
-    rows = Answer.objects.filter(question=question, response__state=SurveyResponse.State.SUBMITTED).values_list(
-        "pk", "response_id"
-    )
+    rows = selectors.submitted_answer_ids(question)
     picked = [(order[str(r)], pk) for pk, r in rows if str(r) in answered]
     return [pk for _, pk in sorted(picked)]
 
@@ -230,7 +228,7 @@ def coding(request, project_id, step, survey_id, question_id):
     page = Paginator(pks, PER_PAGE).get_page(request.GET.get("page"))
     first_number = (page.number - 1) * PER_PAGE + 1
     on_page = list(page.object_list)
-    answers = {a.pk: a for a in Answer.objects.filter(pk__in=on_page).prefetch_related("themes")}
+    answers = selectors.answers_with_themes(on_page)
     errors: dict[int, str] = {}
     posted: dict[int, str] = {}
 
@@ -293,7 +291,7 @@ def coding(request, project_id, step, survey_id, question_id):
             "page_links": core_presenters.page_links(page),
             "total": len(pks),
             "errors": list(errors.items()),
-            "existing_themes": list(Theme.objects.filter(project=project).values_list("name", flat=True)),
+            "existing_themes": selectors.theme_names(project),
             "theme_rows": survey_results.theme_rows(frame, question, rule),
             "crumbs": _crumbs(
                 project,
