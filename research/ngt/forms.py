@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amhe.surveys.antispam import HoneypotForm
 from research.evidence.forms import characteristic_choices
@@ -193,7 +194,10 @@ class ParticipantIdeaForm(HoneypotForm):
 
 
 def _place_label(place, points):
-    return _("Choice %(place)s (%(points)s points)") % {"place": place, "points": points}
+    return ngettext("Choice %(place)s (%(points)s point)", "Choice %(place)s (%(points)s points)", points) % {
+        "place": place,
+        "points": points,
+    }
 
 
 class ParticipantRankingForm(RankingFieldsMixin, HoneypotForm):
