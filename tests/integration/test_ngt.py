@@ -288,3 +288,29 @@ def test_new_public_tokens_are_redacted_from_logs(caplog, project):
     for record in caplog.records:
         RedactSecretLinks().filter(record)
         assert participant.token not in record.getMessage()
+
+
+def test_a_diagram_box_names_the_ngt_ideas_behind_it(client, project, lead):
+    from tests.factories import DiagramFactory, DiagramNodeFactory
+
+    session = NgtSessionFactory(project=project)
+    idea = NgtIdeaFactory(session=session, number=1, text="Peer-led drop-in sessions")
+    elsewhere = NgtIdeaFactory(number=1)
+    diagram = DiagramFactory(project=project)
+    aim = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer crises")
+    client.force_login(lead)
+    new_box = reverse("research:node-new", kwargs={"project_id": project.pk, "diagram_id": diagram.pk})
+    form = client.get(new_box + "?kind=primary").content.decode()
+    assert "Ideas from NGT sessions behind it" in form and "Peer-led drop-in sessions" in form
+    response = client.post(
+        new_box + "?kind=primary", {"text": "Trusted places to go", "parents": [aim.pk], "ngt_ideas": [idea.pk]}
+    )
+    assert response.status_code == 302
+    box = diagram.nodes.get(kind="primary")
+    assert list(box.ngt_ideas.all()) == [idea]
+    page = client.get(reverse("research:diagram", kwargs={"project_id": project.pk, "diagram_id": diagram.pk}))
+    assert "From NGT ideas: Peer-led drop-in sessions." in page.content.decode()
+    from research.plans import services as plan_services
+
+    with pytest.raises(services.ValidationError):
+        plan_services.node_update(by=lead, node=box, text="x", parents=[aim], ngt_ideas=[elsewhere])
