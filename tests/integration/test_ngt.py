@@ -314,3 +314,31 @@ def test_a_diagram_box_names_the_ngt_ideas_behind_it(client, project, lead):
 
     with pytest.raises(services.ValidationError):
         plan_services.node_update(by=lead, node=box, text="x", parents=[aim], ngt_ideas=[elsewhere])
+
+
+def test_the_demo_has_a_closed_session_with_results_by_group(settings, client):
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    from amhe.core.management.commands.load_demo import WEST_YORKSHIRE
+    from amhe.core.models import Project
+
+    settings.DEBUG = True
+    with mock.patch.object(services, "ranking_submit", wraps=services.ranking_submit) as ranked:
+        call_command("load_demo", verbosity=0)
+    assert ranked.call_count == 10  # every ranking through the participants' service
+    call_command("load_demo", verbosity=0)  # idempotent
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    session = project.ngt_sessions.get()
+    assert session.phase == "closed" and "(illustrative)" in session.question
+    assert session.ideas.filter(merged_into__isnull=False).count() == 1
+    lead = project.memberships.filter(role=Role.LEAD).first().user
+    client.force_login(lead)
+    html = client.get(url("ngt-results", session)).content.decode()
+    assert "Lived experience (4 ranked)" in html and "Staff (3 ranked)" in html
+    assert "Other groups (3 ranked)" in html
+    # The peer-led drop-in (with its merged duplicate) comes first.
+    # 1: 3+2+3+3 (lived) + 1+1 (staff) + 1+2 (carers) + 2 (other) = 18.
+    assert "With duplicates merged into it: idea 6" in html
+    assert "2B" in substeps_with_work(project)
