@@ -92,9 +92,7 @@ def results(session) -> dict:
         "rows": rows,
         "ballot_count": len(ballots),
         "split": the_split.split,
-        "group_headings": [
-            {"label": GROUP_HEADINGS[g], "rankers": the_split.rankers[g]} for g in the_split.groups
-        ],
+        "group_headings": [{"label": GROUP_HEADINGS[g], "rankers": the_split.rankers[g]} for g in the_split.groups],
         "split_sentence": split_sentence(the_split, len(ballots)),
         "top_n": session.top_n,
     }

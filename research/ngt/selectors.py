@@ -91,8 +91,10 @@ def live_ideas(session) -> list[NgtIdea]:
 
 def merge_choices(idea):
     """The ideas `idea` may be merged into: the session's others still to rank."""
-    return NgtIdea.objects.filter(session_id=idea.session_id, merged_into__isnull=True).exclude(pk=idea.pk).order_by(
-        "number"
+    return (
+        NgtIdea.objects.filter(session_id=idea.session_id, merged_into__isnull=True)
+        .exclude(pk=idea.pk)
+        .order_by("number")
     )
 
 
@@ -139,9 +141,7 @@ def ballots(session) -> list[scoring.Ballot]:
 
 
 def merges(session) -> dict[int, int]:
-    return dict(
-        NgtIdea.objects.filter(session=session, merged_into__isnull=False).values_list("pk", "merged_into_id")
-    )
+    return dict(NgtIdea.objects.filter(session=session, merged_into__isnull=False).values_list("pk", "merged_into_id"))
 
 
 def idea_overlaps(idea):

@@ -221,9 +221,7 @@ def ranking_submit(*, participant: NgtParticipant, idea_ids: Sequence[int]) -> N
     if session.phase != Phase.RANKING:
         raise NotOpen(NotOpen.WRONG_PHASE)
     ideas = _check_choices(session, idea_ids)
-    claimed = NgtParticipant.objects.filter(pk=participant.pk, ranked_at__isnull=True).update(
-        ranked_at=timezone.now()
-    )
+    claimed = NgtParticipant.objects.filter(pk=participant.pk, ranked_at__isnull=True).update(ranked_at=timezone.now())
     if not claimed:
         raise AlreadyRanked()
     _store(participant, ideas)
@@ -240,9 +238,7 @@ def paper_ranking_add(*, by, session: NgtSession, group: str, idea_ids: Sequence
     if group not in NgtParticipant.Group.values:
         raise ValidationError({"group": "Choose how the participant took part."})
     ideas = _check_choices(session, idea_ids)
-    participant = NgtParticipant.objects.create(
-        session=session, group=group, on_paper=True, ranked_at=timezone.now()
-    )
+    participant = NgtParticipant.objects.create(session=session, group=group, on_paper=True, ranked_at=timezone.now())
     _store(participant, ideas)
     return participant
 

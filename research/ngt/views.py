@@ -122,9 +122,7 @@ def session_detail(request, project_id, session_id):
             "next_action": presenters.NEXT_ACTION.get(session.phase),
             "ideas": selectors.ideas(session),
             "counts": selectors.counts(session),
-            "joined": [
-                (presenters.GROUP_HEADINGS[g], n) for g, n in selectors.joined_by_group(session).items()
-            ],
+            "joined": [(presenters.GROUP_HEADINGS[g], n) for g, n in selectors.joined_by_group(session).items()],
             "join_url": join_link(request, session) if session.mode == NgtSession.Mode.ONLINE else "",
             "can_run": _can_run(membership),
             "is_open": session.phase != Phase.CLOSED,

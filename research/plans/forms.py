@@ -54,7 +54,8 @@ class ParentChoiceField(forms.ModelMultipleChoiceField):
 
 class IdeaChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{layout.shorten(obj.text, 90)} (idea {obj.number}, session: {layout.shorten(obj.session.question, 40)})"
+        session = layout.shorten(obj.session.question, 40)
+        return f"{layout.shorten(obj.text, 90)} (idea {obj.number}, session: {session})"
 
 
 class ReferenceChoiceField(forms.ModelMultipleChoiceField):

@@ -244,9 +244,7 @@ def test_make_a_priority_from_an_idea_links_it_and_warns_of_an_overlap(client, p
     InitiativeFactory(
         project=project, name="Chapeltown peer drop-in", description="A peer drop-in", characteristics=["race"]
     )
-    session = services.session_create(
-        by=lead, project=project, question="Q?", characteristics=["race"], mode="in_room"
-    )
+    session = services.session_create(by=lead, project=project, question="Q?", characteristics=["race"], mode="in_room")
     client.force_login(lead)
     added = client.post(url("ngt-idea-new", session), {"text": "A peer drop-in in Chapeltown"}, follow=True)
     assert "looks like an existing initiative: Chapeltown peer drop-in" in added.content.decode()

@@ -88,9 +88,7 @@ def test_a_merge_loop_and_bad_ballots_are_refused():
 
 
 def test_split_shows_groups_of_three_or_more_and_pools_smaller_ones():
-    ballots = [Ballot("lived", ())] * 4 + [Ballot("staff", ())] * 3 + [Ballot("carer", ())] * 2 + [
-        Ballot("other", ())
-    ]
+    ballots = [Ballot("lived", ())] * 4 + [Ballot("staff", ())] * 3 + [Ballot("carer", ())] * 2 + [Ballot("other", ())]
     result = split(ballots, groups=["lived", "carer", "staff", "other"])
     assert result.split
     assert result.groups == ("lived", "staff", OTHER_GROUPS)
@@ -107,11 +105,7 @@ def test_no_split_when_the_small_groups_together_are_still_too_few():
 
 
 def test_group_tally_pools_the_small_groups():
-    ballots = (
-        [Ballot("lived", ("A", "B"))] * 3
-        + [Ballot("carer", ("B", "A"))] * 2
-        + [Ballot("other", ("B",))]
-    )
+    ballots = [Ballot("lived", ("A", "B"))] * 3 + [Ballot("carer", ("B", "A"))] * 2 + [Ballot("other", ("B",))]
     results = score(ballots, n=2, groups=["lived", "carer", "staff", "other"])
     the_split = split(ballots, groups=["lived", "carer", "staff", "other"])
     assert the_split.groups == ("lived", OTHER_GROUPS)
