@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from amhe.core import access
 from amhe.core.access import Action
+from research.evidence import overlap
 from research.evidence import selectors as evidence_selectors
 from research.models import NgtIdea, NgtParticipant, NgtRanking, NgtSession
 from research.ngt import scoring
@@ -150,6 +151,23 @@ def idea_overlaps(idea):
     return evidence_selectors.overlapping_initiatives(
         session.project, text=idea.text, characteristics=session.characteristics, population_ids=[]
     )
+
+
+def overlaps_by_idea(session, ideas) -> dict[int, list]:
+    """{idea id: the existing initiatives (2A) it overlaps} for the ideas still to rank,
+    for the session's characteristics (none without them: overlap needs the same people)."""
+    if not session.characteristics:
+        return {}
+    candidates = evidence_selectors.initiative_candidates(session.project)
+    if not candidates:
+        return {}
+    found = {}
+    for idea in ideas:
+        if idea.merged_into_id is None:
+            hits = overlap.find_overlaps(idea.text, characteristics=session.characteristics, candidates=candidates)
+            if hits:
+                found[idea.pk] = hits
+    return found
 
 
 def idea_choices_for_nodes(project):

@@ -72,6 +72,15 @@ def _overlap_rows(idea):
     return evidence_presenters.overlap_rows(idea.session.project, selectors.idea_overlaps(idea), {})
 
 
+def _idea_rows(session, ideas) -> list[dict]:
+    """Each idea with the existing initiatives it overlaps (links and reasons)."""
+    found = selectors.overlaps_by_idea(session, ideas)
+    return [
+        {"idea": idea, "overlaps": evidence_presenters.overlap_rows(session.project, found.get(idea.pk, []), {})}
+        for idea in ideas
+    ]
+
+
 # --- Sessions -----------------------------------------------------------------------------
 
 
@@ -120,7 +129,7 @@ def session_detail(request, project_id, session_id):
             "steps": presenters.phase_steps(session),
             "phase_help": presenters.PHASE_STEPS[session.phase],
             "next_action": presenters.NEXT_ACTION.get(session.phase),
-            "ideas": selectors.ideas(session),
+            "idea_rows": _idea_rows(session, selectors.ideas(session)),
             "counts": selectors.counts(session),
             "joined": [(presenters.GROUP_HEADINGS[g], n) for g, n in selectors.joined_by_group(session).items()],
             "join_url": join_link(request, session) if session.mode == NgtSession.Mode.ONLINE else "",
@@ -221,7 +230,11 @@ def idea_new(request, project_id, session_id):
             overlaps = _overlap_rows(idea)
             messages.success(request, f"Idea {idea.number} added.")
             for item in overlaps:
-                messages.warning(request, f"Idea {idea.number} looks like an existing initiative: {item.name}.")
+                messages.warning(
+                    request,
+                    f"Idea {idea.number} looks like an existing initiative: {item.name}. "
+                    "The session's list of ideas links to it.",
+                )
             if "another" in request.POST:
                 return redirect(_session_url("ngt-idea-new", session))
             return redirect(_session_url("ngt-session", session) + "#ideas")

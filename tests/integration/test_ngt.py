@@ -193,6 +193,8 @@ def test_joining_keeps_only_the_group_and_language(project):
     stored = repr(list(NgtParticipant.objects.values()))
     assert "203.0.113.99" not in stored and "TestBrowser" not in stored
     assert "sessionid" not in visitor.cookies
+    for path in (f"/n/{session.join_token}/", f"/np/{participant.token}/ideas/"):
+        assert "no-store" in visitor.get(path)["Cache-Control"], path
 
 
 def test_participant_pages_are_translated_and_urdu_is_right_to_left(project):
@@ -248,6 +250,9 @@ def test_make_a_priority_from_an_idea_links_it_and_warns_of_an_overlap(client, p
     client.force_login(lead)
     added = client.post(url("ngt-idea-new", session), {"text": "A peer drop-in in Chapeltown"}, follow=True)
     assert "looks like an existing initiative: Chapeltown peer drop-in" in added.content.decode()
+    initiative = project.initiatives.get()
+    initiative_url = reverse("research:initiative", kwargs={"project_id": project.pk, "initiative_id": initiative.pk})
+    assert f'<a href="{initiative_url}">Chapeltown peer drop-in</a>' in added.content.decode()
     idea = NgtIdea.objects.get(session=session)
     page = client.get(url("ngt-idea-priority", session, idea_id=idea.pk)).content.decode()
     assert "This looks like an existing initiative" in page and "Chapeltown peer drop-in" in page
