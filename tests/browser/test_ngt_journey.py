@@ -88,6 +88,8 @@ def test_facilitator_runs_an_ngt_session_with_three_participants(demo, journey, 
         html = person.page.locator("html")
         assert html.get_attribute("lang") == language
         assert html.get_attribute("dir") == ("rtl" if language == "ur" else "ltr")
+        sizes = person.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1], sizes  # nothing wider than the phone
         person.page.locator('input[name="group"][value="lived"]').check()
         _submit(person)
         assert re.search(r"/np/[^/]+/ideas/$", person.page.url)
