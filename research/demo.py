@@ -18,6 +18,16 @@ def load_practice_demo(*, project, users, stdout):
 
 
 @demo_loader
+def load_ngt_demo(*, project, users, stdout):
+    """2B: a closed NGT session with results by group (Leeds only, like its text)."""
+    if project.area != "Leeds":
+        return
+    from research.ngt import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
 def load_plans_demo(*, project, users, stdout):
     """2B: a driver diagram whose aim is the agreed SMART goal (Leeds only, like its text)."""
     if project.area != "Leeds":

@@ -47,6 +47,10 @@ class Priority(models.Model):
     characteristics = models.JSONField(default=list, blank=True)
     populations = models.ManyToManyField(Population, blank=True, related_name="+")
     references = models.ManyToManyField(Reference, blank=True, related_name="priorities")
+    # The NGT idea (2B) it was made from, when its source is NGT_IDEA.
+    ngt_idea = models.ForeignKey(
+        "research.NgtIdea", on_delete=models.SET_NULL, null=True, blank=True, related_name="priorities"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
