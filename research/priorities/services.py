@@ -10,7 +10,7 @@ from amhe.core import access
 from amhe.core.access import Action
 from research.evidence import importing
 from research.evidence.services import check_characteristics, set_populations
-from research.models import Priority, PriorityView
+from research.models import CaseStudy, Priority, PriorityView
 
 PRIORITY_FIELDS = (
     "title",
@@ -49,15 +49,59 @@ def _set_references(priority: Priority, references) -> None:
     priority.references.set(references)
 
 
+_NOT_GIVEN = object()
+
+
+def _set_origin(priority: Priority, case_study, theme) -> None:
+    """Link the case study or theme the priority came from, checking it is one the
+    project may read and that it agrees with where the priority says it came from."""
+    if case_study is not _NOT_GIVEN:
+        if case_study is not None:
+            readable = case_study.project_id == priority.project_id or case_study.sharing == CaseStudy.Sharing.SHARED
+            if not readable:
+                raise ValidationError({"case_study": "Choose one of this project's case studies or a shared one."})
+            if priority.source != Priority.Source.CASE_STUDY:
+                raise ValidationError(
+                    {
+                        "case_study": (
+                            "You chose a case study: select 'A case study of positive practice' above, "
+                            "or leave the case study empty."
+                        )
+                    }
+                )
+        priority.case_study = case_study
+    if theme is not _NOT_GIVEN:
+        if theme is not None:
+            if theme.project_id != priority.project_id:
+                raise ValidationError({"theme": "Choose one of this project's themes."})
+            if priority.source != Priority.Source.THEME:
+                raise ValidationError(
+                    {
+                        "theme": (
+                            "You chose a theme: select 'A theme from focus groups or surveys' above, "
+                            "or leave the theme empty."
+                        )
+                    }
+                )
+        priority.theme = theme
+    if priority.source != Priority.Source.CASE_STUDY:
+        priority.case_study = None
+    if priority.source != Priority.Source.THEME:
+        priority.theme = None
+
+
 def _comparable(priority: Priority) -> tuple:
-    return tuple(getattr(priority, name) for name in PRIORITY_FIELDS)
+    return (*(getattr(priority, name) for name in PRIORITY_FIELDS), priority.case_study_id, priority.theme_id)
 
 
 @transaction.atomic
-def priority_create(*, by, project, references=None, populations=None, **fields) -> Priority:
-    """A proposed priority."""
+def priority_create(
+    *, by, project, references=None, populations=None, case_study=None, theme=None, **fields
+) -> Priority:
+    """A proposed priority, perhaps from a case study or a theme."""
     priority = Priority(project=project, created_by=by, state=Priority.State.PROPOSED)
     _apply(priority, fields)
+    _set_origin(priority, case_study, theme)
     priority.save()
     _set_references(priority, references)
     set_populations(priority, project, populations)
@@ -65,11 +109,22 @@ def priority_create(*, by, project, references=None, populations=None, **fields)
 
 
 @transaction.atomic
-def priority_update(*, by, priority: Priority, references=None, populations=None, keep_agreed=False, **fields):
-    """Change a priority. An agreed priority whose wording or placing changes goes back
-    to proposed for the lead to agree again, unless `keep_agreed` (the lead's own change)."""
+def priority_update(
+    *,
+    by,
+    priority: Priority,
+    references=None,
+    populations=None,
+    keep_agreed=False,
+    case_study=_NOT_GIVEN,
+    theme=_NOT_GIVEN,
+    **fields,
+):
+    """Change a priority. An agreed priority whose wording, placing or origin changes goes
+    back to proposed for the lead to agree again, unless `keep_agreed` (the lead's own change)."""
     before = _comparable(priority)
     _apply(priority, fields)
+    _set_origin(priority, case_study, theme)
     if priority.state == Priority.State.AGREED and not keep_agreed and _comparable(priority) != before:
         priority.state = Priority.State.PROPOSED
     priority.save()
