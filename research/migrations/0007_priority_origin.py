@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('research', '0005_node_references'),
+        ('research', '0006_ngt'),
         ('surveys', '0003_surveyfigures'),
     ]
 
