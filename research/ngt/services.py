@@ -263,7 +263,6 @@ def idea_make_priority(*, by, idea: NgtIdea, impact: str, effort: str, horizon: 
         horizon=horizon,
         small_change=small_change,
         characteristics=session.characteristics,
+        ngt_idea=idea,
     )
-    priority.ngt_idea = idea
-    priority.save(update_fields=["ngt_idea"])
     return priority

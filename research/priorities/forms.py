@@ -70,6 +70,14 @@ class PriorityForm(PeopleFieldsMixin, forms.ModelForm):
         self.fields["case_study"].label_from_instance = lambda cs: (
             cs.title if cs.project_id == project.pk else f"{cs.title} (shared by {cs.project.organisation.name})"
         )
+        self.fields["ngt_idea"] = forms.ModelChoiceField(
+            label="Which NGT idea (if it came from one)",
+            required=False,
+            queryset=selectors.ngt_ideas_for_choice(project),
+            empty_label="Choose an idea",
+            help_text="Ideas from this project's nominal group technique sessions.",
+        )
+        self.fields["ngt_idea"].label_from_instance = lambda idea: f"{idea.text} (session: {idea.session.question})"
         self.fields["theme"] = forms.ModelChoiceField(
             label="Which theme (if it came from one)",
             required=False,
@@ -84,20 +92,21 @@ class PriorityForm(PeopleFieldsMixin, forms.ModelForm):
             widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes--small"}),
             help_text="References from the evidence base. Select all that apply.",
         )
-        self.order_fields(["title", "description", "source", "source_text", "case_study", "theme"])
+        self.order_fields(["title", "description", "source", "source_text", "ngt_idea", "theme", "case_study"])
         if self.instance.pk:
             self.initial["characteristics"] = self.instance.characteristics
             self.initial["populations"] = list(self.instance.populations.all())
             self.initial["references"] = list(self.instance.references.all())
             self.initial["case_study"] = self.instance.case_study_id
             self.initial["theme"] = self.instance.theme_id
+            self.initial["ngt_idea"] = self.instance.ngt_idea_id
 
     def _post_clean(self):
         pass
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        names = [*self.Meta.fields, "characteristics", "populations", "references", "case_study", "theme"]
+        names = [*self.Meta.fields, "characteristics", "populations", "references", "case_study", "theme", "ngt_idea"]
         return {name: data[name] for name in names}
 
 

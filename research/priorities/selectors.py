@@ -10,7 +10,7 @@ from django.urls import reverse
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.surveys.models import Theme
-from research.models import CaseStudy, Priority, PriorityView, Reference
+from research.models import CaseStudy, NgtIdea, Priority, PriorityView, Reference
 
 
 def priority_for(user, project_id, priority_id, action: Action = Action.VIEW):
@@ -59,6 +59,15 @@ def case_studies_for_choice(project) -> QuerySet[CaseStudy]:
         CaseStudy.objects.filter(Q(project=project) | Q(sharing=CaseStudy.Sharing.SHARED))
         .select_related("project__organisation")
         .order_by("title", "pk")
+    )
+
+
+def ngt_ideas_for_choice(project) -> QuerySet[NgtIdea]:
+    """Ideas of the project's NGT sessions a priority may come from (not those merged into another)."""
+    return (
+        NgtIdea.objects.filter(session__project=project, merged_into__isnull=True)
+        .select_related("session")
+        .order_by("session__created_at", "session_id", "number")
     )
 
 

@@ -9,7 +9,14 @@ from django.utils import timezone
 from amhe.core.models import Role
 from research.models import CaseStudy, Priority
 from research.priorities import services
-from tests.factories import CaseStudyFactory, PriorityFactory, ProjectFactory, ThemeFactory
+from tests.factories import (
+    CaseStudyFactory,
+    NgtIdeaFactory,
+    NgtSessionFactory,
+    PriorityFactory,
+    ProjectFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +163,28 @@ def test_research_page_offers_each_theme_as_a_priority(client, project, lead, me
     client.force_login(member_of(project, Role.PANEL))
     page = client.get(reverse("research:overview", args=[project.pk])).content.decode()
     assert "?theme=" not in page
+
+
+def test_an_ngt_idea_is_linked_like_the_other_origins(client, project, lead):
+    session = NgtSessionFactory(project=project, question="What would help after 5pm?")
+    idea = NgtIdeaFactory(session=session, text="A café open in the evening")
+    merged = NgtIdeaFactory(session=session, text="An evening café", merged_into=idea)
+    elsewhere = NgtIdeaFactory(text="Another project's idea")
+    for record, message in ((merged, "not one merged into another"), (elsewhere, "this project's NGT sessions")):
+        with pytest.raises(ValidationError, match=message):
+            services.priority_create(by=lead, project=project, title="x", source="ngt_idea", ngt_idea=record, **PLACING)
+    client.force_login(lead)
+    form = client.get(_url("priority-new", project)).context["form"]
+    assert list(form.fields["ngt_idea"].queryset) == [idea]
+    reply = client.post(
+        _url("priority-new", project), {"title": "Evening café", "source": "ngt_idea", "ngt_idea": idea.pk, **PLACING}
+    )
+    priority = Priority.objects.get()
+    assert priority.ngt_idea == idea
+    page = client.get(reply.url).content.decode()
+    results = reverse("research:ngt-results", args=[project.pk, session.pk])
+    assert 'the idea "A café open in the evening"' in page and f'href="{results}"' in page
+    # Saying it came from somewhere else drops the link.
+    services.priority_update(by=lead, priority=priority, source="other")
+    priority.refresh_from_db()
+    assert priority.ngt_idea is None
