@@ -3,7 +3,9 @@ join on their phones in separate browsers (one in Urdu, right to left), write
 ideas privately and rank their top 3; the facilitator's screen counts ideas as
 they arrive without reloading, lists them one by one, a duplicate is merged,
 three paper rankings from staff are typed in, and the results are shown by
-group. Every page, the facilitator's and the participants', passes axe."""
+group. The top idea then becomes a priority and a box of the driver diagram, and a
+panel member votes on the priority. Every page, the facilitator's, the participants'
+and the panel member's, passes axe."""
 
 import re
 
@@ -11,7 +13,7 @@ import pytest
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
 from amhe.core.models import Project
-from research.models import NgtIdea, NgtSession
+from research.models import Diagram, NgtIdea, NgtSession, Priority, PriorityView
 from tests.browser.conftest import AxeChecked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -170,6 +172,39 @@ def test_facilitator_runs_an_ngt_session_with_three_participants(demo, journey, 
     people[2].goto(people[2].page.url.split(live_server.url)[1].split("?")[0])
     assert people[2].page.get_by_role("heading", level=1).text_content()  # in Polish: the session has closed
     assert "zakończona" in people[2].page.get_by_role("heading", level=1).text_content()
+
+    # Onward (2B to 2C): the top idea becomes a priority, a box of the demo's driver
+    # diagram names it, and a panel member gives their view on the priority.
+    journey.goto(f"/projects/{project.pk}/research/ngt/{session.pk}/results/")
+    _click(journey, "link", "Make a priority from idea 1")
+    page.locator("input[name=impact][value=high]").check()
+    page.locator("input[name=effort][value=medium]").check()
+    page.get_by_label("Short term").check()
+    _click(journey, "button", "Make priority")
+    priority = Priority.objects.get(project=project, ngt_idea__session=session, ngt_idea__number=1)
+    assert page.get_by_role("heading", level=1).text_content() == "Peer support groups in the community"
+    assert page.get_by_role("link", name=re.compile("session results")).is_visible()
+    diagram = Diagram.objects.get(project=project, kind=Diagram.Kind.DRIVER)
+    journey.goto(f"/projects/{project.pk}/research/plans/{diagram.pk}/")
+    _click(journey, "button", "Add a box")
+    page.get_by_label("Change idea", exact=True).check()
+    _click(journey, "button", "Continue")
+    page.get_by_label("What it says").fill("Peer support groups in community centres")
+    page.get_by_label("Secondary driver: Peer supporters with lived experience in community settings").check()
+    page.get_by_label(re.compile(r"Peer support groups in the community \(idea 1, session")).check()
+    _click(journey, "button", "Add change idea")
+    box = diagram.nodes.get(text="Peer support groups in community centres")
+    assert list(box.ngt_ideas.all()) == [priority.ngt_idea]
+
+    panel = phones()
+    panel.log_in("panel@wy-icb.example", DEMO_PASSWORD)
+    panel.goto(f"/projects/{project.pk}/research/priorities/{priority.pk}/")
+    _click(panel, "button", "Give your view")
+    panel.page.get_by_label("Support", exact=True).check()
+    panel.page.get_by_label("Comment (optional)").fill("Groups near home would help my family")
+    _click(panel, "button", "Give your view")
+    assert PriorityView.objects.get(priority=priority).vote == "support"
+    assert panel.page.get_by_text("Groups near home would help my family").is_visible()
 
 
 def _rank_path(url: str) -> str:
