@@ -92,10 +92,21 @@ def results(session) -> dict:
         "rows": rows,
         "ballot_count": len(ballots),
         "split": the_split.split,
-        "group_headings": [{"label": GROUP_HEADINGS[g], "rankers": the_split.rankers[g]} for g in the_split.groups],
+        "group_headings": [
+            {"label": group_heading(g, the_split), "rankers": the_split.rankers[g]} for g in the_split.groups
+        ],
         "split_sentence": split_sentence(the_split, len(ballots)),
         "top_n": session.top_n,
     }
+
+
+def group_heading(group: str, the_split: scoring.Split) -> str:
+    """A group's column heading; the pooled column names the groups in it when one of
+    them is big enough to be shown on its own (it took in groups too small to show)."""
+    if group == scoring.OTHER_GROUPS and the_split.host:
+        names = [GROUP_HEADINGS[g] for g in the_split.pooled]
+        return " and ".join([names[0], *(n.lower() for n in names[1:])]) + " together"
+    return GROUP_HEADINGS[group]
 
 
 def split_sentence(the_split: scoring.Split, ballot_count: int) -> str:
@@ -110,6 +121,13 @@ def split_sentence(the_split: scoring.Split, ballot_count: int) -> str:
                 "and showing the other groups would let anyone work out how they ranked."
             )
         return "The results are not split by group."
+    if the_split.host:
+        small = ", ".join(GROUP_HEADINGS[g].lower() for g in the_split.pooled[1:])
+        return (
+            f"Groups are shown apart when at least {minimum} people in them ranked. Fewer than {minimum} "
+            f"ranked as {small}, and showing every other group apart would let anyone work out how they "
+            f"ranked, so they are counted together with {GROUP_HEADINGS[the_split.host].lower()}."
+        )
     if the_split.pooled:
         return (
             f"Groups are shown apart when at least {minimum} people in them ranked. Fewer than {minimum} "

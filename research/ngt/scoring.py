@@ -18,9 +18,11 @@ share a place (1, 2, 2, 4).
 The split by participant group shows a group only when at least
 `MIN_GROUP_RANKERS` of its participants ranked (so no one's choices can be
 picked out). Smaller groups are pooled as "other groups" when together they
-reach that number; when they do not, the results are not split at all,
-because the pooled figures could be worked out by taking the shown groups
-from the totals.
+reach that number. When they do not, showing every other group apart would give
+them away (the totals minus the shown groups), so they are pooled with the
+smallest shown group other than lived experience (which stays visible, the
+point of the split); when no such group is left to pool them with, the results
+are not split at all.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from dataclasses import dataclass, field
 
 MIN_GROUP_RANKERS = 3
 OTHER_GROUPS = "other_groups"
+#: The group kept apart whenever it can be: the split exists to show these voices.
+LIVED_EXPERIENCE = "lived"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Split:
     groups: tuple[str, ...]
     pooled: tuple[str, ...]  # the small groups counted in "other groups", or left unsplit
     rankers: dict[str, int]  # participants who ranked, by shown group
+    # A group big enough to show that took in the small ones (first in `pooled`), if any.
+    host: str | None = None
 
 
 def points(position: int, n: int) -> int:
@@ -141,12 +147,20 @@ def split(ballots: Iterable[Ballot], groups: Sequence[str] = (), minimum: int = 
     small = tuple(g for g in order if 0 < counts[g] < minimum)
     pooled_count = sum(counts[g] for g in small)
     if small and pooled_count < minimum:
-        return Split(split=False, groups=(), pooled=small, rankers={})
+        hosts = [g for g in shown if g != LIVED_EXPERIENCE]
+        if len(shown) < 2 or not hosts:
+            return Split(split=False, groups=(), pooled=small, rankers={})
+        host = min(reversed(hosts), key=lambda g: counts[g])  # the smallest; the last of equals
+        shown.remove(host)
+        small = (host, *small)
+        pooled_count += counts[host]
+    else:
+        host = None
     rankers = {g: counts[g] for g in shown}
     if small:
         rankers[OTHER_GROUPS] = pooled_count
         shown.append(OTHER_GROUPS)
-    return Split(split=bool(shown), groups=tuple(shown), pooled=small, rankers=rankers)
+    return Split(split=bool(shown), groups=tuple(shown), pooled=small, rankers=rankers, host=host)
 
 
 def group_tally(entry: IdeaScore, the_split: Split) -> list[Tally]:

@@ -126,10 +126,12 @@ def test_a_whole_online_session_with_results_by_group(client, project, lead):
     results = client.get(url("ngt-results", session)).content.decode()
     # a: lived 3 x 2 + staff 3 x 1 + carer 1 = 10 from 7; b: 3 x 1 + 3 x 2 + 2 = 11 from 7 (the carer ranked b first).
     assert "11" in results and "10" in results
-    # One carer: too few to show, and too few to pool (showing lived experience and staff
-    # would give the carer's ranking away), so nothing is split and the page says why.
-    assert "Lived experience (" not in results and "Carers" not in results
-    assert "The results are not split by group: fewer than 3 people ranked as carers" in results
+    # One carer: too few to show or to pool alone (showing lived experience and staff would
+    # give the carer's ranking away), so the carer is counted with staff; lived experience
+    # stays visible, and the page says why.
+    assert "Lived experience (3 ranked)" in results and "Staff and carers together (4 ranked)" in results
+    assert "Staff (3 ranked)" not in results and "Carers (" not in results
+    assert "so they are counted together with staff" in results
 
 
 def test_small_groups_are_pooled_as_other_groups_when_they_reach_three(project, lead, client):

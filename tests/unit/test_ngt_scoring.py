@@ -96,12 +96,34 @@ def test_split_shows_groups_of_three_or_more_and_pools_smaller_ones():
     assert result.rankers == {"lived": 4, "staff": 3, OTHER_GROUPS: 3}
 
 
-def test_no_split_when_the_small_groups_together_are_still_too_few():
-    # 3 lived experience, 3 staff and 1 carer: showing two groups would give the carer's
-    # ranking away (total minus the two groups), so nothing is split.
-    ballots = [Ballot("lived", ("A",))] * 3 + [Ballot("staff", ("A",))] * 3 + [Ballot("carer", ("B",))]
+def test_too_few_small_ones_are_pooled_with_the_smallest_group_but_lived_experience():
+    # 3 lived experience, 4 staff, 3 other and 1 carer: showing every group of 3 or more
+    # would give the carer's ranking away (total minus them), so the carer is counted with
+    # the smallest shown group other than lived experience (other, 3), and lived experience
+    # stays visible.
+    ballots = (
+        [Ballot("lived", ("A",))] * 3
+        + [Ballot("staff", ("A",))] * 4
+        + [Ballot("other", ("A",))] * 3
+        + [Ballot("carer", ("B",))]
+    )
+    result = split(ballots, groups=["lived", "carer", "staff", "other"])
+    assert result.groups == ("lived", "staff", OTHER_GROUPS)
+    assert (result.pooled, result.host) == (("other", "carer"), "other")
+    assert result.rankers == {"lived": 3, "staff": 4, OTHER_GROUPS: 4}
+    b = next(r for r in score(ballots, n=1, groups=["lived", "carer", "staff", "other"]) if r.idea == "B")
+    assert scoring.group_tally(b, result) == [Tally(0, 0), Tally(0, 0), Tally(1, 1)]
+
+
+def test_no_split_when_only_lived_experience_could_take_the_small_groups_in():
+    # 3 lived experience and 1 carer: pooling the carer with lived experience would leave
+    # one column (the total), and showing lived experience alone gives the carer away.
+    ballots = [Ballot("lived", ("A",))] * 3 + [Ballot("carer", ("B",))]
     result = split(ballots, groups=["lived", "carer", "staff", "other"])
     assert not result.split and result.groups == () and result.pooled == ("carer",)
+    # The same with one staff group of 3 and no lived experience.
+    staff_only = [Ballot("staff", ("A",))] * 3 + [Ballot("carer", ("B",))]
+    assert not split(staff_only).split
 
 
 def test_group_tally_pools_the_small_groups():
