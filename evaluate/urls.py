@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from evaluate import views
 
@@ -6,4 +6,5 @@ app_name = "evaluate"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("", include("evaluate.measures.urls")),
 ]

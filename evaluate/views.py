@@ -1,12 +1,13 @@
-"""Step 4, Evaluate. Its features hang off the step overview: for now the
-surveys of 4A (experience and outcome measures) and 4B (feedback)."""
+"""Step 4, Evaluate. Its features hang off the step overview: 4A's measures over
+time (SPC charts) and surveys, and 4B's feedback surveys."""
 
 from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as surveys_context
+from evaluate.measures.views import measure_rows
 
 
 def _overview_context(request, project, membership):
-    return surveys_context(request, project, membership, "evaluate")
+    return {**surveys_context(request, project, membership, "evaluate"), "measure_rows": measure_rows(project)}
 
 
 def overview(request, project_id):

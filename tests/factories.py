@@ -523,3 +523,12 @@ def work_out_figures(survey):
     job = survey_figures.request_refresh(survey=survey)
     core_services.job_run(job_id=job.pk)
     return survey.__class__.objects.get(pk=survey.pk).figures
+
+
+class MeasureRebaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.MeasureRebase"
+
+    measure = factory.SubFactory(MeasureFactory)
+    date = date(2024, 4, 1)
+    reason = "A new service began"

@@ -40,6 +40,8 @@ class Action(StrEnum):
     REVIEW_SHARING = "review_sharing"
     # Research 2B: build and change driver diagrams and theories of change.
     PLAN = "plan"
+    # Evaluate 4A: set the dates a measure's SPC limits start again from (rebasing).
+    EVALUATE = "evaluate"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -57,6 +59,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGREE_PRIORITIES,
             Action.RECORD_PRACTICE,
             Action.PLAN,
+            Action.EVALUATE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -67,6 +70,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.UPDATE_PROGRESS,
             Action.ENGAGE,
             Action.RESEARCH,
+            Action.EVALUATE,
         }
     ),
     Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING}),

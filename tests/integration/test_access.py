@@ -35,6 +35,7 @@ from tests.factories import (
     InitiativeFactory,
     JobFactory,
     MeasureFactory,
+    MeasureRebaseFactory,
     MembershipFactory,
     NgtIdeaFactory,
     NgtSessionFactory,
@@ -81,6 +82,8 @@ SCOPED_KWARGS = {
     "node_id",
     "session_id",
     "idea_id",
+    "measure_id",
+    "rebase_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -102,6 +105,7 @@ ROLES_ALLOWED = {
     Action.RECORD_PRACTICE: {Role.LEAD},
     Action.REVIEW_SHARING: {Role.GOVERNANCE},
     Action.PLAN: {Role.LEAD},
+    Action.EVALUATE: {Role.LEAD, Role.ANALYST},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -193,6 +197,9 @@ URL_ACTION = {
     "research:ngt-idea-merge": Action.PLAN,
     "research:ngt-idea-priority": Action.PLAN,
     "research:ngt-paper-new": Action.PLAN,
+    # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
+    "evaluate:rebase-new": Action.EVALUATE,
+    "evaluate:rebase-delete": Action.EVALUATE,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -299,6 +306,7 @@ class World:
     node: object
     ngt_session: object
     ngt_idea: object
+    rebase: object
 
     def values(self) -> dict:
         return {
@@ -329,6 +337,8 @@ class World:
             "node_id": self.node.pk,
             "session_id": self.ngt_session.pk,
             "idea_id": self.ngt_idea.pk,
+            "measure_id": self.rebase.measure_id,
+            "rebase_id": self.rebase.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -363,6 +373,8 @@ class World:
             "node_id": 999_999,
             "session_id": 999_999,
             "idea_id": 999_999,
+            "measure_id": 999_999,
+            "rebase_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -397,6 +409,10 @@ def world_of(project, lead, **given) -> World:
         DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
     if "ngt_idea" not in given:
         made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
+    if "rebase" not in given:
+        # 4A: a rebase date of the goal's measure (the URL names the measure).
+        goal = given.get("goal") or made["goal"]
+        made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -436,10 +452,10 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core, identify and research model (history tables included)."""
+    """Every row of every core, identify, research and evaluate model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify", "research")
+        for app in ("core", "identify", "research", "evaluate")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
@@ -500,6 +516,10 @@ def test_the_walk_finds_every_known_project_url():
         "research:ngt-screen-json",
         "research:ngt-results",
         "research:ngt-idea-priority",
+        "evaluate:measures",
+        "evaluate:measure",
+        "evaluate:rebase-new",
+        "evaluate:rebase-delete",
     }
     assert expected <= names
 

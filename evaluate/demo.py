@@ -1,0 +1,14 @@
+"""Demo data for Evaluate (step 4), found by `manage.py load_demo`: one loader per
+area of the step, each in its sub-package."""
+
+from amhe.core.demo import demo_loader
+
+
+@demo_loader
+def load_measures_demo(*, project, users, stdout):
+    """4A: a real monthly England series, so the SPC page has a chart (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from evaluate.measures import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

@@ -1,0 +1,1 @@
+"""Evaluate 4A: the project's measures over time as SPC charts."""
