@@ -55,4 +55,4 @@ def load(*, project, users, stdout):
         definition={"dataset": "nhs_talking_therapies_monthly", "measure_id": "M192", "area": "England"},
         values=rows(),
     )
-    stdout.write(f"  4A: {measure.values.count()} months of {NAME}")
+    stdout.write(f"  {project.name}: {measure.values.count()} months of {NAME} for 4A")

@@ -248,3 +248,12 @@ def test_demo_series_loads_through_the_service(project, lead, member_of):
 class _Out:
     def write(self, text):
         pass
+
+
+def test_a_rebase_date_puts_4a_in_progress(project, lead):
+    from amhe.core.progress import substeps_with_work
+
+    measure = monthly_measure(project)
+    assert "4A" not in substeps_with_work(project)
+    services.rebase_add(by=lead, measure=measure, on=date(2024, 6, 1), reason="Change")
+    assert "4A" in substeps_with_work(project)
