@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from amhe.core.prepared import Prepared
 from amhe.surveys import building, i18n, logic
 from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Answer, Invitation, Question, Survey, SurveyParticipation, SurveyResponse
@@ -105,15 +106,25 @@ def check_link(link: Link) -> None:
             raise NotAvailable(STARTED, link.survey)
 
 
+# Each respondent page starts with these two reads: compiled to SQL once (amhe.core.prepared).
+_RESPONSE = Prepared(
+    lambda token: SurveyResponse.objects.select_related("survey")
+    .filter(resume_token=token, channel__in=(Channel.OPEN, Channel.INVITATION))
+    .order_by(),
+    "resume_token",
+)
+_ANSWERS = Prepared(
+    lambda response_id: Answer.objects.filter(response_id=response_id).order_by().values_list("question_id", "value"),
+    "response",
+)
+
+
 def response_for(resume_token: str) -> SurveyResponse:
-    """An online response by its resume token, or NotAvailable(UNKNOWN)."""
-    try:
-        # get() on the unique token: no ORDER BY to build (each respondent page starts here).
-        return SurveyResponse.objects.select_related("survey").get(
-            resume_token=resume_token, channel__in=(Channel.OPEN, Channel.INVITATION)
-        )
-    except SurveyResponse.DoesNotExist:
-        raise NotAvailable(UNKNOWN) from None
+    """An online response (with its survey) by its resume token, or NotAvailable(UNKNOWN)."""
+    found = _RESPONSE.instances(resume_token) if resume_token else []
+    if len(found) != 1:  # the token is unique
+        raise NotAvailable(UNKNOWN)
+    return found[0]
 
 
 def check_response(response: SurveyResponse) -> None:
@@ -259,7 +270,8 @@ def pages_of(questions: list[Question]) -> list[list[Question]]:
 
 
 def answers_of(response: SurveyResponse) -> dict[int, object]:
-    return dict(Answer.objects.filter(response=response).order_by().values_list("question_id", "value"))
+    """{question pk: value} of the response's saved answers."""
+    return dict(_ANSWERS.rows(response.pk))
 
 
 @dataclass
