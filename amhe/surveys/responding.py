@@ -108,9 +108,11 @@ def check_link(link: Link) -> None:
 
 # Each respondent page starts with these two reads: compiled to SQL once (amhe.core.prepared).
 _RESPONSE = Prepared(
-    lambda token: SurveyResponse.objects.select_related("survey")
-    .filter(resume_token=token, channel__in=(Channel.OPEN, Channel.INVITATION))
-    .order_by(),
+    lambda token: (
+        SurveyResponse.objects.select_related("survey")
+        .filter(resume_token=token, channel__in=(Channel.OPEN, Channel.INVITATION))
+        .order_by()
+    ),
     "resume_token",
 )
 _ANSWERS = Prepared(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amhe.surveys import antispam, i18n, responding
+from amhe.surveys import antispam, i18n, responding, skeleton
 from amhe.surveys.forms_respond import AnswerForm, StartForm, field_name, label_for, render_fields
 from amhe.surveys.models import SurveyResponse
 from amhe.surveys.responding import NotAvailable
@@ -274,6 +274,21 @@ def page(request, token, page):
         status = 400
     with translation.override(language):
         context = _page_context(response, the_plan, page, form)
+    if request.method == "GET":
+        html = skeleton.page(
+            request,
+            response,
+            the_plan,
+            page,
+            form,
+            context,
+            language,
+            render=lambda: _render(request, "page.html", context, language).content.decode(),
+        )
+        if html is not None:
+            answer = HttpResponse(html)
+            answer["Content-Language"] = language
+            return answer
     return _render(request, "page.html", context, language, status)
 
 

@@ -10,11 +10,12 @@ import re
 import pytest
 from django.template import engines
 from django.template.loader import get_template, render_to_string
-from django.test import RequestFactory
-from django.utils import translation
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from amhe.core.models import Role
-from amhe.surveys import building, responding, views_respond
+from amhe.surveys import building, responding, skeleton, views_respond
 from amhe.surveys.forms_respond import AnswerForm, field_name
 from amhe.surveys.models import Survey, SurveyResponse
 
@@ -78,6 +79,8 @@ def survey(project, member_of):
         survey_texts={"title": "آپ کی دیکھ بھال"},
         question_texts={pk: {"text": f"سوال {n}؟"} for n, pk in enumerate(question_texts, start=1)},
     )
+    # Open to respondents (publishing would want every translation finished; these are partial on purpose).
+    Survey.objects.filter(pk=survey.pk).update(state=Survey.State.PUBLISHED, published_at=timezone.now())
     return Survey.objects.get(pk=survey.pk)
 
 
@@ -160,3 +163,85 @@ def test_the_answer_shown_is_the_respondents_own_after_another_answered(survey):
         _before, now = _render_both(response, the_plan, 1, form)
         ticked = re.findall(r'value="(o\d)"[^>]*checked', now)
         assert ticked == [value]
+
+
+# --- The kept page (amhe.surveys.skeleton) ----------------------------------------------------
+
+NONCE = re.compile(r'nonce="[^"]+"')
+
+
+def _normal(html: str) -> str:
+    return NONCE.sub('nonce=""', CSRF.sub("", html))
+
+
+def _as_rendered(client_response, response, the_plan, number):
+    """The page the template renders for this respondent and page (as the view did before)."""
+    language = response.language
+    request = RequestFactory().get(f"/r/{response.resume_token}/page/{number}/")
+    with translation.override(language):
+        form = AnswerForm(
+            None,
+            questions=the_plan.page(number),
+            language=language,
+            easy_read=response.easy_read,
+            answers=responding.answers_of(response),
+        )
+        context = {"language": language, **views_respond._page_context(response, the_plan, number, form)}
+        return render_to_string("surveys/respond/page.html", context, request)
+
+
+@pytest.mark.parametrize("language,easy_read", LANGUAGES)
+def test_kept_pages_are_each_respondents_own_page(survey, language, easy_read):
+    first, questions = _pages(survey, language, easy_read)
+    second, _questions = _pages(survey, language, easy_read)
+    the_plan = responding.plan(questions, {})
+    clients = {first.pk: Client(), second.pk: Client()}
+    kept_before = set(skeleton._PAGES)
+    for number in range(1, the_plan.count + 1):
+        for response in (first, second, first):  # rendered and kept, then twice from the kept copy
+            got = clients[response.pk].get(
+                reverse("public:survey-page", kwargs={"token": response.resume_token, "page": number})
+            )
+            assert got.status_code == 200 and got["Content-Language"] == language
+            html = got.content.decode()
+            assert _normal(html) == _normal(_as_rendered(got, response, the_plan, number)), (language, number)
+            other = second if response is first else first
+            assert response.resume_token in html and other.resume_token not in html
+    # Every page was kept (it matched the template's), once, whoever asked for it.
+    assert len(set(skeleton._PAGES) - kept_before) == the_plan.count
+
+
+def test_a_kept_page_shows_the_respondents_own_answers(survey):
+    first, questions = _pages(survey, "en-gb", False)
+    second, _questions = _pages(survey, "en-gb", False)
+    text = next(q for q in questions if q.kind == "text" and q.text.startswith("The "))
+    number = next(n for n, page in enumerate(responding.plan(questions, {}).pages, start=1) if text in page)
+    responding.save_page(response=first, questions=[text], values={text.pk: "Mine & only mine"})
+    urls = {
+        r.pk: reverse("public:survey-page", kwargs={"token": r.resume_token, "page": number}) for r in (first, second)
+    }
+    assert "Mine &amp; only mine" in Client().get(urls[first.pk]).content.decode()
+    assert "Mine" not in Client().get(urls[second.pk]).content.decode()
+    assert "Mine &amp; only mine" in Client().get(urls[first.pk]).content.decode()
+
+
+def test_a_kept_page_has_working_csrf_tokens_and_the_requests_csp_nonce(survey):
+    response, questions = _pages(survey, "en-gb", False)
+    url = reverse("public:survey-page", kwargs={"token": response.resume_token, "page": 1})
+    Client().get(url)  # rendered and kept
+    client = Client(enforce_csrf_checks=True)
+    for _ in range(2):
+        got = client.get(url)
+        html = got.content.decode()
+        nonce = re.search(r'<script nonce="([^"]+)"', html).group(1)
+        assert f"'nonce-{nonce}'" in got["Content-Security-Policy"]
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert len(tokens) == 2 and len(set(tokens)) == 2  # one for each form, masked afresh
+    single = next(q for q in questions if q.kind == "single" and q.text.startswith("The "))
+    first_page = responding.plan(questions, {}).page(1)
+    assert first_page == [single]
+    sent = client.post(url, {"csrfmiddlewaretoken": tokens[0], "action": "continue", field_name(single): "o1"})
+    assert sent.status_code == 302
+    assert responding.answers_of(response) == {single.pk: "o1"}
+    refused = Client(enforce_csrf_checks=True).post(url, {"action": "continue", field_name(single): "o2"})
+    assert refused.status_code == 403
