@@ -149,12 +149,16 @@ def _field_has_any(field: str, words: list[str]) -> Q:
     return condition
 
 
-def search(queryset: QuerySet[CaseStudy], q: str) -> QuerySet[CaseStudy]:
-    """`queryset` narrowed to case studies matching `q`, best first (annotated `rank`)."""
+def search(queryset: QuerySet[CaseStudy], q: str, *, full_text: bool | None = None) -> QuerySet[CaseStudy]:
+    """`queryset` narrowed to case studies matching `q`, best first (annotated `rank`).
+    PostgreSQL's full-text search where the database is PostgreSQL (unless
+    `full_text=False`), else the word-matching fallback."""
     q = (q or "").replace("\x00", "").strip()
     if not q:
         return queryset
-    if connection.vendor == "postgresql":
+    if full_text is None:
+        full_text = connection.vendor == "postgresql"
+    if full_text:
         return _postgres_search(queryset, q)
     return _fallback_search(queryset, q)
 

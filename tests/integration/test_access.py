@@ -36,6 +36,8 @@ from tests.factories import (
     JobFactory,
     MeasureFactory,
     MembershipFactory,
+    NgtIdeaFactory,
+    NgtSessionFactory,
     PopulationFactory,
     PriorityFactory,
     ProjectFactory,
@@ -77,6 +79,8 @@ SCOPED_KWARGS = {
     "attachment_id",
     "diagram_id",
     "node_id",
+    "session_id",
+    "idea_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -179,6 +183,16 @@ URL_ACTION = {
     "research:node-new": Action.PLAN,
     "research:node-edit": Action.PLAN,
     "research:node-delete": Action.PLAN,
+    # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
+    "research:ngt-new": Action.PLAN,
+    "research:ngt-phase": Action.PLAN,
+    "research:ngt-screen": Action.PLAN,
+    "research:ngt-screen-json": Action.PLAN,
+    "research:ngt-qr": Action.PLAN,
+    "research:ngt-idea-new": Action.PLAN,
+    "research:ngt-idea-merge": Action.PLAN,
+    "research:ngt-idea-priority": Action.PLAN,
+    "research:ngt-paper-new": Action.PLAN,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -196,9 +210,10 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
-# community-input link (unguessable tokens, no login). Under /accounts/: logging
+# community-input link; /n/ and /np/: joining an NGT session and a participant's
+# own pages (unguessable tokens, no login). Under /accounts/: logging
 # in, password resets and accepting an invitation to a project (its own token).
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/")
+PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -282,6 +297,8 @@ class World:
     attachment: object
     diagram: object
     node: object
+    ngt_session: object
+    ngt_idea: object
 
     def values(self) -> dict:
         return {
@@ -310,6 +327,8 @@ class World:
             "attachment_id": self.attachment.pk,
             "diagram_id": self.diagram.pk,
             "node_id": self.node.pk,
+            "session_id": self.ngt_session.pk,
+            "idea_id": self.ngt_idea.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -342,6 +361,8 @@ class World:
             "attachment_id": 999_999,
             "diagram_id": 999_999,
             "node_id": 999_999,
+            "session_id": 999_999,
+            "idea_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -364,6 +385,7 @@ def world_of(project, lead, **given) -> World:
         "priority": lambda: PriorityFactory(project=project, characteristics=["race"]),
         "case_study": lambda: CaseStudyFactory(project=project, created_by=lead),
         "diagram": lambda: DiagramFactory(project=project, created_by=lead),
+        "ngt_session": lambda: NgtSessionFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
     if "attachment" not in given:
@@ -373,6 +395,8 @@ def world_of(project, lead, **given) -> World:
         diagram = given.get("diagram") or made["diagram"]
         made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
         DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
+    if "ngt_idea" not in given:
+        made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -470,6 +494,12 @@ def test_the_walk_finds_every_known_project_url():
         "research:diagram",
         "research:diagram-svg",
         "research:node-edit",
+        "research:ngt-sessions",
+        "research:ngt-session",
+        "research:ngt-screen",
+        "research:ngt-screen-json",
+        "research:ngt-results",
+        "research:ngt-idea-priority",
     }
     assert expected <= names
 
