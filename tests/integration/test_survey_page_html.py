@@ -228,10 +228,15 @@ def test_a_kept_page_shows_the_respondents_own_answers(survey):
 def test_a_kept_page_has_working_csrf_tokens_and_the_requests_csp_nonce(survey):
     response, questions = _pages(survey, "en-gb", False)
     url = reverse("public:survey-page", kwargs={"token": response.resume_token, "page": 1})
-    Client().get(url)  # rendered and kept
+    rendered = Client().get(url)  # rendered and kept
     client = Client(enforce_csrf_checks=True)
     for _ in range(2):
         got = client.get(url)
+        # The same headers as the rendered page: no caching, language, Vary, CSP, the CSRF cookie.
+        assert sorted(got.headers) == sorted(rendered.headers)
+        for header in ("Cache-Control", "Content-Language", "Vary", "Content-Type", "X-Frame-Options"):
+            assert got.get(header) == rendered.get(header), header
+        assert "csrftoken" in got.cookies
         html = got.content.decode()
         nonce = re.search(r'<script nonce="([^"]+)"', html).group(1)
         assert f"'nonce-{nonce}'" in got["Content-Security-Policy"]
