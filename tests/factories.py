@@ -484,6 +484,35 @@ class DiagramNodeFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Box {n}")
 
 
+# --- Deliver 3A: strategy and interventions; 3C: risks and decisions -------------------------
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Strategy"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Strategy {n}")
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Intervention"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Intervention {n}")
+    kind = "where_people_live"
+
+
+class StrategyCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.StrategyComment"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    member = factory.SubFactory(UserFactory)
+    comment = "A comment"
+
+
 # --- Survey figures (stored results, amhe/surveys/figures.py) ---------------------------
 
 

@@ -33,6 +33,7 @@ from tests.factories import (
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InterventionFactory,
     JobFactory,
     MeasureFactory,
     MembershipFactory,
@@ -45,6 +46,7 @@ from tests.factories import (
     QuestionFactory,
     ReferenceFactory,
     SmartGoalFactory,
+    StrategyFactory,
     SurveyFactory,
     SurveyResponseFactory,
     ThemeFactory,
@@ -77,6 +79,7 @@ SCOPED_KWARGS = {
     "attachment_id",
     "diagram_id",
     "node_id",
+    "intervention_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -98,6 +101,9 @@ ROLES_ALLOWED = {
     Action.RECORD_PRACTICE: {Role.LEAD},
     Action.REVIEW_SHARING: {Role.GOVERNANCE},
     Action.PLAN: {Role.LEAD},
+    Action.EDIT_STRATEGY: {Role.LEAD},
+    Action.COMMENT_STRATEGY: {Role.PANEL},
+    Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -179,6 +185,13 @@ URL_ACTION = {
     "research:node-new": Action.PLAN,
     "research:node-edit": Action.PLAN,
     "research:node-delete": Action.PLAN,
+    # 3A strategy: members read it, leads write it, panel members comment on it.
+    "deliver:strategy-edit": Action.EDIT_STRATEGY,
+    "deliver:strategy-start": Action.EDIT_STRATEGY,
+    "deliver:strategy-comment": Action.COMMENT_STRATEGY,
+    "deliver:intervention-new": Action.EDIT_STRATEGY,
+    "deliver:intervention-edit": Action.EDIT_STRATEGY,
+    "deliver:intervention-delete": Action.EDIT_STRATEGY,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -282,6 +295,7 @@ class World:
     attachment: object
     diagram: object
     node: object
+    intervention: object
 
     def values(self) -> dict:
         return {
@@ -310,6 +324,7 @@ class World:
             "attachment_id": self.attachment.pk,
             "diagram_id": self.diagram.pk,
             "node_id": self.node.pk,
+            "intervention_id": self.intervention.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -342,6 +357,7 @@ class World:
             "attachment_id": 999_999,
             "diagram_id": 999_999,
             "node_id": 999_999,
+            "intervention_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -373,6 +389,11 @@ def world_of(project, lead, **given) -> World:
         diagram = given.get("diagram") or made["diagram"]
         made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
         DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
+    if "intervention" not in given:
+        # 3A: the project's strategy, with an intervention from the world's priority.
+        intervention = InterventionFactory(strategy=StrategyFactory(project=project))
+        intervention.priorities.add(given.get("priority") or made["priority"])
+        made["intervention"] = intervention
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -412,10 +433,10 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core, identify and research model (history tables included)."""
+    """Every row of every core, identify, research and deliver model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify", "research")
+        for app in ("core", "identify", "research", "deliver")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
@@ -470,6 +491,8 @@ def test_the_walk_finds_every_known_project_url():
         "research:diagram",
         "research:diagram-svg",
         "research:node-edit",
+        "deliver:strategy",
+        "deliver:intervention",
     }
     assert expected <= names
 

@@ -1,6 +1,6 @@
 """One access helper per kind of record (identify.selectors for 1A uploads,
 identify.community.selectors for 1B records, research.plans.selectors for 2B
-diagrams and their boxes): the record of the user's project (the
+diagrams and their boxes, deliver.<area>.selectors for 3A and 3C): the record of the user's project (the
 organisation's, for assets), 404 for a record of another project and for a
 non-member, 403 for a role without the action."""
 
@@ -10,6 +10,7 @@ from django.http import Http404
 
 from amhe.core.access import Action
 from amhe.core.models import Role
+from deliver.strategy import selectors as strategy_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
@@ -26,9 +27,11 @@ from tests.factories import (
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InterventionFactory,
     PriorityFactory,
     ProjectFactory,
     ReferenceFactory,
+    StrategyFactory,
     ThemeFactory,
 )
 
@@ -46,6 +49,11 @@ KINDS = {
     "priority": (priority_selectors.priority_for, lambda p: PriorityFactory(project=p), Action.VIEW),
     "case study": (practice_selectors.case_study_for, lambda p: CaseStudyFactory(project=p), Action.VIEW),
     "diagram": (plans_selectors.diagram_for, lambda p: DiagramFactory(project=p), Action.VIEW),
+    "intervention": (
+        strategy_selectors.intervention_for,
+        lambda p: InterventionFactory(strategy=StrategyFactory(project=p)),
+        Action.VIEW,
+    ),
 }
 
 
