@@ -28,6 +28,7 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    DecisionFactory,
     DiagramFactory,
     DiagramNodeFactory,
     ExtractFactory,
@@ -45,6 +46,7 @@ from tests.factories import (
     QuestionBankItemFactory,
     QuestionFactory,
     ReferenceFactory,
+    RiskFactory,
     SmartGoalFactory,
     StrategyFactory,
     SurveyFactory,
@@ -80,6 +82,8 @@ SCOPED_KWARGS = {
     "diagram_id",
     "node_id",
     "intervention_id",
+    "risk_id",
+    "decision_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -192,6 +196,13 @@ URL_ACTION = {
     "deliver:intervention-new": Action.EDIT_STRATEGY,
     "deliver:intervention-edit": Action.EDIT_STRATEGY,
     "deliver:intervention-delete": Action.EDIT_STRATEGY,
+    # 3C risk register and decision log: members read them, leads and governance leads keep them.
+    "deliver:risk-new": Action.GOVERN,
+    "deliver:risk-edit": Action.GOVERN,
+    "deliver:risk-delete": Action.GOVERN,
+    "deliver:decision-new": Action.GOVERN,
+    "deliver:decision-edit": Action.GOVERN,
+    "deliver:decision-delete": Action.GOVERN,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -296,6 +307,8 @@ class World:
     diagram: object
     node: object
     intervention: object
+    risk: object
+    decision: object
 
     def values(self) -> dict:
         return {
@@ -325,6 +338,8 @@ class World:
             "diagram_id": self.diagram.pk,
             "node_id": self.node.pk,
             "intervention_id": self.intervention.pk,
+            "risk_id": self.risk.pk,
+            "decision_id": self.decision.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -358,6 +373,8 @@ class World:
             "diagram_id": 999_999,
             "node_id": 999_999,
             "intervention_id": 999_999,
+            "risk_id": 999_999,
+            "decision_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -394,6 +411,10 @@ def world_of(project, lead, **given) -> World:
         intervention = InterventionFactory(strategy=StrategyFactory(project=project))
         intervention.priorities.add(given.get("priority") or made["priority"])
         made["intervention"] = intervention
+    if "risk" not in given:
+        made["risk"] = RiskFactory(project=project, owner=lead)
+    if "decision" not in given:
+        made["decision"] = DecisionFactory(project=project, risk=made["risk"])
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -493,6 +514,10 @@ def test_the_walk_finds_every_known_project_url():
         "research:node-edit",
         "deliver:strategy",
         "deliver:intervention",
+        "deliver:risks",
+        "deliver:risk",
+        "deliver:decisions",
+        "deliver:decision-edit",
     }
     assert expected <= names
 

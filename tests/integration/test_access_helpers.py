@@ -10,6 +10,8 @@ from django.http import Http404
 
 from amhe.core.access import Action
 from amhe.core.models import Role
+from deliver.decisions import selectors as decision_selectors
+from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
@@ -22,6 +24,7 @@ from tests.factories import (
     CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
+    DecisionFactory,
     DiagramFactory,
     DiagramNodeFactory,
     ExtractFactory,
@@ -31,6 +34,7 @@ from tests.factories import (
     PriorityFactory,
     ProjectFactory,
     ReferenceFactory,
+    RiskFactory,
     StrategyFactory,
     ThemeFactory,
 )
@@ -54,6 +58,8 @@ KINDS = {
         lambda p: InterventionFactory(strategy=StrategyFactory(project=p)),
         Action.VIEW,
     ),
+    "risk": (risk_selectors.risk_for, lambda p: RiskFactory(project=p), Action.VIEW),
+    "decision": (decision_selectors.decision_for, lambda p: DecisionFactory(project=p), Action.VIEW),
 }
 
 
