@@ -13,3 +13,13 @@ def load_strategy_demo(*, project, users, stdout):
     from deliver.strategy import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_governance_demo(*, project, users, stdout):
+    """3C: a risk register with one risk past its review date, and a decision log (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.risks import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

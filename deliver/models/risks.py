@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from amhe.core.models import Project
 from deliver.risks import scoring
@@ -31,7 +31,8 @@ class Risk(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     controls = models.TextField("controls in place", blank=True, max_length=4000)
     actions = models.TextField("further actions", blank=True, max_length=4000)
-    review_date = models.DateField()
+    last_reviewed = models.DateField("last reviewed", null=True, blank=True)
+    review_date = models.DateField("next review")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,7 +47,12 @@ class Risk(models.Model):
                 & _in_range("target_likelihood")
                 & _in_range("target_impact"),
                 violation_error_message="Likelihood and impact must be from 1 to 5.",
-            )
+            ),
+            models.CheckConstraint(
+                name="deliver_risk_review_after_last_review",
+                condition=Q(last_reviewed__isnull=True) | Q(review_date__gt=F("last_reviewed")),
+                violation_error_message="The next review must be after the last review.",
+            ),
         ]
 
     def __str__(self):

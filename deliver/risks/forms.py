@@ -27,9 +27,10 @@ class RiskForm(forms.ModelForm):
             "target_likelihood",
             "target_impact",
             "owner",
+            "last_reviewed",
             "review_date",
         ]
-        field_classes = {"review_date": NhsDateField}
+        field_classes = {"review_date": NhsDateField, "last_reviewed": NhsDateField}
         labels = {
             "title": "Risk",
             "description": "Description (optional)",
@@ -42,7 +43,8 @@ class RiskForm(forms.ModelForm):
             "target_likelihood": "Target likelihood",
             "target_impact": "Target impact",
             "owner": "Owner",
-            "review_date": "Review date",
+            "last_reviewed": "Last reviewed (optional)",
+            "review_date": "Next review",
         }
         help_texts = {
             "title": "What could go wrong, in a sentence.",
@@ -54,6 +56,7 @@ class RiskForm(forms.ModelForm):
             "target_impact": "Where the further actions should bring the impact. The target score cannot be "
             "higher than the current one.",
             "owner": "A governance lead or lead of the project who answers for the risk.",
+            "last_reviewed": "When the risk was last reviewed, if it has been, for example 1 9 2026.",
             "review_date": "When it will next be reviewed, for example 31 3 2027.",
         }
         widgets = {
@@ -91,6 +94,7 @@ class RiskForm(forms.ModelForm):
             self.fields[name].choices = IMPACT_CHOICES
         self.fields["owner"].queryset = selectors.owner_choices(project)
         self.fields["owner"].empty_label = "Choose the owner"
+        self.fields["review_date"].error_messages["required"] = "Enter the next review date"
 
     def _post_clean(self):
         pass

@@ -25,6 +25,7 @@ RISK_FIELDS = (
     "owner",
     "controls",
     "actions",
+    "last_reviewed",
     "review_date",
 )
 TEXT = {"description", "cause", "effect", "controls", "actions"}
@@ -50,10 +51,19 @@ def _check(risk: Risk, *, review_date_changed: bool) -> None:
             f"The target score ({risk.target_score}) cannot be higher than the current score ({risk.score}): "
             "the target is where the controls and actions should bring the risk."
         ]
+    today = timezone.localdate()
+    last = risk.last_reviewed
+    if last is not None and last > today:
+        errors["last_reviewed"] = ["The date it was last reviewed must be today or in the past."]
     if not isinstance(risk.review_date, datetime.date):
-        errors["review_date"] = ["Enter the review date."]
-    elif review_date_changed and risk.review_date < timezone.localdate():
-        errors["review_date"] = ["The review date must be today or in the future."]
+        errors["review_date"] = ["Enter the next review date."]
+    elif last is not None and risk.review_date <= last:
+        errors["review_date"] = ["The next review must be after the date it was last reviewed."]
+    elif review_date_changed and last is None and risk.review_date < today:
+        errors["review_date"] = [
+            "The next review must be today or in the future. If a review is already overdue, "
+            "give the date it was last reviewed."
+        ]
     if risk.owner is None:
         errors["owner"] = ["Choose who owns the risk."]
     elif not selectors.may_own(risk.project, risk.owner):
@@ -85,7 +95,7 @@ def risk_create(*, by, project, **fields) -> Risk:
 @transaction.atomic
 def risk_update(*, by, risk: Risk, **fields) -> Risk:
     """Change a risk. A review date already passed may stay (the register shows it is
-    overdue); a new review date must be today or later."""
+    overdue); a new one must be today or later unless the last review is given before it."""
     before = risk.review_date
     _apply(risk, fields)
     _check(risk, review_date_changed=risk.review_date != before)

@@ -82,7 +82,13 @@ def test_a_risk_is_scored_and_banded(project, lead, governance):
         ({"target_likelihood": "2"}, "target_likelihood", "Target likelihood must be a whole number from 1 to 5."),
         ({"target_likelihood": 5, "target_impact": 5}, "target_impact", "cannot be higher than the current score"),
         ({"review_date": datetime.date(2020, 1, 1)}, "review_date", "today or in the future"),
-        ({"review_date": None}, "review_date", "Enter the review date"),
+        ({"review_date": None}, "review_date", "Enter the next review date"),
+        (
+            {"last_reviewed": datetime.date(2026, 3, 1), "review_date": datetime.date(2026, 2, 1)},
+            "review_date",
+            "must be after the date it was last reviewed",
+        ),
+        ({"last_reviewed": TODAY() + datetime.timedelta(days=1)}, "last_reviewed", "today or in the past"),
         ({"title": "   "}, "title", "Enter the risk"),
         ({"owner": None}, "owner", "Choose who owns the risk"),
     ],
@@ -109,6 +115,21 @@ def test_a_past_review_date_may_stay_but_a_new_one_must_not_be_past(project, lea
     risk.refresh_from_db()
     assert risk.review_date == TODAY() - datetime.timedelta(days=3)
     assert risk.controls == "Rota agreed with Touchstone"
+
+
+def test_a_register_brought_in_with_a_review_already_overdue_gives_the_last_review(project, lead, governance):
+    overdue = _risk(
+        governance,
+        last_reviewed=TODAY() - datetime.timedelta(days=120),
+        review_date=TODAY() - datetime.timedelta(days=30),
+    )
+    risk = risk_services.risk_create(by=lead, project=project, **overdue)
+    assert presenters.risk_row(risk).overdue
+
+
+def test_the_database_refuses_a_next_review_before_the_last(project):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RiskFactory(project=project, last_reviewed=TODAY(), review_date=TODAY() - datetime.timedelta(days=1))
 
 
 def test_the_database_refuses_ratings_outside_1_to_5(project):
@@ -167,7 +188,7 @@ def test_risk_form_refuses_bad_input_with_messages_and_saves_nothing(client, pro
     page = response.content.decode()
     assert response.status_code == 200
     assert "Likelihood must be from 1 to 5" in page
-    assert "Review date must be a real date" in page
+    assert "Next review must be a real date" in page
     assert "Select the target impact" in page
     response = client.post(_url("risk-new", project), _risk_post(governance, target_likelihood="5", target_impact="5"))
     assert "cannot be higher than the current score" in response.content.decode()
