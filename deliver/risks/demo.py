@@ -62,11 +62,8 @@ def load(*, project, users, stdout) -> None:
     risks = [
         services.risk_create(by=owner, project=project, owner=owner, **_risk_fields(fields, today)) for fields in RISKS
     ]
-    intervention = (
-        strategy_selectors.interventions(strategy_selectors.strategy_of(project)).first()
-        if (strategy_selectors.strategy_of(project))
-        else None
-    )
+    strategy = strategy_selectors.strategy_of(project)
+    intervention = strategy_selectors.interventions(strategy).first() if strategy else None
     decision_services.decision_create(
         by=owner,
         project=project,
