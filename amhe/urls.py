@@ -22,6 +22,7 @@ project_urls = [
 public_urls = [
     path("", include("amhe.surveys.urls_respond")),
     path("", include("identify.community.urls_public")),
+    path("", include("research.ngt.urls_public")),
 ]
 
 urlpatterns = [

@@ -4,7 +4,6 @@ per area of the step, each in its sub-package."""
 from amhe.core.demo import demo_loader
 from amhe.core.models import Role
 from research.evidence import demo as evidence_demo  # noqa: F401 - registers the 2A loader
-from research.priorities import demo as priorities_demo  # noqa: F401 - registers the 2C loader
 
 
 @demo_loader
@@ -18,10 +17,30 @@ def load_practice_demo(*, project, users, stdout):
 
 
 @demo_loader
+def load_ngt_demo(*, project, users, stdout):
+    """2B: a closed NGT session with results by group (Leeds only, like its text)."""
+    if project.area != "Leeds":
+        return
+    from research.ngt import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
 def load_plans_demo(*, project, users, stdout):
     """2B: a driver diagram whose aim is the agreed SMART goal (Leeds only, like its text)."""
     if project.area != "Leeds":
         return
     from research.plans import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_priorities_demo(*, project, users, stdout):
+    """2C: a priority list from 1B's themes and the case studies above (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from research.priorities import demo
 
     demo.load(project=project, users=users, stdout=stdout)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("research.priorities.urls")),
     path("practice/", include("research.practice.urls")),
     path("plans/", include("research.plans.urls")),
+    path("ngt/", include("research.ngt.urls")),
 ]

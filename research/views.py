@@ -8,6 +8,7 @@ from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as surveys_context
 from research import selectors
 from research.evidence import selectors as evidence_selectors
+from research.ngt.views import overview_context as ngt_context
 from research.plans.views import overview_context as plans_context
 from research.practice.views import overview_context as practice_overview
 from research.priorities import selectors as priority_selectors
@@ -19,6 +20,7 @@ def _overview_context(request, project, membership):
         "communities_said": selectors.what_communities_said(project),
         **practice_overview(project, membership),
         **plans_context(request, project, membership),
+        **ngt_context(request, project, membership),
     }
     # 2A evidence base and existing initiatives; 2C priorities.
     context["evidence"] = {

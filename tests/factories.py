@@ -539,6 +539,33 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     made_by = "Mental health equality board"
 
 
+class NgtSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.NgtSession"
+
+    project = factory.SubFactory(ProjectFactory)
+    question = factory.Sequence(lambda n: f"What would make it easier to get help early? ({n})")
+    top_n = 3
+
+
+class NgtParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.NgtParticipant"
+
+    session = factory.SubFactory(NgtSessionFactory)
+    token = factory.Sequence(lambda n: f"participant-token-{n:04d}-abcdefgh")
+    group = "lived"
+
+
+class NgtIdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.NgtIdea"
+
+    session = factory.SubFactory(NgtSessionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Idea {n}")
+
+
 # --- Survey figures (stored results, amhe/surveys/figures.py) ---------------------------
 
 

@@ -3,6 +3,7 @@ finds the models (casestudies 2A, evidence and initiatives 2A, ngt 2B,
 diagrams 2B, priorities 2C)."""
 
 from research.models.evidence import Initiative, Reference
+from research.models.ngt import NgtIdea, NgtParticipant, NgtRanking, NgtSession
 from research.models.plans import Diagram, DiagramNode
 from research.models.practice import CaseStudy, CaseStudyAttachment, CaseStudyCharacteristic
 from research.models.priorities import Priority, PriorityView
@@ -14,6 +15,10 @@ __all__ = [
     "Diagram",
     "DiagramNode",
     "Initiative",
+    "NgtIdea",
+    "NgtParticipant",
+    "NgtRanking",
+    "NgtSession",
     "Priority",
     "PriorityView",
     "Reference",

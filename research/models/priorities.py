@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import models
 
 from amhe.core.models import Population, Project
+from amhe.surveys.models import Theme
 from research.models.evidence import Reference
+from research.models.practice import CaseStudy
 
 
 class Level(models.TextChoices):
@@ -40,6 +42,10 @@ class Priority(models.Model):
     description = models.TextField(blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.OTHER)
     source_text = models.CharField("from", max_length=300, blank=True)
+    # The record it came from, where it is one the app holds: a case study (the
+    # project's own, or one shared by any organisation) or a theme coded in 1B.
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     impact = models.CharField(max_length=6, choices=Level.choices)
     effort = models.CharField(max_length=6, choices=Level.choices)
     horizon = models.CharField("time horizon", max_length=10, choices=Horizon.choices)
@@ -47,6 +53,10 @@ class Priority(models.Model):
     characteristics = models.JSONField(default=list, blank=True)
     populations = models.ManyToManyField(Population, blank=True, related_name="+")
     references = models.ManyToManyField(Reference, blank=True, related_name="priorities")
+    # The NGT idea (2B) it was made from, when its source is NGT_IDEA.
+    ngt_idea = models.ForeignKey(
+        "research.NgtIdea", on_delete=models.SET_NULL, null=True, blank=True, related_name="priorities"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -52,6 +52,12 @@ class ParentChoiceField(forms.ModelMultipleChoiceField):
         return f"{DiagramNode.Kind(obj.kind).label}: {layout.shorten(obj.label, 90)}"
 
 
+class IdeaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        session = layout.shorten(obj.session.question, 40)
+        return f"{layout.shorten(obj.text, 90)} (idea {obj.number}, session: {session})"
+
+
 class ReferenceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{layout.shorten(obj.title, 90)} ({obj.year})" if obj.year else layout.shorten(obj.title, 90)
@@ -87,6 +93,14 @@ class NodeForm(forms.Form):
         help_text="References from the project's evidence base (2A) that support this box.",
     )
 
+    ngt_ideas = IdeaChoiceField(
+        label="Ideas from NGT sessions behind it (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes--small"}),
+        help_text="Ideas a nominal group technique session (2B) came up with that this box takes forward.",
+    )
+
     def __init__(
         self,
         *args,
@@ -96,6 +110,7 @@ class NodeForm(forms.Form):
         goals,
         node: DiagramNode | None = None,
         evidence=None,
+        ideas=None,
         **kw,
     ):
         if node is not None:
@@ -106,6 +121,7 @@ class NodeForm(forms.Form):
                     "goal": node.goal_id,
                     "parents": [p.pk for p in node.parents.all()],
                     "references": [r.pk for r in node.references.all()],
+                    "ngt_ideas": [i.pk for i in node.ngt_ideas.all()],
                 },
             )
         super().__init__(*args, **kw)
@@ -113,6 +129,10 @@ class NodeForm(forms.Form):
             self.fields["references"].queryset = evidence
         else:
             del self.fields["references"]
+        if ideas is not None and ideas.exists():
+            self.fields["ngt_ideas"].queryset = ideas
+        else:
+            del self.fields["ngt_ideas"]
         label = DiagramNode.Kind(kind).label.lower()
         self.fields["text"].help_text = f"The {label} in a short sentence. It is wrapped to fit its box."
         allowed = services.parent_kinds(diagram, kind)
@@ -145,4 +165,5 @@ class NodeForm(forms.Form):
             "parents": list(self.cleaned_data.get("parents") or []),
             "goal": self.cleaned_data.get("goal"),
             "references": list(self.cleaned_data.get("references") or []),
+            "ngt_ideas": list(self.cleaned_data.get("ngt_ideas") or []),
         }

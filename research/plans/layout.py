@@ -419,6 +419,7 @@ class OutlineNode:
     text: str
     also: str = "Also serves"  # how its other parents are introduced
     evidence: tuple[str, ...] = ()  # what supports it (e.g. references), named in full entries
+    ideas: tuple[str, ...] = ()  # the ideas behind it (e.g. from NGT sessions), named in full entries
 
 
 @dataclass
@@ -434,6 +435,7 @@ class OutlineItem:
     reference: bool = False
     also: str = "Also serves"
     evidence: tuple[str, ...] = ()
+    ideas: tuple[str, ...] = ()
     children: list[OutlineItem] = field(default_factory=list)
 
 
@@ -468,6 +470,7 @@ def outline(
             also_serves=others,
             also=node.also,
             evidence=tuple(clean_text(e) for e in node.evidence),
+            ideas=tuple(clean_text(i) for i in node.ideas),
         )
         item.children = [visit(child, key) for child in children[key]]
         return item

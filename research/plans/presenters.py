@@ -150,6 +150,7 @@ def text_alternative(diagram: Diagram, nodes: list[DiagramNode]):
             n.label,
             also="Also belongs to" if n.kind in diagram.attachment_kinds else "Also serves",
             evidence=tuple(reference.title for reference in n.references.all()),
+            ideas=tuple(idea.text for idea in n.ngt_ideas.all()),
         )
         for n in ordered
     ]

@@ -50,7 +50,7 @@ def diagram_nodes(diagram) -> list[DiagramNode]:
     nodes = list(
         DiagramNode.objects.filter(diagram=diagram)
         .select_related("goal")
-        .prefetch_related(Prefetch("parents", queryset=DiagramNode.objects.only("pk")), "references")
+        .prefetch_related(Prefetch("parents", queryset=DiagramNode.objects.only("pk")), "references", "ngt_ideas")
         .order_by("pk")
     )
     for node in nodes:

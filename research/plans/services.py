@@ -152,6 +152,14 @@ def _check_references(diagram: Diagram, references: Iterable) -> list:
     return references
 
 
+def _check_ideas(diagram: Diagram, ideas: Iterable) -> list:
+    """NGT ideas (2B) of the diagram's own project, not merged into another."""
+    ideas = list(ideas)
+    if any(idea.session.project_id != diagram.project_id or idea.merged_into_id for idea in ideas):
+        raise ValidationError({"ngt_ideas": "Choose ideas from this project's NGT sessions."})
+    return ideas
+
+
 @transaction.atomic
 def diagram_create(*, by, project, kind: str, title: str) -> Diagram:
     if kind not in Diagram.Kind.values:
@@ -190,8 +198,10 @@ def node_create(
     parents: Iterable[DiagramNode] = (),
     goal: SmartGoal | None = None,
     references: Iterable = (),
+    ngt_ideas: Iterable = (),
 ) -> DiagramNode:
-    """Add a box to `diagram`, serving `parents`, supported by `references` (2A evidence)."""
+    """Add a box to `diagram`, serving `parents`, supported by `references` (2A evidence),
+    with the NGT ideas (2B) behind it."""
     diagram = Diagram.objects.select_for_update().get(pk=diagram.pk)
     parents = list(parents)
     _check_kind(diagram, kind)
@@ -202,6 +212,7 @@ def node_create(
     node = DiagramNode.objects.create(diagram=diagram, kind=kind, text=text, goal=goal)
     node.parents.set(parents)
     node.references.set(_check_references(diagram, references))
+    node.ngt_ideas.set(_check_ideas(diagram, ngt_ideas))
     diagram.save(update_fields=["updated_at"])
     return node
 
@@ -215,6 +226,7 @@ def node_update(
     parents: Iterable[DiagramNode] = (),
     goal: SmartGoal | None = None,
     references: Iterable = (),
+    ngt_ideas: Iterable = (),
 ) -> DiagramNode:
     """Change what a box says, which boxes it serves and the evidence behind it (its kind stays)."""
     diagram = Diagram.objects.select_for_update().get(pk=node.diagram_id)
@@ -227,6 +239,7 @@ def node_update(
     node.save(update_fields=["text", "goal"])
     node.parents.set(parents)
     node.references.set(_check_references(diagram, references))
+    node.ngt_ideas.set(_check_ideas(diagram, ngt_ideas))
     diagram.save(update_fields=["updated_at"])
     return node
 

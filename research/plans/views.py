@@ -22,6 +22,7 @@ from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from research.evidence import selectors as evidence_selectors
 from research.models import DiagramNode
+from research.ngt import selectors as ngt_selectors
 from research.plans import presenters, selectors, services
 from research.plans.forms import DiagramForm, NodeForm, NodeKindForm
 
@@ -168,6 +169,7 @@ def _node_form_page(request, project, diagram, kind, node):
         goals=goals,
         node=node,
         evidence=evidence_selectors.references(project),
+        ideas=ngt_selectors.idea_choices_for_nodes(project),
     )
     if request.method == "POST" and form.is_valid():
         try:

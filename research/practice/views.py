@@ -163,6 +163,7 @@ def case_study_detail(request, project_id, case_study_id):
                 case_study, may_record=may_record, may_review=_may(membership, Action.REVIEW_SHARING)
             ),
             "can_record": may_record,
+            "can_research": _may(membership, Action.RESEARCH),
             "crumbs": _crumbs(project),
         },
     )

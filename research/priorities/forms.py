@@ -34,7 +34,7 @@ class PriorityForm(PeopleFieldsMixin, forms.ModelForm):
         }
         help_texts = {
             "title": "What should be done, in a sentence.",
-            "source_text": "For example, the session, theme or case study it came from.",
+            "source_text": "For example, the session it came from, or a case study or theme the app does not hold.",
             "horizon": "Immediate: now; short term: within 6 months; medium: 6 months to 2 years; long: over 2 years.",
         }
         widgets = {
@@ -60,6 +60,31 @@ class PriorityForm(PeopleFieldsMixin, forms.ModelForm):
             self.fields[name].choices = Level.choices
         self.fields["horizon"].choices = Priority.Horizon.choices
         self.add_people_fields(project, what="it is for")
+        self.fields["case_study"] = forms.ModelChoiceField(
+            label="Which case study (if it came from one)",
+            required=False,
+            queryset=selectors.case_studies_for_choice(project),
+            empty_label="Choose a case study",
+            help_text="This project's case studies and those shared by other organisations.",
+        )
+        self.fields["case_study"].label_from_instance = lambda cs: (
+            cs.title if cs.project_id == project.pk else f"{cs.title} (shared by {cs.project.organisation.name})"
+        )
+        self.fields["ngt_idea"] = forms.ModelChoiceField(
+            label="Which NGT idea (if it came from one)",
+            required=False,
+            queryset=selectors.ngt_ideas_for_choice(project),
+            empty_label="Choose an idea",
+            help_text="Ideas from this project's nominal group technique sessions.",
+        )
+        self.fields["ngt_idea"].label_from_instance = lambda idea: f"{idea.text} (session: {idea.session.question})"
+        self.fields["theme"] = forms.ModelChoiceField(
+            label="Which theme (if it came from one)",
+            required=False,
+            queryset=selectors.themes_for_choice(project),
+            empty_label="Choose a theme",
+            help_text="Themes coded from what people said in step 1.",
+        )
         self.fields["references"] = forms.ModelMultipleChoiceField(
             label="Evidence that supports it",
             required=False,
@@ -67,17 +92,22 @@ class PriorityForm(PeopleFieldsMixin, forms.ModelForm):
             widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes--small"}),
             help_text="References from the evidence base. Select all that apply.",
         )
+        self.order_fields(["title", "description", "source", "source_text", "ngt_idea", "theme", "case_study"])
         if self.instance.pk:
             self.initial["characteristics"] = self.instance.characteristics
             self.initial["populations"] = list(self.instance.populations.all())
             self.initial["references"] = list(self.instance.references.all())
+            self.initial["case_study"] = self.instance.case_study_id
+            self.initial["theme"] = self.instance.theme_id
+            self.initial["ngt_idea"] = self.instance.ngt_idea_id
 
     def _post_clean(self):
         pass
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in [*self.Meta.fields, "characteristics", "populations", "references"]}
+        names = [*self.Meta.fields, "characteristics", "populations", "references", "case_study", "theme", "ngt_idea"]
+        return {name: data[name] for name in names}
 
 
 class PriorityViewForm(forms.Form):

@@ -3,12 +3,14 @@ the panel's views without names, and the agreed list Deliver starts from."""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from amhe.core import access
 from amhe.core.access import Action
-from research.models import Priority, PriorityView, Reference
+from amhe.surveys.models import Theme
+from research.models import CaseStudy, NgtIdea, Priority, PriorityView, Reference
 
 
 def priority_for(user, project_id, priority_id, action: Action = Action.VIEW):
@@ -51,6 +53,47 @@ def agreed_priorities(project) -> QuerySet[Priority]:
     return priorities(project).filter(state=Priority.State.AGREED)
 
 
+def case_studies_for_choice(project) -> QuerySet[CaseStudy]:
+    """Case studies a priority may come from: the project's own and those shared by any organisation."""
+    return (
+        CaseStudy.objects.filter(Q(project=project) | Q(sharing=CaseStudy.Sharing.SHARED))
+        .select_related("project__organisation")
+        .order_by("title", "pk")
+    )
+
+
+def ngt_ideas_for_choice(project) -> QuerySet[NgtIdea]:
+    """Ideas of the project's NGT sessions a priority may come from (not those merged into another)."""
+    return (
+        NgtIdea.objects.filter(session__project=project, merged_into__isnull=True)
+        .select_related("session")
+        .order_by("session__created_at", "session_id", "number")
+    )
+
+
+def themes_for_choice(project) -> QuerySet[Theme]:
+    return Theme.objects.filter(project=project).order_by("name", "pk")
+
+
+def case_study_link(project, case_study: CaseStudy | None) -> dict | None:
+    """How a priority's case study is shown: its own page in this project, the shared
+    page for another organisation's, and no title at all once that one stops being shared."""
+    if case_study is None:
+        return None
+    if case_study.project_id == project.pk:
+        return {
+            "title": case_study.title,
+            "url": reverse("research:practice-case-study", args=[project.pk, case_study.pk]),
+        }
+    if case_study.sharing == CaseStudy.Sharing.SHARED:
+        return {
+            "title": case_study.title,
+            "url": reverse("research-shared:case-study", args=[case_study.pk]),
+            "organisation": case_study.project.organisation.name,
+        }
+    return {"title": None, "url": None}
+
+
 def references_for_choice(project) -> QuerySet[Reference]:
     return Reference.objects.filter(project=project).order_by("title", "pk")
 
@@ -69,3 +112,18 @@ def view_comments(priority) -> list[str]:
 def own_views(project, user) -> dict[int, str]:
     """{priority id: vote} for the user's own views on the project's priorities."""
     return dict(PriorityView.objects.filter(priority__project=project, member=user).values_list("priority_id", "vote"))
+
+
+def initial_from(project, params) -> dict:
+    """A new priority's starting values from `?case_study=<id>` or `?theme=<id>`: the
+    record's title and where it came from, when the project may read that record."""
+    case_study_id, theme_id = params.get("case_study", ""), params.get("theme", "")
+    if case_study_id.isdigit():
+        case_study = case_studies_for_choice(project).filter(pk=int(case_study_id)).first()
+        if case_study is not None:
+            return {"title": case_study.title, "source": Priority.Source.CASE_STUDY, "case_study": case_study.pk}
+    if theme_id.isdigit():
+        theme = themes_for_choice(project).filter(pk=int(theme_id)).first()
+        if theme is not None:
+            return {"title": theme.name, "source": Priority.Source.THEME, "theme": theme.pk}
+    return {}

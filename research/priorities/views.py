@@ -90,6 +90,7 @@ def priority_detail(request, project_id, priority_id):
             "characteristics": evidence_presenters.characteristic_labels(priority.characteristics),
             "populations": priority.populations.all(),
             "references": priority.references.order_by("title"),
+            "case_study": selectors.case_study_link(project, priority.case_study),
             "overlaps": overlap_rows(project, priority),
             "views": presenters.panel_views(priority.views.values_list("vote", flat=True), rule),
             "comments": selectors.view_comments(priority),
@@ -103,8 +104,8 @@ def priority_detail(request, project_id, priority_id):
     )
 
 
-def _priority_form_page(request, project, membership, priority):
-    form = PriorityForm(request.POST or None, project=project, instance=priority)
+def _priority_form_page(request, project, membership, priority, initial=None):
+    form = PriorityForm(request.POST or None, project=project, instance=priority, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if priority is None:
@@ -138,8 +139,10 @@ def _priority_form_page(request, project, membership, priority):
 
 @require_http_methods(["GET", "POST"])
 def priority_new(request, project_id):
+    """Add a priority; `?case_study=` or `?theme=` starts it from that record (one the
+    project may read, else the link is ignored)."""
     project, membership = access.get_project_for_user(request.user, project_id, Action.RESEARCH)
-    return _priority_form_page(request, project, membership, None)
+    return _priority_form_page(request, project, membership, None, selectors.initial_from(project, request.GET))
 
 
 @require_http_methods(["GET", "POST"])

@@ -38,6 +38,8 @@ from tests.factories import (
     JobFactory,
     MeasureFactory,
     MembershipFactory,
+    NgtIdeaFactory,
+    NgtSessionFactory,
     PopulationFactory,
     PriorityFactory,
     ProjectFactory,
@@ -84,6 +86,8 @@ SCOPED_KWARGS = {
     "intervention_id",
     "risk_id",
     "decision_id",
+    "session_id",
+    "idea_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
@@ -203,6 +207,16 @@ URL_ACTION = {
     "deliver:decision-new": Action.GOVERN,
     "deliver:decision-edit": Action.GOVERN,
     "deliver:decision-delete": Action.GOVERN,
+    # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
+    "research:ngt-new": Action.PLAN,
+    "research:ngt-phase": Action.PLAN,
+    "research:ngt-screen": Action.PLAN,
+    "research:ngt-screen-json": Action.PLAN,
+    "research:ngt-qr": Action.PLAN,
+    "research:ngt-idea-new": Action.PLAN,
+    "research:ngt-idea-merge": Action.PLAN,
+    "research:ngt-idea-priority": Action.PLAN,
+    "research:ngt-paper-new": Action.PLAN,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -220,9 +234,10 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
-# community-input link (unguessable tokens, no login). Under /accounts/: logging
+# community-input link; /n/ and /np/: joining an NGT session and a participant's
+# own pages (unguessable tokens, no login). Under /accounts/: logging
 # in, password resets and accepting an invitation to a project (its own token).
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/")
+PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -309,6 +324,8 @@ class World:
     intervention: object
     risk: object
     decision: object
+    ngt_session: object
+    ngt_idea: object
 
     def values(self) -> dict:
         return {
@@ -340,6 +357,8 @@ class World:
             "intervention_id": self.intervention.pk,
             "risk_id": self.risk.pk,
             "decision_id": self.decision.pk,
+            "session_id": self.ngt_session.pk,
+            "idea_id": self.ngt_idea.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -375,6 +394,8 @@ class World:
             "intervention_id": 999_999,
             "risk_id": 999_999,
             "decision_id": 999_999,
+            "session_id": 999_999,
+            "idea_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -397,6 +418,7 @@ def world_of(project, lead, **given) -> World:
         "priority": lambda: PriorityFactory(project=project, characteristics=["race"]),
         "case_study": lambda: CaseStudyFactory(project=project, created_by=lead),
         "diagram": lambda: DiagramFactory(project=project, created_by=lead),
+        "ngt_session": lambda: NgtSessionFactory(project=project, created_by=lead),
     }
     made = {kind: make() for kind, make in plain.items() if kind not in given}
     if "attachment" not in given:
@@ -415,6 +437,8 @@ def world_of(project, lead, **given) -> World:
         made["risk"] = RiskFactory(project=project, owner=lead)
     if "decision" not in given:
         made["decision"] = DecisionFactory(project=project, risk=made["risk"])
+    if "ngt_idea" not in given:
+        made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -518,6 +542,12 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:risk",
         "deliver:decisions",
         "deliver:decision-edit",
+        "research:ngt-sessions",
+        "research:ngt-session",
+        "research:ngt-screen",
+        "research:ngt-screen-json",
+        "research:ngt-results",
+        "research:ngt-idea-priority",
     }
     assert expected <= names
 

@@ -16,6 +16,7 @@ from deliver.strategy import selectors as strategy_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
+from research.ngt import selectors as ngt_selectors
 from research.plans import selectors as plans_selectors
 from research.practice import selectors as practice_selectors
 from research.priorities import selectors as priority_selectors
@@ -31,6 +32,8 @@ from tests.factories import (
     FocusGroupFactory,
     InitiativeFactory,
     InterventionFactory,
+    NgtIdeaFactory,
+    NgtSessionFactory,
     PriorityFactory,
     ProjectFactory,
     ReferenceFactory,
@@ -60,6 +63,7 @@ KINDS = {
     ),
     "risk": (risk_selectors.risk_for, lambda p: RiskFactory(project=p), Action.VIEW),
     "decision": (decision_selectors.decision_for, lambda p: DecisionFactory(project=p), Action.VIEW),
+    "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
 }
 
 
@@ -170,3 +174,24 @@ def test_changing_a_box_needs_the_plan_action(project, member_of):
     for role in (Role.ANALYST, Role.GOVERNANCE, Role.PANEL, Role.VIEWER):
         with pytest.raises(PermissionDenied):
             plans_selectors.node_for(member_of(project, role), project.pk, node.diagram_id, node.pk)
+
+
+# --- 2B: an NGT idea is found through its session, and needs Action.PLAN (leads) -----------
+
+
+def test_an_idea_is_found_only_under_its_own_session_and_project(project, member_of, other_org_user):
+    lead = member_of(project, Role.LEAD)
+    idea = NgtIdeaFactory(session=NgtSessionFactory(project=project), number=1)
+    found = ngt_selectors.idea_for(lead, project.pk, idea.session_id, idea.pk)
+    assert (found[0], found[2]) == (project, idea)
+    other_session = NgtSessionFactory(project=project)
+    with pytest.raises(Http404):
+        ngt_selectors.idea_for(lead, project.pk, other_session.pk, idea.pk)
+    elsewhere = NgtIdeaFactory(session=NgtSessionFactory(project=ProjectFactory()), number=1)
+    with pytest.raises(Http404):
+        ngt_selectors.idea_for(lead, project.pk, elsewhere.session_id, elsewhere.pk)
+    with pytest.raises(Http404):
+        ngt_selectors.idea_for(other_org_user, project.pk, idea.session_id, idea.pk)
+    for role in (Role.ANALYST, Role.GOVERNANCE, Role.PANEL, Role.VIEWER):
+        with pytest.raises(PermissionDenied):
+            ngt_selectors.idea_for(member_of(project, role), project.pk, idea.session_id, idea.pk)

@@ -200,6 +200,16 @@ def test_demo_has_evidence_initiatives_and_a_priority_list(settings):
     agreed = list(selectors.agreed_priorities(project))
     assert [p.title for p in agreed] == ["Peer support for Black people in crisis in the evenings (illustrative)"]
     assert agreed[0].views.get().member.email == "panel@wy-icb.example"
+    # Each priority links where it came from, made through the same services as people use.
+    origins = {
+        p.title.split(" ")[0]: (p.theme and p.theme.name, p.case_study and p.case_study.title)
+        for p in project.priorities.all()
+    }
+    assert origins == {
+        "Peer": ("Community alternatives", None),
+        "Offer": ("Language and interpreting", None),
+        "Co-design": (None, "Community mental health navigators in faith and community centres"),
+    }
 
 
 def test_2a_and_2c_follow_the_work(project):

@@ -16,6 +16,10 @@ def test_redact_replaces_the_token_of_each_public_link():
     assert redact(f"Bad Request: /r/{TOKEN}/page/2/") == "Bad Request: /r/…/page/2/"
     assert redact(f"GET /s/{TOKEN}/?lang=ur") == "GET /s/…/?lang=ur"
     assert redact(f"/c/{TOKEN}/") == "/c/…/"
+    # joining an NGT session, and an NGT participant's own pages
+    assert redact(f"GET /n/{TOKEN}/?lang=ur") == "GET /n/…/?lang=ur"
+    assert redact(f"POST /np/{TOKEN}/rank/ HTTP/1.1") == "POST /np/…/rank/ HTTP/1.1"
+    assert redact("/projects/3/research/ngt/5/screen/") == "/projects/3/research/ngt/5/screen/"
     # accepting an invitation to a project and resetting a password, also inside a login's ?next=
     assert redact(f"GET /accounts/invitations/{TOKEN}/") == "GET /accounts/invitations/…/"
     assert (

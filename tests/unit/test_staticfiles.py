@@ -48,12 +48,12 @@ def test_production_uses_the_storage_that_rewrites_module_imports(monkeypatch):
 def test_collected_modules_import_each_other_by_hashed_name(collected):
     app = (collected / staticfiles_storage.stored_name("js/app.mjs")).read_text()
     imports = re.findall(r'from "([^"]+)"', app)
-    assert len(imports) == 4  # NHS.UK frontend, job progress, charts, copy link
+    assert len(imports) == 5  # NHS.UK frontend, job progress, charts, copy link, NGT screen
     for name in imports:
         # Every import names a file's hashed copy, which is there.
         assert re.search(r"\.[0-9a-f]{12}\.m?js$", name), name
         assert (collected / "js" / name).resolve().is_file(), name
-    assert not re.search(r'from "[^"]*(charts|job-progress|copy-link)\.mjs"', app)
+    assert not re.search(r'from "[^"]*(charts|job-progress|copy-link|ngt-screen)\.mjs"', app)
 
 
 @pytest.mark.django_db  # closing a response sends request_finished, which checks the connection

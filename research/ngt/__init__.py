@@ -1,0 +1,1 @@
+"""Research 2B: nominal group technique sessions, online and in the room."""
