@@ -44,6 +44,7 @@ def interventions(strategy) -> QuerySet[Intervention]:
         .prefetch_related(
             Prefetch("priorities", queryset=Priority.objects.order_by("title")),
             Prefetch("goals", queryset=SmartGoal.objects.order_by("pk")),
+            "populations",
         )
         .order_by("pk")
     )

@@ -125,3 +125,27 @@ def test_lead_starts_a_strategy_from_two_priorities_adds_a_risk_and_a_panel_memb
         other.goto(f"{base}/strategy/interventions/{intervention.pk}/")
     finally:
         context.close()
+
+
+def test_the_demo_deliver_pages_pass_axe_and_fit_a_phone(demo, journey):
+    """The Leeds demo's strategy, risk register (one risk past review) and decision log,
+    read by the demo lead at desktop width and then on a phone."""
+    from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
+    from amhe.core.models import Project
+    from tests.browser.test_narrow_screens import PHONE, assert_no_horizontal_overflow
+
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    intervention = project.strategy.interventions.first()
+    risk = project.risks.get(title__startswith="Interpreters")
+    base = f"/projects/{project.pk}/deliver"
+    pages = ("/", "/strategy/", f"/strategy/interventions/{intervention.pk}/", "/risks/", f"/risks/{risk.pk}/")
+    journey.log_in("lead@wy-icb.example", DEMO_PASSWORD)
+    journey.goto(f"{base}/")
+    assert journey.page.get_by_text("Past their review date:").is_visible()
+    journey.goto(f"{base}/risks/")
+    assert journey.page.get_by_text("Past its review date (").first.is_visible()
+    journey.goto(f"{base}/decisions/")
+    journey.page.set_viewport_size(PHONE)
+    for path in (*pages, "/decisions/", "/risks/new/", "/strategy/start/"):
+        journey.goto(base + path)
+        assert_no_horizontal_overflow(journey.page)
