@@ -65,7 +65,11 @@ class StrategyStartForm(forms.Form):
             queryset=selectors.agreed_priorities(project).filter(pk__in=[p.pk for p in available]),
             widget=_checkboxes(),
             help_text="Each one you select becomes an intervention, filled in from the priority for you to complete.",
-            error_messages={"required": "Select at least one agreed priority"},
+            error_messages={
+                "required": "Select at least one agreed priority",
+                "invalid_choice": "A priority you selected is no longer agreed or already has an intervention: "
+                "select again from the list",
+            },
         )
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from amhe.core import access
 from amhe.core.access import Action
-from amhe.core.models import Membership
+from amhe.core.models import Membership, Project
 from deliver.models import Intervention, Strategy, StrategyComment
 from deliver.strategy import interventions as kinds
 from research.evidence import importing
@@ -37,10 +37,17 @@ def _apply_strategy(strategy: Strategy, fields: dict) -> None:
     strategy.full_clean(exclude=["project", "created_by"])
 
 
+def _lock_strategy(project) -> Strategy | None:
+    """Lock the project's row, then read its strategy: two people starting the strategy
+    at once make one (the second adds to it), never two or an error."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    return Strategy.objects.filter(project=project).first()
+
+
 @transaction.atomic
 def strategy_save(*, by, project, **fields) -> Strategy:
     """The project's strategy, made if it has none yet, with `fields` (title, vision, aims)."""
-    strategy = Strategy.objects.select_for_update().filter(project=project).first()
+    strategy = _lock_strategy(project)
     if strategy is None:
         strategy = Strategy(project=project, created_by=by)
     _apply_strategy(strategy, fields)
@@ -130,7 +137,7 @@ def strategy_start_from_priorities(*, by, project, priorities, **strategy_fields
     priorities = list(priorities)
     if not priorities:
         raise ValidationError({"priorities": "Select at least one agreed priority."})
-    strategy = Strategy.objects.select_for_update().filter(project=project).first()
+    strategy = _lock_strategy(project)
     if strategy is None:
         strategy = Strategy(project=project, created_by=by)
         _apply_strategy(strategy, strategy_fields)

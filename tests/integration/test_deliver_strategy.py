@@ -225,6 +225,18 @@ def test_comments_are_shown_without_names_and_only_panel_members_comment(client,
     client.force_login(member_of(project, Role.VIEWER))
     assert client.post(_url("strategy-comment", project), {"comment": "Viewer"}).status_code == 403
     assert StrategyComment.objects.count() == 2
+    client.force_login(first)
+    assert "Take my comment off" in client.get(_url("strategy-comment", project)).content.decode()
+    assert client.post(_url("strategy-comment", project), {"withdraw": ""}).status_code == 302
+    assert list(StrategyComment.objects.values_list("comment", flat=True)) == ["Zebra crossings matter"]
+
+
+def test_a_priority_taken_meanwhile_gets_a_plain_message(client, project, lead, agreed):
+    services.strategy_start_from_priorities(by=lead, project=project, priorities=[agreed[0]], title="S")
+    client.force_login(lead)
+    response = client.post(_url("strategy-start", project), {"priorities": [agreed[0].pk]})
+    assert "no longer agreed or already has an intervention" in response.content.decode()
+    assert Intervention.objects.count() == 1
 
 
 def test_strategy_pages_are_404_without_a_strategy_or_outside_the_project(client, project, lead, other_org_user):
