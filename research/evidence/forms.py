@@ -10,6 +10,7 @@ from amhe.core import taxonomy
 from amhe.core.nhsuk_forms import NhsDateField
 from research.evidence import importing, selectors
 from research.models import Initiative, Reference
+from research.plans.forms import IdeaChoiceField
 
 
 def characteristic_choices() -> list[tuple[str, str]]:
@@ -74,9 +75,20 @@ class ReferenceForm(PeopleFieldsMixin, forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_people_fields(project, what="it is about")
+        ideas = selectors.idea_choices(project)
+        if ideas.exists():
+            self.fields["ngt_ideas"] = IdeaChoiceField(
+                label="Ideas from NGT sessions it supports (optional)",
+                queryset=ideas,
+                required=False,
+                widget=_checkboxes(),
+                help_text="Select all that apply.",
+            )
         if self.instance.pk:
             self.initial["characteristics"] = self.instance.characteristics
             self.initial["populations"] = list(self.instance.populations.all())
+            if "ngt_ideas" in self.fields:
+                self.initial["ngt_ideas"] = list(self.instance.ngt_ideas.all())
 
     def clean_year(self):
         year = self.cleaned_data.get("year")
@@ -102,7 +114,8 @@ class ReferenceForm(PeopleFieldsMixin, forms.ModelForm):
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in [*self.Meta.fields, "characteristics", "populations"]}
+        names = [*self.Meta.fields, "characteristics", "populations"]
+        return {name: data[name] for name in names} | ({"ngt_ideas": data["ngt_ideas"]} if "ngt_ideas" in data else {})
 
 
 class InitiativeForm(PeopleFieldsMixin, forms.ModelForm):

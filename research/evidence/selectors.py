@@ -11,7 +11,7 @@ from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.models import Population
 from research.evidence import overlap
-from research.models import Initiative, Reference
+from research.models import Initiative, NgtIdea, Reference
 
 # --- Access helpers ---------------------------------------------------------------------
 
@@ -42,6 +42,19 @@ def initiatives(project) -> QuerySet[Initiative]:
 def reference_boxes(reference):
     """The driver-diagram and theory-of-change boxes (2B) the reference supports."""
     return reference.diagram_nodes.select_related("diagram", "goal").order_by("diagram__title", "pk")
+
+
+def idea_choices(project):
+    """Ideas of the project's NGT sessions a reference may support (not merged away)."""
+    return (
+        NgtIdea.objects.filter(session__project=project, merged_into__isnull=True)
+        .select_related("session")
+        .order_by("-session__created_at", "number")
+    )
+
+
+def reference_ideas(reference):
+    return reference.ngt_ideas.select_related("session").order_by("session__created_at", "number")
 
 
 def reference_priorities(reference):

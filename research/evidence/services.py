@@ -80,22 +80,34 @@ def _check_reference(reference: Reference) -> None:
     reference.full_clean(exclude=["project", "created_by", "populations"])
 
 
+def _set_ideas(reference: Reference, ngt_ideas) -> None:
+    """The NGT ideas the reference supports: ideas of the project's sessions, not merged away."""
+    if ngt_ideas is None:
+        return
+    ideas = list(ngt_ideas)
+    if any(idea.session.project_id != reference.project_id or idea.merged_into_id is not None for idea in ideas):
+        raise ValidationError({"ngt_ideas": "Choose ideas from this project's NGT sessions (not ones merged away)."})
+    reference.ngt_ideas.set(ideas)
+
+
 @transaction.atomic
-def reference_create(*, by, project, populations=None, **fields) -> Reference:
+def reference_create(*, by, project, populations=None, ngt_ideas=None, **fields) -> Reference:
     reference = Reference(project=project, created_by=by)
     _apply(reference, REFERENCE_FIELDS, fields)
     _check_reference(reference)
     reference.save()
     set_populations(reference, project, populations)
+    _set_ideas(reference, ngt_ideas)
     return reference
 
 
 @transaction.atomic
-def reference_update(*, by, reference: Reference, populations=None, **fields) -> Reference:
+def reference_update(*, by, reference: Reference, populations=None, ngt_ideas=None, **fields) -> Reference:
     _apply(reference, REFERENCE_FIELDS, fields)
     _check_reference(reference)
     reference.save()
     set_populations(reference, reference.project, populations)
+    _set_ideas(reference, ngt_ideas)
     return reference
 
 

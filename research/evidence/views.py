@@ -74,6 +74,7 @@ def reference_detail(request, project_id, reference_id):
             "populations": reference.populations.all(),
             "priorities": selectors.reference_priorities(reference),
             "boxes": selectors.reference_boxes(reference),
+            "ideas": selectors.reference_ideas(reference),
             "can_research": _can_research(membership),
             "crumbs": _reference_crumbs(project),
         },

@@ -45,6 +45,8 @@ class Reference(models.Model):
     populations = models.ManyToManyField(Population, blank=True, related_name="+")
     # The driver-diagram and theory-of-change boxes (2B) it supports.
     diagram_nodes = models.ManyToManyField("research.DiagramNode", blank=True, related_name="references")
+    # The ideas from NGT sessions (2B) it supports.
+    ngt_ideas = models.ManyToManyField("research.NgtIdea", blank=True, related_name="references")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
