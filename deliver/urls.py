@@ -1,9 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
 from deliver import views
 
 app_name = "deliver"
 
+# Each area of step 3 has its own sub-package with its urls module, included here.
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("", include("deliver.strategy.urls")),
+    path("", include("deliver.risks.urls")),
+    path("", include("deliver.decisions.urls")),
 ]

@@ -1,7 +1,22 @@
-"""Step 3, Deliver. Its features hang off the step overview."""
+"""Step 3, Deliver: the step's page. Each area of the step lives in its own
+sub-package (deliver/<area>/) and adds what the step page shows to
+_overview_context and deliver/overview.html."""
 
 from amhe.core.views import step_overview
+from deliver.decisions.views import overview_context as decisions_context
+from deliver.risks.views import overview_context as risks_context
+from deliver.strategy.views import overview_context as strategy_context
+
+
+def _overview_context(request, project, membership):
+    return {
+        **strategy_context(request, project, membership),
+        **risks_context(request, project, membership),
+        **decisions_context(request, project, membership),
+    }
 
 
 def overview(request, project_id):
-    return step_overview(request, project_id=project_id, step_number=3)
+    return step_overview(
+        request, project_id=project_id, step_number=3, template="deliver/overview.html", extra=_overview_context
+    )

@@ -484,6 +484,61 @@ class DiagramNodeFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Box {n}")
 
 
+# --- Deliver 3A: strategy and interventions; 3C: risks and decisions -------------------------
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Strategy"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Strategy {n}")
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Intervention"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Intervention {n}")
+    kind = "where_people_live"
+
+
+class StrategyCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.StrategyComment"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    member = factory.SubFactory(UserFactory)
+    comment = "A comment"
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    """A moderate risk (3 x 2 = 6) with a low target (1 x 2 = 2), due for review in a month.
+    Give `owner` a lead or governance lead of the project (the services check it; factories do not)."""
+
+    class Meta:
+        model = "deliver.Risk"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    likelihood = 3
+    impact = 2
+    target_likelihood = 1
+    target_impact = 2
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Decision"
+
+    project = factory.SubFactory(ProjectFactory)
+    decided_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
+    decision = factory.Sequence(lambda n: f"Decision {n}")
+    made_by = "Mental health equality board"
+
+
 class NgtSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "research.NgtSession"

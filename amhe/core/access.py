@@ -42,6 +42,12 @@ class Action(StrEnum):
     PLAN = "plan"
     # Evaluate 4A: set the dates a measure's SPC limits start again from (rebasing).
     EVALUATE = "evaluate"
+    # Deliver 3A: write the strategy and its interventions (leads and commissioners).
+    EDIT_STRATEGY = "edit_strategy"
+    # Deliver 3A: comment on the strategy, as a panel member (one comment each, shown without names).
+    COMMENT_STRATEGY = "comment_strategy"
+    # Deliver 3C: keep the risk register and the decision log (leads and governance leads).
+    GOVERN = "govern"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -60,6 +66,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.RECORD_PRACTICE,
             Action.PLAN,
             Action.EVALUATE,
+            Action.EDIT_STRATEGY,
+            Action.GOVERN,
         }
     ),
     Role.ANALYST: frozenset(
@@ -73,8 +81,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.EVALUATE,
         }
     ),
-    Role.GOVERNANCE: frozenset({Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING}),
-    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS}),
+    Role.GOVERNANCE: frozenset(
+        {Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING, Action.GOVERN}
+    ),
+    Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

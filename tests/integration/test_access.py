@@ -28,11 +28,13 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    DecisionFactory,
     DiagramFactory,
     DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InterventionFactory,
     JobFactory,
     MeasureFactory,
     MeasureRebaseFactory,
@@ -47,7 +49,9 @@ from tests.factories import (
     QuestionBankItemFactory,
     QuestionFactory,
     ReferenceFactory,
+    RiskFactory,
     SmartGoalFactory,
+    StrategyFactory,
     SurveyFactory,
     SurveyResponseFactory,
     ThemeFactory,
@@ -80,6 +84,9 @@ SCOPED_KWARGS = {
     "attachment_id",
     "diagram_id",
     "node_id",
+    "intervention_id",
+    "risk_id",
+    "decision_id",
     "session_id",
     "idea_id",
     "measure_id",
@@ -106,6 +113,9 @@ ROLES_ALLOWED = {
     Action.REVIEW_SHARING: {Role.GOVERNANCE},
     Action.PLAN: {Role.LEAD},
     Action.EVALUATE: {Role.LEAD, Role.ANALYST},
+    Action.EDIT_STRATEGY: {Role.LEAD},
+    Action.COMMENT_STRATEGY: {Role.PANEL},
+    Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -187,6 +197,20 @@ URL_ACTION = {
     "research:node-new": Action.PLAN,
     "research:node-edit": Action.PLAN,
     "research:node-delete": Action.PLAN,
+    # 3A strategy: members read it, leads write it, panel members comment on it.
+    "deliver:strategy-edit": Action.EDIT_STRATEGY,
+    "deliver:strategy-start": Action.EDIT_STRATEGY,
+    "deliver:strategy-comment": Action.COMMENT_STRATEGY,
+    "deliver:intervention-new": Action.EDIT_STRATEGY,
+    "deliver:intervention-edit": Action.EDIT_STRATEGY,
+    "deliver:intervention-delete": Action.EDIT_STRATEGY,
+    # 3C risk register and decision log: members read them, leads and governance leads keep them.
+    "deliver:risk-new": Action.GOVERN,
+    "deliver:risk-edit": Action.GOVERN,
+    "deliver:risk-delete": Action.GOVERN,
+    "deliver:decision-new": Action.GOVERN,
+    "deliver:decision-edit": Action.GOVERN,
+    "deliver:decision-delete": Action.GOVERN,
     # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
     "research:ngt-new": Action.PLAN,
     "research:ngt-phase": Action.PLAN,
@@ -304,6 +328,9 @@ class World:
     attachment: object
     diagram: object
     node: object
+    intervention: object
+    risk: object
+    decision: object
     ngt_session: object
     ngt_idea: object
     rebase: object
@@ -335,6 +362,9 @@ class World:
             "attachment_id": self.attachment.pk,
             "diagram_id": self.diagram.pk,
             "node_id": self.node.pk,
+            "intervention_id": self.intervention.pk,
+            "risk_id": self.risk.pk,
+            "decision_id": self.decision.pk,
             "session_id": self.ngt_session.pk,
             "idea_id": self.ngt_idea.pk,
             "measure_id": self.rebase.measure_id,
@@ -371,6 +401,9 @@ class World:
             "attachment_id": 999_999,
             "diagram_id": 999_999,
             "node_id": 999_999,
+            "intervention_id": 999_999,
+            "risk_id": 999_999,
+            "decision_id": 999_999,
             "session_id": 999_999,
             "idea_id": 999_999,
             "measure_id": 999_999,
@@ -407,6 +440,15 @@ def world_of(project, lead, **given) -> World:
         diagram = given.get("diagram") or made["diagram"]
         made["node"] = DiagramNodeFactory(diagram=diagram, kind="aim", text="Fewer detentions")
         DiagramNodeFactory(diagram=diagram, kind="primary", text="Earlier help").parents.set([made["node"]])
+    if "intervention" not in given:
+        # 3A: the project's strategy, with an intervention from the world's priority.
+        intervention = InterventionFactory(strategy=StrategyFactory(project=project))
+        intervention.priorities.add(given.get("priority") or made["priority"])
+        made["intervention"] = intervention
+    if "risk" not in given:
+        made["risk"] = RiskFactory(project=project, owner=lead)
+    if "decision" not in given:
+        made["decision"] = DecisionFactory(project=project, risk=made["risk"])
     if "ngt_idea" not in given:
         made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
     if "rebase" not in given:
@@ -452,10 +494,10 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core, identify, research and evaluate model (history tables included)."""
+    """Every row of every core, identify, research, deliver and evaluate model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify", "research", "evaluate")
+        for app in ("core", "identify", "research", "deliver", "evaluate")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
@@ -510,6 +552,12 @@ def test_the_walk_finds_every_known_project_url():
         "research:diagram",
         "research:diagram-svg",
         "research:node-edit",
+        "deliver:strategy",
+        "deliver:intervention",
+        "deliver:risks",
+        "deliver:risk",
+        "deliver:decisions",
+        "deliver:decision-edit",
         "research:ngt-sessions",
         "research:ngt-session",
         "research:ngt-screen",

@@ -1,6 +1,6 @@
 """One access helper per kind of record (identify.selectors for 1A uploads,
 identify.community.selectors for 1B records, research.plans.selectors for 2B
-diagrams and their boxes): the record of the user's project (the
+diagrams and their boxes, deliver.<area>.selectors for 3A and 3C): the record of the user's project (the
 organisation's, for assets), 404 for a record of another project and for a
 non-member, 403 for a role without the action."""
 
@@ -10,6 +10,9 @@ from django.http import Http404
 
 from amhe.core.access import Action
 from amhe.core.models import Role
+from deliver.decisions import selectors as decision_selectors
+from deliver.risks import selectors as risk_selectors
+from deliver.strategy import selectors as strategy_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
@@ -22,16 +25,20 @@ from tests.factories import (
     CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
+    DecisionFactory,
     DiagramFactory,
     DiagramNodeFactory,
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InterventionFactory,
     NgtIdeaFactory,
     NgtSessionFactory,
     PriorityFactory,
     ProjectFactory,
     ReferenceFactory,
+    RiskFactory,
+    StrategyFactory,
     ThemeFactory,
 )
 
@@ -49,6 +56,13 @@ KINDS = {
     "priority": (priority_selectors.priority_for, lambda p: PriorityFactory(project=p), Action.VIEW),
     "case study": (practice_selectors.case_study_for, lambda p: CaseStudyFactory(project=p), Action.VIEW),
     "diagram": (plans_selectors.diagram_for, lambda p: DiagramFactory(project=p), Action.VIEW),
+    "intervention": (
+        strategy_selectors.intervention_for,
+        lambda p: InterventionFactory(strategy=StrategyFactory(project=p)),
+        Action.VIEW,
+    ),
+    "risk": (risk_selectors.risk_for, lambda p: RiskFactory(project=p), Action.VIEW),
+    "decision": (decision_selectors.decision_for, lambda p: DecisionFactory(project=p), Action.VIEW),
     "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
 }
 

@@ -1,0 +1,25 @@
+"""Demo data for Deliver (step 3), found by `manage.py load_demo`: one loader
+per area of the step, each in its sub-package, all through the services."""
+
+from amhe.core.demo import demo_loader
+from amhe.core.models import Role
+
+
+@demo_loader
+def load_strategy_demo(*, project, users, stdout):
+    """3A: a strategy from the agreed priorities (Leeds only, like the rest of the demo's text)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.strategy import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_governance_demo(*, project, users, stdout):
+    """3C: a risk register with one risk past its review date, and a decision log (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.risks import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

@@ -1,0 +1,15 @@
+"""Deliver's sub-steps with work recorded (amhe.core.progress): 3A is in
+progress once the project has a strategy; 3C once it has a risk or a decision."""
+
+from amhe.core.progress import work_in
+from deliver.models import Decision, Risk, Strategy
+
+
+@work_in("3A")
+def has_strategy(project) -> bool:
+    return Strategy.objects.filter(project=project).exists()
+
+
+@work_in("3C")
+def has_risks_or_decisions(project) -> bool:
+    return Risk.objects.filter(project=project).exists() or Decision.objects.filter(project=project).exists()

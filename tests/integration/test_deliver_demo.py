@@ -1,0 +1,56 @@
+"""`load_demo` gives the Leeds project a strategy from its agreed priorities, a
+risk register with one risk past its review date and a decision log, made
+through the services, once however often it runs."""
+
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+
+from amhe.core.management.commands.load_demo import WEST_YORKSHIRE
+from amhe.core.models import Project
+from deliver.decisions import services as decision_services
+from deliver.risks import presenters, selectors
+from deliver.risks import services as risk_services
+from deliver.strategy import services as strategy_services
+from research.priorities import selectors as priority_selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_strategy_a_risk_register_and_a_decision_log(settings):
+    settings.DEBUG = True
+    with (
+        mock.patch.object(
+            strategy_services, "strategy_start_from_priorities", wraps=strategy_services.strategy_start_from_priorities
+        ) as start,
+        mock.patch.object(risk_services, "risk_create", wraps=risk_services.risk_create) as risk_create,
+        mock.patch.object(decision_services, "decision_create", wraps=decision_services.decision_create) as decide,
+    ):
+        call_command("load_demo", verbosity=0)
+        call_command("load_demo", verbosity=0)  # idempotent
+    assert (start.call_count, risk_create.call_count, decide.call_count) == (1, 2, 2)
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+
+    strategy = project.strategy
+    agreed = list(priority_selectors.agreed_priorities(project))
+    assert agreed
+    from_priorities = strategy.interventions.filter(priorities__in=agreed).distinct()
+    assert from_priorities.count() == len(agreed)
+    for intervention in from_priorities:
+        assert intervention.kind and intervention.owner is not None
+        assert intervention.goals.exists() and intervention.nodes.exists()
+    assert strategy.interventions.count() == len(agreed) + 1
+    assert strategy.comments.count() == 1
+
+    rows = [presenters.risk_row(risk) for risk in selectors.risks(project)]
+    assert len(rows) == 2
+    assert [row.risk.title for row in rows if row.overdue] == [
+        "Interpreters not booked for out-of-hours assessments (illustrative)"
+    ]
+    assert all(row.risk.owner.email.startswith("governance@") for row in rows)
+    decisions = list(project.decisions.all())
+    assert len(decisions) == 2
+    linked = {str(d.linked) for d in decisions}
+    assert "Interpreters not booked for out-of-hours assessments (illustrative)" in linked
+    assert any(d.intervention in from_priorities for d in decisions)
