@@ -1,4 +1,4 @@
-"""Test-only URLconf: one page showing every kind of Identify chart, for the
+"""Test-only URLconf: one page showing every kind of Identify chart and an SPC chart, for the
 browser test of plotly.js under the strict Content Security Policy.
 
 Use with ``@pytest.mark.urls("tests.browser.chart_urls")``.
@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from amhe.analysis import charts
+from amhe.analysis import charts, spc_charts
+from amhe.stats import spc
 
 PAGE = """{% extends "base.html" %}
 {% block title %}Charts{% endblock %}
@@ -106,6 +107,14 @@ QUALITY_REPORT = {
 }
 
 
+SPC_MONTHS = [
+    f"{month} {year}"
+    for year in (2024, 2025)
+    for month in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+]
+SPC_VALUES = [47, 49, 48, 50, 47, 49, 48, 46, 49, 48, 50, 47, 51, 52, 50, 53, 52, 54, 53, 55, 56, 57, 58, 60]
+
+
 def chart_list():
     return [
         charts.rates_chart(ETHNICITY_ROWS, 0.95),
@@ -113,6 +122,15 @@ def chart_list():
         charts.share_vs_population(ETHNICITY_ROWS),
         charts.intersection_heatmap(INTERSECTION_ROWS, "ethnicity_high", "sex"),
         charts.quality_completeness(QUALITY_REPORT),
+        spc_charts.xmr_chart(
+            SPC_MONTHS,
+            SPC_VALUES,
+            title="Recovery rate over time (made up)",
+            chart_id="spc-test",
+            value_label="Per cent",
+            options=spc.Options(polarity="increase", target=50),
+            rebase_at=[12],
+        ).chart,
     ]
 
 
