@@ -121,7 +121,7 @@ def measure_chart(measure: Measure, values: Iterable, rebase_dates: Sequence[dat
         )
         return MeasureChart(spc=None, too_few=too_few, skipped_rebases=0, **common)
     starts = rebase_indexes(periods, rebase_dates)
-    options = spc.Options(polarity=POLARITY.get(measure.direction, spc.Polarity.NEUTRAL), screen=screen, target=target)
+    options = _options(measure, target, screen=screen)
     result = spc_charts.xmr_chart(
         [p.label for p in points],
         [p.value for p in points],
@@ -148,14 +148,34 @@ class MeasureRow:
         return format_value(self.latest.value) if self.latest else ""
 
 
+def _options(measure: Measure, target, *, screen: bool) -> spc.Options:
+    return spc.Options(
+        polarity=POLARITY.get(measure.direction, spc.Polarity.NEUTRAL),
+        screen=screen,
+        target=None if target is None else float(target),
+    )
+
+
 def measure_row(measure: Measure, values: Iterable, rebase_dates: Sequence[date], target) -> MeasureRow:
-    """A list row: the latest value and the icons (screening on), or why there are none."""
-    chart = measure_chart(measure, values, rebase_dates, target, screen=True)
+    """A list row: the latest value and the icons (screening on), or why there are none.
+    Only the numbers are worked out here, not the chart."""
     periods = series(values)
+    points = plotted(periods)
     latest = periods[-1] if periods else None
-    if chart.spc is None:
+    if len(points) < 2:
         return MeasureRow(measure, latest, None, None, "Needs at least two values for a chart.")
-    return MeasureRow(measure, latest, chart.spc.variation, chart.spc.assurance, "")
+    result = spc.xmr(
+        [p.value for p in points],
+        options=_options(measure, target, screen=True),
+        rebase_at=rebase_indexes(periods, rebase_dates),
+    )
+    return MeasureRow(
+        measure,
+        latest,
+        spc_charts.variation_icon(result.variation),
+        spc_charts.assurance_icon(result.assurance),
+        "",
+    )
 
 
 def format_value(value: float | None) -> str:

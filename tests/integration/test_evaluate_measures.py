@@ -72,6 +72,10 @@ def test_target_comes_from_the_goal_on_the_measure_and_gives_the_assurance_icon(
     page = client.get(_url("measure", project, measure_id=measure.pk)).content.decode()
     assert "Assurance: the process will consistently fail the target" in page
     assert "The target of 90.0 is beyond the process limits on the bad side" in page
+    # The list works out the same icons.
+    listing = client.get(_url("measures", project)).content.decode()
+    assert "Assurance: the process will consistently fail the target" in listing
+    assert "Special cause variation of improvement: higher values" in listing
 
 
 def test_withdrawn_goal_gives_no_target(client, project, lead):
