@@ -50,7 +50,7 @@ POINT_STYLE = {
 RULE_WORDS = {
     spc.Rule.OUTSIDE_LIMITS: "outside the process limits",
     spc.Rule.TREND: "part of a trend",
-    spc.Rule.TWO_IN_THREE: "two of three points near a limit",
+    spc.Rule.TWO_IN_THREE: "two of three points near a process limit",
     spc.Rule.SHIFT: "part of a run on one side of the mean",
 }
 
@@ -188,7 +188,8 @@ def _last_point_words(points: Sequence[spc.Point], fmt: Callable[[float], str]) 
         n = _run_length(points, spc.Rule.TREND)
         return f"{n} points in a row each {'higher' if higher else 'lower'} than the one before"
     if last.rule == spc.Rule.TWO_IN_THREE:
-        return f"two of the last three points are close to the {'upper' if higher else 'lower'} process limit"
+        side = "upper" if higher else "lower"
+        return f"two of the last three points are more than two thirds of the way from the mean to the {side} limit"
     n = _run_length(points, spc.Rule.SHIFT)
     return f"{n} points in a row {'above' if higher else 'below'} the mean"
 

@@ -172,3 +172,24 @@ def test_svg_has_no_script_or_style():
     for key in spc_charts.VARIATION_ICONS:
         svg = spc_charts.variation_icon(key).svg
         assert not re.search(r"<script|style=|on\w+=", svg)
+
+
+def test_trend_at_the_end_says_how_many_points_and_which_way():
+    result = build([*BASE, 9.5, 10, 10.5, 11, 11.5, 12, 12.5], polarity="increase")
+    assert result.sentences[0] == (
+        "The last point shows special cause variation of improvement: "
+        "7 points in a row each higher than the one before."
+    )
+    assert result.variation.key == "special_cause_improvement_high"
+
+
+@pytest.mark.parametrize(
+    ("extra", "side", "kind"), [([14, 14.2], "upper", "improvement"), ([7, 6.8], "lower", "concern")]
+)
+def test_two_in_three_at_the_end_says_which_limit(extra, side, kind):
+    result = build([*BASE, *extra], polarity="increase")
+    assert result.result.points[-1].rule == spc.Rule.TWO_IN_THREE
+    assert result.sentences[0] == (
+        f"The last point shows special cause variation of {kind}: two of the last three points are more than "
+        f"two thirds of the way from the mean to the {side} limit."
+    )
