@@ -346,6 +346,10 @@ def xmr_chart(
     if len(result.segments) > 1:
         starts = ", ".join(str(labels[s.start]) for s in result.segments[1:])
         sentences.append(f"The limits start again from {starts}.")
+    screened = sum(s.screened_out for s in result.segments)
+    if screened:
+        jumps = "1 unusually large jump" if screened == 1 else f"{screened} unusually large jumps"
+        sentences.append(f"Screening left out {jumps} between points when working out the limits.")
     sentences.append(_assurance_sentence(result, fmt))
     sentences.append(left_out_sentence(left_out))
     sentences = tuple(s for s in sentences if s)

@@ -9,6 +9,7 @@ import pytest
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
 from amhe.core.models import Measure, Project
+from amhe.stats import spc
 from evaluate.measures import demo as measures_demo
 from evaluate.models import MeasureRebase
 
@@ -70,7 +71,9 @@ def test_analyst_reads_an_spc_chart_rebases_it_and_switches_screening(demo, jour
     page.get_by_label("Month").fill("4")
     _click(journey, "button", "Save the date")
     assert MeasureRebase.objects.filter(measure=measure).count() == 1
-    assert "The limits start again from Apr 2023." in figure.locator(".amhe-chart__summary").inner_text()
+    summary = figure.locator(".amhe-chart__summary").inner_text()
+    assert "The limits start again from Apr 2023." in summary
+    assert "Screening left out 2 unusually large jumps" in summary
     assert page.get_by_text("Made-up change for this test").is_visible()
     first_after = table.locator("tbody tr").nth(27)  # Apr 2023 is the 28th month
     assert first_after.locator("th").inner_text() == "Apr 2023"
@@ -84,7 +87,15 @@ def test_analyst_reads_an_spc_chart_rebases_it_and_switches_screening(demo, jour
     assert "screening=off" in page.url
     assert page.get_by_label("Off").is_checked()
     upper_off = page.locator(f"#spc-measure-{measure.pk} tbody tr").first.locator("td").nth(3).inner_text()
-    assert upper_off and upper_on  # both shown; they differ only if a moving range was screened out
+    # The jump into April 2021 is screened out of the first segment's limits; without screening they widen.
+    values = [float(value) for _, _, value in measures_demo.rows()]
+    expected = [
+        spc.xmr(values, options=spc.Options(screen=screen), rebase_at=[27]).segments[0].upl for screen in (True, False)
+    ]
+    assert (upper_on, upper_off) == tuple(f"{upl:.1f}" for upl in expected)
+    assert expected[0] < expected[1]
+    summary = page.locator(".amhe-chart__summary").inner_text()
+    assert "Screening left out" not in summary
 
     # Remove the date again.
     _click(journey, "link", "Remove the restart from 1 April 2023")

@@ -193,3 +193,13 @@ def test_two_in_three_at_the_end_says_which_limit(extra, side, kind):
         f"The last point shows special cause variation of {kind}: two of the last three points are more than "
         f"two thirds of the way from the mean to the {side} limit."
     )
+
+
+def test_screening_says_how_many_jumps_it_left_out():
+    values = [10, 11, 10, 11, 10, 30, 11, 10, 11, 10, 11, 10, 11]
+    on = build(values)
+    off = build(values, screen=False)
+    assert on.result.segments[0].screened_out == 2
+    assert "Screening left out 2 unusually large jumps between points when working out the limits." in on.sentences
+    assert not any("Screening" in s for s in off.sentences)
+    assert on.result.segments[0].upl < off.result.segments[0].upl
