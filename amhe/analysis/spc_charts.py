@@ -5,7 +5,7 @@ as inline SVG with their words. Pure apart from Django's HTML escaping: no model
 The numbers come from :mod:`amhe.stats.spc`; this module only shows them. The sentence
 says no more than the chart does: the last point's variation and the rule that flagged
 it, whether any earlier point was special cause, trial limits, the target against the
-limits, and how many values were left out.
+limits, how many unusually large jumps screening left out, and how many values were left out.
 
 Colours follow NHS England's "Making Data Count" convention (blue improvement, orange
 concern, purple neither, grey common cause), darkened where needed for 3:1 contrast,
