@@ -46,6 +46,8 @@ class Action(StrEnum):
     COMMENT_STRATEGY = "comment_strategy"
     # Deliver 3C: keep the risk register and the decision log (leads and governance leads).
     GOVERN = "govern"
+    # Deliver 3A: define measures on Identify's outputs and work out their values (analysts and leads).
+    DEFINE_MEASURES = "define_measures"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -65,6 +67,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PLAN,
             Action.EDIT_STRATEGY,
             Action.GOVERN,
+            Action.DEFINE_MEASURES,
         }
     ),
     Role.ANALYST: frozenset(
@@ -75,6 +78,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.UPDATE_PROGRESS,
             Action.ENGAGE,
             Action.RESEARCH,
+            Action.DEFINE_MEASURES,
         }
     ),
     Role.GOVERNANCE: frozenset(
