@@ -53,6 +53,13 @@ def goals_of(measure: Measure):
     return measure.goals.select_related("measure").prefetch_related("measure__values")
 
 
+def current_baseline(goal: SmartGoal) -> MeasureValue | None:
+    """The value of the goal's measure its baseline came from (the period ending on its baseline date)."""
+    if goal.measure_id is None or goal.baseline_date is None:
+        return None
+    return goal.measure.values.filter(period_end=goal.baseline_date, value__isnull=False).first()
+
+
 def baseline_choices(project):
     """Periods a goal's baseline may come from: values of the project's measures that have a value."""
     return (

@@ -154,7 +154,12 @@ def measure_refresh(request, project_id, measure_id):
 def goal_measure(request, project_id, goal_id):
     """Measure a goal from data: choose its measure and the period its baseline comes from."""
     project, membership, goal = selectors.goal_for(request.user, project_id, goal_id, Action.EDIT_GOALS)
-    initial = {"measure": goal.measure_id, "target_value": goal.target_value, "target_date": goal.target_date}
+    initial = {
+        "measure": goal.measure_id,
+        "baseline": selectors.current_baseline(goal),
+        "target_value": goal.target_value,
+        "target_date": goal.target_date,
+    }
     form = GoalMeasureForm(
         request.POST or None,
         initial=initial,
