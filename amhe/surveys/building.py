@@ -98,6 +98,21 @@ def local_day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment, _zone()).date() if moment else None
 
 
+# --- Revision -------------------------------------------------------------------
+
+
+def survey_changed(survey: Survey) -> None:
+    """Give the survey a new revision: the last step of every service here that changes
+    the survey or any of its questions (wording, options, logic, order, translations,
+    publication, links). Respondent pages cache each survey's questions per process under
+    (survey, revision) (amhe.surveys.responding.questions_of), so the next page reads them
+    afresh. Random rather than counted up, so that a full save of an out-of-date copy of the
+    survey (which writes its old revision back) can never bring back a revision already
+    cached: this runs after that save and picks a value never used before."""
+    survey.revision = secrets.randbits(62) + 1
+    Survey.objects.filter(pk=survey.pk).update(revision=survey.revision)
+
+
 # --- Reading helpers ------------------------------------------------------------
 
 
@@ -113,9 +128,18 @@ def equality_questions(survey: Survey) -> list[Question]:
 
 def ordered_questions(survey: Survey) -> list[Question]:
     """The survey's own questions in order, then its equality questions in the standard order
-    (one query: every respondent page reads them)."""
-    questions = list(survey.questions.order_by("position", "pk"))
-    order = {item.key: index for index, item in enumerate(equality.QUESTIONS)}
+    (one query)."""
+    return in_survey_order(survey.questions.order_by("position", "pk"))
+
+
+_EQUALITY_ORDER = {item.key: index for index, item in enumerate(equality.QUESTIONS)}
+
+
+def in_survey_order(questions: Iterable[Question]) -> list[Question]:
+    """Questions read in (position, pk) order, put in the order respondents see them:
+    own questions first, then the equality questions in the standard order."""
+    questions = list(questions)
+    order = _EQUALITY_ORDER
     own = [question for question in questions if not question.equality_key]
     standard = sorted(
         (question for question in questions if question.equality_key),
@@ -191,6 +215,7 @@ def survey_create(*, by, project, substep: str = "1B", **fields) -> Survey:
     _apply_settings(survey, fields)
     survey.save()
     equality_sync(survey=survey)
+    survey_changed(survey)
     return survey
 
 
@@ -199,6 +224,7 @@ def survey_update(*, by, survey: Survey, **fields) -> Survey:
     _apply_settings(survey, fields)
     survey.save()
     equality_sync(survey=survey)
+    survey_changed(survey)
     return survey
 
 
@@ -222,6 +248,7 @@ def equality_sync(*, survey: Survey) -> None:
                 }
             )
         Question.objects.filter(pk__in=[q.pk for q in existing.values()]).delete()
+        survey_changed(survey)
         return
     start = own_questions(survey).count()
     by_key: dict[str, Question] = {}
@@ -242,6 +269,7 @@ def equality_sync(*, survey: Survey) -> None:
             question.show_if_values = list(item.show_if[1]) if item.show_if else []
             question.save()
             by_key[item.key] = question
+    survey_changed(survey)
 
 
 def _renumber(survey: Survey) -> None:
@@ -493,6 +521,7 @@ def _save_question(
     question.full_clean(exclude=["survey", "show_if_question", "bank_item"])
     question.save()
     _renumber(survey)
+    survey_changed(survey)
     return question
 
 
@@ -571,6 +600,7 @@ def question_delete(*, by, question: Question) -> None:
     survey = question.survey
     question.delete()
     _renumber(survey)
+    survey_changed(survey)
     survey_figures.refresh_if_worked_out(survey=survey, by=by)
 
 
@@ -601,6 +631,7 @@ def question_move(*, by, question: Question, direction: str) -> None:
     for position, item in enumerate(own, start=1):
         Question.objects.filter(pk=item.pk).update(position=position)
     _renumber(question.survey)
+    survey_changed(question.survey)
     survey_figures.refresh_if_worked_out(survey=question.survey, by=by)
 
 
@@ -652,6 +683,7 @@ def survey_translate(
             translations.pop(language)
         question.translations = translations
         question.save(update_fields=["translations"])
+    survey_changed(survey)
     return i18n.missing(survey, ordered_questions(survey), language)
 
 
@@ -747,6 +779,7 @@ def survey_publish(*, by, survey: Survey) -> Survey:
     survey.state = Survey.State.PUBLISHED
     survey.published_at = timezone.now()
     survey.save(update_fields=["state", "published_at"])
+    survey_changed(survey)
     return survey
 
 
@@ -757,6 +790,7 @@ def survey_close(*, by, survey: Survey) -> Survey:
         raise ValidationError("Only a published survey can be closed")
     survey.state = Survey.State.CLOSED
     survey.save(update_fields=["state"])
+    survey_changed(survey)
     figures_changed(survey)
     return survey
 
@@ -771,6 +805,7 @@ def survey_reopen(*, by, survey: Survey) -> Survey:
         raise ValidationError([problem.message for problem in problems])
     survey.state = Survey.State.PUBLISHED
     survey.save(update_fields=["state"])
+    survey_changed(survey)
     figures_changed(survey)
     return survey
 
@@ -788,6 +823,7 @@ def survey_open_link(*, by, survey: Survey, enabled: bool) -> Survey:
     """Turn the anonymous open link on or off."""
     survey.open_link_enabled = bool(enabled)
     survey.save(update_fields=["open_link_enabled"])
+    survey_changed(survey)
     return survey
 
 
@@ -796,6 +832,7 @@ def survey_new_open_link(*, by, survey: Survey) -> Survey:
     """Replace the open link's token: the old link (and QR code) stops working."""
     survey.open_token = new_token()
     survey.save(update_fields=["open_token"])
+    survey_changed(survey)
     return survey
 
 
@@ -885,6 +922,7 @@ def bank_add(*, by, survey: Survey, item: QuestionBankItem) -> Question:
     question.full_clean(exclude=["survey", "show_if_question", "bank_item"])
     question.save()
     _renumber(survey)
+    survey_changed(survey)
     return question
 
 

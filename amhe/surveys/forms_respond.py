@@ -9,10 +9,14 @@ date or text."""
 from __future__ import annotations
 
 import datetime
+import threading
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,6 +158,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, questions, language, easy_read=False, answers=None, required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        self.language, self.easy_read, self.all_required = language, easy_read, required
         answers = answers or {}
         for question in questions:
             field = answer_field(question, language, easy_read)
@@ -192,6 +197,74 @@ class AnswerForm(forms.Form):
                 value = list(value) or None
             out[question.pk] = value
         return out
+
+
+# Each answer field's HTML as the nhsuk pack's field template renders it, per process, for
+# fields with nothing typed in them: {key: html}, the oldest entry going first. The key says
+# everything the HTML depends on: the survey's revision (the question's wording, options and
+# translations), the question, the language, easy read, label size, whether it is the page's
+# heading and whether answers are required, and the saved answer only when it is one of the
+# question's options (which option is ticked; nothing about who ticked it). A field with text,
+# a number or a date in it, or with errors, is rendered afresh every time and never kept.
+_FIELDS: dict[tuple, str] = {}
+_FIELDS_KEPT = 4000
+_fields_lock = threading.Lock()
+FIELD_TEMPLATE = "nhsuk/field.html"
+
+
+def _field_key(form: AnswerForm, question: Question, survey, *, page_heading: bool, label_size: str) -> tuple | None:
+    value = form.initial.get(field_name(question))
+    if value is None:
+        chosen = None
+    elif question.kind in (Kind.SINGLE, Kind.LIKERT, Kind.RATING) and isinstance(value, str):
+        chosen = value
+    elif question.kind == Kind.MULTIPLE and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        chosen = tuple(value)
+    else:
+        return None
+    return (
+        survey.pk,
+        survey.revision,
+        question.pk,
+        translation.get_language(),
+        form.language,
+        form.easy_read,
+        form.all_required,
+        page_heading,
+        label_size,
+        chosen,
+    )
+
+
+def render_fields(form: AnswerForm, *, survey, page_heading: bool, label_size: str) -> str:
+    """The page's answer fields, each as `{% include "nhsuk/field.html" %}` renders it with
+    errors and labels shown (HTML identical to that include's), kept per process while
+    nothing is typed in them and they have no errors (see _FIELDS). Call with the
+    respondent's language active."""
+    cacheable = not form.is_bound
+    parts = []
+    for question in form.questions:
+        key = _field_key(form, question, survey, page_heading=page_heading, label_size=label_size)
+        key = key if cacheable else None
+        html = _FIELDS.get(key) if key is not None else None
+        if html is None:
+            html = render_to_string(
+                FIELD_TEMPLATE,
+                {
+                    "field": form[field_name(question)],
+                    "form_show_errors": True,
+                    "form_show_labels": True,
+                    "page_heading": page_heading,
+                    "label_size": label_size,
+                },
+            )
+            if key is not None:
+                with _fields_lock:
+                    while len(_FIELDS) >= _FIELDS_KEPT:
+                        _FIELDS.pop(next(iter(_FIELDS)))
+                    _FIELDS[key] = html
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 - the pack's own templates' output, escaped as they render it
 
 
 def answer_helper(

@@ -61,8 +61,12 @@ class Survey(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A new random value each time the builder changes the survey or any of its questions
+    # (amhe.surveys.building.survey_changed): respondent pages cache each survey's questions
+    # per process under (survey, revision), so a change is seen on the very next page.
+    revision = models.BigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(table_name="identify_historicalsurvey")
+    history = HistoricalRecords(table_name="identify_historicalsurvey", excluded_fields=["revision"])
 
     class Meta:
         db_table = "identify_survey"

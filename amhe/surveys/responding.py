@@ -25,12 +25,15 @@ submitted response holds only what its respondent was asked.
 from __future__ import annotations
 
 import datetime
+import threading
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from amhe.core.prepared import Prepared
 from amhe.surveys import building, i18n, logic
 from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Answer, Invitation, Question, Survey, SurveyParticipation, SurveyResponse
@@ -103,15 +106,27 @@ def check_link(link: Link) -> None:
             raise NotAvailable(STARTED, link.survey)
 
 
+# Each respondent page starts with these two reads: compiled to SQL once (amhe.core.prepared).
+_RESPONSE = Prepared(
+    lambda token: (
+        SurveyResponse.objects.select_related("survey")
+        .filter(resume_token=token, channel__in=(Channel.OPEN, Channel.INVITATION))
+        .order_by()
+    ),
+    "resume_token",
+)
+_ANSWERS = Prepared(
+    lambda response_id: Answer.objects.filter(response_id=response_id).order_by().values_list("question_id", "value"),
+    "response",
+)
+
+
 def response_for(resume_token: str) -> SurveyResponse:
-    """An online response by its resume token, or NotAvailable(UNKNOWN)."""
-    try:
-        # get() on the unique token: no ORDER BY to build (each respondent page starts here).
-        return SurveyResponse.objects.select_related("survey", "invitation").get(
-            resume_token=resume_token, channel__in=(Channel.OPEN, Channel.INVITATION)
-        )
-    except SurveyResponse.DoesNotExist:
-        raise NotAvailable(UNKNOWN) from None
+    """An online response (with its survey) by its resume token, or NotAvailable(UNKNOWN)."""
+    found = _RESPONSE.instances(resume_token) if resume_token else []
+    if len(found) != 1:  # the token is unique
+        raise NotAvailable(UNKNOWN)
+    return found[0]
 
 
 def check_response(response: SurveyResponse) -> None:
@@ -217,8 +232,32 @@ def set_language(*, response: SurveyResponse, language: str | None = None, easy_
 # --- Pages ------------------------------------------------------------------------------
 
 
+# Each survey's questions, in order, per process: {(survey pk, revision): questions}. Every
+# builder service that changes a survey or its questions gives it a new revision
+# (building.survey_changed), and each page reads the survey's current revision with the
+# response, so a page never sees questions older than that. Read-only: shared by requests.
+_QUESTIONS: dict[tuple, tuple[Question, ...]] = {}
+_QUESTIONS_KEPT = 200  # surveys; the oldest entry goes first
+_questions_lock = threading.Lock()
+
+
 def questions_of(survey: Survey) -> list[Question]:
-    return building.ordered_questions(survey)
+    """The survey's questions in the order respondents see them (building.ordered_questions),
+    from this process's cache when the survey's revision has not changed. Treat them as
+    read-only: the same objects serve every respondent of the survey."""
+    cached = _QUESTIONS.get((survey.pk, survey.revision))
+    if cached is not None:
+        return list(cached)
+    # The revision comes in the same statement as the questions, so it is the one they are at
+    # (a change committed since the survey row was read gives them a newer revision).
+    rows = list(survey.questions.annotate(at_revision=F("survey__revision")).order_by("position", "pk"))
+    questions = building.in_survey_order(rows)
+    if rows:
+        with _questions_lock:
+            while len(_QUESTIONS) >= _QUESTIONS_KEPT:
+                _QUESTIONS.pop(next(iter(_QUESTIONS)))
+            _QUESTIONS[(survey.pk, rows[0].at_revision)] = tuple(questions)
+    return questions
 
 
 def pages_of(questions: list[Question]) -> list[list[Question]]:
@@ -233,7 +272,8 @@ def pages_of(questions: list[Question]) -> list[list[Question]]:
 
 
 def answers_of(response: SurveyResponse) -> dict[int, object]:
-    return dict(Answer.objects.filter(response=response).order_by().values_list("question_id", "value"))
+    """{question pk: value} of the response's saved answers."""
+    return dict(_ANSWERS.rows(response.pk))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -29,8 +29,8 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amhe.surveys import antispam, i18n, responding
-from amhe.surveys.forms_respond import AnswerForm, StartForm, field_name, label_for
+from amhe.surveys import antispam, i18n, responding, skeleton
+from amhe.surveys.forms_respond import AnswerForm, StartForm, field_name, label_for, render_fields
 from amhe.surveys.models import SurveyResponse
 from amhe.surveys.responding import NotAvailable
 from amhe.surveys.selectors import survey_url
@@ -199,10 +199,11 @@ def _links(response) -> dict:
 def _page_context(response, the_plan, number, form):
     questions = the_plan.page(number)
     single = len(questions) == 1
+    label_size = "l" if single else "m"
     return {
         **_links(response),
-        "label_size": "l" if single else "m",
         "heading": form[field_name(questions[0])].label if single else "",
+        "fields": render_fields(form, survey=response.survey, page_heading=single, label_size=label_size),
         "survey": response.survey,
         "response": response,
         "texts": _texts(response.survey, response.language),
@@ -271,7 +272,24 @@ def page(request, token, page):
                 return redirect(_url("survey-page", response, page=following + 1))
             return redirect(_url("survey-check", response))
         status = 400
-    return _render(request, "page.html", _page_context(response, the_plan, page, form), language, status)
+    with translation.override(language):
+        context = _page_context(response, the_plan, page, form)
+    if request.method == "GET":
+        html = skeleton.page(
+            request,
+            response,
+            the_plan,
+            page,
+            form,
+            context,
+            language,
+            render=lambda: _render(request, "page.html", context, language).content.decode(),
+        )
+        if html is not None:
+            answer = HttpResponse(html)
+            answer["Content-Language"] = language
+            return answer
+    return _render(request, "page.html", context, language, status)
 
 
 def _answer_text(question, value, language) -> str:
