@@ -160,13 +160,19 @@ def values_from_series(*, measure_id: int) -> dict:
 
 @transaction.atomic
 def record_value(*, measure: Measure, item) -> MeasureValue:
-    """Store the value `item` (an upload) gives the measure: the one value from that
-    upload is updated if there is one, never duplicated. Another upload's value for
-    the same period is replaced (the later upload wins). Raises SourceError."""
+    """Store the value `item` (one input of the measure's source) gives the measure.
+    An upload's one value is updated if there is one, never duplicated; another
+    upload's value for the same period is replaced (the later upload wins). Inputs
+    that are not uploads (other sources) are matched by period. Raises SourceError."""
     source = sources.source_of(measure)
     figure = source.figure(measure, item)
     Measure.objects.select_for_update().filter(pk=measure.pk).first()  # one writer per measure at a time
-    origin = MeasureValueOrigin.objects.filter(measure=measure, extract=item).select_related("value").first()
+    is_upload = isinstance(item, Extract)
+    origin = (
+        MeasureValueOrigin.objects.filter(measure=measure, extract=item).select_related("value").first()
+        if is_upload
+        else None
+    )
     same_period = MeasureValue.objects.filter(
         measure=measure, period_start=figure.period_start, period_end=figure.period_end
     ).first()
@@ -181,10 +187,11 @@ def record_value(*, measure: Measure, item) -> MeasureValue:
     value.note = figure.note[:300]
     value.full_clean()
     value.save()
-    MeasureValueOrigin.objects.filter(value=value).exclude(extract=item).delete()
-    MeasureValueOrigin.objects.update_or_create(
-        value=value, defaults={"measure": measure, "extract": item, "extract_title": item.title[:200]}
-    )
+    if is_upload:
+        MeasureValueOrigin.objects.filter(value=value).exclude(extract=item).delete()
+        MeasureValueOrigin.objects.update_or_create(
+            value=value, defaults={"measure": measure, "extract": item, "extract_title": item.title[:200]}
+        )
     return value
 
 

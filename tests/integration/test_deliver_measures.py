@@ -294,3 +294,37 @@ def test_bad_definitions_get_plain_messages_and_save_nothing(client, project, an
 def test_an_upload_processed_with_no_measures_queues_nothing(client, project, analyst, referrals):
     services.upload_processed(extract_id=str(referrals.pk))
     assert not Job.objects.filter(kind=services.VALUES_FROM_UPLOAD).exists()
+
+
+def test_a_later_step_adds_a_source_without_changing_the_model(project, monkeypatch):
+    """A source registered under a new `source` key (here a made-up survey score) gets its
+    values through the same services, with the definition's other keys its own."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(sources, "_SOURCES", dict(sources._SOURCES))
+    inputs = [SimpleNamespace(title="Survey spring 2026", score="7.2"), SimpleNamespace(title="Autumn", score="7.9")]
+
+    def score(measure, item):
+        month = 4 if item.title.startswith("Survey") else 10
+        return sources.Figure(date(2026, month, 1), date(2026, month, 30), Decimal(item.score))
+
+    sources.register(
+        sources.Source("test.survey_score", "Survey score", lambda m: inputs, score, lambda m: "Mean score")
+    )
+    measure = Measure.objects.create(
+        project=project,
+        name="Experience score",
+        unit=Measure.Unit.SCORE,
+        direction=Measure.Direction.HIGHER,
+        source="Survey",
+        definition={"source": "test.survey_score", "survey_id": "anything"},
+    )
+    assert services.values_from_series(measure_id=measure.pk) == {"values": 2, "problems": []}
+    assert [v.value for v in measure.values.order_by("period_end")] == [Decimal("7.2"), Decimal("7.9")]
+
+
+def test_the_upload_deletion_page_warns_about_the_measure(client, project, analyst, lead, referrals):
+    measure = define(client, project, referrals)
+    client.force_login(lead)
+    url = reverse("identify:extract-delete", kwargs={"project_id": project.pk, "extract_id": referrals.pk})
+    assert measure.name in client.get(url).content.decode()
