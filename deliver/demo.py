@@ -23,3 +23,13 @@ def load_governance_demo(*, project, users, stdout):
     from deliver.risks import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_measures_demo(*, project, users, stdout):
+    """3A: a measure defined on the demo upload, its values worked out from it, and a draft goal (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users or Role.ANALYST not in users:
+        return
+    from deliver.measures import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

@@ -8,6 +8,7 @@ app_name = "deliver"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("deliver.strategy.urls")),
+    path("", include("deliver.measures.urls")),
     path("", include("deliver.risks.urls")),
     path("", include("deliver.decisions.urls")),
 ]

@@ -14,7 +14,7 @@ from amhe.analysis.breakdown import BreakdownError, breakdown, publish_result
 from amhe.analysis.dimensions import EXTRACT, dimensions_for
 from amhe.core.jobs import JobError, job_kind
 from amhe.core.selectors import suppression_rule_for
-from identify import engine, reference_data, services
+from identify import engine, reference_data, services, signals
 from identify.models import Breakdown, Extract, QualityReport
 
 # What the job breaks every extract down by, where the columns exist: every
@@ -178,6 +178,9 @@ def _process_extract(job, report):
             for position, result in enumerate(results)
         )
         Extract.objects.filter(pk=extract.pk).update(state=Extract.State.READY, error="", processed_at=timezone.now())
+        extract_id = str(extract.pk)
+        # Later steps (e.g. Deliver's measures) hear about it once the results are committed.
+        transaction.on_commit(lambda: signals.upload_processed.send(sender=Extract, extract_id=extract_id))
     return {"breakdowns": len(results), "rows": quality.get("rows", len(raw))}
 
 

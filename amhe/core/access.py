@@ -48,6 +48,8 @@ class Action(StrEnum):
     COMMENT_STRATEGY = "comment_strategy"
     # Deliver 3C: keep the risk register and the decision log (leads and governance leads).
     GOVERN = "govern"
+    # Deliver 3A: define measures on Identify's outputs and work out their values (analysts and leads).
+    DEFINE_MEASURES = "define_measures"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -68,6 +70,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.EVALUATE,
             Action.EDIT_STRATEGY,
             Action.GOVERN,
+            Action.DEFINE_MEASURES,
         }
     ),
     Role.ANALYST: frozenset(
@@ -79,6 +82,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ENGAGE,
             Action.RESEARCH,
             Action.EVALUATE,
+            Action.DEFINE_MEASURES,
         }
     ),
     Role.GOVERNANCE: frozenset(

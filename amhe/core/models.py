@@ -6,6 +6,7 @@ hang their own models off `Project`.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -381,6 +382,28 @@ class MeasureValue(models.Model):
         return f"{self.measure}: {self.value} ({self.period_start} to {self.period_end})"
 
 
+def target_on_wrong_side(direction: str, baseline, target) -> str | None:
+    """A plain message when a target would be a change for the worse, for a measure
+    whose `direction` says which way is better; None when it is fine or cannot be told."""
+    if baseline is None or target is None:
+        return None
+    baseline, target = Decimal(str(baseline)), Decimal(str(target))
+    if direction == Measure.Direction.LOWER and target > baseline:
+        return (
+            f"Lower is better for this measure, so the target cannot be above the baseline ({baseline.normalize():f})"
+        )
+    if direction == Measure.Direction.HIGHER and target < baseline:
+        return (
+            f"Higher is better for this measure, so the target cannot be below the baseline ({baseline.normalize():f})"
+        )
+    if direction == Measure.Direction.CLOSER_TO_ONE and abs(target - 1) > abs(baseline - 1):
+        return (
+            "Closer to 1 is better for this measure, so the target cannot be further from 1 than the baseline "
+            f"({baseline.normalize():f})"
+        )
+    return None
+
+
 class SmartGoal(models.Model):
     """A Specific, Measurable, Achievable, Realistic and Timely goal (sub-step 3A).
 
@@ -480,6 +503,10 @@ class SmartGoal(models.Model):
             errors["target_date"] = "The target date must be after the baseline date"
         if self.measure_id and self.measure.project_id != self.project_id:
             errors["measure"] = "Choose a measure from this project"
+        elif self.measure_id and "target_value" not in errors:
+            wrong_side = target_on_wrong_side(self.measure.direction, self.baseline_value, self.target_value)
+            if wrong_side:
+                errors["target_value"] = wrong_side
         if errors:
             raise ValidationError(errors)
 

@@ -149,3 +149,58 @@ def test_the_demo_deliver_pages_pass_axe_and_fit_a_phone(demo, journey):
     for path in (*pages, "/decisions/", "/risks/new/", "/strategy/start/"):
         journey.goto(base + path)
         assert_no_horizontal_overflow(journey.page)
+
+
+def test_demo_measures_pass_axe_and_fit_a_phone(demo, journey, browser, live_server):
+    """The Leeds demo's measure from its upload: the analyst reads it and defines another (with
+    the error state first); the lead measures a goal from it and is told plainly when the
+    target is on the wrong side of the baseline. Every page passes axe, and fits a phone."""
+    from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
+    from amhe.core.models import Project, SmartGoal
+    from deliver.measures import demo as measures_demo
+    from tests.browser.conftest import AxeChecked
+    from tests.browser.test_narrow_screens import PHONE, assert_no_horizontal_overflow
+
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    measure = project.measures.get(name=measures_demo.NAME)
+    extract_id = measure.definition["extract_id"]
+    base = f"/projects/{project.pk}/deliver"
+    journey.log_in("analyst@wy-icb.example", DEMO_PASSWORD)
+    journey.goto(f"{base}/")
+    assert journey.page.get_by_text("Measures and goals").is_visible()
+    journey.goto(f"{base}/measures/{measure.pk}/")
+    assert journey.page.get_by_role("table", name="Values of this measure by period, oldest first").is_visible()
+    journey.goto(f"{base}/measures/new/")
+    _click(journey, "link", "Crisis referrals 2024-25 (synthetic demo data)")
+    _click(journey, "button", "Define measure")
+    assert journey.page.get_by_text("There is a problem").is_visible()
+    journey.page.get_by_label("Name").fill("Share of crisis referrals, Black or Black British")
+    journey.page.get_by_label("Share of all records (per cent)").check()
+    journey.page.get_by_label("Group", exact=True).select_option(label="Black or Black British")
+    journey.page.get_by_label("Higher is better").check()
+    _click(journey, "button", "Define measure")
+    assert journey.page.get_by_role("heading", name="Share of crisis referrals, Black or Black British").is_visible()
+    journey.goto(f"{base}/measures/{measure.pk}/values/")
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    try:
+        lead = AxeChecked(context.new_page(), live_server.url)
+        lead.log_in("lead@wy-icb.example", DEMO_PASSWORD)
+        goal = SmartGoal.objects.get(project=project, measure=measure)
+        lead.goto(f"{base}/goals/{goal.pk}/measure/")
+        lead.page.get_by_label("Target value").fill("99999")
+        lead.page.get_by_role("button", name="Save").click()
+        lead.page.wait_for_load_state()
+        lead.check()
+        assert lead.page.get_by_text("so the target cannot be above the baseline").first.is_visible()
+        lead.goto(f"{base}/measures/")
+        lead.page.set_viewport_size(PHONE)
+        for path in ("/measures/", f"/measures/{measure.pk}/", f"/goals/{goal.pk}/measure/"):
+            lead.goto(base + path)
+            assert_no_horizontal_overflow(lead.page)
+    finally:
+        context.close()
+    journey.page.set_viewport_size(PHONE)
+    for path in ("/measures/new/", f"/measures/new/{extract_id}/", f"/measures/{measure.pk}/values/"):
+        journey.goto(base + path)
+        assert_no_horizontal_overflow(journey.page)

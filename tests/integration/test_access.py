@@ -116,6 +116,7 @@ ROLES_ALLOWED = {
     Action.EDIT_STRATEGY: {Role.LEAD},
     Action.COMMENT_STRATEGY: {Role.PANEL},
     Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
+    Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -211,6 +212,11 @@ URL_ACTION = {
     "deliver:decision-new": Action.GOVERN,
     "deliver:decision-edit": Action.GOVERN,
     "deliver:decision-delete": Action.GOVERN,
+    # 3A measures: members read them, analysts and leads define them, goal editors link goals to them.
+    "deliver:measure-new": Action.DEFINE_MEASURES,
+    "deliver:measure-define": Action.DEFINE_MEASURES,
+    "deliver:measure-refresh": Action.DEFINE_MEASURES,
+    "deliver:goal-measure": Action.EDIT_GOALS,
     # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
     "research:ngt-new": Action.PLAN,
     "research:ngt-phase": Action.PLAN,
@@ -367,7 +373,7 @@ class World:
             "decision_id": self.decision.pk,
             "session_id": self.ngt_session.pk,
             "idea_id": self.ngt_idea.pk,
-            "measure_id": self.rebase.measure_id,
+            "measure_id": self.goal.measure_id,  # the world's goal's measure, which has the rebase
             "rebase_id": self.rebase.pk,
             "token": self.survey.open_token,
             "page": 1,
@@ -556,6 +562,12 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:intervention",
         "deliver:risks",
         "deliver:risk",
+        "deliver:measures",
+        "deliver:measure",
+        "deliver:measure-new",
+        "deliver:measure-define",
+        "deliver:measure-refresh",
+        "deliver:goal-measure",
         "deliver:decisions",
         "deliver:decision-edit",
         "research:ngt-sessions",

@@ -11,6 +11,7 @@ from django.http import Http404
 from amhe.core.access import Action
 from amhe.core.models import Role
 from deliver.decisions import selectors as decision_selectors
+from deliver.measures import selectors as measure_selectors
 from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
 from identify import selectors as identify_selectors
@@ -32,12 +33,14 @@ from tests.factories import (
     FocusGroupFactory,
     InitiativeFactory,
     InterventionFactory,
+    MeasureFactory,
     NgtIdeaFactory,
     NgtSessionFactory,
     PriorityFactory,
     ProjectFactory,
     ReferenceFactory,
     RiskFactory,
+    SmartGoalFactory,
     StrategyFactory,
     ThemeFactory,
 )
@@ -63,6 +66,8 @@ KINDS = {
     ),
     "risk": (risk_selectors.risk_for, lambda p: RiskFactory(project=p), Action.VIEW),
     "decision": (decision_selectors.decision_for, lambda p: DecisionFactory(project=p), Action.VIEW),
+    "measure": (measure_selectors.measure_for, lambda p: MeasureFactory(project=p), Action.VIEW),
+    "goal": (measure_selectors.goal_for, lambda p: SmartGoalFactory(project=p), Action.VIEW),
     "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
 }
 

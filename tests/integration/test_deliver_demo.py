@@ -54,3 +54,28 @@ def test_demo_has_a_strategy_a_risk_register_and_a_decision_log(settings):
     linked = {str(d.linked) for d in decisions}
     assert "Interpreters not booked for out-of-hours assessments (illustrative)" in linked
     assert any(d.intervention in from_priorities for d in decisions)
+
+
+def test_demo_measure_is_worked_out_from_the_demo_upload(settings, tmp_path):
+    """The Leeds demo defines a measure on its crisis referrals upload through the services;
+    its value comes from the upload's published breakdown by the same job, and a draft goal
+    takes its baseline from it. Loading again changes nothing."""
+    from amhe.core.models import SmartGoal
+    from deliver.measures import demo as measures_demo
+    from deliver.measures import sources
+    from identify.demo import REFERRALS_TITLE
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    measure = project.measures.get(name=measures_demo.NAME)
+    assert measure.definition["source"] == sources.IDENTIFY_BREAKDOWN
+    value = measure.values.get()
+    assert value.origin.extract.title == REFERRALS_TITLE
+    assert value.numerator == 460 and value.value is not None and not value.suppressed
+    goal = SmartGoal.objects.get(project=project, measure=measure)
+    assert goal.status == SmartGoal.Status.DRAFT
+    assert (goal.baseline_value, goal.baseline_date) == (value.value, value.period_end)
+    assert goal.target_value < goal.baseline_value
