@@ -246,7 +246,9 @@ def test_demo_agreed_goal_has_every_smart_part(demo):
         assert agreed.owner.memberships.get(project=project).role == Role.LEAD
         assert agreed.achievable.strip() and agreed.realistic.strip()
         agreed.full_clean()
-        assert project.smart_goals.filter(status=SmartGoal.Status.DRAFT).count() == 1
+        # A draft ratio goal in both; Leeds also has a draft goal measured from its demo upload (Deliver).
+        drafts = project.smart_goals.filter(status=SmartGoal.Status.DRAFT)
+        assert drafts.count() == (2 if project.area == "Leeds" else 1)
 
 
 def test_demo_organisations_cannot_see_each_other(client, demo):
