@@ -98,9 +98,10 @@ def decision_delete(request, project_id, decision_id):
         return redirect(_url("decisions", project))
     return TemplateResponse(
         request,
-        "deliver/confirm_delete.html",
+        "confirm_delete.html",
         {
             "project": project,
+            "step_label": "3 Deliver",
             "what": "decision",
             "name": str(decision),
             "consequence": "It is taken off the decision log.",

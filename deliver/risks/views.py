@@ -124,9 +124,10 @@ def risk_delete(request, project_id, risk_id):
         return redirect(_url("risks", project))
     return TemplateResponse(
         request,
-        "deliver/confirm_delete.html",
+        "confirm_delete.html",
         {
             "project": project,
+            "step_label": "3 Deliver",
             "what": "risk",
             "name": risk.title,
             "consequence": "Decisions that name it are kept, without the link.",

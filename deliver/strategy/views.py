@@ -208,9 +208,10 @@ def intervention_delete(request, project_id, intervention_id):
         return redirect(_url("strategy", project))
     return TemplateResponse(
         request,
-        "deliver/confirm_delete.html",
+        "confirm_delete.html",
         {
             "project": project,
+            "step_label": "3 Deliver",
             "what": "intervention",
             "name": intervention.title,
             "consequence": "The priorities, goals and diagram boxes it links to are kept.",

@@ -129,9 +129,10 @@ def reference_delete(request, project_id, reference_id):
         return redirect(_url("references", project))
     return TemplateResponse(
         request,
-        f"{TEMPLATES}/confirm_delete.html",
+        "confirm_delete.html",
         {
             "project": project,
+            "step_label": "2 Research",
             "what": "reference",
             "name": reference.title,
             "consequence": "It is also taken off the priorities it supports.",
@@ -282,9 +283,10 @@ def initiative_delete(request, project_id, initiative_id):
         return redirect(_url("initiatives", project))
     return TemplateResponse(
         request,
-        f"{TEMPLATES}/confirm_delete.html",
+        "confirm_delete.html",
         {
             "project": project,
+            "step_label": "2 Research",
             "what": "initiative",
             "name": initiative.name,
             "consequence": "New priorities are no longer checked against it.",

@@ -161,9 +161,10 @@ def priority_delete(request, project_id, priority_id):
         return redirect(_url("priorities", project))
     return TemplateResponse(
         request,
-        "research/evidence/confirm_delete.html",
+        "confirm_delete.html",
         {
             "project": project,
+            "step_label": "2 Research",
             "what": "priority",
             "name": priority.title,
             "consequence": "The panel's views on it are deleted with it.",

@@ -1,0 +1,19 @@
+"""One confirmation page for deleting a step's records, captioned with its step."""
+
+import pytest
+from django.urls import reverse
+
+from amhe.core.models import Role
+from tests.factories import ReferenceFactory, RiskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_delete_page_names_the_record_and_its_step(client, project, member_of):
+    client.force_login(member_of(project, Role.LEAD))
+    reference = ReferenceFactory(project=project, title="Crisis cafés")
+    page = client.get(reverse("research:reference-delete", args=[project.pk, reference.pk])).content.decode()
+    assert "Delete reference – Crisis cafés – 2 Research –" in page and f"{project.name} · 2 Research" in page
+    risk = RiskFactory(project=project, title="Funding ends")
+    page = client.get(reverse("deliver:risk-delete", args=[project.pk, risk.pk])).content.decode()
+    assert "Delete risk – Funding ends – 3 Deliver –" in page and f"{project.name} · 3 Deliver" in page
