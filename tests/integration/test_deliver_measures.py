@@ -328,3 +328,9 @@ def test_the_upload_deletion_page_warns_about_the_measure(client, project, analy
     client.force_login(lead)
     url = reverse("identify:extract-delete", kwargs={"project_id": project.pk, "extract_id": referrals.pk})
     assert measure.name in client.get(url).content.decode()
+
+
+def test_evaluate_links_a_measure_from_uploads_to_how_it_is_worked_out(client, project, analyst, referrals):
+    measure = define(client, project, referrals, name="Referrals per 100,000, Black or Black British")
+    page = client.get(reverse("evaluate:measure", args=[project.pk, measure.pk])).content.decode()
+    assert f'href="{reverse("deliver:measure", args=[project.pk, measure.pk])}"' in page
