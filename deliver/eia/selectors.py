@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.surveys.models import Survey
+from deliver.eia import presenters
 from deliver.models import EiaImpact, EiaVersion, EqualityImpactAssessment, Intervention, Strategy
 from identify.models import Extract
 
@@ -87,10 +88,20 @@ def extract_choices(project) -> QuerySet[Extract]:
 
 def survey_choices(project) -> QuerySet[Survey]:
     """The project's 1B surveys that have been opened to people, whose results an impact may cite."""
-    return Survey.objects.filter(project=project, substep="1B").exclude(state=Survey.State.DRAFT).order_by("title", "pk")
+    return (
+        Survey.objects.filter(project=project, substep="1B").exclude(state=Survey.State.DRAFT).order_by("title", "pk")
+    )
 
 
 def eia_of(subject) -> EqualityImpactAssessment | None:
     """The EIA of a strategy or an intervention, if it has one."""
     field = "strategy" if isinstance(subject, Strategy) else "intervention"
     return EqualityImpactAssessment.objects.filter(**{field: subject}).first()
+
+
+def status_for(subject) -> str:
+    """The line the strategy and intervention pages show, e.g. 'EIA: signed off (version 2)'."""
+    eia = eia_of(subject)
+    if eia is None:
+        return ""
+    return presenters.status_line(eia, latest(eia), last_signed_off(eia))

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from amhe.core import access, taxonomy
 from amhe.core.access import Action
-from amhe.surveys.models import Survey
 from deliver.models import EiaImpact, EiaVersion, EqualityImpactAssessment
 from identify.models import Extract
 from research.evidence import importing
@@ -60,7 +59,9 @@ def _new_version(version: EiaVersion, by) -> EiaVersion:
     copy = EiaVersion.objects.create(eia=version.eia, number=version.number + 1, summary=version.summary, created_by=by)
     for impact in version.impacts.prefetch_related("extracts", "surveys"):
         made = EiaImpact.objects.create(
-            version=copy, characteristic=impact.characteristic, **{name: getattr(impact, name) for name in IMPACT_FIELDS}
+            version=copy,
+            characteristic=impact.characteristic,
+            **{name: getattr(impact, name) for name in IMPACT_FIELDS},
         )
         made.extracts.set(impact.extracts.all())
         made.surveys.set(impact.surveys.all())
@@ -122,8 +123,7 @@ def problems(version: EiaVersion) -> list[str]:
         found.append(f"Choose the impact on: {', '.join(unassessed)}.")
     if unmitigated:
         found.append(
-            "A negative or unknown impact needs a mitigation or an action. None yet for: "
-            f"{', '.join(unmitigated)}."
+            f"A negative or unknown impact needs a mitigation or an action. None yet for: {', '.join(unmitigated)}."
         )
     return found
 
@@ -147,7 +147,9 @@ def eia_save(*, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, 
     With `submit`, the version is then submitted, or nothing is saved."""
     eia, version = _lock(eia)
     if version.state == State.SUBMITTED:
-        raise ValidationError("This assessment is waiting for sign-off: it can be changed once it is signed off or returned.")
+        raise ValidationError(
+            "This assessment is waiting for sign-off: it can be changed once it is signed off or returned."
+        )
     if version.state == State.SIGNED_OFF:
         version = _new_version(version, by)
     elif version.state == State.RETURNED:
@@ -200,4 +202,3 @@ def eia_return(*, by, eia: EqualityImpactAssessment, comment: str) -> EiaVersion
     if not text:
         raise ValidationError({"comment": "Say what needs to change before you return the assessment."})
     return _decide(by, eia, State.RETURNED, text)
-

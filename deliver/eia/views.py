@@ -49,14 +49,6 @@ def overview_context(request, project, membership) -> dict:
     }
 
 
-def status_for(subject) -> str:
-    """The line the strategy and intervention pages show, e.g. 'EIA: signed off (version 2)'."""
-    eia = selectors.eia_of(subject)
-    if eia is None:
-        return ""
-    return presenters.status_line(eia, selectors.latest(eia), selectors.last_signed_off(eia))
-
-
 @require_GET
 def eia_list(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id)
@@ -188,7 +180,9 @@ def eia_edit(request, project_id, eia_id):
             if submit:
                 messages.success(request, f"Version {saved.number} submitted for sign-off by a governance lead.")
             elif saved.number != version.number:
-                messages.success(request, f"Saved as version {saved.number}, a draft. Version {version.number} stays as signed off.")
+                messages.success(
+                    request, f"Saved as version {saved.number}, a draft. Version {version.number} stays as signed off."
+                )
             else:
                 messages.success(request, "Assessment saved as a draft.")
             return redirect(_url("eia", project, eia_id=eia.pk))

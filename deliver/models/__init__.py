@@ -1,5 +1,6 @@
 """Step 3, Deliver: one module per area, each re-exported here so Django finds
-the models (strategy, interventions and where measures' values came from 3A; risks and decisions 3C; equality impact assessments 3A)."""
+the models (strategy, interventions, equality impact assessments and where measures'
+values came from 3A; risks and decisions 3C)."""
 
 from deliver.models.decisions import Decision
 from deliver.models.eia import EiaImpact, EiaVersion, EqualityImpactAssessment
@@ -12,4 +13,9 @@ __all__ = [
     "EiaImpact",
     "EiaVersion",
     "EqualityImpactAssessment",
-    "Intervention", "MeasureValueOrigin", "Risk", "Strategy", "StrategyComment"]
+    "Intervention",
+    "MeasureValueOrigin",
+    "Risk",
+    "Strategy",
+    "StrategyComment",
+]
