@@ -54,7 +54,7 @@ class EiaForm(forms.Form):
     and any of the project's processed uploads and 1B surveys), the mitigation and an action."""
 
     summary = forms.CharField(
-        label="What is assessed (optional)",
+        label="What is assessed",
         help_text="In a sentence or two: what the strategy or intervention changes, and for whom.",
         required=False,
         max_length=4000,
@@ -87,14 +87,14 @@ class EiaForm(forms.Form):
             )
             if extracts:
                 self.fields[names["extracts"]] = ExtractChoiceField(
-                    label="Evidence from Identify (optional)",
+                    label="Evidence from Identify",
                     queryset=extracts,
                     required=False,
                     widget=_checkboxes(),
                 )
             if surveys:
                 self.fields[names["surveys"]] = SurveyChoiceField(
-                    label="Survey results (1B, optional)", queryset=surveys, required=False, widget=_checkboxes()
+                    label="Survey results (1B)", queryset=surveys, required=False, widget=_checkboxes()
                 )
             self.fields[names["mitigation"]] = forms.CharField(
                 label="Mitigation",
@@ -104,7 +104,7 @@ class EiaForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[names["action"]] = forms.CharField(
-                label="Action (optional)", required=False, max_length=300, widget=forms.TextInput()
+                label="Action", required=False, max_length=300, widget=forms.TextInput()
             )
             self.groups.append(
                 {
