@@ -96,3 +96,38 @@ def test_lead_completes_and_submits_an_eia_and_a_governance_lead_signs_it_off(
     journey.goto(f"{base}/eias/new/")
     journey.goto(f"{base}/strategy/")
     assert page.get_by_text("EIA: signed off (version 1); version 2 draft").is_visible()
+
+
+def test_demo_eia_awaiting_sign_off_passes_axe_and_fits_a_phone(demo, journey):
+    """The Leeds demo's EIA of its strategy, submitted by the lead: the governance lead
+    finds it, reads it (its evidence links to the demo's uploads) and returns it with comments."""
+    from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
+    from amhe.core.models import Project
+    from tests.browser.test_narrow_screens import PHONE, assert_no_horizontal_overflow
+
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    eia = EqualityImpactAssessment.objects.get(project=project)
+    base = f"/projects/{project.pk}/deliver"
+    journey.log_in("governance@wy-icb.example", DEMO_PASSWORD)
+    journey.goto(f"{base}/")
+    _click(journey, "link", "All equality impact assessments")
+    assert journey.page.get_by_text("Submitted, awaiting sign-off").is_visible()
+    journey.goto(f"{base}/eias/{eia.pk}/")
+    assert journey.page.locator("#impact-race").get_by_role("link").first.is_visible()
+    _click(journey, "button", "Sign off or return")
+    journey.page.get_by_label("Return it with comments").check()
+    _click(journey, "button", "Record your decision")  # no comment: the error summary
+    assert journey.page.get_by_role("alert").get_by_text("Say what needs to change").is_visible()
+    journey.page.get_by_label("Comments (optional)").fill("Say how carers will be asked.")
+    _click(journey, "button", "Record your decision")
+    assert EiaVersion.objects.get(eia=eia).state == "returned"
+    journey.page.set_viewport_size(PHONE)
+    for path in (
+        "/eias/",
+        f"/eias/{eia.pk}/",
+        f"/eias/{eia.pk}/versions/",
+        f"/eias/{eia.pk}/versions/1/",
+        "/strategy/",
+    ):
+        journey.goto(base + path)
+        assert_no_horizontal_overflow(journey.page)

@@ -3,6 +3,8 @@ unknown impact has no mitigation (naming each, nothing half-saved); a governance
 signs off, never their own submission; panel members and viewers never can (403);
 a change after sign-off makes a new version and every version stays readable."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -197,3 +199,18 @@ def test_edit_page_saves_and_submits_through_the_form(client, setting):
     response = client.post(url("eia-edit", eia), data)
     assert response.status_code == 302
     assert eia.versions.get().state == "submitted"
+
+
+def test_intervention_page_starts_its_eia_with_it_chosen(client, setting, project):
+    _, lead, _, strategy, _ = setting
+    intervention = InterventionFactory(strategy=strategy, title="Evening café")
+    client.force_login(lead)
+    page = client.get(reverse("deliver:intervention", args=[project.pk, intervention.pk])).content.decode()
+    start = reverse("deliver:eia-new", args=[project.pk]) + f"?intervention={intervention.pk}"
+    assert start in page
+    form = client.get(start).content.decode()
+    chosen = re.search(r'<input[^>]*value="(\w+)"[^>]*checked', form)
+    assert chosen and chosen.group(1) == str(intervention.pk)
+    response = client.post(reverse("deliver:eia-new", args=[project.pk]), {"subject": str(intervention.pk)})
+    assert response.status_code == 302
+    assert selectors.status_for(intervention) == "EIA: draft (version 1)"
