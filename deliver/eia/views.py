@@ -22,6 +22,9 @@ from deliver.eia.forms import EiaDecisionForm, EiaForm, EiaNewForm
 from deliver.models import EiaVersion
 
 TEMPLATES = "deliver/eia"
+State = EiaVersion.State
+# The states in which the latest version can still be submitted.
+OPEN = (State.DRAFT, State.RETURNED)
 
 
 def _url(name, project, **kwargs) -> str:
@@ -115,12 +118,12 @@ def _version_page(request, project, membership, eia, version, *, current: bool):
             "current": current,
             "state_tag": presenters.state_tag(version),
             "rows": presenters.rows(selectors.impacts(version)),
-            "problems": services.problems(version) if version.state in ("draft", "returned") else [],
-            "can_edit": current and _can(membership, Action.EDIT_STRATEGY) and version.state != "submitted",
-            "can_submit": current and _can(membership, Action.EDIT_STRATEGY) and version.state in ("draft", "returned"),
+            "problems": services.problems(version) if version.state in OPEN else [],
+            "can_edit": current and _can(membership, Action.EDIT_STRATEGY) and version.state != State.SUBMITTED,
+            "can_submit": current and _can(membership, Action.EDIT_STRATEGY) and version.state in OPEN,
             "can_decide": current
             and _can(membership, Action.SIGN_OFF_EIA)
-            and version.state == "submitted"
+            and version.state == State.SUBMITTED
             and version.submitted_by_id != request.user.pk,
             "crumbs": _crumbs(project, eia) if not current else _crumbs(project),
         },
@@ -163,7 +166,7 @@ def eia_edit(request, project_id, eia_id):
     """The assessment: one group of fields per characteristic. Saving after sign-off starts a new version."""
     project, membership, eia = selectors.eia_for(request.user, project_id, eia_id, Action.EDIT_STRATEGY)
     version = selectors.latest(eia)
-    waiting = version.state == EiaVersion.State.SUBMITTED
+    waiting = version.state == State.SUBMITTED
     form = EiaForm(
         request.POST or None,
         initial=EiaForm.initial_from(version, selectors.impacts(version)),
@@ -195,7 +198,7 @@ def eia_edit(request, project_id, eia_id):
             "subject": presenters.subject_label(eia),
             "version": version,
             "waiting": waiting,
-            "new_version": version.state == EiaVersion.State.SIGNED_OFF,
+            "new_version": version.state == State.SIGNED_OFF,
             "form": form,
             "headings": presenters.KIND_HEADINGS,
             "crumbs": _crumbs(project, eia),
@@ -226,7 +229,7 @@ def eia_submit(request, project_id, eia_id):
             "version": version,
             "errors": errors,
             "problems": [] if errors else services.problems(version),
-            "can_submit": version.state in ("draft", "returned"),
+            "can_submit": version.state in OPEN,
             "crumbs": _crumbs(project, eia),
         },
     )
@@ -238,7 +241,7 @@ def eia_decide(request, project_id, eia_id):
     project, membership, eia = selectors.eia_for(request.user, project_id, eia_id, Action.SIGN_OFF_EIA)
     version = selectors.latest(eia)
     own = version.submitted_by_id == request.user.pk
-    waiting = version.state == EiaVersion.State.SUBMITTED and not own
+    waiting = version.state == State.SUBMITTED and not own
     form = EiaDecisionForm(request.POST or None)
     if request.method == "POST" and waiting and form.is_valid():
         comment = form.cleaned_data["comment"]
@@ -262,7 +265,7 @@ def eia_decide(request, project_id, eia_id):
             "subject": presenters.subject_label(eia),
             "version": version,
             "waiting": waiting,
-            "own": own and version.state == EiaVersion.State.SUBMITTED,
+            "own": own and version.state == State.SUBMITTED,
             "form": form,
             "rows": presenters.rows(selectors.impacts(version)),
             "crumbs": _crumbs(project, eia),

@@ -134,13 +134,15 @@ def test_only_governance_leads_can_sign_off(client, setting, project, member_of,
     assert eia.versions.get().state == "submitted"
 
 
-def test_returned_with_comments_then_resubmitted(setting):
+def test_returned_with_comments_then_resubmitted(client, setting):
     _, lead, governance, _, eia = setting
     services.eia_save(by=lead, eia=eia, impacts=all_neutral(), submit=True)
     with pytest.raises(ValidationError, match="what needs to change"):
         services.eia_return(by=governance, eia=eia, comment="  ")
     version = services.eia_return(by=governance, eia=eia, comment="Say more about deprivation.")
     assert (version.state, version.decision_comment) == ("returned", "Say more about deprivation.")
+    client.force_login(lead)
+    assert "Say more about deprivation." in client.get(url("eia-edit", eia)).content.decode()
     version = services.eia_save(by=lead, eia=eia, impacts=all_neutral(deprivation={"evidence": "IMD quintile 1"}))
     assert (version.number, version.state) == (1, "draft")
     assert services.eia_submit(by=lead, eia=eia).state == "submitted"
