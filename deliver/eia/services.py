@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from amhe.core import access, taxonomy
 from amhe.core.access import Action
+from amhe.core.models import Project
 from deliver.models import EiaImpact, EiaVersion, EqualityImpactAssessment
 from identify.models import Extract
 from research.evidence import importing
@@ -41,6 +42,8 @@ def eia_create(*, by, project, strategy=None, intervention=None) -> EqualityImpa
     if intervention is not None and intervention.strategy.project_id != project.pk:
         raise ValidationError({"subject": "Choose an intervention of this project's strategy."})
     subject = strategy or intervention
+    # Lock the project's row first: two people starting the same assessment at once make one.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     exists = EqualityImpactAssessment.objects.filter(
         strategy=strategy if strategy else None, intervention=intervention if intervention else None
     )

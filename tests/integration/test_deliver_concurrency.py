@@ -52,3 +52,17 @@ def test_concurrent_sign_offs_of_one_eia_record_one_decision(project, member_of)
     assert (len(decided), len(refused)) == (1, len(governance) - 1), results
     version = EiaVersion.objects.get(eia=eia)
     assert version.state in ("signed_off", "returned") and version.decided_by in governance
+
+
+def test_concurrent_starts_of_one_eia_make_one(project, member_of):
+    leads = [member_of(project, Role.LEAD) for _ in range(4)]
+    strategy = StrategyFactory(project=project)
+
+    def start(i):
+        eia_services.eia_create(by=leads[i], project=project, strategy=strategy)
+        return "made"
+
+    results = run_together(start, count=len(leads))
+    refused = [r for r in results if isinstance(r, ValidationError) and "already has" in str(r)]
+    assert (results.count("made"), len(refused)) == (1, len(leads) - 1), results
+    assert EiaVersion.objects.filter(eia__strategy=strategy).count() == 1
