@@ -33,3 +33,13 @@ def load_measures_demo(*, project, users, stdout):
     from deliver.measures import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_eia_demo(*, project, users, stdout):
+    """3A: an equality impact assessment of the strategy, awaiting sign-off (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.eia import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

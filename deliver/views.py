@@ -4,6 +4,7 @@ _overview_context and deliver/overview.html."""
 
 from amhe.core.views import step_overview
 from deliver.decisions.views import overview_context as decisions_context
+from deliver.eia.views import overview_context as eia_context
 from deliver.measures.views import overview_context as measures_context
 from deliver.risks.views import overview_context as risks_context
 from deliver.strategy.views import overview_context as strategy_context
@@ -13,6 +14,7 @@ def _overview_context(request, project, membership):
     return {
         **strategy_context(request, project, membership),
         **measures_context(request, project, membership),
+        **eia_context(request, project, membership),
         **risks_context(request, project, membership),
         **decisions_context(request, project, membership),
     }

@@ -539,6 +539,25 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     made_by = "Mental health equality board"
 
 
+class EiaFactory(factory.django.DjangoModelFactory):
+    """An equality impact assessment of a strategy, with no versions: add one with EiaVersionFactory
+    (or make it through deliver.eia.services.eia_create, which lists every characteristic)."""
+
+    class Meta:
+        model = "deliver.EqualityImpactAssessment"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    project = factory.LazyAttribute(lambda o: o.strategy.project if o.strategy else o.intervention.strategy.project)
+
+
+class EiaVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.EiaVersion"
+
+    eia = factory.SubFactory(EiaFactory)
+    number = 1
+
+
 class NgtSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "research.NgtSession"

@@ -50,6 +50,8 @@ class Action(StrEnum):
     GOVERN = "govern"
     # Deliver 3A: define measures on Identify's outputs and work out their values (analysts and leads).
     DEFINE_MEASURES = "define_measures"
+    # Deliver 3A: sign off an equality impact assessment, or return it with comments (governance leads).
+    SIGN_OFF_EIA = "sign_off_eia"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -86,7 +88,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         }
     ),
     Role.GOVERNANCE: frozenset(
-        {Action.VIEW, Action.UPDATE_PROGRESS, Action.EDIT_GOALS, Action.REVIEW_SHARING, Action.GOVERN}
+        {
+            Action.VIEW,
+            Action.UPDATE_PROGRESS,
+            Action.EDIT_GOALS,
+            Action.REVIEW_SHARING,
+            Action.GOVERN,
+            Action.SIGN_OFF_EIA,
+        }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),
     Role.VIEWER: frozenset({Action.VIEW}),

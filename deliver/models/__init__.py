@@ -1,9 +1,21 @@
 """Step 3, Deliver: one module per area, each re-exported here so Django finds
-the models (strategy, interventions and where measures' values came from 3A; risks and decisions 3C)."""
+the models (strategy, interventions, equality impact assessments and where measures'
+values came from 3A; risks and decisions 3C)."""
 
 from deliver.models.decisions import Decision
+from deliver.models.eia import EiaImpact, EiaVersion, EqualityImpactAssessment
 from deliver.models.measures import MeasureValueOrigin
 from deliver.models.risks import Risk
 from deliver.models.strategy import Intervention, Strategy, StrategyComment
 
-__all__ = ["Decision", "Intervention", "MeasureValueOrigin", "Risk", "Strategy", "StrategyComment"]
+__all__ = [
+    "Decision",
+    "EiaImpact",
+    "EiaVersion",
+    "EqualityImpactAssessment",
+    "Intervention",
+    "MeasureValueOrigin",
+    "Risk",
+    "Strategy",
+    "StrategyComment",
+]

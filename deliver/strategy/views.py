@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from deliver.eia import selectors as eia_selectors
 from deliver.strategy import presenters, selectors, services
 from deliver.strategy.forms import InterventionForm, StrategyCommentForm, StrategyForm, StrategyStartForm
 
@@ -70,6 +71,7 @@ def strategy_detail(request, project_id):
             "own_comment": selectors.own_comment(strategy, request.user),
             "can_edit": _can(membership, Action.EDIT_STRATEGY),
             "can_comment": _can(membership, Action.COMMENT_STRATEGY),
+            "eia_status": eia_selectors.status_for(strategy),
             "crumbs": _crumbs(project),
         },
     )
@@ -149,6 +151,7 @@ def intervention_detail(request, project_id, intervention_id):
             "intervention": intervention,
             "view": view,
             "can_edit": _can(membership, Action.EDIT_STRATEGY),
+            "eia_status": eia_selectors.status_for(intervention),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
         },
     )

@@ -31,6 +31,8 @@ from tests.factories import (
     DecisionFactory,
     DiagramFactory,
     DiagramNodeFactory,
+    EiaFactory,
+    EiaVersionFactory,
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
@@ -87,13 +89,14 @@ SCOPED_KWARGS = {
     "intervention_id",
     "risk_id",
     "decision_id",
+    "eia_id",
     "session_id",
     "idea_id",
     "measure_id",
     "rebase_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -117,6 +120,7 @@ ROLES_ALLOWED = {
     Action.COMMENT_STRATEGY: {Role.PANEL},
     Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
+    Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -212,6 +216,10 @@ URL_ACTION = {
     "deliver:decision-new": Action.GOVERN,
     "deliver:decision-edit": Action.GOVERN,
     "deliver:decision-delete": Action.GOVERN,
+    "deliver:eia-new": Action.EDIT_STRATEGY,
+    "deliver:eia-edit": Action.EDIT_STRATEGY,
+    "deliver:eia-submit": Action.EDIT_STRATEGY,
+    "deliver:eia-decide": Action.SIGN_OFF_EIA,
     # 3A measures: members read them, analysts and leads define them, goal editors link goals to them.
     "deliver:measure-new": Action.DEFINE_MEASURES,
     "deliver:measure-define": Action.DEFINE_MEASURES,
@@ -337,6 +345,7 @@ class World:
     intervention: object
     risk: object
     decision: object
+    eia: object
     ngt_session: object
     ngt_idea: object
     rebase: object
@@ -371,6 +380,8 @@ class World:
             "intervention_id": self.intervention.pk,
             "risk_id": self.risk.pk,
             "decision_id": self.decision.pk,
+            "eia_id": self.eia.pk,
+            "version": 1,
             "session_id": self.ngt_session.pk,
             "idea_id": self.ngt_idea.pk,
             "measure_id": self.goal.measure_id,  # the world's goal's measure, which has the rebase
@@ -410,6 +421,8 @@ class World:
             "intervention_id": 999_999,
             "risk_id": 999_999,
             "decision_id": 999_999,
+            "eia_id": 999_999,
+            "version": 1,
             "session_id": 999_999,
             "idea_id": 999_999,
             "measure_id": 999_999,
@@ -455,6 +468,11 @@ def world_of(project, lead, **given) -> World:
         made["risk"] = RiskFactory(project=project, owner=lead)
     if "decision" not in given:
         made["decision"] = DecisionFactory(project=project, risk=made["risk"])
+    if "eia" not in given:
+        # 3A: an equality impact assessment of the strategy, its first version a draft.
+        intervention = given.get("intervention") or made["intervention"]
+        made["eia"] = EiaFactory(strategy=intervention.strategy)
+        EiaVersionFactory(eia=made["eia"], created_by=lead)
     if "ngt_idea" not in given:
         made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
     if "rebase" not in given:
@@ -570,6 +588,14 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:goal-measure",
         "deliver:decisions",
         "deliver:decision-edit",
+        "deliver:eias",
+        "deliver:eia",
+        "deliver:eia-new",
+        "deliver:eia-edit",
+        "deliver:eia-submit",
+        "deliver:eia-decide",
+        "deliver:eia-versions",
+        "deliver:eia-version",
         "research:ngt-sessions",
         "research:ngt-session",
         "research:ngt-screen",

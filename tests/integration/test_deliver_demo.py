@@ -79,3 +79,25 @@ def test_demo_measure_is_worked_out_from_the_demo_upload(settings, tmp_path):
     assert goal.status == SmartGoal.Status.DRAFT
     assert (goal.baseline_value, goal.baseline_date) == (value.value, value.period_end)
     assert goal.target_value < goal.baseline_value
+
+
+def test_demo_strategy_has_an_eia_awaiting_sign_off(settings, tmp_path):
+    """The Leeds strategy's equality impact assessment is written and submitted by the
+    demo lead through the services, so a governance lead has it to sign off; its evidence
+    cites the demo's uploads. Loading again makes no second one."""
+    from deliver.eia import services as eia_services
+    from deliver.models import EqualityImpactAssessment
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with mock.patch.object(eia_services, "eia_save", wraps=eia_services.eia_save) as save:
+        call_command("load_demo", verbosity=0)
+        call_command("load_demo", verbosity=0)
+    assert save.call_count == 1
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    eia = EqualityImpactAssessment.objects.get(project=project)
+    assert eia.strategy == project.strategy
+    version = eia.versions.get()
+    assert version.state == "submitted" and version.submitted_by.email.startswith("lead@")
+    assert not eia_services.problems(version)
+    assert version.impacts.get(characteristic="race").extracts.exists()
