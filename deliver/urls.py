@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("deliver.strategy.urls")),
     path("", include("deliver.measures.urls")),
+    path("", include("deliver.tracking.urls")),
     path("", include("deliver.risks.urls")),
     path("", include("deliver.decisions.urls")),
 ]

@@ -7,12 +7,14 @@ from deliver.decisions.views import overview_context as decisions_context
 from deliver.measures.views import overview_context as measures_context
 from deliver.risks.views import overview_context as risks_context
 from deliver.strategy.views import overview_context as strategy_context
+from deliver.tracking.views import overview_context as tracking_context
 
 
 def _overview_context(request, project, membership):
     return {
         **strategy_context(request, project, membership),
         **measures_context(request, project, membership),
+        **tracking_context(request, project, membership),
         **risks_context(request, project, membership),
         **decisions_context(request, project, membership),
     }

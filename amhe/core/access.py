@@ -50,6 +50,9 @@ class Action(StrEnum):
     GOVERN = "govern"
     # Deliver 3A: define measures on Identify's outputs and work out their values (analysts and leads).
     DEFINE_MEASURES = "define_measures"
+    # Deliver 3B: add and change milestones and actions and record their updates (leads);
+    # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
+    TRACK_DELIVERY = "track_delivery"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -71,6 +74,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.EDIT_STRATEGY,
             Action.GOVERN,
             Action.DEFINE_MEASURES,
+            Action.TRACK_DELIVERY,
         }
     ),
     Role.ANALYST: frozenset(

@@ -20,6 +20,7 @@ from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from deliver.strategy import presenters, selectors, services
 from deliver.strategy.forms import InterventionForm, StrategyCommentForm, StrategyForm, StrategyStartForm
+from deliver.tracking import views as tracking_views
 
 TEMPLATES = "deliver/strategy"
 
@@ -150,6 +151,7 @@ def intervention_detail(request, project_id, intervention_id):
             "view": view,
             "can_edit": _can(membership, Action.EDIT_STRATEGY),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
+            **tracking_views.intervention_context(membership, intervention),
         },
     )
 
