@@ -21,6 +21,7 @@ from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from tests.factories import (
     PASSWORD,
+    ActionUpdateFactory,
     AnswerFactory,
     BreakdownFactory,
     CaseStudyAttachmentFactory,
@@ -28,7 +29,6 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
-    ActionUpdateFactory,
     DecisionFactory,
     DeliveryActionFactory,
     DiagramFactory,
