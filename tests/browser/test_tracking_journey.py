@@ -30,7 +30,7 @@ def _date(page, name, day: datetime.date):
 
 
 def test_lead_adds_an_action_records_an_update_and_sees_it_overdue_on_the_timeline(journey, project, member_of):
-    from tests.browser.test_narrow_screens import signed_in
+    from tests.browser.test_narrow_screens import PHONE, assert_no_horizontal_overflow, signed_in
 
     lead = member_of(project, Role.LEAD)
     owner = member_of(project, Role.GOVERNANCE)
@@ -113,3 +113,9 @@ def test_lead_adds_an_action_records_an_update_and_sees_it_overdue_on_the_timeli
     journey.goto(f"{base}/tracking/actions/{item.pk}/delete/")
     journey.goto(f"{base}/tracking/milestones/{milestone.pk}/edit/")
     journey.goto(f"{base}/tracking/milestones/{milestone.pk}/delete/")
+
+    # The list and its timeline fit a phone.
+    page.set_viewport_size(PHONE)
+    journey.goto(f"{base}/tracking/")
+    page.locator("#timeline [data-chart-plot] svg.main-svg").first.wait_for()
+    assert_no_horizontal_overflow(page)

@@ -320,3 +320,21 @@ def test_demo_gives_leeds_actions_with_one_overdue_and_dated_updates_through_the
     assert selectors.milestones(strategy).count() == 2
     assert presenters.roll_up("All", selectors.actions(strategy)).share_done == "1 of 4 actions done (25%)"
     assert ActionUpdate.objects.filter(action__intervention__strategy=strategy).count() == 5
+
+
+def test_access_helpers_404_outside_the_project_and_for_another_projects_records(lead, project, intervention):
+    from django.http import Http404
+
+    item = DeliveryActionFactory(intervention=intervention, owner=lead)
+    milestone = MilestoneFactory(strategy=intervention.strategy)
+    assert selectors.action_for(lead, project.pk, item.pk)[2] == item
+    assert selectors.milestone_for(lead, project.pk, milestone.pk)[2] == milestone
+    other = ProjectFactory(organisation=project.organisation)
+    from amhe.core.models import Membership
+
+    Membership.objects.create(project=other, user=lead, role=Role.LEAD)
+    for helper, pk in ((selectors.action_for, item.pk), (selectors.milestone_for, milestone.pk)):
+        with pytest.raises(Http404):
+            helper(lead, other.pk, pk)  # the record is not the other project's
+        with pytest.raises(Http404):
+            helper(UserFactory(organisation=project.organisation), project.pk, pk)  # not on the project
