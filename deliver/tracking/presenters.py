@@ -163,8 +163,8 @@ def _label(text: str, width: int = 28) -> str:
 
 def timeline_chart(milestones, items, today=None, chart_id: str = "timeline") -> Chart | None:
     """Milestones and actions on a dated timeline (a Gantt-like scatter: one row each, a line from
-    when the action was added to its due date, a marker at the due date), with the same dates as a
-    table and a sentence. None when there is nothing to show."""
+    when the action was added to its due date, a marker at the due date, a dashed line on to today
+    for an overdue one), with the same dates as a table and a sentence. None when there is nothing to show."""
     today = today or timezone.localdate()
     milestones, items = list(milestones), list(items)
     if not milestones and not items:
@@ -222,6 +222,23 @@ def timeline_chart(milestones, items, today=None, chart_id: str = "timeline") ->
                     for item in group
                 ],
                 hoverinfo="text",
+            )
+        )
+    late = [item for item in items if overdue_days(item, today)]
+    if late:
+        late_x, late_y = [], []
+        for item in late:
+            late_x += [item.due_date.isoformat(), today.isoformat(), None]
+            late_y += [labels[("action", item.pk)]] * 2 + [None]
+        traces.append(
+            _trace(
+                "scatter",
+                x=late_x,
+                y=late_y,
+                mode="lines",
+                name="Overdue: due date to today",
+                line={"color": NHS_RED, "width": 4, "dash": "dash"},
+                hoverinfo="skip",
             )
         )
     if milestones:

@@ -200,7 +200,13 @@ def test_timeline_table_lists_milestones_and_actions_in_date_order_with_a_senten
         f"{presenters.day(milestone.due_date)}; 1 of 2 actions done and 1 overdue."
     )
     assert {trace["type"] for trace in chart.figure["data"]} == {"scatter"}
-    assert {trace.get("name") for trace in chart.figure["data"]} >= {"In progress", "Done", "Milestone", "Today"}
+    assert {trace.get("name") for trace in chart.figure["data"]} >= {
+        "In progress",
+        "Done",
+        "Milestone",
+        "Today",
+        "Overdue: due date to today",
+    }
     assert presenters.timeline_chart([], []) is None
 
 
