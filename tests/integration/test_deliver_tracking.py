@@ -326,6 +326,13 @@ def test_demo_gives_leeds_actions_with_one_overdue_and_dated_updates_through_the
     assert selectors.milestones(strategy).count() == 2
     assert presenters.roll_up("All", selectors.actions(strategy)).share_done == "1 of 4 actions done (25%)"
     assert ActionUpdate.objects.filter(action__intervention__strategy=strategy).count() == 5
+    # The demo's lead sees the overdue action and the timeline on the list page.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(project.memberships.get(role=Role.LEAD).user)
+    page = client.get(_url("tracking", project)).content.decode()
+    assert "Overdue by 12 days" in page and "Timeline of milestones and actions" in page
 
 
 def test_access_helpers_404_outside_the_project_and_for_another_projects_records(lead, project, intervention):
