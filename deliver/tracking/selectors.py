@@ -7,11 +7,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.models import Membership, SmartGoal, User
 from deliver.models import ActionUpdate, DeliveryAction, Intervention, Milestone
+from deliver.models.tracking import Status
 
 
 def milestone_for(user, project_id, milestone_id, action: Action = Action.VIEW):
@@ -53,6 +55,18 @@ def actions(strategy) -> QuerySet[DeliveryAction]:
     return (
         DeliveryAction.objects.filter(intervention__strategy=strategy)
         .select_related("intervention", "milestone", "owner")
+        .order_by("due_date", "pk")
+    )
+
+
+def overdue_actions(project, today=None) -> QuerySet[DeliveryAction]:
+    """The project's actions past their due date and not done, longest overdue first (for the
+    governance lead's page and overdue reminders; presenters.overdue_text says by how much)."""
+    today = today or timezone.localdate()
+    return (
+        DeliveryAction.objects.filter(intervention__strategy__project=project, due_date__lt=today)
+        .exclude(status=Status.DONE)
+        .select_related("intervention", "owner")
         .order_by("due_date", "pk")
     )
 

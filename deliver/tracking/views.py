@@ -50,12 +50,11 @@ def overview_context(request, project, membership) -> dict:
     """What the Deliver page shows under 3B."""
     strategy = strategy_selectors.strategy_of(project)
     items = list(selectors.actions(strategy)) if strategy else []
-    rows = [presenters.action_row(item) for item in items]
     return {
         "tracking_summary": {
             "strategy": strategy,
             "roll_up": presenters.roll_up("All actions", items),
-            "overdue": sorted((row for row in rows if row.overdue), key=lambda row: -row.overdue_days),
+            "overdue": [presenters.action_row(item) for item in selectors.overdue_actions(project)],
             "can_track": _can_track(membership),
         }
     }

@@ -158,6 +158,16 @@ def test_overdue_is_said_in_days_and_done_actions_are_never_overdue():
     assert presenters.overdue_days(done_late, today) == 0
 
 
+def test_overdue_actions_of_a_project_longest_overdue_first(lead, project, intervention):
+    today = TODAY()
+    recent = DeliveryActionFactory(intervention=intervention, due_date=today - DAY, status="blocked")
+    oldest = DeliveryActionFactory(intervention=intervention, due_date=today - 30 * DAY, status="not_started")
+    DeliveryActionFactory(intervention=intervention, due_date=today - 40 * DAY, status="done")
+    DeliveryActionFactory(intervention=intervention, due_date=today, status="in_progress")
+    DeliveryActionFactory(due_date=today - 50 * DAY, status="in_progress")  # another project's
+    assert list(selectors.overdue_actions(project)) == [oldest, recent]
+
+
 def test_roll_up_per_intervention_and_per_goal(lead, project, strategy, intervention):
     other = InterventionFactory(strategy=strategy, title="Interpreters")
     goal = SmartGoalFactory(project=project, owner=lead, statement="Halve the gap")
