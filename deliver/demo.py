@@ -16,6 +16,16 @@ def load_strategy_demo(*, project, users, stdout):
 
 
 @demo_loader
+def load_tracking_demo(*, project, users, stdout):
+    """3B: milestones and actions of the strategy, one overdue, with dated updates (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.tracking import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
 def load_governance_demo(*, project, users, stdout):
     """3C: a risk register with one risk past its review date, and a decision log (Leeds only)."""
     if project.area != "Leeds" or Role.LEAD not in users:

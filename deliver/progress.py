@@ -1,8 +1,9 @@
 """Deliver's sub-steps with work recorded (amhe.core.progress): 3A is in
-progress once the project has a strategy; 3C once it has a risk or a decision."""
+progress once the project has a strategy;
+3B once it has an action; 3C once it has a risk or a decision."""
 
 from amhe.core.progress import work_in
-from deliver.models import Decision, Risk, Strategy
+from deliver.models import Decision, DeliveryAction, Risk, Strategy
 
 
 @work_in("3A")
@@ -13,3 +14,8 @@ def has_strategy(project) -> bool:
 @work_in("3C")
 def has_risks_or_decisions(project) -> bool:
     return Risk.objects.filter(project=project).exists() or Decision.objects.filter(project=project).exists()
+
+
+@work_in("3B")
+def has_actions(project) -> bool:
+    return DeliveryAction.objects.filter(intervention__strategy__project=project).exists()

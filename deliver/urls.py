@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("deliver.strategy.urls")),
     path("", include("deliver.measures.urls")),
     path("", include("deliver.eia.urls")),
+    path("", include("deliver.tracking.urls")),
     path("", include("deliver.risks.urls")),
     path("", include("deliver.decisions.urls")),
 ]

@@ -8,6 +8,7 @@ from deliver.eia.views import overview_context as eia_context
 from deliver.measures.views import overview_context as measures_context
 from deliver.risks.views import overview_context as risks_context
 from deliver.strategy.views import overview_context as strategy_context
+from deliver.tracking.views import overview_context as tracking_context
 
 
 def _overview_context(request, project, membership):
@@ -15,6 +16,7 @@ def _overview_context(request, project, membership):
         **strategy_context(request, project, membership),
         **measures_context(request, project, membership),
         **eia_context(request, project, membership),
+        **tracking_context(request, project, membership),
         **risks_context(request, project, membership),
         **decisions_context(request, project, membership),
     }

@@ -558,6 +558,42 @@ class EiaVersionFactory(factory.django.DjangoModelFactory):
     number = 1
 
 
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    """A milestone of the strategy, due in three months."""
+
+    class Meta:
+        model = "deliver.Milestone"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+
+
+class DeliveryActionFactory(factory.django.DjangoModelFactory):
+    """An action in progress and on track (green), due in a month. Give `owner` a member of the
+    project and a `milestone` due after it (the services check both; factories do not)."""
+
+    class Meta:
+        model = "deliver.DeliveryAction"
+
+    intervention = factory.SubFactory(InterventionFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    status = "in_progress"
+    rag = "green"
+
+
+class ActionUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.ActionUpdate"
+
+    action = factory.SubFactory(DeliveryActionFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
+    status = "in_progress"
+    rag = "green"
+    note = "Started"
+
+
 class NgtSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "research.NgtSession"

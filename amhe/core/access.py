@@ -52,6 +52,9 @@ class Action(StrEnum):
     DEFINE_MEASURES = "define_measures"
     # Deliver 3A: sign off an equality impact assessment, or return it with comments (governance leads).
     SIGN_OFF_EIA = "sign_off_eia"
+    # Deliver 3B: add and change milestones and actions and record their updates (leads);
+    # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
+    TRACK_DELIVERY = "track_delivery"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -73,6 +76,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.EDIT_STRATEGY,
             Action.GOVERN,
             Action.DEFINE_MEASURES,
+            Action.TRACK_DELIVERY,
         }
     ),
     Role.ANALYST: frozenset(

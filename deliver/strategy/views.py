@@ -21,6 +21,7 @@ from amhe.core.forms import add_service_errors
 from deliver.eia import selectors as eia_selectors
 from deliver.strategy import presenters, selectors, services
 from deliver.strategy.forms import InterventionForm, StrategyCommentForm, StrategyForm, StrategyStartForm
+from deliver.tracking import views as tracking_views
 
 TEMPLATES = "deliver/strategy"
 
@@ -153,6 +154,7 @@ def intervention_detail(request, project_id, intervention_id):
             "can_edit": _can(membership, Action.EDIT_STRATEGY),
             "eia_status": eia_selectors.status_for(intervention),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
+            **tracking_views.intervention_context(membership, intervention),
         },
     )
 

@@ -115,6 +115,28 @@ SPC_MONTHS = [
 SPC_VALUES = [47, 49, 48, 50, 47, 49, 48, 46, 49, 48, 50, 47, 51, 52, 50, 53, 52, 54, 53, 55, 56, 57, 58, 60]
 
 
+def _timeline():
+    """Deliver 3B's timeline, from unsaved milestones and actions (one overdue, one done)."""
+    import datetime
+
+    from deliver.models import DeliveryAction, Milestone
+    from deliver.tracking import presenters
+
+    today = datetime.date(2027, 3, 15)
+    added = datetime.datetime(2027, 1, 10, 12, tzinfo=datetime.UTC)
+    milestone = Milestone(pk=1, title="Evening service open", due_date=datetime.date(2027, 5, 1))
+    actions = [
+        DeliveryAction(pk=pk, title=title, due_date=due, status=status, rag=rag, created_at=added)
+        for pk, title, due, status, rag in (
+            (1, "Agree the evening venue", datetime.date(2027, 3, 3), "in_progress", "red"),
+            (2, "Commission training", datetime.date(2027, 2, 20), "done", "green"),
+            (3, "Recruit eight peer supporters", datetime.date(2027, 4, 20), "not_started", "amber"),
+            (4, "Book interpreters by default", datetime.date(2027, 4, 1), "blocked", "red"),
+        )
+    ]
+    return presenters.timeline_chart([milestone], actions, today=today, chart_id="timeline-test")
+
+
 def chart_list():
     return [
         charts.rates_chart(ETHNICITY_ROWS, 0.95),
@@ -131,6 +153,7 @@ def chart_list():
             options=spc.Options(polarity="increase", target=50),
             rebase_at=[12],
         ).chart,
+        _timeline(),
     ]
 
 

@@ -21,6 +21,7 @@ from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from tests.factories import (
     PASSWORD,
+    ActionUpdateFactory,
     AnswerFactory,
     BreakdownFactory,
     CaseStudyAttachmentFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     CommunityInputFactory,
     CommunityInputLinkFactory,
     DecisionFactory,
+    DeliveryActionFactory,
     DiagramFactory,
     DiagramNodeFactory,
     EiaFactory,
@@ -41,6 +43,7 @@ from tests.factories import (
     MeasureFactory,
     MeasureRebaseFactory,
     MembershipFactory,
+    MilestoneFactory,
     NgtIdeaFactory,
     NgtSessionFactory,
     PopulationFactory,
@@ -94,6 +97,8 @@ SCOPED_KWARGS = {
     "idea_id",
     "measure_id",
     "rebase_id",
+    "action_id",
+    "milestone_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -121,6 +126,7 @@ ROLES_ALLOWED = {
     Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
+    Action.TRACK_DELIVERY: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -225,6 +231,15 @@ URL_ACTION = {
     "deliver:measure-define": Action.DEFINE_MEASURES,
     "deliver:measure-refresh": Action.DEFINE_MEASURES,
     "deliver:goal-measure": Action.EDIT_GOALS,
+    # 3B milestones and actions: members read them, leads keep them; a lead or the action's
+    # owner records updates (the world's action is the lead's own).
+    "deliver:action-new": Action.TRACK_DELIVERY,
+    "deliver:action-edit": Action.TRACK_DELIVERY,
+    "deliver:action-update": Action.TRACK_DELIVERY,
+    "deliver:action-delete": Action.TRACK_DELIVERY,
+    "deliver:milestone-new": Action.TRACK_DELIVERY,
+    "deliver:milestone-edit": Action.TRACK_DELIVERY,
+    "deliver:milestone-delete": Action.TRACK_DELIVERY,
     # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
     "research:ngt-new": Action.PLAN,
     "research:ngt-phase": Action.PLAN,
@@ -349,6 +364,8 @@ class World:
     ngt_session: object
     ngt_idea: object
     rebase: object
+    milestone: object
+    action: object
 
     def values(self) -> dict:
         return {
@@ -386,6 +403,8 @@ class World:
             "idea_id": self.ngt_idea.pk,
             "measure_id": self.goal.measure_id,  # the world's goal's measure, which has the rebase
             "rebase_id": self.rebase.pk,
+            "milestone_id": self.milestone.pk,
+            "action_id": self.action.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -427,6 +446,8 @@ class World:
             "idea_id": 999_999,
             "measure_id": 999_999,
             "rebase_id": 999_999,
+            "milestone_id": 999_999,
+            "action_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -464,6 +485,17 @@ def world_of(project, lead, **given) -> World:
         intervention = InterventionFactory(strategy=StrategyFactory(project=project))
         intervention.priorities.add(given.get("priority") or made["priority"])
         made["intervention"] = intervention
+    if "milestone" not in given:
+        # 3B: a milestone of the strategy, and an action of the intervention towards it, owned by the lead.
+        intervention = given.get("intervention") or made["intervention"]
+        made["milestone"] = MilestoneFactory(strategy=intervention.strategy)
+    if "action" not in given:
+        made["action"] = DeliveryActionFactory(
+            intervention=given.get("intervention") or made["intervention"],
+            milestone=given.get("milestone") or made["milestone"],
+            owner=lead,
+        )
+        ActionUpdateFactory(action=made["action"], by=lead)
     if "risk" not in given:
         made["risk"] = RiskFactory(project=project, owner=lead)
     if "decision" not in given:
@@ -596,6 +628,10 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:eia-decide",
         "deliver:eia-versions",
         "deliver:eia-version",
+        "deliver:tracking",
+        "deliver:action",
+        "deliver:action-update",
+        "deliver:milestone-edit",
         "research:ngt-sessions",
         "research:ngt-session",
         "research:ngt-screen",
