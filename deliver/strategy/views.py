@@ -219,7 +219,10 @@ def intervention_delete(request, project_id, intervention_id):
             "step_label": "3 Deliver",
             "what": "intervention",
             "name": intervention.title,
-            "consequence": "The priorities, goals and diagram boxes it links to are kept.",
+            "consequence": (
+                "Its actions with their updates, and its equality impact assessment with every version, "
+                "are deleted with it. The priorities, goals and diagram boxes it links to are kept."
+            ),
             "cancel_url": _url("intervention", project, intervention_id=intervention.pk),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
         },

@@ -17,3 +17,12 @@ def test_the_delete_page_names_the_record_and_its_step(client, project, member_o
     risk = RiskFactory(project=project, title="Funding ends")
     page = client.get(reverse("deliver:risk-delete", args=[project.pk, risk.pk])).content.decode()
     assert "Delete risk – Funding ends – 3 Deliver –" in page and f"{project.name} · 3 Deliver" in page
+
+
+def test_deleting_an_intervention_says_what_goes_with_it(client, project, member_of):
+    from tests.factories import InterventionFactory, StrategyFactory
+
+    client.force_login(member_of(project, Role.LEAD))
+    intervention = InterventionFactory(strategy=StrategyFactory(project=project), title="Evening café")
+    page = client.get(reverse("deliver:intervention-delete", args=[project.pk, intervention.pk])).content.decode()
+    assert "equality impact assessment with every version, are deleted with it" in page
