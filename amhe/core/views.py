@@ -78,6 +78,28 @@ def project_home(request, project_id):
     )
 
 
+def confirm_delete(
+    request, *, project, step, what, name, consequence, cancel_url, crumbs, delete, done_url, message=None
+):
+    """A step record's delete page: GET asks (confirm_delete.html, captioned with the
+    step), POST calls `delete()`, says so and goes to `done_url`."""
+    if request.method == "POST":
+        delete()
+        messages.success(request, message or f"{what.capitalize()} '{name}' deleted.")
+        return redirect(done_url)
+    step = cycle.STEP_BY_SLUG[step]
+    context = {
+        "project": project,
+        "step_label": f"{step.number} {step.title}",
+        "what": what,
+        "name": name,
+        "consequence": consequence,
+        "cancel_url": cancel_url,
+        "crumbs": crumbs,
+    }
+    return TemplateResponse(request, "confirm_delete.html", context)
+
+
 def step_overview(request, *, project_id, step_number, template="core/step.html", extra=None):
     """A step's page: its sub-steps and where the project stands on each.
 

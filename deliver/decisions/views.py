@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.views import confirm_delete
 from deliver.decisions import selectors, services
 from deliver.decisions.forms import DecisionForm
 
@@ -92,20 +93,16 @@ def decision_edit(request, project_id, decision_id):
 @require_http_methods(["GET", "POST"])
 def decision_delete(request, project_id, decision_id):
     project, membership, decision = selectors.decision_for(request.user, project_id, decision_id, Action.GOVERN)
-    if request.method == "POST":
-        services.decision_delete(by=request.user, decision=decision)
-        messages.success(request, "Decision deleted.")
-        return redirect(_url("decisions", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "3 Deliver",
-            "what": "decision",
-            "name": str(decision),
-            "consequence": "It is taken off the decision log.",
-            "cancel_url": _url("decisions", project),
-            "crumbs": _crumbs(project),
-        },
+        project=project,
+        step="deliver",
+        what="decision",
+        name=str(decision),
+        consequence="It is taken off the decision log.",
+        cancel_url=_url("decisions", project),
+        crumbs=_crumbs(project),
+        delete=lambda: services.decision_delete(by=request.user, decision=decision),
+        done_url=_url("decisions", project),
+        message="Decision deleted.",
     )

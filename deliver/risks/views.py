@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.views import confirm_delete
 from deliver.risks import presenters, selectors, services
 from deliver.risks.forms import RiskForm
 
@@ -117,21 +118,15 @@ def risk_edit(request, project_id, risk_id):
 @require_http_methods(["GET", "POST"])
 def risk_delete(request, project_id, risk_id):
     project, membership, risk = selectors.risk_for(request.user, project_id, risk_id, Action.GOVERN)
-    if request.method == "POST":
-        title = risk.title
-        services.risk_delete(by=request.user, risk=risk)
-        messages.success(request, f"Risk '{title}' deleted.")
-        return redirect(_url("risks", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "3 Deliver",
-            "what": "risk",
-            "name": risk.title,
-            "consequence": "Decisions that name it are kept, without the link.",
-            "cancel_url": _url("risk", project, risk_id=risk.pk),
-            "crumbs": _crumbs(project, (risk.title, _url("risk", project, risk_id=risk.pk))),
-        },
+        project=project,
+        step="deliver",
+        what="risk",
+        name=risk.title,
+        consequence="Decisions that name it are kept, without the link.",
+        cancel_url=_url("risk", project, risk_id=risk.pk),
+        crumbs=_crumbs(project, (risk.title, _url("risk", project, risk_id=risk.pk))),
+        delete=lambda: services.risk_delete(by=request.user, risk=risk),
+        done_url=_url("risks", project),
     )

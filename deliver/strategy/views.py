@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.views import confirm_delete
 from deliver.eia import selectors as eia_selectors
 from deliver.strategy import presenters, selectors, services
 from deliver.strategy.forms import InterventionForm, StrategyCommentForm, StrategyForm, StrategyStartForm
@@ -206,26 +207,20 @@ def intervention_delete(request, project_id, intervention_id):
     project, membership, intervention = selectors.intervention_for(
         request.user, project_id, intervention_id, Action.EDIT_STRATEGY
     )
-    if request.method == "POST":
-        title = intervention.title
-        services.intervention_delete(by=request.user, intervention=intervention)
-        messages.success(request, f"Intervention '{title}' deleted.")
-        return redirect(_url("strategy", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "3 Deliver",
-            "what": "intervention",
-            "name": intervention.title,
-            "consequence": (
-                "Its actions with their updates, and its equality impact assessment with every version, "
-                "are deleted with it. The priorities, goals and diagram boxes it links to are kept."
-            ),
-            "cancel_url": _url("intervention", project, intervention_id=intervention.pk),
-            "crumbs": _strategy_crumbs(project, intervention.strategy),
-        },
+        project=project,
+        step="deliver",
+        what="intervention",
+        name=intervention.title,
+        consequence=(
+            "Its actions with their updates, and its equality impact assessment with every version, "
+            "are deleted with it. The priorities, goals and diagram boxes it links to are kept."
+        ),
+        cancel_url=_url("intervention", project, intervention_id=intervention.pk),
+        crumbs=_strategy_crumbs(project, intervention.strategy),
+        delete=lambda: services.intervention_delete(by=request.user, intervention=intervention),
+        done_url=_url("strategy", project),
     )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.views import confirm_delete
 from deliver.strategy import selectors as strategy_selectors
 from deliver.tracking import presenters, selectors, services
 from deliver.tracking.forms import ActionForm, MilestoneForm, UpdateForm
@@ -183,23 +184,17 @@ def action_update(request, project_id, action_id):
 @require_http_methods(["GET", "POST"])
 def action_delete(request, project_id, action_id):
     project, membership, item = selectors.action_for(request.user, project_id, action_id, Action.TRACK_DELIVERY)
-    if request.method == "POST":
-        title = item.title
-        services.action_delete(by=request.user, action=item)
-        messages.success(request, f"Action '{title}' deleted.")
-        return redirect(_url("tracking", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "3 Deliver",
-            "what": "action",
-            "name": item.title,
-            "consequence": "Its updates are deleted with it.",
-            "cancel_url": _url("action", project, action_id=item.pk),
-            "crumbs": _crumbs(project, (item.title, _url("action", project, action_id=item.pk))),
-        },
+        project=project,
+        step="deliver",
+        what="action",
+        name=item.title,
+        consequence="Its updates are deleted with it.",
+        cancel_url=_url("action", project, action_id=item.pk),
+        crumbs=_crumbs(project, (item.title, _url("action", project, action_id=item.pk))),
+        delete=lambda: services.action_delete(by=request.user, action=item),
+        done_url=_url("tracking", project),
     )
 
 
@@ -245,21 +240,15 @@ def milestone_delete(request, project_id, milestone_id):
     project, membership, milestone = selectors.milestone_for(
         request.user, project_id, milestone_id, Action.TRACK_DELIVERY
     )
-    if request.method == "POST":
-        title = milestone.title
-        services.milestone_delete(by=request.user, milestone=milestone)
-        messages.success(request, f"Milestone '{title}' deleted.")
-        return redirect(_url("tracking", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "3 Deliver",
-            "what": "milestone",
-            "name": milestone.title,
-            "consequence": "Its actions are kept, without the milestone.",
-            "cancel_url": _url("tracking", project),
-            "crumbs": _crumbs(project),
-        },
+        project=project,
+        step="deliver",
+        what="milestone",
+        name=milestone.title,
+        consequence="Its actions are kept, without the milestone.",
+        cancel_url=_url("tracking", project),
+        crumbs=_crumbs(project),
+        delete=lambda: services.milestone_delete(by=request.user, milestone=milestone),
+        done_url=_url("tracking", project),
     )

@@ -20,6 +20,7 @@ from amhe.analysis.downloads import csv_download
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.views import confirm_delete
 from research.evidence import importing, presenters, selectors, services
 from research.evidence.forms import InitiativeForm, ReferenceForm, ReferenceImportForm
 
@@ -122,25 +123,17 @@ def reference_edit(request, project_id, reference_id):
 @require_http_methods(["GET", "POST"])
 def reference_delete(request, project_id, reference_id):
     project, membership, reference = selectors.reference_for(request.user, project_id, reference_id, Action.RESEARCH)
-    if request.method == "POST":
-        title = reference.title
-        services.reference_delete(by=request.user, reference=reference)
-        messages.success(request, f"Reference '{title}' deleted.")
-        return redirect(_url("references", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "2 Research",
-            "what": "reference",
-            "name": reference.title,
-            "consequence": "It is also taken off the priorities it supports.",
-            "cancel_url": _url("reference", project, reference_id=reference.pk),
-            "crumbs": _reference_crumbs(
-                project, (reference.title, _url("reference", project, reference_id=reference.pk))
-            ),
-        },
+        project=project,
+        step="research",
+        what="reference",
+        name=reference.title,
+        consequence="It is also taken off the priorities it supports.",
+        cancel_url=_url("reference", project, reference_id=reference.pk),
+        crumbs=_reference_crumbs(project, (reference.title, _url("reference", project, reference_id=reference.pk))),
+        delete=lambda: services.reference_delete(by=request.user, reference=reference),
+        done_url=_url("references", project),
     )
 
 
@@ -276,23 +269,15 @@ def initiative_edit(request, project_id, initiative_id):
 @require_http_methods(["GET", "POST"])
 def initiative_delete(request, project_id, initiative_id):
     project, membership, initiative = selectors.initiative_for(request.user, project_id, initiative_id, Action.RESEARCH)
-    if request.method == "POST":
-        name = initiative.name
-        services.initiative_delete(by=request.user, initiative=initiative)
-        messages.success(request, f"Initiative '{name}' deleted.")
-        return redirect(_url("initiatives", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "2 Research",
-            "what": "initiative",
-            "name": initiative.name,
-            "consequence": "New priorities are no longer checked against it.",
-            "cancel_url": _url("initiative", project, initiative_id=initiative.pk),
-            "crumbs": _initiative_crumbs(
-                project, (initiative.name, _url("initiative", project, initiative_id=initiative.pk))
-            ),
-        },
+        project=project,
+        step="research",
+        what="initiative",
+        name=initiative.name,
+        consequence="New priorities are no longer checked against it.",
+        cancel_url=_url("initiative", project, initiative_id=initiative.pk),
+        crumbs=_initiative_crumbs(project, (initiative.name, _url("initiative", project, initiative_id=initiative.pk))),
+        delete=lambda: services.initiative_delete(by=request.user, initiative=initiative),
+        done_url=_url("initiatives", project),
     )

@@ -20,6 +20,7 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.views import confirm_delete
 from research.evidence import presenters as evidence_presenters
 from research.evidence import selectors as evidence_selectors
 from research.models import Priority
@@ -154,23 +155,17 @@ def priority_edit(request, project_id, priority_id):
 @require_http_methods(["GET", "POST"])
 def priority_delete(request, project_id, priority_id):
     project, membership, priority = selectors.priority_for(request.user, project_id, priority_id, Action.RESEARCH)
-    if request.method == "POST":
-        title = priority.title
-        services.priority_delete(by=request.user, priority=priority)
-        messages.success(request, f"Priority '{title}' deleted.")
-        return redirect(_url("priorities", project))
-    return TemplateResponse(
+    return confirm_delete(
         request,
-        "confirm_delete.html",
-        {
-            "project": project,
-            "step_label": "2 Research",
-            "what": "priority",
-            "name": priority.title,
-            "consequence": "The panel's views on it are deleted with it.",
-            "cancel_url": _url("priority", project, priority_id=priority.pk),
-            "crumbs": _priority_crumbs(project, priority),
-        },
+        project=project,
+        step="research",
+        what="priority",
+        name=priority.title,
+        consequence="The panel's views on it are deleted with it.",
+        cancel_url=_url("priority", project, priority_id=priority.pk),
+        crumbs=_priority_crumbs(project, priority),
+        delete=lambda: services.priority_delete(by=request.user, priority=priority),
+        done_url=_url("priorities", project),
     )
 
 

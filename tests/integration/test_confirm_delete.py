@@ -26,3 +26,16 @@ def test_deleting_an_intervention_says_what_goes_with_it(client, project, member
     intervention = InterventionFactory(strategy=StrategyFactory(project=project), title="Evening café")
     page = client.get(reverse("deliver:intervention-delete", args=[project.pk, intervention.pk])).content.decode()
     assert "equality impact assessment with every version, are deleted with it" in page
+
+
+def test_sending_the_delete_page_deletes_says_so_and_goes_back_to_the_list(client, project, member_of):
+    from django.contrib.messages import get_messages
+
+    from research.models import Reference
+
+    client.force_login(member_of(project, Role.LEAD))
+    reference = ReferenceFactory(project=project, title="Crisis cafés")
+    reply = client.post(reverse("research:reference-delete", args=[project.pk, reference.pk]))
+    assert reply.url == reverse("research:references", args=[project.pk])
+    assert not Reference.objects.filter(pk=reference.pk).exists()
+    assert [str(m) for m in get_messages(reply.wsgi_request)] == ["Reference 'Crisis cafés' deleted."]
