@@ -1,4 +1,4 @@
-"""Evaluate's own records. 4A: the dates a measure's SPC limits start again from."""
+"""Evaluate 4A: the dates a measure's SPC limits start again from."""
 
 from django.conf import settings
 from django.db import models

@@ -1,0 +1,6 @@
+"""Step 4, Evaluate: one module per area, each re-exported here so Django finds
+the models (4A: measures' rebase dates)."""
+
+from evaluate.models.measures import MeasureRebase
+
+__all__ = ["MeasureRebase"]
