@@ -4,18 +4,20 @@ values came from 3A; milestones, actions and their updates 3B; risks and decisio
 
 from deliver.models.decisions import Decision
 from deliver.models.eia import EiaImpact, EiaVersion, EqualityImpactAssessment
-from deliver.models.measures import MeasureValueOrigin
+from deliver.models.measures import GoalBaseline, MeasureValueOrigin
 from deliver.models.risks import Risk
 from deliver.models.strategy import Intervention, Strategy, StrategyComment
-from deliver.models.tracking import ActionUpdate, DeliveryAction, Milestone
+from deliver.models.tracking import ActionReminder, ActionUpdate, DeliveryAction, Milestone
 
 __all__ = [
+    "ActionReminder",
     "ActionUpdate",
     "Decision",
     "DeliveryAction",
     "EiaImpact",
     "EiaVersion",
     "EqualityImpactAssessment",
+    "GoalBaseline",
     "Intervention",
     "MeasureValueOrigin",
     "Milestone",
