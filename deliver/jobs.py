@@ -28,4 +28,4 @@ def overdue_reminders(job, report):
     (its worker died) still sends that day's reminders, each once."""
     report(10, "Sending reminders")
     day = datetime.date.fromisoformat(job.params["day"]) if job.params.get("day") else None
-    return tracking_services.overdue_reminders_send(day=day)
+    return tracking_services.overdue_reminders_send(day=day, progress=report)

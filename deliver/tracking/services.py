@@ -196,7 +196,7 @@ def action_record_update(
 OVERDUE_REMINDERS = "deliver.overdue_reminders"
 
 
-def overdue_reminders_send(*, day: datetime.date | None = None) -> dict:
+def overdue_reminders_send(*, day: datetime.date | None = None, progress=None) -> dict:
     """Email each overdue action's owner once on `day` (today in Europe/London by default).
 
     Run daily by Celery beat (deliver.tasks -> the job kind in deliver/jobs.py), or by hand
@@ -205,10 +205,14 @@ def overdue_reminders_send(*, day: datetime.date | None = None) -> dict:
     and on two workers at once: each reminder is an `ActionReminder` row, unique per
     action and day, inserted in the same transaction as the email is sent. A second
     sender waits on that row's unique key and then finds it taken, so it sends nothing;
-    an email that fails to send rolls its row back, so a later run that day tries again."""
+    an email that fails to send rolls its row back, so a later run that day tries again.
+    `progress(percent, message)`, if given, is told how far it has got (the job's heartbeat)."""
     day = day or timezone.localdate()
     sent, already, failed = 0, 0, 0
-    for item in selectors.actions_to_remind(day):
+    items = list(selectors.actions_to_remind(day))
+    for number, item in enumerate(items):
+        if progress is not None and number % 20 == 0:
+            progress(10 + 89 * number // len(items), f"Sending reminders ({number} of {len(items)})")
         outcome = _remind(item=item, day=day)
         sent += outcome == "sent"
         already += outcome == "already"
