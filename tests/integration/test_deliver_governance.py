@@ -1,6 +1,7 @@
 """Deliver 3C governance structure: groups, who reports to whom (same project, never in a
 circle), chairs and members from the project, meetings to come and past, the page that shows
-the structure as an indented list, and who may keep it (leads and governance leads)."""
+the structure as an indented list, who may keep it (leads and governance leads), and 3C
+in progress once a group exists."""
 
 import datetime
 import re
@@ -192,3 +193,16 @@ def test_a_meeting_needs_a_date(project, lead):
         services.meeting_create(by=lead, group=group, date=None)
     assert caught.value.message_dict["date"] == ["Enter the date of the meeting."]
     assert not GovernanceMeeting.objects.exists()
+
+
+def test_3c_is_in_progress_once_a_governance_group_exists(project, lead):
+    from amhe.core import presenters as core_presenters
+    from amhe.core.models import SubStepStatus
+
+    def state_3c():
+        steps = core_presenters.cycle_view(project, can_edit=False)
+        return next(sub.state for step in steps for sub in step.substeps if sub.code == "3C")
+
+    assert state_3c() == SubStepStatus.State.NOT_STARTED
+    _group(lead, project, "Programme board")
+    assert state_3c() == SubStepStatus.State.IN_PROGRESS
