@@ -2,7 +2,8 @@
 negative amount is refused) and a staff role, and sees the totals by financial year as a
 table on the resourcing page and on the intervention's page; then adds a programme board
 reporting to a committee (after a circle is refused) and a meeting, and sees the structure
-as an indented list. Every page passes axe with no violation of any impact."""
+as an indented list. Every page passes axe with no violation of any impact, and both
+pages fit a phone."""
 
 import datetime
 from decimal import Decimal
@@ -33,7 +34,7 @@ def _date(page, name, day: datetime.date):
 
 
 def test_lead_resources_the_strategy_and_sets_out_its_governance(journey, project, member_of):
-    from tests.browser.test_narrow_screens import signed_in
+    from tests.browser.test_narrow_screens import PHONE, assert_no_horizontal_overflow, signed_in
 
     lead = member_of(project, Role.LEAD)
     lead.full_name = "Lee Lead"
@@ -116,3 +117,9 @@ def test_lead_resources_the_strategy_and_sets_out_its_governance(journey, projec
     )
     journey.goto(f"{base}/governance/groups/{board.pk}/delete/")
     journey.goto(f"{base}/governance/meetings/{GovernanceMeeting.objects.get().pk}/edit/")
+
+    # Both pages fit a phone (their tables scroll inside labelled regions).
+    page.set_viewport_size(PHONE)
+    for path in (f"{base}/resourcing/", f"{base}/governance/"):
+        journey.goto(path)
+        assert_no_horizontal_overflow(page)
