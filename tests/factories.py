@@ -594,6 +594,59 @@ class ActionUpdateFactory(factory.django.DjangoModelFactory):
     note = "Started"
 
 
+# --- Deliver 3A: resourcing; 3C: the governance structure ----------------------------------
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    """Half a post for the strategy as a whole, April 2026 to March 2027."""
+
+    class Meta:
+        model = "deliver.StaffRole"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Role {n}")
+    fte = Decimal("0.5")
+    start_date = date(2026, 4, 1)
+    end_date = date(2027, 3, 31)
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Facility"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Facility {n}")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.BudgetLine"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    description = factory.Sequence(lambda n: f"Budget line {n}")
+    category = "staff"
+    financial_year = 2026
+    amount = Decimal("1000.00")
+
+
+class GovernanceGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.GovernanceGroup"
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Board {n}")
+
+
+class GovernanceMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting in a fortnight."""
+
+    class Meta:
+        model = "deliver.GovernanceMeeting"
+
+    group = factory.SubFactory(GovernanceGroupFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
 class NgtSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "research.NgtSession"

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_organisation_suppression_rule'),
-        ('deliver', '0005_actions'),
+        ('deliver', '0007_governance_groups'),
     ]
 
     operations = [

@@ -24,6 +24,7 @@ from tests.factories import (
     ActionUpdateFactory,
     AnswerFactory,
     BreakdownFactory,
+    BudgetLineFactory,
     CaseStudyAttachmentFactory,
     CaseStudyFactory,
     CommunityAssetFactory,
@@ -36,7 +37,10 @@ from tests.factories import (
     EiaFactory,
     EiaVersionFactory,
     ExtractFactory,
+    FacilityFactory,
     FocusGroupFactory,
+    GovernanceGroupFactory,
+    GovernanceMeetingFactory,
     InitiativeFactory,
     InterventionFactory,
     JobFactory,
@@ -56,6 +60,7 @@ from tests.factories import (
     ReferenceFactory,
     RiskFactory,
     SmartGoalFactory,
+    StaffRoleFactory,
     StrategyFactory,
     SurveyFactory,
     SurveyResponseFactory,
@@ -99,6 +104,11 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "staff_role_id",
+    "facility_id",
+    "budget_line_id",
+    "group_id",
+    "meeting_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -240,6 +250,23 @@ URL_ACTION = {
     "deliver:milestone-new": Action.TRACK_DELIVERY,
     "deliver:milestone-edit": Action.TRACK_DELIVERY,
     "deliver:milestone-delete": Action.TRACK_DELIVERY,
+    # 3A resourcing: members read it, leads keep it.
+    "deliver:staff-role-new": Action.EDIT_STRATEGY,
+    "deliver:staff-role-edit": Action.EDIT_STRATEGY,
+    "deliver:staff-role-delete": Action.EDIT_STRATEGY,
+    "deliver:facility-new": Action.EDIT_STRATEGY,
+    "deliver:facility-edit": Action.EDIT_STRATEGY,
+    "deliver:facility-delete": Action.EDIT_STRATEGY,
+    "deliver:budget-line-new": Action.EDIT_STRATEGY,
+    "deliver:budget-line-edit": Action.EDIT_STRATEGY,
+    "deliver:budget-line-delete": Action.EDIT_STRATEGY,
+    # 3C governance structure: members read it, leads and governance leads keep it.
+    "deliver:governance-group-new": Action.GOVERN,
+    "deliver:governance-group-edit": Action.GOVERN,
+    "deliver:governance-group-delete": Action.GOVERN,
+    "deliver:governance-meeting-new": Action.GOVERN,
+    "deliver:governance-meeting-edit": Action.GOVERN,
+    "deliver:governance-meeting-delete": Action.GOVERN,
     # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
     "research:ngt-new": Action.PLAN,
     "research:ngt-phase": Action.PLAN,
@@ -366,6 +393,11 @@ class World:
     rebase: object
     milestone: object
     action: object
+    staff_role: object
+    facility: object
+    budget_line: object
+    governance_group: object
+    meeting: object
 
     def values(self) -> dict:
         return {
@@ -405,6 +437,11 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "staff_role_id": self.staff_role.pk,
+            "facility_id": self.facility.pk,
+            "budget_line_id": self.budget_line.pk,
+            "group_id": self.governance_group.pk,
+            "meeting_id": self.meeting.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -448,6 +485,11 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "staff_role_id": 999_999,
+            "facility_id": 999_999,
+            "budget_line_id": 999_999,
+            "group_id": 999_999,
+            "meeting_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -505,6 +547,22 @@ def world_of(project, lead, **given) -> World:
         intervention = given.get("intervention") or made["intervention"]
         made["eia"] = EiaFactory(strategy=intervention.strategy)
         EiaVersionFactory(eia=made["eia"], created_by=lead)
+    if "staff_role" not in given:
+        # 3A resourcing: a staff role, a facility and a budget line of the world's intervention.
+        intervention = given.get("intervention") or made["intervention"]
+        made["staff_role"] = StaffRoleFactory(strategy=intervention.strategy, intervention=intervention)
+    if "facility" not in given:
+        intervention = given.get("intervention") or made["intervention"]
+        made["facility"] = FacilityFactory(strategy=intervention.strategy, intervention=intervention)
+    if "budget_line" not in given:
+        intervention = given.get("intervention") or made["intervention"]
+        made["budget_line"] = BudgetLineFactory(strategy=intervention.strategy, intervention=intervention)
+    if "governance_group" not in given:
+        # 3C: a programme board reporting to a committee, chaired by the lead, with a meeting.
+        committee = GovernanceGroupFactory(project=project, name="Quality committee")
+        made["governance_group"] = GovernanceGroupFactory(project=project, reports_to=committee, chair=lead)
+    if "meeting" not in given:
+        made["meeting"] = GovernanceMeetingFactory(group=given.get("governance_group") or made["governance_group"])
     if "ngt_idea" not in given:
         made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
     if "rebase" not in given:
@@ -632,6 +690,24 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:action",
         "deliver:action-update",
         "deliver:milestone-edit",
+        "deliver:resourcing",
+        "deliver:staff-role-new",
+        "deliver:staff-role-edit",
+        "deliver:staff-role-delete",
+        "deliver:facility-new",
+        "deliver:facility-edit",
+        "deliver:facility-delete",
+        "deliver:budget-line-new",
+        "deliver:budget-line-edit",
+        "deliver:budget-line-delete",
+        "deliver:governance",
+        "deliver:governance-group",
+        "deliver:governance-group-new",
+        "deliver:governance-group-edit",
+        "deliver:governance-group-delete",
+        "deliver:governance-meeting-new",
+        "deliver:governance-meeting-edit",
+        "deliver:governance-meeting-delete",
         "research:ngt-sessions",
         "research:ngt-session",
         "research:ngt-screen",

@@ -118,3 +118,54 @@ def test_demo_strategy_has_an_eia_awaiting_sign_off(settings, tmp_path):
     assert version.state == "submitted" and version.submitted_by.email.startswith("lead@")
     assert not eia_services.problems(version)
     assert version.impacts.get(characteristic="race").extracts.exists()
+
+
+def test_demo_has_resourcing_over_two_financial_years_and_a_governance_structure(settings, tmp_path):
+    """The Leeds strategy's staff roles, facility and budget lines (this financial year and the
+    next) and its governance structure (a programme board reporting to the ICB quality
+    committee, with meetings past and to come) are made through the services, once however
+    often the demo loads."""
+    from django.utils import timezone
+
+    from deliver.governance import presenters as governance_presenters
+    from deliver.governance import selectors as governance_selectors
+    from deliver.governance import services as governance_services
+    from deliver.resourcing import presenters as resourcing_presenters
+    from deliver.resourcing import selectors as resourcing_selectors
+    from deliver.resourcing import services as resourcing_services
+    from deliver.resourcing import years
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with (
+        mock.patch.object(
+            resourcing_services, "budget_line_create", wraps=resourcing_services.budget_line_create
+        ) as add_line,
+        mock.patch.object(
+            resourcing_services, "staff_role_create", wraps=resourcing_services.staff_role_create
+        ) as add_role,
+        mock.patch.object(governance_services, "group_create", wraps=governance_services.group_create) as add_group,
+        mock.patch.object(
+            governance_services, "meeting_create", wraps=governance_services.meeting_create
+        ) as add_meeting,
+    ):
+        call_command("load_demo", verbosity=0)
+        call_command("load_demo", verbosity=0)
+    project = Project.objects.get(name=WEST_YORKSHIRE.project_name)
+    strategy = project.strategy
+    lines = list(resourcing_selectors.budget_lines(strategy))
+    assert add_line.call_count == len(lines) >= 2
+    assert add_role.call_count == resourcing_selectors.staff_roles(strategy).count() == 2
+    assert resourcing_selectors.facilities(strategy).count() == 1
+    this_year = years.year_of(timezone.localdate())
+    totals = resourcing_presenters.totals(lines)
+    assert [row.label for row in totals.by_year] == [years.label(this_year), years.label(this_year + 1)]
+
+    assert add_group.call_count == governance_selectors.group_choices(project).count() >= 2
+    board = project.governance_groups.get(name__startswith="Mental health equality programme board")
+    assert board.reports_to.name.startswith("ICB quality committee")
+    assert board.chair.email.startswith("governance@")
+    tree = governance_presenters.tree(governance_selectors.groups(project))
+    assert [node.group for node in tree] == [board.reports_to]
+    assert add_meeting.call_count == governance_selectors.meetings(project).count()
+    assert governance_selectors.upcoming_meetings(project) and governance_selectors.past_meetings(project)
