@@ -281,9 +281,10 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
-# community-input link; /f/: a project's public feedback page ("you said, we did"); /n/ and /np/: joining an NGT session and a participant's
-# own pages (unguessable tokens, no login). Under /accounts/: logging
-# in, password resets and accepting an invitation to a project (its own token).
+# community-input link; /f/: a project's public feedback page ("you said, we did");
+# /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
+# tokens, no login). Under /accounts/: logging in, password resets and accepting an
+# invitation to a project (its own token).
 PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
