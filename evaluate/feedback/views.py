@@ -61,7 +61,7 @@ def feedback(request, project_id):
             "forms": forms,
             "page": page,
             "page_url": public_url(request, page) if page else "",
-            "entries": [presenters.entry_view(entry, rule) for entry in selectors.entries(project)],
+            "entries": presenters.entry_views(project, selectors.entries(project), rule),
             "rule_sentence": rule_sentence(rule, "the people who gave feedback"),
             "symbol": rule.symbol,
             "can_engage": access.role_can(membership.role, Action.ENGAGE),

@@ -232,3 +232,17 @@ def test_public_page_is_open_without_login_and_takes_no_posts(client, form, proj
     assert client.get(url).status_code == 200
     assert client.post(url, {"you_said": "x"}).status_code == 405
     assert client.get(reverse("public:feedback", kwargs={"token": "no-such-token-here"})).status_code == 404
+
+
+def test_drafts_show_todays_counts_suppressed_to_every_member(client, form, lead, project, member_of):
+    send_feedback(form.survey, ["a", "b"], ["Interpreters"], by=lead)
+    send_feedback(form.survey, [f"w{n}" for n in range(13)], ["Waits"], by=lead)
+    by_name = {t.name: t for t in project.themes.all()}
+    services.ysd_create(by=lead, project=project, you_said="Said", we_did="Did", themes=list(by_name.values()))
+    url = reverse("evaluate:feedback", kwargs={"project_id": project.pk})
+    for user in (lead, member_of(project, Role.ANALYST), member_of(project, Role.VIEWER)):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert 'Interpreters</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in html
+        assert 'Waits</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">15</td>' in html  # 13 -> 15
+        assert (">Publish<" in html) == (user == lead)
