@@ -246,3 +246,16 @@ def test_drafts_show_todays_counts_suppressed_to_every_member(client, form, lead
         assert 'Interpreters</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in html
         assert 'Waits</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">15</td>' in html  # 13 -> 15
         assert (">Publish<" in html) == (user == lead)
+
+
+def test_a_closed_form_or_one_with_its_link_off_leaves_the_public_page(client, form, lead, project):
+    from amhe.surveys import building
+
+    token = form.survey.open_token
+    assert token in client.get(public_url(project)).content.decode()
+    building.survey_open_link(by=lead, survey=form.survey, enabled=False)
+    assert token not in client.get(public_url(project)).content.decode()
+    building.survey_open_link(by=lead, survey=form.survey, enabled=True)
+    building.survey_close(by=lead, survey=form.survey)
+    html = client.get(public_url(project)).content.decode()
+    assert token not in html and "There is no feedback form open at the moment." in html
