@@ -12,3 +12,13 @@ def load_measures_demo(*, project, users, stdout):
     from evaluate.measures import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_feedback_demo(*, project, users, stdout):
+    """4B: feedback forms with a few answers, and "you said, we did" entries (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from evaluate.feedback import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

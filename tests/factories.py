@@ -695,3 +695,15 @@ class MeasureRebaseFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     date = date(2024, 4, 1)
     reason = "A new service began"
+
+
+class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
+    """A draft "you said, we did" entry (4B)."""
+
+    class Meta:
+        model = "evaluate.YouSaidWeDid"
+
+    project = factory.SubFactory(ProjectFactory)
+    created_by = factory.SubFactory(UserFactory)
+    you_said = "The wait for a call back was too long."
+    we_did = "The crisis team now calls back within four hours."

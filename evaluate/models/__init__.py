@@ -1,6 +1,22 @@
 """Step 4, Evaluate: one module per area, each re-exported here so Django finds
-the models (4A: measures' rebase dates)."""
+the models (4A: measures' rebase dates; 4B: feedback)."""
 
+from evaluate.models.feedback import (
+    PUBLIC_AUDIENCES,
+    Audience,
+    FeedbackForm,
+    FeedbackPage,
+    YouSaidWeDid,
+    YouSaidWeDidTheme,
+)
 from evaluate.models.measures import MeasureRebase
 
-__all__ = ["MeasureRebase"]
+__all__ = [
+    "PUBLIC_AUDIENCES",
+    "Audience",
+    "FeedbackForm",
+    "FeedbackPage",
+    "MeasureRebase",
+    "YouSaidWeDid",
+    "YouSaidWeDidTheme",
+]

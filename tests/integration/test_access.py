@@ -66,6 +66,7 @@ from tests.factories import (
     SurveyResponseFactory,
     ThemeFactory,
     UserFactory,
+    YouSaidWeDidFactory,
 )
 from tests.integration.test_smart_goals import goal_post  # fills the form whatever its date widget
 
@@ -109,6 +110,7 @@ SCOPED_KWARGS = {
     "budget_line_id",
     "group_id",
     "meeting_id",
+    "entry_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -137,6 +139,7 @@ ROLES_ALLOWED = {
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.PUBLISH_FEEDBACK: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -280,6 +283,14 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4B feedback: members read it; leads and analysts open forms (as any survey); leads
+    # write and publish "you said, we did" and run the public page.
+    "evaluate:feedback-form-new": Action.ENGAGE,
+    "evaluate:feedback-page": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-new": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-edit": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-publish": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-delete": Action.PUBLISH_FEEDBACK,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -297,10 +308,11 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
-# community-input link; /n/ and /np/: joining an NGT session and a participant's
-# own pages (unguessable tokens, no login). Under /accounts/: logging
-# in, password resets and accepting an invitation to a project (its own token).
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/n/", "/np/")
+# community-input link; /f/: a project's public feedback page ("you said, we did");
+# /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
+# tokens, no login). Under /accounts/: logging in, password resets and accepting an
+# invitation to a project (its own token).
+PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -398,6 +410,7 @@ class World:
     budget_line: object
     governance_group: object
     meeting: object
+    ysd_entry: object
 
     def values(self) -> dict:
         return {
@@ -442,6 +455,7 @@ class World:
             "budget_line_id": self.budget_line.pk,
             "group_id": self.governance_group.pk,
             "meeting_id": self.meeting.pk,
+            "entry_id": self.ysd_entry.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -490,6 +504,7 @@ class World:
             "budget_line_id": 999_999,
             "group_id": 999_999,
             "meeting_id": 999_999,
+            "entry_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -569,6 +584,9 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "ysd_entry" not in given:
+        # 4B: a "you said, we did" entry (a draft).
+        made["ysd_entry"] = YouSaidWeDidFactory(project=project, created_by=lead)
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -718,6 +736,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:feedback",
+        "evaluate:feedback-form-new",
+        "evaluate:feedback-page",
+        "evaluate:ysd-new",
+        "evaluate:ysd-edit",
+        "evaluate:ysd-publish",
+        "evaluate:ysd-delete",
     }
     assert expected <= names
 

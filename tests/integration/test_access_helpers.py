@@ -14,6 +14,7 @@ from deliver.decisions import selectors as decision_selectors
 from deliver.measures import selectors as measure_selectors
 from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
+from evaluate.feedback import selectors as feedback_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
@@ -43,6 +44,7 @@ from tests.factories import (
     SmartGoalFactory,
     StrategyFactory,
     ThemeFactory,
+    YouSaidWeDidFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,7 @@ KINDS = {
     "measure": (measure_selectors.measure_for, lambda p: MeasureFactory(project=p), Action.VIEW),
     "goal": (measure_selectors.goal_for, lambda p: SmartGoalFactory(project=p), Action.VIEW),
     "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
+    "you said, we did entry": (feedback_selectors.entry_for, lambda p: YouSaidWeDidFactory(project=p), Action.VIEW),
 }
 
 
