@@ -642,3 +642,29 @@ class MeasureRebaseFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     date = date(2024, 4, 1)
     reason = "A new service began"
+
+
+class BenchmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.Benchmark"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Recovery rate, benchmark {n}")
+    kind = "proportion"
+    polarity = "higher"
+    period = "2024-25"
+    england_value = Decimal("50.5")
+    own_name = "Leeds"
+    own_numerator = 170
+    own_denominator = 380
+
+
+class ComparatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.Comparator"
+
+    benchmark = factory.SubFactory(BenchmarkFactory)
+    name = factory.Sequence(lambda n: f"Peer area {n}")
+    numerator = 450
+    denominator = 940
+    period = "2024-25"

@@ -23,12 +23,14 @@ from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    BenchmarkFactory,
     BreakdownFactory,
     CaseStudyAttachmentFactory,
     CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    ComparatorFactory,
     DecisionFactory,
     DeliveryActionFactory,
     DiagramFactory,
@@ -99,6 +101,8 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "benchmark_id",
+    "comparator_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -253,6 +257,14 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4A benchmarking: everyone reads; leads and analysts write.
+    "evaluate:benchmark-new": Action.EVALUATE,
+    "evaluate:benchmark-edit": Action.EVALUATE,
+    "evaluate:benchmark-delete": Action.EVALUATE,
+    "evaluate:comparator-new": Action.EVALUATE,
+    "evaluate:comparator-upload": Action.EVALUATE,
+    "evaluate:comparator-peers": Action.EVALUATE,
+    "evaluate:comparator-delete": Action.EVALUATE,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -366,6 +378,8 @@ class World:
     rebase: object
     milestone: object
     action: object
+    benchmark: object
+    comparator: object
 
     def values(self) -> dict:
         return {
@@ -405,6 +419,8 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "benchmark_id": self.benchmark.pk,
+            "comparator_id": self.comparator.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -448,6 +464,8 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "benchmark_id": 999_999,
+            "comparator_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -511,6 +529,11 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "benchmark" not in given:
+        # 4A: a benchmark from the bundled Talking Therapies reference (so it has peers to add).
+        made["benchmark"] = BenchmarkFactory(project=project, reference="tt-recovery-2024-25-black-or-black-british")
+    if "comparator" not in given:
+        made["comparator"] = ComparatorFactory(benchmark=given.get("benchmark") or made["benchmark"])
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -642,6 +665,15 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:benchmarks",
+        "evaluate:benchmark",
+        "evaluate:benchmark-new",
+        "evaluate:benchmark-edit",
+        "evaluate:benchmark-delete",
+        "evaluate:comparator-new",
+        "evaluate:comparator-upload",
+        "evaluate:comparator-peers",
+        "evaluate:comparator-delete",
     }
     assert expected <= names
 
