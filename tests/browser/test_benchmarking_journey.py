@@ -1,7 +1,8 @@
 """Journey: an analyst opens Evaluate 4A, reads the demo's benchmark of Leeds's ICB
 against England and peer ICBs (funnel plot, table, sentence), uploads a file of
 comparators with a mistake in it, sees the message, uploads it right, and adds a peer
-area from the published data. Every page passes axe with no violation of any impact."""
+area from the published data; on a phone the page is no wider than the screen. Every page
+passes axe with no violation of any impact."""
 
 import pytest
 
@@ -62,3 +63,11 @@ def test_analyst_reads_a_funnel_plot_and_adds_comparators(demo, journey, tmp_pat
     _click(journey, "button", "Add areas")
     assert page.get_by_text("1 area added from the published data.").is_visible()
     assert benchmark.comparators.count() == 7
+
+    # On a phone the page is no wider than the screen: the table scrolls in its own region.
+    page.set_viewport_size({"width": 390, "height": 844})
+    journey.goto(f"/projects/{project.pk}/evaluate/benchmarking/{benchmark.pk}/")
+    figure.locator("[data-chart-plot] svg.main-svg").first.wait_for()
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    journey.check()
