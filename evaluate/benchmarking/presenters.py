@@ -35,10 +35,14 @@ class BenchmarkView:
 
 
 def england_text(benchmark: Benchmark) -> str:
+    """England's figure in words, with its published counts where there are both."""
     value = float(benchmark.england_value)
-    if benchmark.kind == Benchmark.Kind.PROPORTION:
-        return f"{value:,.1f}%"
-    return f"{value:,.1f} per 100,000"
+    text = f"{value:,.1f}%" if benchmark.kind == Benchmark.Kind.PROPORTION else f"{value:,.1f} per 100,000"
+    if benchmark.england_numerator is not None and benchmark.england_denominator:
+        text += f" ({benchmark.england_numerator:,} of {benchmark.england_denominator:,})"
+    elif benchmark.england_numerator is not None:
+        text += f" ({benchmark.england_numerator:,} in all)"
+    return text
 
 
 def _shown(numerator, denominator, rule) -> tuple[int, int] | None:

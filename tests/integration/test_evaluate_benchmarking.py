@@ -282,6 +282,8 @@ def test_form_creates_and_upload_page_reports_problems(client, project, analyst)
     )
     benchmark = Benchmark.objects.get(project=project)
     assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "50.5% (13,264 of 26,287). Source: NHS England, NHS Talking Therapies Annual Reports 2024-25" in page
     upload = SimpleUploadedFile("peers.csv", b"name,numerator,denominator\nA,30,20\n", content_type="text/csv")
     response = client.post(_url("comparator-upload", project, benchmark_id=benchmark.pk), {"file": upload})
     assert response.status_code == 200
