@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("evaluate.measures.urls")),
     path("", include("evaluate.feedback.urls")),
+    path("", include("evaluate.benchmarking.urls")),
 ]

@@ -707,3 +707,29 @@ class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
     you_said = "The wait for a call back was too long."
     we_did = "The crisis team now calls back within four hours."
+
+
+class BenchmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.Benchmark"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Recovery rate, benchmark {n}")
+    kind = "proportion"
+    polarity = "higher"
+    period = "2024-25"
+    england_value = Decimal("50.5")
+    own_name = "Leeds"
+    own_numerator = 170
+    own_denominator = 380
+
+
+class ComparatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.Comparator"
+
+    benchmark = factory.SubFactory(BenchmarkFactory)
+    name = factory.Sequence(lambda n: f"Peer area {n}")
+    numerator = 450
+    denominator = 940
+    period = "2024-25"

@@ -1,6 +1,7 @@
 """Step 4, Evaluate: one module per area, each re-exported here so Django finds
-the models (4A: measures' rebase dates; 4B: feedback)."""
+the models (4A: measures' rebase dates, benchmarking; 4B: feedback)."""
 
+from evaluate.models.benchmarking import Benchmark, Comparator
 from evaluate.models.feedback import (
     PUBLIC_AUDIENCES,
     Audience,
@@ -14,6 +15,8 @@ from evaluate.models.measures import MeasureRebase
 __all__ = [
     "PUBLIC_AUDIENCES",
     "Audience",
+    "Benchmark",
+    "Comparator",
     "FeedbackForm",
     "FeedbackPage",
     "MeasureRebase",

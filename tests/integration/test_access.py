@@ -23,6 +23,7 @@ from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    BenchmarkFactory,
     BreakdownFactory,
     BudgetLineFactory,
     CaseStudyAttachmentFactory,
@@ -30,6 +31,7 @@ from tests.factories import (
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    ComparatorFactory,
     DecisionFactory,
     DeliveryActionFactory,
     DiagramFactory,
@@ -111,6 +113,8 @@ SCOPED_KWARGS = {
     "group_id",
     "meeting_id",
     "entry_id",
+    "benchmark_id",
+    "comparator_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -291,6 +295,14 @@ URL_ACTION = {
     "evaluate:ysd-edit": Action.PUBLISH_FEEDBACK,
     "evaluate:ysd-publish": Action.PUBLISH_FEEDBACK,
     "evaluate:ysd-delete": Action.PUBLISH_FEEDBACK,
+    # 4A benchmarking: everyone reads; leads and analysts write.
+    "evaluate:benchmark-new": Action.EVALUATE,
+    "evaluate:benchmark-edit": Action.EVALUATE,
+    "evaluate:benchmark-delete": Action.EVALUATE,
+    "evaluate:comparator-new": Action.EVALUATE,
+    "evaluate:comparator-upload": Action.EVALUATE,
+    "evaluate:comparator-peers": Action.EVALUATE,
+    "evaluate:comparator-delete": Action.EVALUATE,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -411,6 +423,8 @@ class World:
     governance_group: object
     meeting: object
     ysd_entry: object
+    benchmark: object
+    comparator: object
 
     def values(self) -> dict:
         return {
@@ -456,6 +470,8 @@ class World:
             "group_id": self.governance_group.pk,
             "meeting_id": self.meeting.pk,
             "entry_id": self.ysd_entry.pk,
+            "benchmark_id": self.benchmark.pk,
+            "comparator_id": self.comparator.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -505,6 +521,8 @@ class World:
             "group_id": 999_999,
             "meeting_id": 999_999,
             "entry_id": 999_999,
+            "benchmark_id": 999_999,
+            "comparator_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -587,6 +605,11 @@ def world_of(project, lead, **given) -> World:
     if "ysd_entry" not in given:
         # 4B: a "you said, we did" entry (a draft).
         made["ysd_entry"] = YouSaidWeDidFactory(project=project, created_by=lead)
+    if "benchmark" not in given:
+        # 4A: a benchmark from the bundled Talking Therapies reference (so it has peers to add).
+        made["benchmark"] = BenchmarkFactory(project=project, reference="tt-recovery-2024-25-black-or-black-british")
+    if "comparator" not in given:
+        made["comparator"] = ComparatorFactory(benchmark=given.get("benchmark") or made["benchmark"])
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -743,6 +766,15 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:ysd-edit",
         "evaluate:ysd-publish",
         "evaluate:ysd-delete",
+        "evaluate:benchmarks",
+        "evaluate:benchmark",
+        "evaluate:benchmark-new",
+        "evaluate:benchmark-edit",
+        "evaluate:benchmark-delete",
+        "evaluate:comparator-new",
+        "evaluate:comparator-upload",
+        "evaluate:comparator-peers",
+        "evaluate:comparator-delete",
     }
     assert expected <= names
 
