@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from evaluate.models import Review
 from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
@@ -127,6 +128,7 @@ ROLES_ALLOWED = {
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.REVIEW_CYCLE: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -253,6 +255,13 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4C review: members read it, leads write it and start the next cycle, panel members add views.
+    "evaluate:review-edit": Action.REVIEW_CYCLE,
+    "evaluate:review-goal": Action.REVIEW_CYCLE,
+    "evaluate:review-complete": Action.REVIEW_CYCLE,
+    "evaluate:review-next-cycle": Action.REVIEW_CYCLE,
+    "evaluate:review-view": Action.GIVE_VIEWS,
+    "evaluate:review-view-remove": Action.GIVE_VIEWS,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -366,6 +375,7 @@ class World:
     rebase: object
     milestone: object
     action: object
+    review: object
 
     def values(self) -> dict:
         return {
@@ -511,6 +521,9 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "review" not in given:
+        # 4C: the project's review, being written (the URLs name only the project and a goal).
+        made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -642,6 +655,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:review",
+        "evaluate:review-edit",
+        "evaluate:review-goal",
+        "evaluate:review-complete",
+        "evaluate:review-next-cycle",
+        "evaluate:review-view",
+        "evaluate:review-view-remove",
     }
     assert expected <= names
 
