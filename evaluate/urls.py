@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("evaluate.measures.urls")),
     path("", include("evaluate.feedback.urls")),
     path("", include("evaluate.benchmarking.urls")),
+    path("", include("evaluate.review.urls")),
 ]

@@ -5,6 +5,7 @@ from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as surveys_context
 from evaluate.benchmarking.views import benchmark_rows
 from evaluate.measures.views import measure_rows
+from evaluate.review.views import overview_context as review_context
 
 
 def _overview_context(request, project, membership):
@@ -12,6 +13,7 @@ def _overview_context(request, project, membership):
         **surveys_context(request, project, membership, "evaluate"),
         "measure_rows": measure_rows(project),
         "benchmark_rows": benchmark_rows(project),
+        **review_context(request, project, membership),
     }
 
 

@@ -1,5 +1,5 @@
 """Step 4, Evaluate: one module per area, each re-exported here so Django finds
-the models (4A: measures' rebase dates, benchmarking; 4B: feedback)."""
+the models (4A: measures' rebase dates, benchmarking; 4B: feedback; 4C: the review)."""
 
 from evaluate.models.benchmarking import Benchmark, Comparator
 from evaluate.models.feedback import (
@@ -11,6 +11,7 @@ from evaluate.models.feedback import (
     YouSaidWeDidTheme,
 )
 from evaluate.models.measures import MeasureRebase
+from evaluate.models.review import GoalReview, Review, ReviewView
 
 __all__ = [
     "PUBLIC_AUDIENCES",
@@ -19,7 +20,10 @@ __all__ = [
     "Comparator",
     "FeedbackForm",
     "FeedbackPage",
+    "GoalReview",
     "MeasureRebase",
+    "Review",
+    "ReviewView",
     "YouSaidWeDid",
     "YouSaidWeDidTheme",
 ]

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from evaluate.models import Review
 from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
@@ -144,6 +145,7 @@ ROLES_ALLOWED = {
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
+    Action.REVIEW_CYCLE: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -303,6 +305,13 @@ URL_ACTION = {
     "evaluate:comparator-upload": Action.EVALUATE,
     "evaluate:comparator-peers": Action.EVALUATE,
     "evaluate:comparator-delete": Action.EVALUATE,
+    # 4C review: members read it, leads write it and start the next cycle, panel members add views.
+    "evaluate:review-edit": Action.REVIEW_CYCLE,
+    "evaluate:review-goal": Action.REVIEW_CYCLE,
+    "evaluate:review-complete": Action.REVIEW_CYCLE,
+    "evaluate:review-next-cycle": Action.REVIEW_CYCLE,
+    "evaluate:review-view": Action.GIVE_VIEWS,
+    "evaluate:review-view-remove": Action.GIVE_VIEWS,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -425,6 +434,7 @@ class World:
     ysd_entry: object
     benchmark: object
     comparator: object
+    review: object
 
     def values(self) -> dict:
         return {
@@ -610,6 +620,9 @@ def world_of(project, lead, **given) -> World:
         made["benchmark"] = BenchmarkFactory(project=project, reference="tt-recovery-2024-25-black-or-black-british")
     if "comparator" not in given:
         made["comparator"] = ComparatorFactory(benchmark=given.get("benchmark") or made["benchmark"])
+    if "review" not in given:
+        # 4C: the project's review, being written (the URLs name only the project and a goal).
+        made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -775,6 +788,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:comparator-upload",
         "evaluate:comparator-peers",
         "evaluate:comparator-delete",
+        "evaluate:review",
+        "evaluate:review-edit",
+        "evaluate:review-goal",
+        "evaluate:review-complete",
+        "evaluate:review-next-cycle",
+        "evaluate:review-view",
+        "evaluate:review-view-remove",
     }
     assert expected <= names
 
