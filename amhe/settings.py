@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "research",
     "deliver",
     "evaluate",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ project_urls = [
     path("research/", include("research.urls")),
     path("deliver/", include("deliver.urls")),
     path("evaluate/", include("evaluate.urls")),
+    path("reports/", include("reports.urls")),
 ]
 # Public pages for respondents and community groups: no login, unguessable tokens.
 public_urls = [

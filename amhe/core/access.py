@@ -60,6 +60,8 @@ class Action(StrEnum):
     PUBLISH_FEEDBACK = "publish_feedback"
     # Evaluate 4C: record the review of the cycle and start the next cycle from it (leads).
     REVIEW_CYCLE = "review_cycle"
+    # Build progress reports of the project and download them (leads, governance leads, analysts).
+    BUILD_REPORTS = "build_reports"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -84,6 +86,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.TRACK_DELIVERY,
             Action.PUBLISH_FEEDBACK,
             Action.REVIEW_CYCLE,
+            Action.BUILD_REPORTS,
         }
     ),
     Role.ANALYST: frozenset(
@@ -96,6 +99,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.RESEARCH,
             Action.EVALUATE,
             Action.DEFINE_MEASURES,
+            Action.BUILD_REPORTS,
         }
     ),
     Role.GOVERNANCE: frozenset(
@@ -106,6 +110,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_SHARING,
             Action.GOVERN,
             Action.SIGN_OFF_EIA,
+            Action.BUILD_REPORTS,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),

@@ -1,0 +1,412 @@
+"""What a progress report says, collected from what each step publishes.
+
+`collect(project)` reads every step's published records (never raw counts: 1A's
+breakdowns are the suppressed `published` figures, survey response counts go through
+the organisation's suppression rule, measures' values are those the pages show) and
+returns a plain `Document` of sections with headings, paragraphs and tables. The
+renderers (reports.render) turn it into PDF, Word, Excel or CSV. A step that has
+nothing yet says so in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from amhe.core import cycle
+from amhe.core.models import MeasureValue, SmartGoal
+from amhe.core.presenters import cycle_view, goal_view
+from amhe.core.selectors import suppression_rule_for
+from amhe.stats import display_count
+from amhe.surveys.models import SurveyResponse
+from amhe.surveys.results import rule_sentence
+from amhe.surveys.selectors import surveys_of_step
+from deliver.decisions import selectors as decision_selectors
+from deliver.eia import presenters as eia_presenters
+from deliver.eia import selectors as eia_selectors
+from deliver.models.tracking import Rag
+from deliver.risks import scoring
+from deliver.risks import selectors as risk_selectors
+from deliver.strategy import selectors as strategy_selectors
+from deliver.tracking import selectors as tracking_selectors
+from evaluate.benchmarking.views import benchmark_rows
+from evaluate.measures.views import measure_rows
+from evaluate.review import selectors as review_selectors
+from identify.models import Extract
+from identify.presenters import export_rows
+from research.priorities import selectors as priority_selectors
+
+# How many of the latest ready uploads 1A shows (each a table of its published breakdowns).
+LATEST_UPLOADS = 3
+MARKING_SENSITIVE = "OFFICIAL-SENSITIVE"
+MARKING_OFFICIAL = "OFFICIAL"
+
+Cell = str | int | float | None
+
+
+@dataclass
+class Table:
+    caption: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+    @property
+    def sheet_name(self) -> str:
+        """A worksheet or file name from the caption (Excel: at most 31 characters, no []:*?/\\)."""
+        name = re.sub(r"[\[\]:*?/\\']", "", self.caption).strip() or "Table"
+        return name[:31]
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+
+    def all_tables(self) -> list[Table]:
+        return [*self.tables, *(t for sub in self.subsections for t in sub.all_tables())]
+
+    def all_text(self) -> list[str]:
+        text = [self.heading, *self.paragraphs]
+        for table in self.tables:
+            text += [table.caption, *table.header, *(str(c) for row in table.rows for c in row if c is not None)]
+        for sub in self.subsections:
+            text += sub.all_text()
+        return text
+
+
+@dataclass
+class Document:
+    title: str
+    project: str
+    area: str
+    cycle: int
+    data_period: str
+    suppression: str
+    marking: str
+    made_at: datetime
+    made_by: str
+    sections: list[Section]
+
+    @property
+    def cover_lines(self) -> list[tuple[str, str]]:
+        return [
+            ("Project", self.project),
+            ("Area", self.area),
+            ("Cycle", str(self.cycle)),
+            ("Data period", self.data_period),
+            ("Small-number suppression", self.suppression),
+            ("Marking", self.marking),
+            ("Made", f"{timezone.localtime(self.made_at):%-d %B %Y %H:%M} by {self.made_by}"),
+        ]
+
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.all_tables()]
+
+    def all_text(self) -> list[str]:
+        text = [self.title, *(f"{k}: {v}" for k, v in self.cover_lines)]
+        for section in self.sections:
+            text += section.all_text()
+        return text
+
+
+def nothing_yet(step_title: str, what: str) -> str:
+    return f"{step_title}: nothing yet ({what})."
+
+
+def _date(value) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+# --- the cover ---------------------------------------------------------------------
+
+
+def data_period(project) -> str:
+    values = MeasureValue.objects.filter(measure__project=project)
+    first = values.order_by("period_start").values_list("period_start", flat=True).first()
+    last = values.order_by("-period_end").values_list("period_end", flat=True).first()
+    if first and last:
+        return f"{_date(first)} to {_date(last)} (the measures' values)"
+    uploads = Extract.objects.filter(project=project, state=Extract.State.READY)
+    first_upload = uploads.order_by("created_at").values_list("created_at", flat=True).first()
+    if first_upload:
+        last_upload = uploads.order_by("-created_at").values_list("created_at", flat=True).first()
+        return f"Uploads from {_date(first_upload)} to {_date(last_upload)}"
+    return "No data uploaded yet"
+
+
+def marking(project) -> str:
+    """OFFICIAL-SENSITIVE when the project holds record-level data (an upload of one
+    row per person or event); OFFICIAL otherwise. Figures in the report are the
+    published, suppressed ones either way."""
+    record_level = Extract.objects.filter(project=project, shape=Extract.Shape.RECORD).exists()
+    return MARKING_SENSITIVE if record_level else MARKING_OFFICIAL
+
+
+# --- the sections --------------------------------------------------------------------
+
+
+def summary_section(project, rule, mark: str) -> Section:
+    current = dict(project.Step.choices)[project.current_step]
+    paragraphs = [
+        f"{project.name} is in cycle {project.cycle_number} of the Advancing Mental Health Equality cycle "
+        f"for {project.area}. It is at step {current}.",
+    ]
+    if project.description:
+        paragraphs.append(project.description)
+    paragraphs.append(
+        f"Suppression rule: {rule.name}. {rule_sentence(rule)} Every figure in this report is a published "
+        "figure, with this rule applied, whoever made the report."
+    )
+    paragraphs.append(f"Marking: {mark}.")
+    return Section("Summary", paragraphs)
+
+
+def cycle_section(project) -> Section:
+    steps = cycle_view(project, can_edit=False)
+    rows = [
+        [f"{step.number}. {step.title}", sub.code, sub.title, sub.state_label, sub.note]
+        for step in steps
+        for sub in step.substeps
+    ]
+    done = sum(step.done_count for step in steps)
+    return Section(
+        "Where the cycle stands",
+        [f"{done} of {len(rows)} sub-steps are complete."],
+        [Table("Sub-steps of the cycle", ["Step", "Sub-step", "Title", "State", "Note"], rows)],
+    )
+
+
+def goals_section(project) -> Section:
+    goals = list(SmartGoal.objects.filter(project=project).select_related("measure", "owner"))
+    if not goals:
+        return Section("SMART goals", [nothing_yet("SMART goals", "no goal has been written")])
+    rows_by_measure = {row.measure.pk: row for row in measure_rows(project)}
+    rows = []
+    for goal in goals:
+        view = goal_view(goal)
+        row = rows_by_measure.get(goal.measure_id)
+        rows.append(
+            [
+                view.statement,
+                view.measure,
+                view.baseline,
+                row.latest_text if row and row.latest else "No value yet",
+                view.target,
+                view.status_label,
+                row.variation.label if row and row.variation else (row.note if row else "No measure linked"),
+                row.assurance.label if row and row.assurance else "",
+            ]
+        )
+    header = ["Goal", "Measure", "Baseline", "Latest value", "Target", "Status", "Variation", "Assurance"]
+    return Section("SMART goals", [f"{len(goals)} goals."], [Table("SMART goals", header, rows)])
+
+
+def identify_section(project, rule) -> Section:
+    title = cycle.STEPS[0].title
+    section = Section(f"1. {title}")
+    extracts = list(
+        Extract.objects.filter(project=project, state=Extract.State.READY)
+        .exclude(kind=Extract.Kind.POPULATION)
+        .order_by("-created_at")[:LATEST_UPLOADS]
+    )
+    one_a = Section("1A: key figures from the data")
+    if not extracts:
+        one_a.paragraphs.append(nothing_yet("1A", "no upload has been broken down"))
+    for extract in extracts:
+        header, rows = export_rows(extract, raw=False)  # the published, suppressed figures only
+        if rows:
+            readable = [str(h).replace("_", " ").capitalize() for h in header]
+            one_a.tables.append(Table(f"1A {extract.title}", readable, [list(r) for r in rows]))
+    if extracts:
+        one_a.paragraphs.append(
+            f"The published breakdowns of the latest {len(extracts)} uploads. Counts shown as {rule.symbol} "
+            "are suppressed; others may be rounded."
+        )
+    section.subsections.append(one_a)
+
+    one_b = Section("1B: engagement with communities")
+    surveys = list(surveys_of_step(project, "identify").order_by("created_at"))
+    if not surveys:
+        one_b.paragraphs.append(nothing_yet("1B", "no survey yet"))
+    else:
+        rows = []
+        for survey in surveys:
+            count = SurveyResponse.objects.filter(survey=survey, state=SurveyResponse.State.SUBMITTED).count()
+            shown = display_count(count, rule)
+            rows.append([survey.title, survey.get_state_display(), rule.symbol if shown is None else shown])
+        one_b.paragraphs.append(f"{len(surveys)} surveys. Response counts follow the suppression rule.")
+        one_b.tables.append(Table("1B surveys", ["Survey", "State", "Responses"], rows))
+    section.subsections.append(one_b)
+    return section
+
+
+def research_section(project) -> Section:
+    section = Section(f"2. {cycle.STEPS[1].title}")
+    priorities = list(priority_selectors.agreed_priorities(project))
+    if not priorities:
+        section.paragraphs.append(nothing_yet("Research", "no agreed priority yet"))
+        return section
+    rows = [
+        [p.title, p.get_impact_display(), p.get_effort_display(), p.get_horizon_display(), p.get_source_display()]
+        for p in priorities
+    ]
+    section.paragraphs.append(f"{len(priorities)} agreed priorities.")
+    section.tables.append(Table("2C agreed priorities", ["Priority", "Impact", "Effort", "Time horizon", "From"], rows))
+    return section
+
+
+def deliver_section(project) -> Section:
+    section = Section(f"3. {cycle.STEPS[2].title}")
+    strategy = strategy_selectors.strategy_of(project)
+    if strategy is None:
+        section.paragraphs.append(nothing_yet("Deliver", "no strategy yet"))
+    else:
+        sub = Section("Strategy")
+        interventions = list(strategy_selectors.interventions(strategy))
+        sub.paragraphs.append(f"{strategy.title}. {len(interventions)} interventions.")
+        if strategy.vision:
+            sub.paragraphs.append(strategy.vision)
+        if interventions:
+            sub.tables.append(
+                Table(
+                    "3A interventions",
+                    ["Intervention", "Kind", "EIA"],
+                    [[i.title, i.get_kind_display(), eia_selectors.status_for(i) or "No EIA"] for i in interventions],
+                )
+            )
+        section.subsections.append(sub)
+
+        eias = eia_selectors.eias(project)
+        eia = Section("Equality impact assessments")
+        if not eias:
+            eia.paragraphs.append(nothing_yet("EIA", "no equality impact assessment yet"))
+        else:
+            eia.tables.append(
+                Table(
+                    "3A EIA status",
+                    ["Assesses", "Status"],
+                    [
+                        [
+                            str(e.strategy or e.intervention),
+                            eia_presenters.status_line(e, eia_selectors.latest(e), eia_selectors.last_signed_off(e)),
+                        ]
+                        for e in eias
+                    ],
+                )
+            )
+        section.subsections.append(eia)
+
+        actions = list(tracking_selectors.actions(strategy))
+        sub = Section("Actions by RAG rating")
+        if not actions:
+            sub.paragraphs.append(nothing_yet("3B", "no action yet"))
+        else:
+            counts = [[label, sum(1 for a in actions if a.rag == code)] for code, label in Rag.choices]
+            sub.tables.append(Table("3B actions by RAG", ["RAG rating", "Actions"], counts))
+        section.subsections.append(sub)
+
+    risks = risk_selectors.risks(project)
+    sub = Section("Risks")
+    if not risks:
+        sub.paragraphs.append(nothing_yet("3C", "no risk recorded"))
+    else:
+        rows = []
+        for risk in risks:
+            value = scoring.score(risk.likelihood, risk.impact)
+            rows.append([risk.title, value, scoring.band(value).label, _date(risk.review_date)])
+        sub.tables.append(Table("3C risk register", ["Risk", "Score", "Band", "Next review"], rows))
+    section.subsections.append(sub)
+
+    decisions = list(decision_selectors.decisions(project))
+    sub = Section("Decisions")
+    if not decisions:
+        sub.paragraphs.append(nothing_yet("3C", "no decision logged"))
+    else:
+        rows = [[_date(d.decided_on), d.decision, d.made_by] for d in decisions]
+        sub.tables.append(Table("3C decision log", ["Date", "Decision", "Made by"], rows))
+    section.subsections.append(sub)
+    return section
+
+
+def evaluate_section(project) -> Section:
+    section = Section(f"4. {cycle.STEPS[3].title}")
+    rows = measure_rows(project)
+    sub = Section("Measures over time")
+    if not rows:
+        sub.paragraphs.append(nothing_yet("4A", "no measure yet"))
+    else:
+        sub.tables.append(
+            Table(
+                "4A measures",
+                ["Measure", "Latest period", "Latest value", "Variation", "Assurance"],
+                [
+                    [
+                        str(row.measure),
+                        row.latest.label if row.latest else "",
+                        row.latest.value if row.latest else None,
+                        row.variation.label if row.variation else row.note,
+                        row.assurance.label if row.assurance else "",
+                    ]
+                    for row in rows
+                ],
+            )
+        )
+    section.subsections.append(sub)
+
+    benchmarks = benchmark_rows(project)
+    sub = Section("Benchmarking")
+    if not benchmarks:
+        sub.paragraphs.append(nothing_yet("4A benchmarking", "no benchmark yet"))
+    else:
+        sub.tables.append(
+            Table("4A benchmarking", ["Benchmark", "How we compare"], [[str(b), v] for b, v in benchmarks])
+        )
+    section.subsections.append(sub)
+
+    review = review_selectors.review_of(project)
+    sub = Section("Review of the cycle")
+    if review is None:
+        sub.paragraphs.append(nothing_yet("4C", "the review has not started"))
+    else:
+        sub.paragraphs.append(f"The review is {review.get_state_display().lower()}.")
+        for label, text in (
+            ("What works", review.what_works),
+            ("What does not work", review.what_does_not),
+            ("Gaps and needs", review.gaps_and_needs),
+            ("Recommendations for commissioning", review.recommendations),
+        ):
+            if text:
+                sub.paragraphs.append(f"{label}: {text}")
+    section.subsections.append(sub)
+    return section
+
+
+def collect(project, *, made_by: str = "", made_at: datetime | None = None) -> Document:
+    """The progress report of `project`, from what each step publishes."""
+    rule = suppression_rule_for(project)
+    mark = marking(project)
+    return Document(
+        title=f"Progress report: {project.name}",
+        project=project.name,
+        area=project.area,
+        cycle=project.cycle_number,
+        data_period=data_period(project),
+        suppression=f"{rule.name}: {rule_sentence(rule)}",
+        marking=mark,
+        made_at=made_at or timezone.now(),
+        made_by=made_by or "the progress_report command",
+        sections=[
+            summary_section(project, rule, mark),
+            cycle_section(project),
+            goals_section(project),
+            identify_section(project, rule),
+            research_section(project),
+            deliver_section(project),
+            evaluate_section(project),
+        ],
+    )
