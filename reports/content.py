@@ -11,6 +11,7 @@ nothing yet says so in one line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,7 +57,8 @@ class Table:
     @property
     def sheet_name(self) -> str:
         """A worksheet or file name from the caption (Excel: at most 31 characters, no []:*?/\\)."""
-        name = re.sub(r"[\[\]:*?/\\']", "", self.caption).strip() or "Table"
+        name = "".join(c for c in self.caption if unicodedata.category(c) not in ("Cc", "Cf"))
+        name = re.sub(r"[\[\]:*?/\\']", "", name).strip() or "Table"
         return name[:31]
 
 

@@ -36,19 +36,24 @@ def to_pdf(document: Document) -> bytes:
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def _text(value) -> str:
+    """Text a Word document can hold (XML 1.0: no control characters but tab and line breaks)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+
+
 def to_docx(document: Document) -> bytes:
     from docx import Document as WordDocument
 
     word = WordDocument()
-    word.core_properties.title = document.title
+    word.core_properties.title = _text(document.title)
     word.core_properties.language = "en-GB"
-    word.add_heading(document.title, level=1)
+    word.add_heading(_text(document.title), level=1)
     word.add_paragraph(document.marking).runs[0].bold = True
     cover = word.add_table(rows=0, cols=2)
     cover.style = "Table Grid"
     for label, value in document.cover_lines:
         cells = cover.add_row().cells
-        cells[0].text, cells[1].text = label, value
+        cells[0].text, cells[1].text = label, _text(value)
     for section in document.sections:
         _docx_section(word, section, level=2)
     out = io.BytesIO()
@@ -57,19 +62,19 @@ def to_docx(document: Document) -> bytes:
 
 
 def _docx_section(word, section: Section, *, level: int) -> None:
-    word.add_heading(section.heading, level=level)
+    word.add_heading(_text(section.heading), level=level)
     for text in section.paragraphs:
-        word.add_paragraph(text)
+        word.add_paragraph(_text(text))
     for table in section.tables:
-        word.add_paragraph(table.caption, style="Caption")
+        word.add_paragraph(_text(table.caption), style="Caption")
         grid = word.add_table(rows=1, cols=len(table.header))
         grid.style = "Table Grid"
         for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-            cell.text = text
+            cell.text = _text(text)
             cell.paragraphs[0].runs[0].bold = True
         for row in table.rows:
             for cell, value in zip(grid.add_row().cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
+                cell.text = _text(value)
     for sub in section.subsections:
         _docx_section(word, sub, level=min(level + 1, 3))
 

@@ -1,15 +1,15 @@
 """The project's progress reports: the list with "Build a progress report", and the
-download of a built file (Cache-Control: no-store)."""
+download of a built file (Cache-Control: no-store, as every download)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amhe.analysis.downloads import attachment
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
@@ -49,11 +49,6 @@ def report_download(request, project_id, report_id):
     project, membership, report = selectors.report_for(request.user, project_id, report_id)
     if not report.file:
         raise Http404("This report has not been built yet")
-    response = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=report.filename,
-        content_type=render.CONTENT_TYPES[report.format],
-    )
-    add_never_cache_headers(response)
-    return response
+    with report.file.open("rb") as file:  # a few hundred kilobytes at most
+        data = file.read()
+    return attachment(report.filename, content_type=render.CONTENT_TYPES[report.format], content=data)

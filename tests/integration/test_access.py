@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from evaluate.models import Review
+from reports.models import Report
 from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
@@ -116,6 +118,7 @@ SCOPED_KWARGS = {
     "entry_id",
     "benchmark_id",
     "comparator_id",
+    "report_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -146,12 +149,15 @@ ROLES_ALLOWED = {
     Action.TRACK_DELIVERY: {Role.LEAD},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
     Action.REVIEW_CYCLE: {Role.LEAD},
+    Action.BUILD_REPORTS: {Role.LEAD, Role.GOVERNANCE, Role.ANALYST},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
 }
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
+    "reports:list": Action.BUILD_REPORTS,
+    "reports:download": Action.BUILD_REPORTS,
     "core:substep-edit": Action.UPDATE_PROGRESS,
     "core:goal-new": Action.EDIT_GOALS,
     "core:goal-edit": Action.EDIT_GOALS,
@@ -435,6 +441,7 @@ class World:
     benchmark: object
     comparator: object
     review: object
+    report: object
 
     def values(self) -> dict:
         return {
@@ -482,6 +489,7 @@ class World:
             "entry_id": self.ysd_entry.pk,
             "benchmark_id": self.benchmark.pk,
             "comparator_id": self.comparator.pk,
+            "report_id": self.report.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -533,6 +541,7 @@ class World:
             "entry_id": 999_999,
             "benchmark_id": 999_999,
             "comparator_id": 999_999,
+            "report_id": uuid.uuid4(),
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -623,6 +632,10 @@ def world_of(project, lead, **given) -> World:
     if "review" not in given:
         # 4C: the project's review, being written (the URLs name only the project and a goal).
         made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
+    if "report" not in given:
+        # A built progress report (its file a stand-in: only the export-safety test opens it).
+        made["report"] = Report.objects.create(project=project, format="xlsx", made_by=lead)
+        made["report"].file.save("report.xlsx", ContentFile(b"stand-in"))
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -795,6 +808,8 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:review-next-cycle",
         "evaluate:review-view",
         "evaluate:review-view-remove",
+        "reports:list",
+        "reports:download",
     }
     assert expected <= names
 

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from amhe.analysis.downloads import CSV_TYPE, XLSX_TYPE
 from amhe.core.models import Role
 from amhe.surveys.models import Answer, Theme
+from reports.services import report_build
 from tests.factories import (
     AnswerFactory,
     BreakdownFactory,
@@ -202,6 +203,10 @@ def world(project, member_of):
         theme=themes[0],
     )
     w.analyst = analyst
+    # The progress report, built as an Excel workbook from this hostile project.
+    w.report.format = "xlsx"
+    w.report.save()
+    report_build(report_id=w.report.pk)
     assert Answer.objects.filter(question=text_question).count() == 30
     return w
 
@@ -218,6 +223,7 @@ EXPECTED_DOWNLOADS = {
     "identify:assets-csv",
     "identify:assets-import-template",
     "research:references-import-template",
+    "reports:download",
 }
 # Files whose content comes from the app, not from the data.
 NO_DATA = {"identify:assets-import-template", "research:references-import-template"}
