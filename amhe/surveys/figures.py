@@ -424,7 +424,7 @@ class StoredFigures:
             any_suppressed=data["any_suppressed"],
         )
 
-    def extra(self, key: str) -> dict | None:
+    def extra_figures(self, key: str) -> dict | None:
         """The stored figures a step registered under `key` (see Extra), or None."""
         return (self.data.get("extra") or {}).get(key)
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from amhe.core.jobs import job_kind
 from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import figures as survey_figures
-from amhe.surveys import signals
 from amhe.surveys import results as survey_results
+from amhe.surveys import signals
 from amhe.surveys.models import Survey, SurveyFigures
 
 

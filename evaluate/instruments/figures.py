@@ -53,6 +53,11 @@ def responses_scores(frame: survey_results.SurveyFrame, use: SurveyInstrument) -
     return out
 
 
+def _objects(values: list, df: pd.DataFrame) -> pd.Series:
+    """A column as the frame holds answers: Python values, None for no answer (never NaN)."""
+    return pd.Series(values, index=df.index, dtype=object)
+
+
 def _fake(survey: Survey, pk: int, kind: str, text: str, options: list[dict] | None = None) -> Question:
     return Question(pk=pk, survey=survey, kind=kind, text=text, options=options or [], position=0)
 
@@ -75,13 +80,13 @@ def compute_use(frame: survey_results.SurveyFrame, use: SurveyInstrument, rule: 
             {"value": OTHER, "label": "Any other answer"},
         ]
         question = _fake(survey, SCORE_PK, Question.Kind.SINGLE, use.name, options)
-        df[survey_results.column(SCORE_PK)] = [
-            None if not r.scored else (POSITIVE if r.value == 1.0 else OTHER) for r in results
-        ]
-        df[survey_results.asked_column(SCORE_PK)] = [r.scored for r in results]
+        df[survey_results.column(SCORE_PK)] = _objects(
+            [None if not r.scored else (POSITIVE if r.value == 1.0 else OTHER) for r in results], df
+        )
+        df[survey_results.asked_column(SCORE_PK)] = pd.Series([r.scored for r in results], index=df.index, dtype=bool)
     else:
         question = _fake(survey, SCORE_PK, Question.Kind.NUMBER, f"{use.name} score")
-        df[survey_results.column(SCORE_PK)] = pd.Series([r.value for r in results], index=df.index, dtype=object)
+        df[survey_results.column(SCORE_PK)] = _objects([r.value for r in results], df)
         df[survey_results.asked_column(SCORE_PK)] = True
     scored_frame = dataclasses.replace(frame, df=df)
     summary = survey_results.summarise_question(scored_frame, question, rule)
@@ -94,7 +99,7 @@ def compute_use(frame: survey_results.SurveyFrame, use: SurveyInstrument, rule: 
         bands = [{"value": str(i), "label": band["label"]} for i, band in enumerate(definition["bands"])]
         band_question = _fake(survey, BAND_PK, Question.Kind.SINGLE, f"{use.name} band", bands)
         labels = {band["label"]: str(i) for i, band in enumerate(definition["bands"])}
-        df[survey_results.column(BAND_PK)] = [labels.get(r.band) if r.scored else None for r in results]
+        df[survey_results.column(BAND_PK)] = _objects([labels.get(r.band) if r.scored else None for r in results], df)
         df[survey_results.asked_column(BAND_PK)] = True
         band_summary = survey_results.summarise_question(dataclasses.replace(frame, df=df), band_question, rule)
         data["options"] = [dataclasses.asdict(row) for row in band_summary.options]
@@ -124,7 +129,11 @@ def compute_use(frame: survey_results.SurveyFrame, use: SurveyInstrument, rule: 
 
 def _point(row: dict, method: str) -> dict:
     """One group's published figure, for the sentence: the mean, or the share as a percentage."""
-    keys = ("outcome", "outcome_lower", "outcome_upper") if method == scoring.SHARE else ("score_mean", "score_lower", "score_upper")
+    keys = (
+        ("outcome", "outcome_lower", "outcome_upper")
+        if method == scoring.SHARE
+        else ("score_mean", "score_lower", "score_upper")
+    )
     scale = 100 if method == scoring.SHARE else 1
     values = [None if row.get(k) is None else float(row[k]) * scale for k in keys]
     return {

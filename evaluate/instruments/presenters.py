@@ -66,9 +66,7 @@ def instrument_view(definition: dict) -> InstrumentView:
     method = definition["method"]
     low, high = scoring.score_range(definition)
     range_text = "0% to 100%" if method == scoring.SHARE else f"{_fmt(low)} to {_fmt(high)}"
-    options = [
-        (o["label"], "not scored" if o.get("score") is None else str(o["score"])) for o in definition["options"]
-    ]
+    options = [(o["label"], "not scored" if o.get("score") is None else str(o["score"])) for o in definition["options"]]
     return InstrumentView(
         key=definition["key"],
         name=definition["name"],

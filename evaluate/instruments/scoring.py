@@ -27,7 +27,6 @@ know") left out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -185,7 +184,3 @@ def _band_problems(bands: list[dict], bounds: tuple[float, float]) -> list[str]:
         if after["low"] != before["high"] + 1:
             return [f"The bands must follow on with no gap or overlap: {before['high']:g} then {after['low']:g}"]
     return []
-
-
-def is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from amhe.core import access
 from amhe.core.access import Action
-from amhe.surveys.models import Survey
 from amhe.core.models import Measure
+from amhe.surveys.models import Survey
 from evaluate.instruments import catalogue, services, sources
 from evaluate.models import Instrument, SurveyInstrument
 

@@ -117,7 +117,7 @@ def use_results(request, project_id, use_id):
         raise PermissionDenied("A survey's results show once you have answered it or it has closed")
     rule = suppression_rule_for(project)
     stored = survey_figures.stored(survey, rule, by=request.user)
-    data = ((stored.extra(instrument_figures.KEY) or {}).get("uses") or {}).get(str(use.pk))
+    data = ((stored.extra_figures(instrument_figures.KEY) or {}).get("uses") or {}).get(str(use.pk))
     dimension = stored.valid_dimension(request.GET.get("by"))
     view = presenters.results_view(data, dimension)
     by = view["by_one"] if view else None

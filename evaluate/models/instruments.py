@@ -52,9 +52,7 @@ class SurveyInstrument(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="instruments")
     key = models.CharField(max_length=20, help_text="phq-9, gad-7, fft, or c<id> for a team's own")
-    instrument = models.ForeignKey(
-        Instrument, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses"
-    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses")
     name = models.CharField(max_length=120)
     definition = models.JSONField(default=dict)
     questions = models.JSONField(default=list)

@@ -33,7 +33,9 @@ def test_phq9_bands_at_each_cut_point(total, band):
     assert result.value == total and result.band == band
 
 
-@pytest.mark.parametrize(("total", "band"), [(4, "Minimal"), (5, "Mild"), (10, "Moderate"), (15, "Severe"), (21, "Severe")])
+@pytest.mark.parametrize(
+    ("total", "band"), [(4, "Minimal"), (5, "Mild"), (10, "Moderate"), (15, "Severe"), (21, "Severe")]
+)
 def test_gad7_bands(total, band):
     # Spitzer, Kroenke, Williams and Lowe 2006: 5, 10 and 15 start mild, moderate and severe.
     answers = [3] * (total // 3) + ([total % 3] if total % 3 else [])
