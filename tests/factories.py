@@ -642,3 +642,58 @@ class MeasureRebaseFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     date = date(2024, 4, 1)
     reason = "A new service began"
+
+
+def _own_instrument_definition():
+    return {
+        "name": "Feeling listened to",
+        "kind": "PREM",
+        "items": ["Staff listened to me", "I was treated with respect"],
+        "options": [
+            {"label": "Never", "score": 1},
+            {"label": "Sometimes", "score": 2},
+            {"label": "Always", "score": 3},
+        ],
+        "method": "mean",
+        "reverse": [],
+        "max_missing": 0,
+        "bands": [],
+        "positive": [],
+        "higher_is_better": True,
+        "source": "Written by the team",
+    }
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    """A team's own PREM (evaluate 4A)."""
+
+    class Meta:
+        model = "evaluate.Instrument"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Feeling listened to {n}")
+    kind = "PREM"
+    source = "Written by the team"
+    definition = factory.LazyFunction(_own_instrument_definition)
+    created_by = factory.SubFactory(UserFactory)
+
+
+def _fft():
+    from evaluate.instruments.catalogue import FFT
+
+    return FFT
+
+
+class SurveyInstrumentFactory(factory.django.DjangoModelFactory):
+    """The Friends and Family Test asked in a survey (its question not made: an unanswered item)."""
+
+    class Meta:
+        model = "evaluate.SurveyInstrument"
+
+    survey = factory.SubFactory(SurveyFactory)
+    key = "fft"
+    name = "Friends and Family Test"
+    definition = factory.LazyFunction(lambda: dict(_fft()))
+    questions = factory.LazyFunction(list)
+    scores = factory.LazyFunction(dict)
+    created_by = factory.SubFactory(UserFactory)

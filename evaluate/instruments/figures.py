@@ -36,7 +36,12 @@ def responses_scores(frame: survey_results.SurveyFrame, use: SurveyInstrument) -
     """Each submitted response's score, in the frame's order."""
     df = frame.df
     columns = []
-    for question_id in use.questions:
+    items = len(use.definition["items"])
+    # A question per item; an item whose question is gone counts as unanswered.
+    for question_id in [*use.questions, *([None] * items)][:items]:
+        if question_id is None:
+            columns.append((pd.Series([None] * len(df), index=df.index, dtype=object), {}))
+            continue
         name = survey_results.column(int(question_id))
         asked = survey_results.asked_column(int(question_id))
         if name in df:

@@ -9,7 +9,7 @@ instrument and adding or taking one out of a survey need Action.EVALUATE."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +25,7 @@ from amhe.surveys import figures as survey_figures
 from amhe.surveys import participation
 from amhe.surveys import results as survey_results
 from amhe.surveys.selectors import survey_url
+from amhe.surveys.views_results import ResultsHidden, hidden_until_answered
 from evaluate.instruments import figures as instrument_figures
 from evaluate.instruments import presenters, selectors, services
 from evaluate.instruments.forms import AddToSurveyForm, InstrumentForm
@@ -110,11 +111,12 @@ def instrument_detail(request, project_id, instrument):
 
 @never_cache
 @require_GET
+@hidden_until_answered
 def use_results(request, project_id, use_id):
     project, membership, use = selectors.use_for(request.user, project_id, use_id)
     survey = use.survey
     if participation.results_hidden(request.user, membership, survey):
-        raise PermissionDenied("A survey's results show once you have answered it or it has closed")
+        raise ResultsHidden(project, survey)  # the survey engine's page: answer it, or wait until it closes
     rule = suppression_rule_for(project)
     stored = survey_figures.stored(survey, rule, by=request.user)
     data = ((stored.extra_figures(instrument_figures.KEY) or {}).get("uses") or {}).get(str(use.pk))
@@ -169,18 +171,32 @@ def use_remove(request, project_id, use_id):
     )
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def instrument_measure(request, project_id, instrument):
     """Measure the instrument's score over time: a measure with one value per closed survey."""
     project, membership, definition, _own = selectors.instrument_for(
         request.user, project_id, instrument, Action.DEFINE_MEASURES
     )
-    try:
-        measure = services.measure_from_instrument(by=request.user, project=project, key=definition["key"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(_url("instrument", project, instrument=definition["key"]))
-    messages.success(
-        request, f"'{measure.name}' will get a value from each closed survey that asked {definition['name']}."
+    error = ""
+    if request.method == "POST":
+        try:
+            measure = services.measure_from_instrument(by=request.user, project=project, key=definition["key"])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, f"'{measure.name}' will get a value from each closed survey that asked {definition['name']}."
+            )
+            return redirect(_url("measure", project, measure_id=measure.pk))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/instrument_measure.html",
+        {
+            "project": project,
+            "instrument": presenters.instrument_view(definition),
+            "measure": selectors.measure_of(project, definition["key"]),
+            "error": error,
+            "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
+        },
+        status=400 if error else 200,
     )
-    return redirect(_url("measure", project, measure_id=measure.pk))

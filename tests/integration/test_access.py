@@ -38,6 +38,7 @@ from tests.factories import (
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InstrumentFactory,
     InterventionFactory,
     JobFactory,
     MeasureFactory,
@@ -58,6 +59,7 @@ from tests.factories import (
     SmartGoalFactory,
     StrategyFactory,
     SurveyFactory,
+    SurveyInstrumentFactory,
     SurveyResponseFactory,
     ThemeFactory,
     UserFactory,
@@ -99,9 +101,19 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "use_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {
+    "code",
+    "language",
+    "token",
+    "page",
+    "characteristic",
+    "step",
+    "version",
+    "instrument",
+}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -253,6 +265,11 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4A PREMs and PROMs: members see instruments and scores; leads and analysts define
+    # instruments, add them to surveys and take them out; measuring one needs DEFINE_MEASURES.
+    "evaluate:instrument-new": Action.EVALUATE,
+    "evaluate:instrument-use-remove": Action.EVALUATE,
+    "evaluate:instrument-measure": Action.DEFINE_MEASURES,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -267,6 +284,7 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
     "surveys:survey-themes",
     "surveys:survey-results-csv",
     "surveys:survey-results-xlsx",
+    "evaluate:instrument-use",  # an instrument's scores in the survey (4A)
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
@@ -366,6 +384,8 @@ class World:
     rebase: object
     milestone: object
     action: object
+    instrument: object
+    instrument_use: object
 
     def values(self) -> dict:
         return {
@@ -405,6 +425,8 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "instrument": self.instrument.key,  # the organisation's own instrument (4A)
+            "use_id": self.instrument_use.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -448,6 +470,8 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "instrument": "c999999",
+            "use_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -511,6 +535,11 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "instrument" not in given:
+        # 4A: the organisation's own instrument, and the FFT asked in the world's survey.
+        made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
+    if "instrument_use" not in given:
+        made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -642,6 +671,12 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:instruments",
+        "evaluate:instrument",
+        "evaluate:instrument-new",
+        "evaluate:instrument-measure",
+        "evaluate:instrument-use",
+        "evaluate:instrument-use-remove",
     }
     assert expected <= names
 

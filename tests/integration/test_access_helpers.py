@@ -14,6 +14,7 @@ from deliver.decisions import selectors as decision_selectors
 from deliver.measures import selectors as measure_selectors
 from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
+from evaluate.instruments import selectors as instrument_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
@@ -32,6 +33,7 @@ from tests.factories import (
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InstrumentFactory,
     InterventionFactory,
     MeasureFactory,
     NgtIdeaFactory,
@@ -42,6 +44,8 @@ from tests.factories import (
     RiskFactory,
     SmartGoalFactory,
     StrategyFactory,
+    SurveyFactory,
+    SurveyInstrumentFactory,
     ThemeFactory,
 )
 
@@ -69,6 +73,11 @@ KINDS = {
     "measure": (measure_selectors.measure_for, lambda p: MeasureFactory(project=p), Action.VIEW),
     "goal": (measure_selectors.goal_for, lambda p: SmartGoalFactory(project=p), Action.VIEW),
     "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
+    "instrument in a survey": (
+        instrument_selectors.use_for,
+        lambda p: SurveyInstrumentFactory(survey=SurveyFactory(project=p)),
+        Action.VIEW,
+    ),
 }
 
 
@@ -200,3 +209,19 @@ def test_an_idea_is_found_only_under_its_own_session_and_project(project, member
     for role in (Role.ANALYST, Role.GOVERNANCE, Role.PANEL, Role.VIEWER):
         with pytest.raises(PermissionDenied):
             ngt_selectors.idea_for(member_of(project, role), project.pk, idea.session_id, idea.pk)
+
+
+def test_an_instrument_is_one_shipped_or_the_organisations_own(project, member_of, other_org_user):
+    """4A: the PHQ-9 for every project; a team's own instrument for its organisation's projects only."""
+    lead = member_of(project, Role.LEAD)
+    own = InstrumentFactory(organisation=project.organisation)
+    theirs = InstrumentFactory()
+    assert instrument_selectors.instrument_for(lead, project.pk, "phq-9")[2]["name"].startswith("PHQ-9")
+    assert instrument_selectors.instrument_for(lead, project.pk, own.key)[3] == own
+    for key in (theirs.key, "c0", "phq-10", "cx"):
+        with pytest.raises(Http404):
+            instrument_selectors.instrument_for(lead, project.pk, key)
+    with pytest.raises(Http404):
+        instrument_selectors.instrument_for(other_org_user, project.pk, "phq-9")
+    with pytest.raises(PermissionDenied):
+        instrument_selectors.instrument_for(member_of(project, Role.VIEWER), project.pk, own.key, Action.EVALUATE)
