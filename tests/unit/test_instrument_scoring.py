@@ -151,3 +151,28 @@ def test_prorating_rule(answers, missing):
     assert abs(prorated - sum(answers)) <= 3  # never further from the true total than the missing item could be
     gapped[(missing + 1) % 9] = None
     assert scoring.score(PHQ9, gapped).value is None  # two missing: no score
+
+
+# --------------------------------------------------------------------------- the sentence by group
+
+
+def _point(group, value, lower, upper, kind="valid"):
+    hidden = value is None
+    return {"group": group, "kind": kind, "value": value, "lower": lower, "upper": upper, "suppressed": hidden}
+
+
+def test_the_sentence_names_the_highest_and_lowest_shown_and_counts_the_hidden():
+    from evaluate.instruments.presenters import group_sentence
+
+    series = [
+        _point("White", 9.0, 8.0, 10.0),
+        _point("Asian", 18.0, 16.5, 19.5),
+        _point("Black", None, None, None),
+        _point("Not stated", 25.0, 20.0, 30.0, kind="not_stated"),  # not a group to compare
+    ]
+    text = group_sentence("PHQ-9", "sum", "Ethnic group", series)
+    assert "highest for Asian (18.0) and lowest for White (9.0)" in text
+    assert "do not overlap" in text and "1 group is not shown" in text and "Not stated" not in text
+    series[1] = _point("Asian", 10.5, 9.5, 11.5)
+    assert "overlap, so the difference could be chance" in group_sentence("PHQ-9", "sum", "Ethnic group", series)
+    assert group_sentence("FFT", "share", "Sex", [_point("Female", 80.0, 70.0, 90.0)]).startswith("Too few groups")
