@@ -186,6 +186,17 @@ def test_scores_feed_a_measure_series_when_the_survey_closes(answered, lead, dja
         services.measure_from_instrument(by=lead, project=project, key="phq-9")
 
 
+def test_an_instrument_measure_shows_on_the_measure_pages(client, project, lead):
+    measure = services.measure_from_instrument(by=lead, project=project, key="fft")
+    assert measure.unit == "percent" and measure.direction == "higher"
+    client.force_login(lead)
+    for name in ("evaluate:measure", "deliver:measure"):
+        page = client.get(reverse(name, kwargs={"project_id": project.pk, "measure_id": measure.pk}))
+        assert page.status_code == 200 and "Friends and Family Test" in page.content.decode()
+    detail = client.get(reverse("evaluate:instrument", kwargs={"project_id": project.pk, "instrument": "fft"}))
+    assert measure.name in detail.content.decode()
+
+
 def test_a_team_defines_its_own_instrument_and_adds_it(client, project, lead, survey):
     client.force_login(lead)
     url = reverse("evaluate:instrument-new", kwargs={"project_id": project.pk})
