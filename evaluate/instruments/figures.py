@@ -95,7 +95,12 @@ def compute_use(frame: survey_results.SurveyFrame, use: SurveyInstrument, rule: 
         df[survey_results.asked_column(SCORE_PK)] = True
     scored_frame = dataclasses.replace(frame, df=df)
     summary = survey_results.summarise_question(scored_frame, question, rule)
-    data["facts"] = [list(fact) for fact in summary.facts if fact[0] != "Median"]
+    labels = {
+        "People asked": "Responses with a scored answer" if method == scoring.SHARE else "Responses",
+        "People who answered": "Responses with a score",
+        "Mean": "Mean score",
+    }
+    data["facts"] = [[labels.get(what, what), figure] for what, figure in summary.facts if what != "Median"]
     data["overall"] = _overall(summary, method, rule, [r.value for r in results if r.scored])
     if method == scoring.SHARE:
         data["options"] = [dataclasses.asdict(row) for row in summary.options if not row.no_answer]
