@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("evaluate.measures.urls")),
     path("", include("evaluate.instruments.urls")),
+    path("", include("evaluate.feedback.urls")),
+    path("", include("evaluate.benchmarking.urls")),
+    path("", include("evaluate.review.urls")),
 ]

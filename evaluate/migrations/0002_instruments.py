@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_organisation_suppression_rule'),
-        ('evaluate', '0001_measure_rebase'),
+        ('evaluate', '0006_review'),  # re-pointed at the merge of main (0004-0006 came from other branches)
         ('surveys', '0004_survey_revision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
