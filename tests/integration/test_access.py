@@ -126,6 +126,7 @@ ROLES_ALLOWED = {
     Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
+    Action.APPROVE: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
@@ -136,6 +137,12 @@ URL_ACTION = {
     "core:substep-edit": Action.UPDATE_PROGRESS,
     "core:goal-new": Action.EDIT_GOALS,
     "core:goal-edit": Action.EDIT_GOALS,
+    # Approvals: goal editors submit a change to an agreed goal, leads the strategy;
+    # governance leads approve or return them.
+    "core:goal-submit": Action.EDIT_GOALS,
+    "core:goal-decide": Action.APPROVE,
+    "deliver:strategy-submit": Action.EDIT_STRATEGY,
+    "deliver:strategy-decide": Action.APPROVE,
     "core:project-edit": Action.EDIT_PROJECT,
     "core:population-new": Action.EDIT_PROJECT,
     "core:population-edit": Action.EDIT_PROJECT,
@@ -628,6 +635,11 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:eia-decide",
         "deliver:eia-versions",
         "deliver:eia-version",
+        "deliver:approvals",
+        "deliver:strategy-submit",
+        "deliver:strategy-decide",
+        "core:goal-submit",
+        "core:goal-decide",
         "deliver:tracking",
         "deliver:action",
         "deliver:action-update",
