@@ -19,6 +19,7 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import confirm_delete
+from deliver.approvals import selectors as approvals_selectors
 from deliver.approvals import views as approvals_views
 from deliver.eia import selectors as eia_selectors
 from deliver.strategy import presenters, selectors, services
@@ -75,6 +76,7 @@ def strategy_detail(request, project_id):
             "own_comment": selectors.own_comment(strategy, request.user),
             # While it waits for approval the strategy cannot be changed (the services refuse too).
             "can_edit": _can(membership, Action.EDIT_STRATEGY) and not approval["approval"].waiting,
+            "can_start_eia": _can(membership, Action.EDIT_STRATEGY),
             "can_comment": _can(membership, Action.COMMENT_STRATEGY),
             "eia_status": eia_selectors.status_for(strategy),
             **approval,
@@ -156,7 +158,10 @@ def intervention_detail(request, project_id, intervention_id):
             "project": project,
             "intervention": intervention,
             "view": view,
-            "can_edit": _can(membership, Action.EDIT_STRATEGY),
+            "can_edit": _can(membership, Action.EDIT_STRATEGY)
+            and not approvals_selectors.strategy_status(intervention.strategy).waiting,
+            "strategy_waiting": approvals_selectors.strategy_status(intervention.strategy).waiting,
+            "can_start_eia": _can(membership, Action.EDIT_STRATEGY),
             "eia_status": eia_selectors.status_for(intervention),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
             **tracking_views.intervention_context(membership, intervention),

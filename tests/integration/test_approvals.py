@@ -164,6 +164,8 @@ def test_the_strategy_cannot_change_while_waiting_and_a_change_after_approval_as
     with pytest.raises(ValidationError, match="waiting for approval"):
         strategy_services.intervention_update(by=lead, intervention=intervention, title="Changed")
     client.force_login(lead)
+    page = client.get(deliver_url("intervention", project, intervention_id=intervention.pk)).content.decode()
+    assert "waiting for a governance lead" in page and "Change intervention" not in page
     response = client.post(deliver_url("intervention-delete", project, intervention_id=intervention.pk), follow=True)
     assert "waiting for approval" in response.content.decode()
     strategy.refresh_from_db()
