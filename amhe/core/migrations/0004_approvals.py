@@ -16,7 +16,7 @@ def agreed_goals_were_agreed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0003_organisation_suppression_rule"),
+        ("core", "0005_project_carried_learning"),
     ]
 
     operations = [
