@@ -12,3 +12,13 @@ def load_measures_demo(*, project, users, stdout):
     from evaluate.measures import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_frameworks_demo(*, project, users, stdout):
+    """4A: EDS 2022 (two years) and PCREF self-assessments (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from evaluate.frameworks import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

@@ -7,4 +7,5 @@ app_name = "evaluate"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("", include("evaluate.measures.urls")),
+    path("", include("evaluate.frameworks.urls")),
 ]

@@ -55,6 +55,9 @@ class Action(StrEnum):
     # Deliver 3B: add and change milestones and actions and record their updates (leads);
     # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
     TRACK_DELIVERY = "track_delivery"
+    # Evaluate 4A: record self-assessments against frameworks such as EDS 2022 and PCREF
+    # (leads and governance leads); making an action from a low rating also needs TRACK_DELIVERY.
+    ASSESS = "assess"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -77,6 +80,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GOVERN,
             Action.DEFINE_MEASURES,
             Action.TRACK_DELIVERY,
+            Action.ASSESS,
         }
     ),
     Role.ANALYST: frozenset(
@@ -99,6 +103,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_SHARING,
             Action.GOVERN,
             Action.SIGN_OFF_EIA,
+            Action.ASSESS,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),
