@@ -658,6 +658,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "evaluate.Assessment"
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     framework = factory.LazyFunction(national_framework)

@@ -26,7 +26,7 @@ class AssessmentForm(forms.Form):
     )
     assessed_on = NhsDateField(label="Date of the assessment", help_text="For example, 28 2 2026.")
     summary = forms.CharField(
-        label="Summary (optional)",
+        label="Summary",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -62,7 +62,7 @@ class RatingForm(forms.Form):
         help_text="What shows this rating: data, what people said, what changed.",
     )
     actions = forms.CharField(
-        label="What will be done (optional)",
+        label="What will be done",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -78,6 +78,12 @@ class RatingForm(forms.Form):
             f"{level.value} {level.label}: {level.evidence_required}" for level in levels if level.evidence_required
         )
         self.fields["value"].error_messages["required"] = "Choose a rating, or 'Not rated yet'"
+        # Not required by the form ("Not rated yet" needs none), but the service asks for it with a rating.
+        self.fields["evidence"].needed_for = (
+            "needed for a rating, here or for a characteristic below"
+            if framework.evidence_by_characteristic
+            else "needed for a rating"
+        )
         self.characteristic_fields = []
         if framework.evidence_by_characteristic:
             for key, c in taxonomy.CHARACTERISTICS.items():
@@ -85,7 +91,7 @@ class RatingForm(forms.Form):
                     continue
                 name = f"pc-{key}"
                 self.fields[name] = forms.CharField(
-                    label=f"Evidence for {c.label.lower()} (optional)",
+                    label=f"Evidence for {c.label.lower()}",
                     required=False,
                     max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 2}),

@@ -23,6 +23,7 @@ from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    AssessmentFactory,
     BreakdownFactory,
     CaseStudyAttachmentFactory,
     CaseStudyFactory,
@@ -99,6 +100,9 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "framework_id",
+    "assessment_id",
+    "rating_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -127,6 +131,7 @@ ROLES_ALLOWED = {
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.ASSESS: {Role.LEAD, Role.GOVERNANCE},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -253,6 +258,12 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4A self-assessments: members read them, leads and governance leads record them; a low
+    # rating becomes a Deliver action only for leads (the world's rating is low).
+    "evaluate:assessment-new": Action.ASSESS,
+    "evaluate:assessment-edit": Action.ASSESS,
+    "evaluate:rating-edit": Action.ASSESS,
+    "evaluate:rating-action": Action.TRACK_DELIVERY,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -366,6 +377,8 @@ class World:
     rebase: object
     milestone: object
     action: object
+    assessment: object
+    rating: object
 
     def values(self) -> dict:
         return {
@@ -405,6 +418,9 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "framework_id": self.assessment.framework_id,
+            "assessment_id": self.assessment.pk,
+            "rating_id": self.rating.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -448,6 +464,9 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "framework_id": 999_999,
+            "assessment_id": 999_999,
+            "rating_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -511,6 +530,13 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "assessment" not in given:
+        # 4A: an EDS 2022 self-assessment whose first outcome is rated low (it offers an action).
+        made["assessment"] = AssessmentFactory(project=project, created_by=lead)
+    if "rating" not in given:
+        made["rating"] = (given.get("assessment") or made["assessment"]).ratings.order_by("pk").first()
+        made["rating"].rating, made["rating"].evidence = 1, "Access data by ethnicity"
+        made["rating"].save()
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -642,6 +668,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:frameworks",
+        "evaluate:framework",
+        "evaluate:assessment-new",
+        "evaluate:assessment",
+        "evaluate:assessment-edit",
+        "evaluate:rating-edit",
+        "evaluate:rating-action",
     }
     assert expected <= names
 
