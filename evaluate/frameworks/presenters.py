@@ -120,6 +120,17 @@ def summary(assessment: Assessment, ratings: Sequence[ItemRating]) -> Summary:
     return Summary(framework, list(blocks.values()), result, bool(framework.bands), low_count)
 
 
+def band_ranges(framework: Framework, maximum: int) -> list[str]:
+    """Each band in words: "Undeveloped: a total of 0 to 7", ..., "Excelling: a total of 33"."""
+    bands = list(framework.bands or [])
+    words = []
+    for index, band in enumerate(bands):
+        end = bands[index + 1]["from"] - 1 if index + 1 < len(bands) else maximum
+        span = f"{band['from']}" if end <= band["from"] else f"{band['from']} to {end}"
+        words.append(f"{band['label']}: a total of {span}")
+    return words
+
+
 @dataclass(frozen=True)
 class YearRow:
     code: str

@@ -71,6 +71,8 @@ def framework_detail(request, project_id, framework_id):
             "framework": framework,
             "sections": selectors.structure(framework),
             "levels": list(framework.levels.all()),
+            "bands": presenters.band_ranges(framework, presenters.top_of(framework) * len(items)),
+            "maximum": presenters.top_of(framework) * len(items),
             "table": table,
             "can_assess": access.role_can(membership.role, Action.ASSESS),
             "crumbs": _crumbs(project),

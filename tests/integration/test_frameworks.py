@@ -335,3 +335,15 @@ def test_demo_has_eds_for_two_years_and_pcref_made_through_the_services(settings
     pcref = next(a for a in found if a.framework.key == "pcref")
     made = [a for r in selectors.ratings(pcref) for a in r.delivery_actions.all()]
     assert len(made) == 1
+
+
+def test_framework_page_says_the_bands_in_words(client, project, eds, lead):
+    client.force_login(lead)
+    response = client.get(reverse("evaluate:framework", kwargs={"project_id": project.pk, "framework_id": eds.pk}))
+    assert response.context["bands"] == [
+        "Undeveloped: a total of 0 to 7",
+        "Developing: a total of 8 to 21",
+        "Achieving: a total of 22 to 32",
+        "Excelling: a total of 33",
+    ]
+    assert "a total out of 33" in response.content.decode()
