@@ -72,14 +72,20 @@ class Summary:
     low_count: int
 
     @property
+    def plural(self) -> str:
+        return f"{self.framework.item_label.lower()}s"
+
+    @property
     def sentence(self) -> str:
         t = self.totals
         if not t.complete:
-            return f"{t.rated} of {t.items} rated so far: the overall rating comes once every one is rated."
+            return (
+                f"{t.rated} of {t.items} {self.plural} rated so far: the overall rating comes once every one is rated."
+            )
         if not self.has_total:
-            return f"All {t.items} rated; {self.low_count} rated low."
+            return f"All {t.items} {self.plural} rated; {self.low_count} rated low."
         return (
-            f"All {t.items} rated: a total of {t.total} out of {t.maximum}, "
+            f"All {t.items} {self.plural} rated: a total of {t.total} out of {t.maximum}, "
             f"so the overall rating is {t.overall}; {self.low_count} rated low."
         )
 
@@ -179,11 +185,11 @@ def year_on_year(
                     is_total=True,
                 )
             )
-        rows.append(YearRow("Total", "All", [f"{t.total} of {t.maximum}" for t in totals], is_total=True))
+        rows.append(YearRow("Total", "", [f"{t.total} of {t.maximum}" for t in totals], is_total=True))
         rows.append(
             YearRow(
-                "Overall",
                 "Overall rating",
+                "",
                 [t.overall or f"Not yet ({t.rated} of {t.items} rated)" for t in totals],
                 is_total=True,
             )
@@ -206,7 +212,12 @@ def _change_sentence(framework, assessments, totals) -> str:
     moved = "up" if change > 0 else "down" if change < 0 else "unchanged"
     if change:
         moved = f"{moved} {abs(change)}"
+    overall = (
+        f"the overall rating stayed {last.overall}"
+        if first.overall == last.overall
+        else f"the overall rating went from {first.overall} to {last.overall}"
+    )
     return (
         f"From {a} to {b} the total went from {first.total} to {last.total} out of {last.maximum} ({moved}), "
-        f"and the overall rating from {first.overall} to {last.overall}."
+        f"and {overall}."
     )

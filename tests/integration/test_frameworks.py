@@ -207,10 +207,10 @@ def test_year_on_year_table_and_sentence(client, project, eds, lead):
     assert rows["1A"] == ["1 Developing activity", "2 Achieving activity"]
     assert rows["3C"] == ["1 Developing activity", "3 Excelling activity"]
     assert rows["Total"] == ["11 of 33", "23 of 33"]
-    assert rows["Overall"] == ["Developing", "Achieving"]
+    assert rows["Overall rating"] == ["Developing", "Achieving"]
     assert table.sentence == (
         "From 2024/25 to 2025/26 the total went from 11 to 23 out of 33 (up 12), "
-        "and the overall rating from Developing to Achieving."
+        "and the overall rating went from Developing to Achieving."
     )
     assert "From 2024/25 to 2025/26 the total went from 11 to 23" in response.content.decode()
 
@@ -347,3 +347,20 @@ def test_framework_page_says_the_bands_in_words(client, project, eds, lead):
         "Excelling: a total of 33",
     ]
     assert "a total out of 33" in response.content.decode()
+
+
+def test_year_on_year_says_when_the_overall_rating_stayed_the_same(project, eds, lead):
+    first = start(project, eds, lead, "2024/25", datetime.date(2025, 2, 1))
+    rate_all(first, lead, [1] * 11)  # 11
+    second = start(project, eds, lead, "2025/26", datetime.date(2026, 2, 1))
+    rate_all(second, lead, [1] * 10 + [0])  # 10
+    found = list(selectors.assessments(project, eds))
+    table = presenters.year_on_year(eds, selectors.items(eds), found, selectors.ratings_of(a.pk for a in found))
+    assert table.sentence == (
+        "From 2024/25 to 2025/26 the total went from 11 to 10 out of 33 (down 1), "
+        "and the overall rating stayed Developing."
+    )
+    summary = presenters.summary(second, selectors.ratings(second))
+    assert summary.sentence == (
+        "All 11 outcomes rated: a total of 10 out of 33, so the overall rating is Developing; 11 rated low."
+    )
