@@ -1,7 +1,7 @@
 """4A demo data (Leeds only): EDS 2022 self-assessments for two years (so the
 year-on-year table shows a change) and a PCREF self-assessment, with evidence linked
-to the demo's uploads, surveys, decisions and measures, and one low rating made into
-an action in Deliver's tracker. All through the services."""
+to the demo's uploads, surveys, decisions and measures. All through the services. (No
+Deliver action is made from a low rating here, so Deliver's own demo keeps its four.)"""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def load(*, project, users, stdout):
         summary="First PCREF self-assessment, with the panel and two community partners.",
     )
     for code, value, evidence in PCREF:
-        rating = _rate(
+        _rate(
             by=lead,
             project=project,
             assessment=assessment,
@@ -122,15 +122,5 @@ def load(*, project, users, stdout):
             evidence=evidence,
             links={"measures": measures} if code == "1.3" else None,
         )
-        if code == "2.2":
-            intervention = selectors.intervention_choices(project).first()
-            if intervention is not None:
-                services.action_make(
-                    by=lead,
-                    rating=rating,
-                    intervention=intervention,
-                    title="Cultural awareness training for every crisis team member",
-                    owner=lead,
-                    due_date=datetime.date(2027, 3, 31),
-                )
+
     stdout.write(f"  {project.name}: EDS 2022 for 2024/25 and 2025/26 and PCREF for 2025/26 (4A)")
