@@ -365,3 +365,24 @@ def test_year_on_year_says_when_the_overall_rating_stayed_the_same(project, eds,
     assert summary.sentence == (
         "All 11 outcomes rated: a total of 10 out of 33, so the overall rating is Developing; 11 rated low."
     )
+
+
+def test_staff_edit_a_framework_in_django_admin_and_bad_bands_are_refused(client, eds):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:evaluate_framework_change", args=[eds.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Excelling activity" in page.content.decode()
+    section = eds.sections.get(code="1")
+    assert client.get(reverse("admin:evaluate_frameworksection_change", args=[section.pk])).status_code == 200
+    form = page.context["adminform"].form
+    assert "bands" in form.fields
+    bad = form.__class__(
+        instance=eds,
+        data={**{name: form.initial.get(name) for name in form.fields}, "bands": '[{"from": 5, "label": "X"}]'},
+    )
+    bad.data = {k: ("" if v is None else v) for k, v in bad.data.items()}
+    assert not bad.is_valid()
+    assert "must start at 0" in str(bad.errors)
