@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from amhe.core.access import Action
 from amhe.core.management.commands.load_demo import WEST_YORKSHIRE
 from amhe.core.models import Project, Role
 from deliver.models import DeliveryAction
@@ -386,3 +387,22 @@ def test_staff_edit_a_framework_in_django_admin_and_bad_bands_are_refused(client
     bad.data = {k: ("" if v is None else v) for k, v in bad.data.items()}
     assert not bad.is_valid()
     assert "must start at 0" in str(bad.errors)
+
+
+def test_access_helpers_keep_to_the_project(project, eds, lead, member_of):
+    from django.http import Http404
+
+    mine = start(project, eds, lead)
+    other_project = ProjectFactory(organisation=project.organisation)
+    theirs = start(other_project, eds, member_of(other_project, Role.LEAD))
+    with pytest.raises(Http404):
+        selectors.assessment_for(lead, project.pk, theirs.pk)
+    their_rating = selectors.ratings(theirs)[0]
+    with pytest.raises(Http404):
+        selectors.rating_for(lead, project.pk, mine.pk, their_rating.pk)
+    viewer = member_of(project, Role.VIEWER)
+    assert selectors.assessment_for(viewer, project.pk, mine.pk)[2] == mine
+    with pytest.raises(PermissionDenied):
+        selectors.rating_for(viewer, project.pk, mine.pk, selectors.ratings(mine)[0].pk, Action.ASSESS)
+    with pytest.raises(Http404):
+        selectors.framework_for(lead, project.pk, 999_999)
