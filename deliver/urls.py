@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("deliver.tracking.urls")),
     path("", include("deliver.risks.urls")),
     path("", include("deliver.decisions.urls")),
+    path("", include("deliver.resourcing.urls")),
+    path("", include("deliver.governance.urls")),
 ]

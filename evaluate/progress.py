@@ -1,9 +1,10 @@
 """Evaluate's sub-steps with work recorded (amhe.core.progress). 4A is in progress
 once someone sets a date a measure's SPC limits start again from, or starts a
-self-assessment (its surveys count through amhe.surveys.progress)."""
+self-assessment (its surveys count through amhe.surveys.progress); 4C once the
+cycle's review is started."""
 
 from amhe.core.progress import work_in
-from evaluate.models import Assessment, MeasureRebase
+from evaluate.models import Assessment, MeasureRebase, Review
 
 
 @work_in("4A")
@@ -14,3 +15,8 @@ def has_rebased_measures(project) -> bool:
 @work_in("4A")
 def has_self_assessments(project) -> bool:
     return Assessment.objects.filter(project=project).exists()
+
+
+@work_in("4C")
+def has_review(project) -> bool:
+    return Review.objects.filter(project=project).exists()

@@ -58,6 +58,11 @@ class Action(StrEnum):
     # Evaluate 4A: record self-assessments against frameworks such as EDS 2022 and PCREF
     # (leads and governance leads); making an action from a low rating also needs TRACK_DELIVERY.
     ASSESS = "assess"
+    # Evaluate 4B: write and publish "you said, we did" entries, and switch the project's
+    # public feedback page on or off or give it a new address (leads).
+    PUBLISH_FEEDBACK = "publish_feedback"
+    # Evaluate 4C: record the review of the cycle and start the next cycle from it (leads).
+    REVIEW_CYCLE = "review_cycle"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -81,6 +86,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.DEFINE_MEASURES,
             Action.TRACK_DELIVERY,
             Action.ASSESS,
+            Action.PUBLISH_FEEDBACK,
+            Action.REVIEW_CYCLE,
         }
     ),
     Role.ANALYST: frozenset(

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0003_organisation_suppression_rule'),
         ('deliver', '0005_actions'),
-        ('evaluate', '0001_measure_rebase'),
+        ('evaluate', '0006_review'),
         ('identify', '0005_surveys_moved_out'),
         ('surveys', '0004_survey_revision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,6 +1,16 @@
 """Step 4, Evaluate: one module per area, each re-exported here so Django finds
-the models (4A: measures' rebase dates; self-assessment frameworks)."""
+the models (4A: measures' rebase dates, benchmarking, self-assessment frameworks;
+4B: feedback; 4C: the review)."""
 
+from evaluate.models.benchmarking import Benchmark, Comparator
+from evaluate.models.feedback import (
+    PUBLIC_AUDIENCES,
+    Audience,
+    FeedbackForm,
+    FeedbackPage,
+    YouSaidWeDid,
+    YouSaidWeDidTheme,
+)
 from evaluate.models.frameworks import (
     Assessment,
     Framework,
@@ -10,13 +20,25 @@ from evaluate.models.frameworks import (
     RatingLevel,
 )
 from evaluate.models.measures import MeasureRebase
+from evaluate.models.review import GoalReview, Review, ReviewView
 
 __all__ = [
+    "PUBLIC_AUDIENCES",
     "Assessment",
+    "Audience",
+    "Benchmark",
+    "Comparator",
+    "FeedbackForm",
+    "FeedbackPage",
     "Framework",
     "FrameworkItem",
     "FrameworkSection",
+    "GoalReview",
     "ItemRating",
     "MeasureRebase",
     "RatingLevel",
+    "Review",
+    "ReviewView",
+    "YouSaidWeDid",
+    "YouSaidWeDidTheme",
 ]
