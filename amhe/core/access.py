@@ -52,6 +52,9 @@ class Action(StrEnum):
     DEFINE_MEASURES = "define_measures"
     # Deliver 3A: sign off an equality impact assessment, or return it with comments (governance leads).
     SIGN_OFF_EIA = "sign_off_eia"
+    # Approve the strategy and changes to agreed SMART goals, or return them with comments
+    # (governance leads), never one's own submission (amhe.core.approvals).
+    APPROVE = "approve"
     # Deliver 3B: add and change milestones and actions and record their updates (leads);
     # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
     TRACK_DELIVERY = "track_delivery"
@@ -111,6 +114,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GOVERN,
             Action.SIGN_OFF_EIA,
             Action.ASSESS,
+            Action.APPROVE,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),
