@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("evaluate.feedback.urls")),
     path("", include("evaluate.benchmarking.urls")),
     path("", include("evaluate.review.urls")),
+    path("", include("evaluate.frameworks.urls")),
 ]

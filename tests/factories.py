@@ -788,3 +788,33 @@ class ComparatorFactory(factory.django.DjangoModelFactory):
     numerator = 450
     denominator = 940
     period = "2024-25"
+
+
+def national_framework(key: str = "eds-2022"):
+    """A shipped framework (EDS 2022 or PCREF), put back if a transactional test emptied the tables."""
+    from evaluate.frameworks.services import ensure_national_frameworks
+    from evaluate.models import Framework
+
+    ensure_national_frameworks()
+    return Framework.objects.get(organisation__isnull=True, key=key)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A project's EDS 2022 self-assessment with every outcome not yet rated (as the service makes it)."""
+
+    class Meta:
+        model = "evaluate.Assessment"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    framework = factory.LazyFunction(national_framework)
+    period = factory.Sequence(lambda n: f"{2020 + n}/{(21 + n) % 100:02d}")
+    assessed_on = date(2026, 2, 1)
+
+    @factory.post_generation
+    def ratings(obj, create, extracted, **kwargs):
+        from evaluate.models import FrameworkItem, ItemRating
+
+        if create:
+            items = FrameworkItem.objects.filter(section__framework=obj.framework)
+            ItemRating.objects.bulk_create(ItemRating(assessment=obj, item=item) for item in items)

@@ -24,6 +24,7 @@ from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    AssessmentFactory,
     BenchmarkFactory,
     BreakdownFactory,
     BudgetLineFactory,
@@ -110,6 +111,9 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "framework_id",
+    "assessment_id",
+    "rating_id",
     "staff_role_id",
     "facility_id",
     "budget_line_id",
@@ -157,6 +161,7 @@ ROLES_ALLOWED = {
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     Action.APPROVE: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.ASSESS: {Role.LEAD, Role.GOVERNANCE},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
     Action.REVIEW_CYCLE: {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
@@ -308,6 +313,12 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4A self-assessments: members read them, leads and governance leads record them; a low
+    # rating becomes a Deliver action only for leads (the world's rating is low).
+    "evaluate:assessment-new": Action.ASSESS,
+    "evaluate:assessment-edit": Action.ASSESS,
+    "evaluate:rating-edit": Action.ASSESS,
+    "evaluate:rating-action": Action.TRACK_DELIVERY,
     # 4B feedback: members read it; leads and analysts open forms (as any survey); leads
     # write and publish "you said, we did" and run the public page.
     "evaluate:feedback-form-new": Action.ENGAGE,
@@ -451,6 +462,8 @@ class World:
     rebase: object
     milestone: object
     action: object
+    assessment: object
+    rating: object
     staff_role: object
     facility: object
     budget_line: object
@@ -501,6 +514,9 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "framework_id": self.assessment.framework_id,
+            "assessment_id": self.assessment.pk,
+            "rating_id": self.rating.pk,
             "staff_role_id": self.staff_role.pk,
             "facility_id": self.facility.pk,
             "budget_line_id": self.budget_line.pk,
@@ -554,6 +570,9 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "framework_id": 999_999,
+            "assessment_id": 999_999,
+            "rating_id": 999_999,
             "staff_role_id": 999_999,
             "facility_id": 999_999,
             "budget_line_id": 999_999,
@@ -643,6 +662,13 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "assessment" not in given:
+        # 4A: an EDS 2022 self-assessment whose first outcome is rated low (it offers an action).
+        made["assessment"] = AssessmentFactory(project=project, created_by=lead)
+    if "rating" not in given:
+        made["rating"] = (given.get("assessment") or made["assessment"]).ratings.order_by("pk").first()
+        made["rating"].rating, made["rating"].evidence = 1, "Access data by ethnicity"
+        made["rating"].save()
     if "ysd_entry" not in given:
         # 4B: a "you said, we did" entry (a draft).
         made["ysd_entry"] = YouSaidWeDidFactory(project=project, created_by=lead)
@@ -813,6 +839,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:frameworks",
+        "evaluate:framework",
+        "evaluate:assessment-new",
+        "evaluate:assessment",
+        "evaluate:assessment-edit",
+        "evaluate:rating-edit",
+        "evaluate:rating-action",
         "evaluate:feedback",
         "evaluate:feedback-form-new",
         "evaluate:feedback-page",
