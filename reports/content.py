@@ -34,6 +34,9 @@ from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
 from deliver.tracking import selectors as tracking_selectors
 from evaluate.benchmarking.views import benchmark_rows
+from evaluate.feedback import selectors as feedback_selectors
+from evaluate.frameworks import presenters as framework_presenters
+from evaluate.frameworks import selectors as framework_selectors
 from evaluate.measures.views import measure_rows
 from evaluate.review import selectors as review_selectors
 from identify.models import Extract
@@ -367,6 +370,32 @@ def evaluate_section(project) -> Section:
     else:
         sub.tables.append(
             Table("4A benchmarking", ["Benchmark", "How we compare"], [[str(b), v] for b, v in benchmarks])
+        )
+    section.subsections.append(sub)
+
+    assessments = list(framework_selectors.assessments(project))
+    sub = Section("Self-assessments (EDS 2022, PCREF)")
+    if not assessments:
+        sub.paragraphs.append(nothing_yet("4A self-assessments", "no EDS 2022 or PCREF assessment yet"))
+    else:
+        rows = []
+        for assessment in assessments:
+            summary = framework_presenters.summary(assessment, framework_selectors.ratings(assessment))
+            rows.append([assessment.framework.name, assessment.period, _date(assessment.assessed_on), summary.sentence])
+        sub.tables.append(Table("4A self-assessments", ["Framework", "Period", "Assessed on", "Rating"], rows))
+    section.subsections.append(sub)
+
+    entries = feedback_selectors.published_entries(project)
+    sub = Section("You said, we did")
+    if not entries:
+        sub.paragraphs.append(nothing_yet("4B", 'no "you said, we did" entry published'))
+    else:
+        sub.tables.append(
+            Table(
+                "4B you said, we did",
+                ["You said", "We did", "Published"],
+                [[e.you_said, e.we_did, _date(e.published_on)] for e in entries],
+            )
         )
     section.subsections.append(sub)
 

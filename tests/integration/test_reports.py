@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 import zlib
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,6 +23,7 @@ from amhe.core.services import job_run
 from reports import content, render
 from reports.models import Report
 from tests.factories import (
+    AssessmentFactory,
     BreakdownFactory,
     ExtractFactory,
     PriorityFactory,
@@ -29,6 +31,7 @@ from tests.factories import (
     SmartGoalFactory,
     SurveyFactory,
     SurveyResponseFactory,
+    YouSaidWeDidFactory,
 )
 from tests.integration.test_exports_safe import runnable
 
@@ -86,6 +89,9 @@ def busy(project, member_of):
         SurveyResponseFactory(survey=survey, state="submitted")
     PriorityFactory(project=project, title=f"{HOSTILE} priority", state="agreed")
     RiskFactory(project=project, owner=lead, title="Interpreters not booked")
+    YouSaidWeDidFactory(project=project, created_by=lead, state="published", published_on=date(2026, 5, 1))
+    YouSaidWeDidFactory(project=project, created_by=lead, you_said="A draft, not in the report")
+    AssessmentFactory(project=project, period="2025/26")
     return project
 
 
@@ -96,7 +102,7 @@ def text_of(document: content.Document) -> str:
 def test_a_step_with_nothing_yet_says_so_in_one_line(project):
     document = content.collect(project)
     lines = [line for line in document.all_text() if "nothing yet" in line]
-    for step in ("1A", "1B", "Research", "Deliver", "3C", "4A", "4A benchmarking", "4C"):
+    for step in ("1A", "1B", "Research", "Deliver", "3C", "4A", "4A benchmarking", "4A self-assessments", "4B", "4C"):
         assert any(line.startswith(f"{step}: nothing yet") for line in lines), step
     assert "SMART goals: nothing yet" in text_of(document)
     assert [s.heading for s in document.sections] == [
@@ -113,9 +119,11 @@ def test_a_step_with_nothing_yet_says_so_in_one_line(project):
 
 def test_a_step_with_something_no_longer_says_nothing(busy):
     text = text_of(content.collect(busy))
-    for step in ("1A", "1B", "Research", "SMART goals"):
+    for step in ("1A", "1B", "Research", "SMART goals", "4B", "4A self-assessments"):
         assert f"{step}: nothing yet" not in text, step
     assert "Crisis care survey" in text and "Interpreters not booked" in text
+    assert "The crisis team now calls back within four hours." in text and "2025/26" in text
+    assert "A draft, not in the report" not in text
 
 
 def test_only_published_suppressed_figures_reach_the_report(busy):
