@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("deliver.tracking.urls")),
     path("", include("deliver.risks.urls")),
     path("", include("deliver.decisions.urls")),
+    path("", include("deliver.audit.urls")),
 ]

@@ -2,6 +2,8 @@
 sub-package (deliver/<area>/) and adds what the step page shows to
 _overview_context and deliver/overview.html."""
 
+from amhe.core import access
+from amhe.core.access import Action
 from amhe.core.views import step_overview
 from deliver.decisions.views import overview_context as decisions_context
 from deliver.eia.views import overview_context as eia_context
@@ -19,6 +21,7 @@ def _overview_context(request, project, membership):
         **tracking_context(request, project, membership),
         **risks_context(request, project, membership),
         **decisions_context(request, project, membership),
+        "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
     }
 
 

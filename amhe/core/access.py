@@ -55,6 +55,9 @@ class Action(StrEnum):
     # Deliver 3B: add and change milestones and actions and record their updates (leads);
     # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
     TRACK_DELIVERY = "track_delivery"
+    # Read the audit history of goals and of Deliver's records: who changed what, when
+    # (governance leads and leads).
+    READ_HISTORY = "read_history"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -77,6 +80,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GOVERN,
             Action.DEFINE_MEASURES,
             Action.TRACK_DELIVERY,
+            Action.READ_HISTORY,
         }
     ),
     Role.ANALYST: frozenset(
@@ -99,6 +103,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_SHARING,
             Action.GOVERN,
             Action.SIGN_OFF_EIA,
+            Action.READ_HISTORY,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/<int:project_id>/goals/", views.goal_list, name="goals"),
     path("projects/<int:project_id>/goals/new/", views.goal_edit, name="goal-new"),
     path("projects/<int:project_id>/goals/<int:goal_id>/", views.goal_edit, name="goal-edit"),
+    path("projects/<int:project_id>/goals/<int:goal_id>/history/", views.goal_history, name="goal-history"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
     path("jobs/<uuid:job_id>/status/", views.job_status, name="job-status"),
     path("system/", views.system_status, name="system"),

@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from amhe.core import access, taxonomy
+from amhe.core import access, history, taxonomy
 from amhe.core.access import Action
 from amhe.core.models import Project
 from deliver.models import EiaImpact, EiaVersion, EqualityImpactAssessment
@@ -53,7 +54,9 @@ def eia_create(*, by, project, strategy=None, intervention=None) -> EqualityImpa
         project=project, strategy=strategy, intervention=intervention, created_by=by
     )
     version = EiaVersion.objects.create(eia=eia, number=1, created_by=by)
-    EiaImpact.objects.bulk_create(EiaImpact(version=version, characteristic=key) for key in taxonomy.CHARACTERISTICS)
+    bulk_create_with_history(
+        [EiaImpact(version=version, characteristic=key) for key in taxonomy.CHARACTERISTICS], EiaImpact, default_user=by
+    )
     return eia
 
 
@@ -61,13 +64,17 @@ def _new_version(version: EiaVersion, by) -> EiaVersion:
     """A draft copy of `version` (its summary and every impact with its links)."""
     copy = EiaVersion.objects.create(eia=version.eia, number=version.number + 1, summary=version.summary, created_by=by)
     for impact in version.impacts.prefetch_related("extracts", "surveys"):
-        made = EiaImpact.objects.create(
+        made = EiaImpact(
             version=copy,
             characteristic=impact.characteristic,
             **{name: getattr(impact, name) for name in IMPACT_FIELDS},
         )
-        made.extracts.set(impact.extracts.all())
-        made.surveys.set(impact.surveys.all())
+
+        def set_links(made=made, impact=impact):
+            made.extracts.set(impact.extracts.all())
+            made.surveys.set(impact.surveys.all())
+
+        history.save_with_links(made, set_links)
     return copy
 
 
@@ -103,13 +110,16 @@ def _apply(version: EiaVersion, project, summary, impacts: dict) -> None:
         for name, limit in LIMITS.items():
             if len(getattr(impact, name)) > limit:
                 raise ValidationError(f"{_label(key)}: the {name} must be {limit:,} characters or fewer.")
-        impact.save()
         extracts, surveys = list(values.get("extracts") or []), list(values.get("surveys") or [])
         _check_links(project, extracts, surveys)
-        if "extracts" in values:
-            impact.extracts.set(extracts)
-        if "surveys" in values:
-            impact.surveys.set(surveys)
+
+        def set_links(impact=impact, values=values, extracts=extracts, surveys=surveys):
+            if "extracts" in values:
+                impact.extracts.set(extracts)
+            if "surveys" in values:
+                impact.surveys.set(surveys)
+
+        history.save_with_links(impact, set_links)
 
 
 def problems(version: EiaVersion) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from amhe.core import access
+from amhe.core import access, history
 from amhe.core.access import Action
 from amhe.core.models import Membership, Project
 from deliver.models import Intervention, Strategy, StrategyComment
@@ -98,6 +98,16 @@ def _set_links(intervention: Intervention, project, *, priorities, nodes, goals)
         intervention.goals.set(goals)
 
 
+def _save(intervention: Intervention, project, *, priorities, nodes, goals, populations) -> None:
+    """Save the intervention and its links, as one record of its history."""
+
+    def set_links():
+        _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
+        set_populations(intervention, project, populations)
+
+    history.save_with_links(intervention, set_links)
+
+
 @transaction.atomic
 def intervention_create(
     *, by, strategy: Strategy, priorities=None, nodes=None, goals=None, populations=None, **fields
@@ -105,9 +115,7 @@ def intervention_create(
     project = strategy.project
     intervention = Intervention(strategy=strategy, created_by=by)
     _apply_intervention(intervention, project, fields)
-    intervention.save()
-    _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
-    set_populations(intervention, project, populations)
+    _save(intervention, project, priorities=priorities, nodes=nodes, goals=goals, populations=populations)
     return intervention
 
 
@@ -117,9 +125,7 @@ def intervention_update(
 ) -> Intervention:
     project = intervention.strategy.project
     _apply_intervention(intervention, project, fields)
-    intervention.save()
-    _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
-    set_populations(intervention, project, populations)
+    _save(intervention, project, priorities=priorities, nodes=nodes, goals=goals, populations=populations)
     return intervention
 
 
