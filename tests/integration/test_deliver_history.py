@@ -149,9 +149,7 @@ def test_a_decision_says_its_linked_risk_by_name_even_once_deleted(project, lead
             made_by="Equality board",
             risk=risk,
         )
-        decision_services.decision_update(
-            by=lead, decision=decision, made_by="Mental health equality board", risk=None
-        )
+        decision_services.decision_update(by=lead, decision=decision, made_by="Mental health equality board", risk=None)
         risk_services.risk_delete(by=lead, risk=risk)
     page = history.page_of([(_kind("decision", project), _where("decision", project))], 1)
     changed, added = page.entries
@@ -294,9 +292,10 @@ def test_a_goal_change_reads_in_words_on_the_core_goal_page(client, project, gov
     entry = response.context["entries"][0]
     assert set(entry.details) == {"the target value from 127 to 120.5", "the status from Draft to Withdrawn"}
     assert "History of a SMART goal" in _text(response)
-    assert reverse("core:goal-history", kwargs={"project_id": project.pk, "goal_id": goal.pk}) in client.get(
-        reverse("core:goals", kwargs={"project_id": project.pk})
-    ).content.decode()
+    assert (
+        reverse("core:goal-history", kwargs={"project_id": project.pk, "goal_id": goal.pk})
+        in client.get(reverse("core:goals", kwargs={"project_id": project.pk})).content.decode()
+    )
 
 
 # --- The project's change history ---------------------------------------------------------
@@ -367,9 +366,10 @@ def test_only_governance_leads_and_leads_read_history(client, project, member_of
     assert client.get(_url("history", project)).status_code == status
     assert client.get(_url("risk-history", project, risk_id=risk.pk)).status_code == status
     # Their pages offer no link to it.
-    assert _url("risk-history", project, risk_id=risk.pk) not in client.get(
-        _url("risk", project, risk_id=risk.pk)
-    ).content.decode()
+    assert (
+        _url("risk-history", project, risk_id=risk.pk)
+        not in client.get(_url("risk", project, risk_id=risk.pk)).content.decode()
+    )
 
 
 def test_another_projects_history_is_not_found(client, project, lead, governance, other_org_user):
