@@ -16,6 +16,7 @@ reads the database, a fixed number of queries per kind of record on a page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
@@ -216,8 +217,8 @@ def default_name(instance) -> str:
 class Kind:
     """A kind of record whose history is shown. `name` says a (historical) instance,
     e.g. 'the risk “Staff leave”'; `url` gives its page if it still exists; `hidden`
-    fields are never said (ids, times saved and the record's parent are hidden
-    anyway); `formats` say a field's values in a way of their own; with
+    fields are never said (ids and times saved are hidden anyway); `labels` name
+    fields whose verbose names do not read well after "the"; `formats` say a field's values in a way of their own; with
     `show_created` False, adding such a record is not an entry of its own (rows made
     with their parent, e.g. the blank rows of a new form)."""
 
@@ -228,6 +229,8 @@ class Kind:
     hidden: frozenset[str] = frozenset()
     formats: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
     show_created: bool = True
+    # Words for a field where its verbose name does not read well after "the".
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def history_model(self):
@@ -253,7 +256,7 @@ class Kind:
             specs.append(
                 Spec(
                     name=model_field.name,
-                    label=str(model_field.verbose_name),
+                    label=self.labels.get(model_field.name, str(model_field.verbose_name)),
                     choices=dict(model_field.flatchoices) if model_field.choices else None,
                     link=link,
                     many=many,
@@ -474,3 +477,15 @@ def recorded_as(user):
         yield
     finally:
         del context.request
+
+
+def records_by(service):
+    """For a service taking `by=` (the user it acts for): the history records it makes
+    name that user when no request does (a job, load_demo, a test)."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        with recorded_as(kwargs.get("by")):
+            return service(*args, **kwargs)
+
+    return run

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from amhe.core import cycle
+from amhe.core import cycle, history
 from amhe.core.jobs import JobError, handler_for
 from amhe.core.models import (
     Job,
@@ -328,6 +328,7 @@ def population_save(*, by, population: Population, add_to: Project | None = None
 # --- SMART goals ------------------------------------------------------------
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_save(*, by, goal: SmartGoal) -> SmartGoal:
     """Validate and save a goal. An agreed goal must be complete (see SmartGoal.clean)."""
@@ -336,12 +337,14 @@ def smart_goal_save(*, by, goal: SmartGoal) -> SmartGoal:
     return goal
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_agree(*, by, goal: SmartGoal) -> SmartGoal:
     goal.status = SmartGoal.Status.AGREED
     return smart_goal_save(by=by, goal=goal)
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_edit(*, by, goal: SmartGoal, changed: bool, agree: bool) -> SmartGoal:
     """Save an edit. `agree` (the lead's "Agree goal") commits it; any other change

@@ -52,45 +52,50 @@ def _quoted(text) -> str:
     return history.say(str(text))
 
 
-def _parent(model, pk):
-    """The parent record (live, else as last recorded), or None."""
-    if pk is None:
-        return None
-    found = model._default_manager.filter(pk=pk).first()
-    if found is None:
-        record = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
-        found = record.instance if record else None
-    return found
+class _Parents:
+    """Parent records (live, else as last recorded), each read once per page."""
 
+    def __init__(self):
+        self.found = {}
 
-def _eia_name(eia) -> str:
-    subject = _parent(Strategy, eia.strategy_id) or _parent(Intervention, eia.intervention_id)
-    return f"the equality impact assessment of {_quoted(subject)}" if subject else "an equality impact assessment"
+    def __call__(self, model, pk):
+        if pk is None:
+            return None
+        if (model, pk) not in self.found:
+            found = model._default_manager.filter(pk=pk).first()
+            if found is None:
+                record = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+                found = record.instance if record else None
+            self.found[(model, pk)] = found
+        return self.found[(model, pk)]
 
+    def eia_name(self, eia) -> str:
+        subject = self(Strategy, eia.strategy_id) or self(Intervention, eia.intervention_id)
+        return f"the equality impact assessment of {_quoted(subject)}" if subject else "an equality impact assessment"
 
-def _version_name(version) -> str:
-    eia = _parent(EqualityImpactAssessment, version.eia_id)
-    return f"version {version.number} of {_eia_name(eia) if eia else 'an equality impact assessment'}"
+    def version_name(self, version) -> str:
+        eia = self(EqualityImpactAssessment, version.eia_id)
+        return f"version {version.number} of {self.eia_name(eia) if eia else 'an equality impact assessment'}"
 
+    def impact_name(self, impact) -> str:
+        version = self(EiaVersion, impact.version_id)
+        where = f" in {self.version_name(version)}" if version else ""
+        return f"the impact on {_characteristic(impact.characteristic)}{where}"
 
-def _impact_name(impact) -> str:
-    version = _parent(EiaVersion, impact.version_id)
-    where = f" in {_version_name(version)}" if version else ""
-    return f"the impact on {_characteristic(impact.characteristic)}{where}"
-
-
-def _update_name(update) -> str:
-    action = _parent(DeliveryAction, update.action_id)
-    on = f" on the action {_quoted(action)}" if action else ""
-    return f"the update of {history.say_date(update.date)}{on}"
+    def update_name(self, update) -> str:
+        action = self(DeliveryAction, update.action_id)
+        on = f" on the action {_quoted(action)}" if action else ""
+        return f"the update of {history.say_date(update.date)}{on}"
 
 
 def kinds_for(project) -> list[Kind]:
     def url(name, **kwargs):
         return reverse(name, kwargs={"project_id": project.pk, **kwargs})
 
+    parents = _Parents()
+
     def eia_url_of_version(version_id):
-        version = EiaVersion.objects.filter(pk=version_id).first()
+        version = parents(EiaVersion, version_id)
         return url("deliver:eia", eia_id=version.eia_id) if version else None
 
     return [
@@ -118,21 +123,29 @@ def kinds_for(project) -> list[Kind]:
         Kind(
             "eia",
             EqualityImpactAssessment,
-            name=_eia_name,
+            name=parents.eia_name,
             url=lambda eia: url("deliver:eia", eia_id=eia.id),
             hidden=frozenset({"project", "created_by", "strategy", "intervention"}),
         ),
         Kind(
             "eia-version",
             EiaVersion,
-            name=_version_name,
+            name=parents.version_name,
             url=lambda version: url("deliver:eia", eia_id=version.eia_id),
             hidden=frozenset({"eia", "number", "created_by"}),
+            labels={
+                "summary": "summary of what is assessed",
+                "submitted_by": "person who submitted it",
+                "submitted_at": "time it was submitted",
+                "decided_by": "governance lead who decided",
+                "decided_at": "time of the decision",
+                "decision_comment": "governance lead's comments",
+            },
         ),
         Kind(
             "eia-impact",
             EiaImpact,
-            name=_impact_name,
+            name=parents.impact_name,
             url=lambda impact: eia_url_of_version(impact.version_id),
             hidden=frozenset({"version", "characteristic"}),
             # Each version's rows are made with it: its own entry says so.
@@ -154,7 +167,7 @@ def kinds_for(project) -> list[Kind]:
         Kind(
             "action-update",
             ActionUpdate,
-            name=_update_name,
+            name=parents.update_name,
             url=lambda update: url("deliver:action", action_id=update.action_id),
             hidden=frozenset({"action"}),
         ),
@@ -163,12 +176,14 @@ def kinds_for(project) -> list[Kind]:
             Risk,
             url=lambda risk: url("deliver:risk", risk_id=risk.id),
             hidden=frozenset({"project", "created_by"}),
+            labels={"last_reviewed": "last review"},
         ),
         Kind(
             "decision",
             Decision,
             url=lambda decision: url("deliver:decision-history", decision_id=decision.id),
             hidden=frozenset({"project", "created_by"}),
+            labels={"decided_on": "date", "made_by": "group or meeting that made it"},
         ),
     ]
 

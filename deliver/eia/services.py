@@ -32,6 +32,7 @@ def _lock(eia: EqualityImpactAssessment) -> tuple[EqualityImpactAssessment, EiaV
     return eia, eia.versions.order_by("-number").first()
 
 
+@history.records_by
 @transaction.atomic
 def eia_create(*, by, project, strategy=None, intervention=None) -> EqualityImpactAssessment:
     """An EIA of the strategy or of one intervention, with a first draft version that
@@ -152,6 +153,7 @@ def _submit(version: EiaVersion, by) -> None:
     version.save()
 
 
+@history.records_by
 @transaction.atomic
 def eia_save(*, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, submit: bool = False) -> EiaVersion:
     """Change the EIA: `impacts` maps characteristic keys to their fields (impact,
@@ -174,6 +176,7 @@ def eia_save(*, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, 
     return version
 
 
+@history.records_by
 @transaction.atomic
 def eia_submit(*, by, eia: EqualityImpactAssessment) -> EiaVersion:
     """Submit the latest version for sign-off: refused while any characteristic is not
@@ -204,11 +207,13 @@ def _decide(by, eia, state, comment="") -> EiaVersion:
     return version
 
 
+@history.records_by
 @transaction.atomic
 def eia_sign_off(*, by, eia: EqualityImpactAssessment, comment: str = "") -> EiaVersion:
     return _decide(by, eia, State.SIGNED_OFF, importing.clean_text(comment or "", multiline=True))
 
 
+@history.records_by
 @transaction.atomic
 def eia_return(*, by, eia: EqualityImpactAssessment, comment: str) -> EiaVersion:
     text = importing.clean_text(comment or "", multiline=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from amhe.core import history
 from amhe.core import services as core_services
 from amhe.core.models import Measure, MeasureValue, SmartGoal
 from deliver.measures import sources
@@ -22,6 +23,7 @@ def _groups(item: Breakdown) -> dict[str, dict]:
     return {row["group_code"]: row for row in item.published["rows"]}
 
 
+@history.records_by
 @transaction.atomic
 def measure_define(
     *,
@@ -97,6 +99,7 @@ def measure_define(
     return measure
 
 
+@history.records_by
 @transaction.atomic
 def measure_values_queue(*, by, measure: Measure):
     """Queue working out the measure's values from every input it has (e.g. the
@@ -195,6 +198,7 @@ def record_value(*, measure: Measure, item) -> MeasureValue:
     return value
 
 
+@history.records_by
 @transaction.atomic
 def goal_link_measure(*, by, goal: SmartGoal, measure: Measure, baseline: MeasureValue, target_value, target_date):
     """Point a goal at a measure, with its baseline from the chosen period's value.

@@ -44,6 +44,7 @@ def _lock_strategy(project) -> Strategy | None:
     return Strategy.objects.filter(project=project).first()
 
 
+@history.records_by
 @transaction.atomic
 def strategy_save(*, by, project, **fields) -> Strategy:
     """The project's strategy, made if it has none yet, with `fields` (title, vision, aims)."""
@@ -108,6 +109,7 @@ def _save(intervention: Intervention, project, *, priorities, nodes, goals, popu
     history.save_with_links(intervention, set_links)
 
 
+@history.records_by
 @transaction.atomic
 def intervention_create(
     *, by, strategy: Strategy, priorities=None, nodes=None, goals=None, populations=None, **fields
@@ -119,6 +121,7 @@ def intervention_create(
     return intervention
 
 
+@history.records_by
 @transaction.atomic
 def intervention_update(
     *, by, intervention: Intervention, priorities=None, nodes=None, goals=None, populations=None, **fields
@@ -129,11 +132,13 @@ def intervention_update(
     return intervention
 
 
+@history.records_by
 @transaction.atomic
 def intervention_delete(*, by, intervention: Intervention) -> None:
     intervention.delete()
 
 
+@history.records_by
 @transaction.atomic
 def strategy_start_from_priorities(*, by, project, priorities, **strategy_fields) -> tuple[Strategy, list]:
     """Start (or add to) the strategy from agreed priorities: one intervention each,
@@ -174,6 +179,7 @@ def strategy_start_from_priorities(*, by, project, priorities, **strategy_fields
     return strategy, made
 
 
+@history.records_by
 @transaction.atomic
 def strategy_comment_give(*, by, strategy: Strategy, comment: str) -> StrategyComment:
     """The panel member `by`'s comment on the strategy: one each, replaced when they comment again."""
@@ -189,6 +195,7 @@ def strategy_comment_give(*, by, strategy: Strategy, comment: str) -> StrategyCo
     return own
 
 
+@history.records_by
 @transaction.atomic
 def strategy_comment_withdraw(*, by, strategy: Strategy) -> None:
     StrategyComment.objects.filter(strategy=strategy, member=by).delete()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from amhe.core import history
 from deliver.models import ActionUpdate, DeliveryAction, Milestone
 from deliver.models.tracking import Rag, Status
 from deliver.tracking import selectors
@@ -65,6 +66,7 @@ def _check_milestone(milestone: Milestone) -> None:
     milestone.full_clean(exclude=["strategy", "created_by"])
 
 
+@history.records_by
 @transaction.atomic
 def milestone_create(*, by, strategy, **fields) -> Milestone:
     milestone = Milestone(strategy=strategy, created_by=by)
@@ -74,6 +76,7 @@ def milestone_create(*, by, strategy, **fields) -> Milestone:
     return milestone
 
 
+@history.records_by
 @transaction.atomic
 def milestone_update(*, by, milestone: Milestone, **fields) -> Milestone:
     _apply(milestone, fields, MILESTONE_FIELDS)
@@ -82,6 +85,7 @@ def milestone_update(*, by, milestone: Milestone, **fields) -> Milestone:
     return milestone
 
 
+@history.records_by
 @transaction.atomic
 def milestone_delete(*, by, milestone: Milestone) -> None:
     """The milestone goes; its actions stay, without it."""
@@ -118,6 +122,7 @@ def _check_action(item: DeliveryAction, strategy) -> None:
     item.full_clean(exclude=["intervention", "milestone", "owner", "created_by"])
 
 
+@history.records_by
 @transaction.atomic
 def action_create(*, by, strategy, status: str = Status.NOT_STARTED, rag: str = Rag.GREEN, **fields) -> DeliveryAction:
     """Add an action with the status and RAG rating it starts with; later changes to them are updates."""
@@ -128,6 +133,7 @@ def action_create(*, by, strategy, status: str = Status.NOT_STARTED, rag: str = 
     return item
 
 
+@history.records_by
 @transaction.atomic
 def action_update(*, by, action: DeliveryAction, **fields) -> DeliveryAction:
     """Change what the action is (title, owner, dates, blockers, next step). Its status and RAG
@@ -138,12 +144,14 @@ def action_update(*, by, action: DeliveryAction, **fields) -> DeliveryAction:
     return action
 
 
+@history.records_by
 @transaction.atomic
 def action_delete(*, by, action: DeliveryAction) -> None:
     """The action goes with its log."""
     action.delete()
 
 
+@history.records_by
 @transaction.atomic
 def action_record_update(
     *, by, action: DeliveryAction, date, status: str, rag: str, note: str = "", blockers=None, next_step=None
