@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes side by side (pytest-xdist): one per CPU core by default; 0 runs in this process.
+TEST_PROCESSES ?= auto
 # The app with no services: SQLite and the embedded (filesystem) Celery broker.
 DEV_ENV := DEBUG=1
 
@@ -49,7 +51,7 @@ check: $(VENV)/.installed
 
 ## Run every check and the whole test suite (uses DATABASE_URL / REDIS_URL when set).
 test: $(VENV)/.installed browser check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES)
 
 lint: check
 

@@ -28,6 +28,13 @@ def other_org_user(db):
     return MembershipFactory(project=other).user
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix():
+    """tests/settings.py already gives each parallel test process a database of its own,
+    under a name the Celery worker it starts can work out too; pytest-django's own
+    suffix would hide it from that worker."""
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Remove what a killed SQLite writer leaves beside this run's test database."""
     from django.conf import settings

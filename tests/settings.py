@@ -12,6 +12,14 @@ os.environ.setdefault("AMHE_TESTING", "1")
 # The worker process the tests start inherits it.
 os.environ.setdefault("AMHE_TEST_RUN", str(os.getpid()))
 RUN = os.environ["AMHE_TEST_RUN"]
+# `make test` runs the suite in parallel (pytest-xdist): each test process has its own
+# queue, cache prefix and test database. The worker processes inherit the run's
+# settings from the first process, so these are set, not defaulted; the Celery worker
+# a test process starts inherits PYTEST_XDIST_WORKER and works out the same names.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    RUN = f"{RUN}_{os.environ['PYTEST_XDIST_WORKER']}"
+    os.environ["CELERY_QUEUE"] = f"amhe-test-{RUN}"
+    os.environ["CACHE_KEY_PREFIX"] = f"amhe-test-{RUN}"
 os.environ.setdefault("CELERY_QUEUE", f"amhe-test-{RUN}")
 # Short enough for the killed-worker test to see a lost job picked up again.
 os.environ.setdefault("AMHE_JOB_STALE_SECONDS", "4")
