@@ -47,6 +47,15 @@ def join_words(parts: Iterable[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+def short(text: str, limit: int = 80) -> str:
+    """`text` cut at a word to at most `limit` characters, with "…" if cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return f"{cut.rstrip(' ,;:')}…"
+
+
 def say_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 

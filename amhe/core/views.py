@@ -229,7 +229,9 @@ def goal_history(request, project_id, goal_id):
     """Every change to a goal, in words (amhe.core.history): governance leads and leads."""
     project, membership = access.get_project_for_user(request.user, project_id, Action.READ_HISTORY)
     goal = get_object_or_404(SmartGoal, pk=goal_id, project=project)
-    kind = history.Kind("goal", SmartGoal, name=lambda goal: f"the SMART goal {history.say(str(goal))}")
+    kind = history.Kind(
+        "goal", SmartGoal, name=lambda goal: f"the SMART goal {history.say(history.short(goal.statement))}"
+    )
     page = history.page_of([(kind, Q(id=goal.pk))], request.GET.get("page"))
     goals_url = reverse("core:goals", kwargs={"project_id": project.pk})
     return TemplateResponse(

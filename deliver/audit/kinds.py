@@ -102,7 +102,7 @@ def kinds_for(project) -> list[Kind]:
         Kind(
             "goal",
             SmartGoal,
-            name=lambda goal: f"the SMART goal {_quoted(goal)}",
+            name=lambda goal: f"the SMART goal {_quoted(history.short(goal.statement))}",
             url=lambda goal: url("core:goal-history", goal_id=goal.id),
             hidden=frozenset({"project"}),
         ),
@@ -119,6 +119,12 @@ def kinds_for(project) -> list[Kind]:
             url=lambda item: url("deliver:intervention", intervention_id=item.id),
             hidden=frozenset({"strategy", "created_by"}),
             formats={"characteristics": _characteristics},
+            labels={
+                "populations": "focus populations",
+                "priorities": "agreed priorities it comes from",
+                "nodes": "driver diagram boxes it serves",
+                "goals": "SMART goals it works towards",
+            },
         ),
         Kind(
             "eia",
@@ -148,6 +154,7 @@ def kinds_for(project) -> list[Kind]:
             name=parents.impact_name,
             url=lambda impact: eia_url_of_version(impact.version_id),
             hidden=frozenset({"version", "characteristic"}),
+            labels={"extracts": "uploads it draws on", "surveys": "surveys it draws on"},
             # Each version's rows are made with it: its own entry says so.
             show_created=False,
         ),
@@ -170,6 +177,7 @@ def kinds_for(project) -> list[Kind]:
             name=parents.update_name,
             url=lambda update: url("deliver:action", action_id=update.action_id),
             hidden=frozenset({"action"}),
+            labels={"by": "person who gave it"},
         ),
         Kind(
             "risk",
@@ -181,6 +189,7 @@ def kinds_for(project) -> list[Kind]:
         Kind(
             "decision",
             Decision,
+            name=lambda decision: f"the decision {_quoted(history.short(decision.decision))}",
             url=lambda decision: url("deliver:decision-history", decision_id=decision.id),
             hidden=frozenset({"project", "created_by"}),
             labels={"decided_on": "date", "made_by": "group or meeting that made it"},

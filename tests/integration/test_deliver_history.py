@@ -200,13 +200,13 @@ def test_strategy_and_intervention_changes_with_their_links_read_in_words(projec
     strategy_entry = _entries("strategy", project)[0]
     assert strategy_entry.what == "Sam Lead changed the aims from nothing to “Fewer detentions”"
     changed, added = _entries("intervention", project)
-    assert added.type == "+" and "the priorities set to “Crisis cafe”" in added.details
+    assert added.type == "+" and "the agreed priorities it comes from set to “Crisis cafe”" in added.details
     kind_label = dict(Intervention._meta.get_field("kind").flatchoices)["choice_of_delivery"]
     assert set(changed.details) == {
         f"the kind of intervention from nothing to {kind_label}",
         "the characteristics from nothing to Race",
-        "the goals from nothing to “Halve detentions”",
-        "the populations from nothing to “Black men in Leeds”",
+        "the SMART goals it works towards from nothing to “Halve detentions”",
+        "the focus populations from nothing to “Black men in Leeds”",
     }
 
 

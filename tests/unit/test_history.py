@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amhe.core.history import NOTHING, Change, Entry, Spec, changes, join_words, say, say_when
+from amhe.core.history import NOTHING, Change, Entry, Spec, changes, join_words, say, say_when, short
 
 LONDON = ZoneInfo("Europe/London")
 RATING = {1: "1 (rare)", 2: "2", 3: "3", 4: "4", 5: "5 (almost certain)"}
@@ -44,6 +44,17 @@ def test_choices_are_said_by_their_labels_and_text_is_quoted():
     assert say("  Staff leave ") == "“Staff leave”"
     assert say(["race", "sex"]) == "“race” and “sex”"
     assert say({"a": 1}) == "a: 1"
+
+
+def test_long_names_are_cut_at_a_word():
+    assert short("Halve detentions") == "Halve detentions"
+    assert short("Reduce detentions among Black men in Leeds", 20) == "Reduce detentions…"
+    assert len(short("x" * 200)) == 80
+
+
+@given(st.text(max_size=200), st.integers(min_value=2, max_value=100))
+def test_a_cut_name_is_never_longer_than_asked(text, limit):
+    assert len(short(text, limit)) <= max(limit, 1)
 
 
 def test_join_words():
