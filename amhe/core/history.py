@@ -34,6 +34,10 @@ from simple_history.models import HistoricalRecords
 NOTHING = "nothing"
 NOBODY = "Someone (name not recorded)"
 CREATED, CHANGED, DELETED = "+", "~", "-"
+# A record's first known state, where what came before was not kept (records from
+# before the history began, saved as they stood by the migration that began it).
+BEGINS = "="
+BASELINE_REASON = "As it stood when the history began"
 
 
 # --- Pure: values, changes and entries in words ----------------------------------
@@ -132,6 +136,10 @@ class Change:
     def as_set(self) -> str:
         return f"the {self.label} set to {self.new}"
 
+    @property
+    def as_was(self) -> str:
+        return f"the {self.label} was {self.new}"
+
 
 def _say_field(spec: Spec, value: Any, names: Mapping) -> str:
     if spec.format is not None:
@@ -187,14 +195,26 @@ class Entry:
         return {CREATED: "added", DELETED: "deleted"}.get(self.type, "changed")
 
     @property
+    def opening(self) -> str:
+        """The words before the item's name ('Asha Patel changed ')."""
+        return "The history of " if self.type == BEGINS else f"{self.who} {self.verb} "
+
+    @property
+    def closing(self) -> str:
+        """The words after the item's name."""
+        return " begins here, as it stood" if self.type == BEGINS else ""
+
+    @property
     def headline(self) -> str:
         """'Asha Patel changed the risk “Staff leave”'."""
-        return f"{self.who} {self.verb} {self.item}"
+        return f"{self.opening}{self.item}{self.closing}"
 
     @property
     def details(self) -> list[str]:
         if self.type == CREATED:
             return [change.as_set for change in self.changes]
+        if self.type == BEGINS:
+            return [change.as_was for change in self.changes]
         if self.type == CHANGED:
             return [str(change) for change in self.changes]
         return []
@@ -206,8 +226,12 @@ class Entry:
             if not self.changes:
                 return f"{self.headline} without changing anything"
             return f"{self.who} changed {join_words(self.details)}"
-        if self.type == CREATED and self.changes:
-            return f"{self.headline}, with {join_words(self.details)}"
+        if self.type in (CREATED, BEGINS) and self.changes:
+            return (
+                f"{self.headline}: {join_words(self.details)}"
+                if self.type == BEGINS
+                else (f"{self.headline}, with {join_words(self.details)}")
+            )
         return self.headline
 
     @property
@@ -393,7 +417,7 @@ def present(records: Iterable, kinds: Iterable[Kind]) -> list[Entry]:
             Entry(
                 when=record.history_date,
                 who=str(record.history_user) if record.history_user_id and record.history_user else NOBODY,
-                type=record.history_type if before is not None or record.history_type != CHANGED else CREATED,
+                type=BEGINS if record.history_type == CHANGED and before is None else record.history_type,
                 kind=kind.key,
                 item=kind.name(instance),
                 changes=tuple(found),

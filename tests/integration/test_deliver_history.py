@@ -442,3 +442,31 @@ def test_each_page_links_to_its_history_for_a_governance_lead(client, project, l
     # Made with no one to name (a factory, as a script would): said so.
     response = client.get(_url("decision-history", project, decision_id=decision.pk))
     assert "Someone (name not recorded) added the decision" in _text(response)
+
+
+def test_records_from_before_the_history_begin_as_they_stood(project, lead, governance, strategy):
+    """Migration 0010 saves each record already there as it stands, with its links, so its
+    first change afterwards reads field by field."""
+    import importlib
+
+    from django.apps import apps
+
+    from deliver.models import Intervention
+    from tests.factories import InterventionFactory
+
+    migration = importlib.import_module("deliver.migrations.0010_history")
+    risk = _risk(project, lead, governance, title="Evening cover")
+    priority = PriorityFactory(project=project, title="Crisis cafe", state="agreed")
+    intervention = InterventionFactory(strategy=strategy, title="Evening peer support")
+    intervention.priorities.add(priority)
+    for model in (Risk, Intervention, type(strategy)):
+        model.history.all().delete()  # as if made before the history began
+    migration.record_as_it_stands(apps, None)
+    risk_services.risk_update(by=governance, risk=risk, **{**_fields(risk), "likelihood": 4})
+    changed, begins = _entries("risk", project)
+    assert changed.what == "Asha Patel changed the likelihood from 3 to 4"
+    assert begins.type == history.BEGINS
+    assert begins.headline == "The history of the risk “Evening cover” begins here, as it stood"
+    assert "the likelihood was 3" in begins.details
+    (intervention_begins,) = _entries("intervention", project)
+    assert "the agreed priorities it comes from was “Crisis cafe”" in intervention_begins.details

@@ -148,5 +148,7 @@ def test_entries_read_as_sentences():
     assert added.what == "Sam Lead added the risk “Staff leave”, with the likelihood set to 3"
     deleted = Entry(when, "Sam Lead", "-", "risk", "the risk “Staff leave”")
     assert deleted.what == "Sam Lead deleted the risk “Staff leave”" and deleted.details == []
+    begins = Entry(when, "", "=", "risk", "the risk “Staff leave”", (Change("likelihood", NOTHING, "3"),))
+    assert begins.what == "The history of the risk “Staff leave” begins here, as it stood: the likelihood was 3"
     unchanged = Entry(when, "Sam Lead", "~", "risk", "the risk “Staff leave”")
     assert unchanged.what == "Sam Lead changed the risk “Staff leave” without changing anything"
