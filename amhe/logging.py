@@ -3,7 +3,7 @@
 The links in public pages are secrets: /s/<token>/ opens a survey (a
 single-use invitation's token is one person's), /r/<token>/ is a
 respondent's own save-and-resume link that shows their answers, /c/<token>/
-is a project's community-input form, /n/<token>/ joins an NGT session and
+is a project's community-input form, /f/<token>/ its public feedback page, /n/<token>/ joins an NGT session and
 /np/<token>/ is an NGT participant's own pages (their ideas and ranking), /accounts/invitations/<token>/ accepts
 an invitation to join a project and /accounts/reset/<uidb64>/<token>/ sets a
 password. A log line with one in it (or in a login's ?next=) would let
@@ -24,9 +24,9 @@ from gunicorn.glogging import Logger
 _SLASH = r"(?:/|%2F)"
 _LINK_CHARS = r"[A-Za-z0-9_\-]"
 SECRET_LINKS = [
-    # /s/, /r/, /c/, /n/, /np/ and an invitation to join a project: the token after the prefix.
+    # /s/, /r/, /c/, /f/, /n/, /np/ and an invitation to join a project: the token after the prefix.
     re.compile(
-        rf"(?P<prefix>{_SLASH}(?:[src]|np?|accounts{_SLASH}invitations){_SLASH}){_LINK_CHARS}{{8,}}", re.IGNORECASE
+        rf"(?P<prefix>{_SLASH}(?:[srcf]|np?|accounts{_SLASH}invitations){_SLASH}){_LINK_CHARS}{{8,}}", re.IGNORECASE
     ),
     # A password reset link: /accounts/reset/<uidb64>/<token>/ (and .../<uidb64>/set-password/).
     re.compile(rf"(?P<prefix>{_SLASH}reset{_SLASH}){_LINK_CHARS}+(?P<slash>{_SLASH}){_LINK_CHARS}+", re.IGNORECASE),

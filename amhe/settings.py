@@ -9,6 +9,7 @@ embedded (filesystem) Celery broker. `DATABASE_URL` switches to PostgreSQL,
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from amhe.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
@@ -152,6 +153,9 @@ AXES_VERBOSE = False  # no usernames or addresses in the logs
 
 # An invitation to join a project works for this many days.
 AMHE_INVITATION_DAYS = env_int("AMHE_INVITATION_DAYS", 14, minimum=1)
+# The address people reach the site at, for links in emails sent outside a request
+# (e.g. the daily overdue-action reminders): scheme and host, no trailing path.
+AMHE_BASE_URL = env_str("AMHE_BASE_URL", "http://localhost:8000")
 # Password reset requests: per email address (hashed into an expiring cache key,
 # never stored in clear) and per client address. Over either, the answer is the
 # same and no email is sent.
@@ -296,6 +300,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "core.requeue_stale_jobs", "schedule": 60.0},
+    # Overdue-action reminders, once a day at 07:00 UK time (CELERY_TIMEZONE); each action's
+    # owner gets one email a day however often this runs (deliver.tracking.services).
+    "deliver-overdue-reminders": {"task": "deliver.queue_overdue_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -23,6 +23,7 @@ public_urls = [
     path("", include("amhe.surveys.urls_respond")),
     path("", include("identify.community.urls_public")),
     path("", include("research.ngt.urls_public")),
+    path("", include("evaluate.feedback.urls_public")),
 ]
 
 urlpatterns = [

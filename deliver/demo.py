@@ -53,3 +53,23 @@ def load_eia_demo(*, project, users, stdout):
     from deliver.eia import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_resourcing_demo(*, project, users, stdout):
+    """3A: staff roles, a facility and budget lines over two financial years (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.resourcing import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_governance_structure_demo(*, project, users, stdout):
+    """3C: a programme board reporting to the ICB quality committee, with meeting dates (Leeds only)."""
+    if project.area != "Leeds" or Role.LEAD not in users:
+        return
+    from deliver.governance import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

@@ -1,9 +1,9 @@
 """Deliver's sub-steps with work recorded (amhe.core.progress): 3A is in
 progress once the project has a strategy;
-3B once it has an action; 3C once it has a risk or a decision."""
+3B once it has an action; 3C once it has a risk, a decision or a governance group."""
 
 from amhe.core.progress import work_in
-from deliver.models import Decision, DeliveryAction, Risk, Strategy
+from deliver.models import Decision, DeliveryAction, GovernanceGroup, Risk, Strategy
 
 
 @work_in("3A")
@@ -19,3 +19,8 @@ def has_risks_or_decisions(project) -> bool:
 @work_in("3B")
 def has_actions(project) -> bool:
     return DeliveryAction.objects.filter(intervention__strategy__project=project).exists()
+
+
+@work_in("3C")
+def has_governance_groups(project) -> bool:
+    return GovernanceGroup.objects.filter(project=project).exists()

@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("deliver.tracking.urls")),
     path("", include("deliver.risks.urls")),
     path("", include("deliver.decisions.urls")),
+    path("", include("deliver.resourcing.urls")),
+    path("", include("deliver.governance.urls")),
     path("", include("deliver.audit.urls")),
 ]

@@ -12,3 +12,23 @@ def load_measures_demo(*, project, users, stdout):
     from evaluate.measures import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_feedback_demo(*, project, users, stdout):
+    """4B: feedback forms with a few answers, and "you said, we did" entries (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from evaluate.feedback import demo
+
+    demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_benchmarking_demo(*, project, users, stdout):
+    """4A: Leeds's ICB against England and peer ICBs, from the bundled public data (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from evaluate.benchmarking import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

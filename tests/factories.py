@@ -594,6 +594,59 @@ class ActionUpdateFactory(factory.django.DjangoModelFactory):
     note = "Started"
 
 
+# --- Deliver 3A: resourcing; 3C: the governance structure ----------------------------------
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    """Half a post for the strategy as a whole, April 2026 to March 2027."""
+
+    class Meta:
+        model = "deliver.StaffRole"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Role {n}")
+    fte = Decimal("0.5")
+    start_date = date(2026, 4, 1)
+    end_date = date(2027, 3, 31)
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.Facility"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Facility {n}")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.BudgetLine"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    description = factory.Sequence(lambda n: f"Budget line {n}")
+    category = "staff"
+    financial_year = 2026
+    amount = Decimal("1000.00")
+
+
+class GovernanceGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliver.GovernanceGroup"
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Board {n}")
+
+
+class GovernanceMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting in a fortnight."""
+
+    class Meta:
+        model = "deliver.GovernanceMeeting"
+
+    group = factory.SubFactory(GovernanceGroupFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
 class NgtSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "research.NgtSession"
@@ -642,3 +695,41 @@ class MeasureRebaseFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     date = date(2024, 4, 1)
     reason = "A new service began"
+
+
+class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
+    """A draft "you said, we did" entry (4B)."""
+
+    class Meta:
+        model = "evaluate.YouSaidWeDid"
+
+    project = factory.SubFactory(ProjectFactory)
+    created_by = factory.SubFactory(UserFactory)
+    you_said = "The wait for a call back was too long."
+    we_did = "The crisis team now calls back within four hours."
+
+
+class BenchmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.Benchmark"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Recovery rate, benchmark {n}")
+    kind = "proportion"
+    polarity = "higher"
+    period = "2024-25"
+    england_value = Decimal("50.5")
+    own_name = "Leeds"
+    own_numerator = 170
+    own_denominator = 380
+
+
+class ComparatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluate.Comparator"
+
+    benchmark = factory.SubFactory(BenchmarkFactory)
+    name = factory.Sequence(lambda n: f"Peer area {n}")
+    numerator = 450
+    denominator = 940
+    period = "2024-25"

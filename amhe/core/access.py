@@ -55,6 +55,11 @@ class Action(StrEnum):
     # Deliver 3B: add and change milestones and actions and record their updates (leads);
     # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
     TRACK_DELIVERY = "track_delivery"
+    # Evaluate 4B: write and publish "you said, we did" entries, and switch the project's
+    # public feedback page on or off or give it a new address (leads).
+    PUBLISH_FEEDBACK = "publish_feedback"
+    # Evaluate 4C: record the review of the cycle and start the next cycle from it (leads).
+    REVIEW_CYCLE = "review_cycle"
     # Read the audit history of goals and of Deliver's records: who changed what, when
     # (governance leads and leads).
     READ_HISTORY = "read_history"
@@ -80,6 +85,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GOVERN,
             Action.DEFINE_MEASURES,
             Action.TRACK_DELIVERY,
+            Action.PUBLISH_FEEDBACK,
+            Action.REVIEW_CYCLE,
             Action.READ_HISTORY,
         }
     ),

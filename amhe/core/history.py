@@ -346,9 +346,9 @@ def _m2m_ids(records, specs: list[Spec]) -> dict:
     for spec in specs:
         if not spec.many:
             continue
-        through = history_model.instance_type._meta.get_field(spec.name)
-        m2m_model = HistoricalRecords.m2m_models[through]
-        target = through.m2m_reverse_field_name()
+        m2m_field = history_model.instance_type._meta.get_field(spec.name)
+        m2m_model = HistoricalRecords.m2m_models[m2m_field]
+        target = m2m_field.m2m_reverse_field_name()
         rows = m2m_model.objects.filter(history__in=[r.history_id for r in records]).values_list(
             "history_id", f"{target}_id"
         )

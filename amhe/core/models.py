@@ -204,6 +204,11 @@ class Project(models.Model):
     current_step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.IDENTIFY)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     start_date = models.DateField(null=True, blank=True)
+    carried_learning = models.TextField(
+        "learning carried over",
+        blank=True,
+        help_text="What the previous cycle's review learnt, carried over when this cycle was started from it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()

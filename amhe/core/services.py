@@ -88,6 +88,33 @@ def project_update(*, by, project: Project, **fields) -> Project:
     return project
 
 
+@transaction.atomic
+def project_next_cycle(*, by, previous: Project, carried_learning: str = "") -> Project:
+    """Start the cycle after `previous`, beginning again at Identify: the same place,
+    organisation and focus populations, everyone on the previous cycle with the same
+    role (they joined this work already), and what was learnt. A cycle is followed by
+    one next cycle at most; the previous one's row is locked so two people starting
+    it at once make one."""
+    previous = Project.objects.select_for_update().get(pk=previous.pk)
+    if Project.objects.filter(previous_cycle=previous).exists():
+        raise ValidationError(f"{previous} already has a next cycle.")
+    project = project_create(
+        by=by,
+        organisation=previous.organisation,
+        name=previous.name,
+        area=previous.area,
+        area_code=previous.area_code,
+        description=previous.description,
+        focus_populations=list(previous.focus_populations.all()),
+        previous_cycle=previous,
+    )
+    project.carried_learning = carried_learning
+    project.save(update_fields=["carried_learning"])
+    for membership in Membership.objects.filter(project=previous).exclude(user=by):
+        Membership.objects.create(project=project, user_id=membership.user_id, role=membership.role)
+    return project
+
+
 def invitation_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from amhe.core.models import Measure, MeasureValue, SmartGoal
 from deliver.measures import sources
+from deliver.models import GoalBaseline
 
 
 def figure(value, unit: str) -> str:
@@ -119,6 +122,7 @@ def goal_progress(goal: SmartGoal) -> GoalProgress:
     baseline = "Not set" if goal.baseline_value is None else figure(goal.baseline_value, unit)
     if goal.baseline_date:
         baseline += f" ({date_format(goal.baseline_date, 'j M Y')})"
+    baseline += _baseline_note(goal, unit)
     target = "Not set" if goal.target_value is None else figure(goal.target_value, unit)
     if goal.target_date:
         target += f" by {date_format(goal.target_date, 'j M Y')}"
@@ -131,6 +135,27 @@ def goal_progress(goal: SmartGoal) -> GoalProgress:
         latest_period=period(latest) if latest else "",
         state=_state(measure.direction, goal.baseline_value, goal.target_value, latest.value if latest else None),
     )
+
+
+def _baseline_note(goal: SmartGoal, unit: str) -> str:
+    """What happened to a baseline that follows the data (GoalBaseline), in words."""
+    try:
+        link = goal.data_baseline
+    except ObjectDoesNotExist:
+        return ""
+    if link.measure_id != goal.measure_id or link.period_end != goal.baseline_date:
+        return ""
+    when = f" on {date_format(timezone.localtime(link.changed_at), 'j M Y')}" if link.changed_at else ""
+    if link.state == GoalBaseline.State.HIDDEN:
+        return (
+            f": the baseline period's value is now hidden (small numbers){when}, so the goal has no baseline. "
+            "Choose another period."
+        )
+    if link.state == GoalBaseline.State.GONE:
+        return f": the baseline period no longer has a value{when}. Choose another period."
+    if link.changed_at and link.previous_value is not None:
+        return f"; changed with the data{when}, from {figure(link.previous_value, unit)}"
+    return ""
 
 
 def _better(direction, a, b) -> bool:

@@ -40,7 +40,7 @@ def values(measure: Measure) -> list[MeasureValue]:
 def goals_with_measures(project):
     return (
         SmartGoal.objects.filter(project=project, measure__isnull=False)
-        .select_related("measure")
+        .select_related("measure", "data_baseline")
         .prefetch_related("measure__values")
     )
 
@@ -50,7 +50,7 @@ def goals(project):
 
 
 def goals_of(measure: Measure):
-    return measure.goals.select_related("measure").prefetch_related("measure__values")
+    return measure.goals.select_related("measure", "data_baseline").prefetch_related("measure__values")
 
 
 def current_baseline(goal: SmartGoal) -> MeasureValue | None:

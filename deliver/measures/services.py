@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from amhe.core import history
 from amhe.core import services as core_services
 from amhe.core.models import Measure, MeasureValue, SmartGoal
 from deliver.measures import sources
-from deliver.models import MeasureValueOrigin
+from deliver.models import GoalBaseline, MeasureValueOrigin
 from identify.models import Breakdown, Extract
 
 VALUES_FROM_UPLOAD = "deliver.measure_values_from_upload"
@@ -179,8 +181,10 @@ def record_value(*, measure: Measure, item) -> MeasureValue:
     same_period = MeasureValue.objects.filter(
         measure=measure, period_start=figure.period_start, period_end=figure.period_end
     ).first()
+    old_period = None
     if origin is not None:
         value = origin.value
+        old_period = (value.period_start, value.period_end)
         if same_period is not None and same_period.pk != value.pk:
             same_period.delete()
     else:
@@ -195,7 +199,57 @@ def record_value(*, measure: Measure, item) -> MeasureValue:
         MeasureValueOrigin.objects.update_or_create(
             value=value, defaults={"measure": measure, "extract": item, "extract_title": item.title[:200]}
         )
+    baselines_follow(measure=measure, periods={old_period, (value.period_start, value.period_end)} - {None})
     return value
+
+
+FOLLOWING = (SmartGoal.Status.DRAFT, SmartGoal.Status.AGREED)
+
+
+@transaction.atomic
+def baselines_follow(*, measure: Measure, periods) -> int:
+    """Copy the values of `periods` (pairs of start and end) of the measure onto the goals
+    whose baseline comes from them; return how many goals changed.
+
+    A draft or agreed goal linked with goal_link_measure follows its baseline period while
+    it is still measured by that measure and its baseline date is still that period's end
+    (a goal re-pointed by hand no longer follows). A new value replaces the baseline and the
+    goal keeps its status; the earlier figure is kept on the link, so the goal's row can say
+    the baseline changed with the data. A value now hidden by small-number suppression, or a
+    period with no value any more, clears the baseline rather than keeping a stale number,
+    and an agreed goal goes back to draft (it is no longer measurable) until someone chooses
+    another period. Achieved, not achieved and withdrawn goals keep the baseline they were
+    judged against."""
+    links = GoalBaseline.objects.filter(measure=measure, goal__measure=measure, goal__status__in=FOLLOWING)
+    match = Q(pk__in=[])
+    for start, end in periods:
+        match |= Q(period_start=start, period_end=end)
+    changed = 0
+    for link in links.filter(match).order_by("pk"):
+        goal = SmartGoal.objects.select_for_update().get(pk=link.goal_id)
+        if goal.baseline_date != link.period_end or goal.measure_id != measure.pk or goal.status not in FOLLOWING:
+            continue
+        value = MeasureValue.objects.filter(
+            measure=measure, period_start=link.period_start, period_end=link.period_end
+        ).first()
+        if value is not None and value.value is not None and not value.suppressed:
+            state, baseline = GoalBaseline.State.CURRENT, value.value
+        else:
+            state = GoalBaseline.State.HIDDEN if value is not None and value.suppressed else GoalBaseline.State.GONE
+            baseline = None
+        previous = goal.baseline_value
+        if previous != baseline:
+            goal.baseline_value = baseline
+            if baseline is None and goal.status == SmartGoal.Status.AGREED:
+                goal.status = SmartGoal.Status.DRAFT
+            goal._change_reason = "The baseline followed the data: its period's value changed"
+            goal.save()
+            link.previous_value, link.changed_at = previous, timezone.now()
+            changed += 1
+        if link.state != state or link.changed_at is not None:
+            link.state = state
+            link.save()
+    return changed
 
 
 @history.records_by
@@ -220,4 +274,16 @@ def goal_link_measure(*, by, goal: SmartGoal, measure: Measure, baseline: Measur
     goal.baseline_date = baseline.period_end
     goal.target_value = target_value
     goal.target_date = target_date
-    return core_services.smart_goal_edit(by=by, goal=goal, changed=True, agree=False)
+    goal = core_services.smart_goal_edit(by=by, goal=goal, changed=True, agree=False)
+    GoalBaseline.objects.update_or_create(
+        goal=goal,
+        defaults={
+            "measure": measure,
+            "period_start": baseline.period_start,
+            "period_end": baseline.period_end,
+            "state": GoalBaseline.State.CURRENT,
+            "previous_value": None,
+            "changed_at": None,
+        },
+    )
+    return goal

@@ -52,7 +52,7 @@ def record_as_it_stands(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_organisation_suppression_rule"),
-        ("deliver", "0005_actions"),
+        ("deliver", "0009_action_reminders"),
         ("identify", "0005_surveys_moved_out"),
         ("research", "0008_reference_ideas"),
         ("surveys", "0004_survey_revision"),

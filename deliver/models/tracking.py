@@ -98,3 +98,22 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"Update on {self.action} ({self.date})"
+
+
+class ActionReminder(models.Model):
+    """An overdue-action reminder sent to the action's owner. One per action per day:
+    the unique constraint is what makes the daily job send once, even when it runs twice
+    on a day or on two workers at once (deliver.tracking.reminders)."""
+
+    action = models.ForeignKey(DeliveryAction, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(help_text="The day (Europe/London) the reminder is for.")
+    sent_to = models.EmailField()
+    days_overdue = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "pk"]
+        constraints = [models.UniqueConstraint(fields=["action", "day"], name="deliver_action_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"Reminder about {self.action} on {self.day}"

@@ -20,6 +20,7 @@ from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import confirm_delete
 from deliver.eia import selectors as eia_selectors
+from deliver.resourcing import views as resourcing_views
 from deliver.strategy import presenters, selectors, services
 from deliver.strategy.forms import InterventionForm, StrategyCommentForm, StrategyForm, StrategyStartForm
 from deliver.tracking import views as tracking_views
@@ -158,6 +159,7 @@ def intervention_detail(request, project_id, intervention_id):
             "eia_status": eia_selectors.status_for(intervention),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
             **tracking_views.intervention_context(membership, intervention),
+            **resourcing_views.intervention_context(membership, intervention),
         },
     )
 

@@ -5,13 +5,13 @@ record an update on one (a lead, or the action's owner)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from amhe.core import access
 from amhe.core.access import Action
-from amhe.core.models import Membership, SmartGoal, User
+from amhe.core.models import Membership, Project, SmartGoal, User
 from deliver.models import ActionUpdate, DeliveryAction, Intervention, Milestone
 from deliver.models.tracking import Status
 
@@ -133,3 +133,24 @@ def owner_choices(project) -> QuerySet[User]:
 
 def is_member(project, user) -> bool:
     return Membership.objects.filter(project=project, user=user).exists()
+
+
+def actions_to_remind(day) -> QuerySet[DeliveryAction]:
+    """Every project's actions overdue on `day` (past their due date, not done) whose owner
+    can be emailed: an active account with an email address, still a member of the action's
+    project (which is not archived), and not yet reminded about it on `day`."""
+    return (
+        DeliveryAction.objects.filter(
+            due_date__lt=day,
+            owner__isnull=False,
+            owner__is_active=True,
+            owner__memberships__project=F("intervention__strategy__project"),
+        )
+        .exclude(status=Status.DONE)
+        .exclude(owner__email="")
+        .exclude(intervention__strategy__project__status=Project.Status.ARCHIVED)
+        .exclude(reminders__day=day)
+        .select_related("intervention", "intervention__strategy__project", "owner")
+        .order_by("due_date", "pk")
+        .distinct()
+    )

@@ -6,17 +6,25 @@ action's status and RAG rating, and no service changes or deletes an update."""
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from amhe.core import history
-from deliver.models import ActionUpdate, DeliveryAction, Milestone
+from deliver.models import ActionReminder, ActionUpdate, DeliveryAction, Milestone
 from deliver.models.tracking import Rag, Status
 from deliver.tracking import selectors
 from research.evidence import importing
+
+logger = logging.getLogger(__name__)
 
 ACTION_FIELDS = ("intervention", "milestone", "title", "owner", "due_date", "blockers", "next_step")
 MILESTONE_FIELDS = ("title", "description", "due_date")
@@ -189,3 +197,76 @@ def action_record_update(
     item.save(update_fields=changed)
     action.refresh_from_db()
     return update
+
+
+# --- Overdue-action reminders ---------------------------------------------------
+
+OVERDUE_REMINDERS = "deliver.overdue_reminders"
+
+
+def overdue_reminders_send(*, day: datetime.date | None = None, progress=None) -> dict:
+    """Email each overdue action's owner once on `day` (today in Europe/London by default).
+
+    Run daily by Celery beat (deliver.tasks -> the job kind in deliver/jobs.py), or by hand
+    with `manage.py overdue_reminders`. Done actions, actions without an owner who can be
+    emailed and actions already reminded about on `day` get nothing. Safe to run again,
+    and on two workers at once: each reminder is an `ActionReminder` row, unique per
+    action and day, inserted in the same transaction as the email is sent. A second
+    sender waits on that row's unique key and then finds it taken, so it sends nothing;
+    an email that fails to send rolls its row back, so a later run that day tries again.
+    `progress(percent, message)`, if given, is told how far it has got (the job's heartbeat)."""
+    day = day or timezone.localdate()
+    sent, already, failed = 0, 0, 0
+    items = list(selectors.actions_to_remind(day))
+    for number, item in enumerate(items):
+        if progress is not None and number % 20 == 0:
+            progress(10 + 89 * number // len(items), f"Sending reminders ({number} of {len(items)})")
+        outcome = _remind(item=item, day=day)
+        sent += outcome == "sent"
+        already += outcome == "already"
+        failed += outcome == "failed"
+    return {"day": day.isoformat(), "sent": sent, "already_sent": already, "failed": failed}
+
+
+def _remind(*, item: DeliveryAction, day: datetime.date) -> str:
+    try:
+        with transaction.atomic():
+            ActionReminder.objects.create(
+                action=item, day=day, sent_to=item.owner.email, days_overdue=(day - item.due_date).days
+            )
+            _send_reminder(item=item, day=day)
+    except IntegrityError:  # reminded already today, by this run's twin; or the action has just gone
+        return "already"
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not send the overdue reminder for action %s", item.pk)
+        return "failed"
+    return "sent"
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _send_reminder(*, item: DeliveryAction, day: datetime.date) -> None:
+    project = item.intervention.strategy.project
+    days = (day - item.due_date).days
+    link = settings.AMHE_BASE_URL.rstrip("/") + reverse(
+        "deliver:action", kwargs={"project_id": project.pk, "action_id": item.pk}
+    )
+    context = {
+        "action": item,
+        "owner": item.owner,
+        "project": project,
+        "due": _day(item.due_date),
+        "overdue": f"{days} day{'s' if days != 1 else ''}",
+        "status": item.get_status_display(),
+        "rag": item.get_rag_display(),
+        "link": link,
+    }
+    send_mail(
+        subject=_one_line(f"Overdue action: {item.title}"),
+        message=render_to_string("deliver/tracking/overdue_reminder_email.txt", context),
+        from_email=None,
+        recipient_list=[item.owner.email],
+    )

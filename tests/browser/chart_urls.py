@@ -1,4 +1,4 @@
-"""Test-only URLconf: one page showing every kind of Identify chart and an SPC chart, for the
+"""Test-only URLconf: one page showing every kind of Identify chart, an SPC chart and a funnel plot, for the
 browser test of plotly.js under the strict Content Security Policy.
 
 Use with ``@pytest.mark.urls("tests.browser.chart_urls")``.
@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from amhe.analysis import charts, spc_charts
+from amhe.analysis import charts, funnel_charts, spc_charts
 from amhe.stats import spc
 
 PAGE = """{% extends "base.html" %}
@@ -154,6 +154,18 @@ def chart_list():
             rebase_at=[12],
         ).chart,
         _timeline(),
+        funnel_charts.funnel_chart(
+            "proportion",
+            [
+                funnel_charts.Figure("Leeds (made up)", 170, 380, own=True),
+                funnel_charts.Figure("Peer A", 450, 940),
+                funnel_charts.Figure("Peer B", 150, 300),
+            ],
+            target=0.505,
+            polarity="higher",
+            title="Recovery rate against England (made up)",
+            chart_id="funnel-test",
+        ).chart,
     ]
 
 

@@ -76,8 +76,11 @@ def test_commissioner_sees_the_four_steps(demo, journey):
     page.get_by_role("link", name="See and edit SMART goals").click()
     page.wait_for_load_state()
     journey.check()
-    # The demo's two draft goals (the ratio goal, and Deliver's goal measured from the upload).
+    # The demo's two draft goals (the ratio goal, and Deliver's rate ratio goal measured from the upload);
+    # Deliver's goal measured from the upload's rate is agreed, so every SMART part is there.
     assert page.get_by_text("Not yet SMART").count() == 2
+    statuses = page.locator(".nhsuk-card__content > p > .nhsuk-tag").all_inner_texts()
+    assert sorted(statuses) == ["Agreed", "Agreed", "Draft", "Draft"], statuses
     assert page.get_by_text("Not yet SMART").first.is_visible()
 
 

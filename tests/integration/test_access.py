@@ -19,16 +19,20 @@ from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from evaluate.models import Review
 from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    BenchmarkFactory,
     BreakdownFactory,
+    BudgetLineFactory,
     CaseStudyAttachmentFactory,
     CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
     CommunityInputLinkFactory,
+    ComparatorFactory,
     DecisionFactory,
     DeliveryActionFactory,
     DiagramFactory,
@@ -36,7 +40,10 @@ from tests.factories import (
     EiaFactory,
     EiaVersionFactory,
     ExtractFactory,
+    FacilityFactory,
     FocusGroupFactory,
+    GovernanceGroupFactory,
+    GovernanceMeetingFactory,
     InitiativeFactory,
     InterventionFactory,
     JobFactory,
@@ -56,11 +63,13 @@ from tests.factories import (
     ReferenceFactory,
     RiskFactory,
     SmartGoalFactory,
+    StaffRoleFactory,
     StrategyFactory,
     SurveyFactory,
     SurveyResponseFactory,
     ThemeFactory,
     UserFactory,
+    YouSaidWeDidFactory,
 )
 from tests.integration.test_smart_goals import goal_post  # fills the form whatever its date widget
 
@@ -99,6 +108,14 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "staff_role_id",
+    "facility_id",
+    "budget_line_id",
+    "group_id",
+    "meeting_id",
+    "entry_id",
+    "benchmark_id",
+    "comparator_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -127,6 +144,8 @@ ROLES_ALLOWED = {
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.PUBLISH_FEEDBACK: {Role.LEAD},
+    Action.REVIEW_CYCLE: {Role.LEAD},
     Action.READ_HISTORY: {Role.LEAD, Role.GOVERNANCE},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
@@ -241,6 +260,23 @@ URL_ACTION = {
     "deliver:milestone-new": Action.TRACK_DELIVERY,
     "deliver:milestone-edit": Action.TRACK_DELIVERY,
     "deliver:milestone-delete": Action.TRACK_DELIVERY,
+    # 3A resourcing: members read it, leads keep it.
+    "deliver:staff-role-new": Action.EDIT_STRATEGY,
+    "deliver:staff-role-edit": Action.EDIT_STRATEGY,
+    "deliver:staff-role-delete": Action.EDIT_STRATEGY,
+    "deliver:facility-new": Action.EDIT_STRATEGY,
+    "deliver:facility-edit": Action.EDIT_STRATEGY,
+    "deliver:facility-delete": Action.EDIT_STRATEGY,
+    "deliver:budget-line-new": Action.EDIT_STRATEGY,
+    "deliver:budget-line-edit": Action.EDIT_STRATEGY,
+    "deliver:budget-line-delete": Action.EDIT_STRATEGY,
+    # 3C governance structure: members read it, leads and governance leads keep it.
+    "deliver:governance-group-new": Action.GOVERN,
+    "deliver:governance-group-edit": Action.GOVERN,
+    "deliver:governance-group-delete": Action.GOVERN,
+    "deliver:governance-meeting-new": Action.GOVERN,
+    "deliver:governance-meeting-edit": Action.GOVERN,
+    "deliver:governance-meeting-delete": Action.GOVERN,
     # Audit history (goals and Deliver's records): governance leads and leads read it.
     "core:goal-history": Action.READ_HISTORY,
     "deliver:history": Action.READ_HISTORY,
@@ -264,6 +300,29 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4B feedback: members read it; leads and analysts open forms (as any survey); leads
+    # write and publish "you said, we did" and run the public page.
+    "evaluate:feedback-form-new": Action.ENGAGE,
+    "evaluate:feedback-page": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-new": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-edit": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-publish": Action.PUBLISH_FEEDBACK,
+    "evaluate:ysd-delete": Action.PUBLISH_FEEDBACK,
+    # 4A benchmarking: everyone reads; leads and analysts write.
+    "evaluate:benchmark-new": Action.EVALUATE,
+    "evaluate:benchmark-edit": Action.EVALUATE,
+    "evaluate:benchmark-delete": Action.EVALUATE,
+    "evaluate:comparator-new": Action.EVALUATE,
+    "evaluate:comparator-upload": Action.EVALUATE,
+    "evaluate:comparator-peers": Action.EVALUATE,
+    "evaluate:comparator-delete": Action.EVALUATE,
+    # 4C review: members read it, leads write it and start the next cycle, panel members add views.
+    "evaluate:review-edit": Action.REVIEW_CYCLE,
+    "evaluate:review-goal": Action.REVIEW_CYCLE,
+    "evaluate:review-complete": Action.REVIEW_CYCLE,
+    "evaluate:review-next-cycle": Action.REVIEW_CYCLE,
+    "evaluate:review-view": Action.GIVE_VIEWS,
+    "evaluate:review-view-remove": Action.GIVE_VIEWS,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -281,10 +340,11 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
-# community-input link; /n/ and /np/: joining an NGT session and a participant's
-# own pages (unguessable tokens, no login). Under /accounts/: logging
-# in, password resets and accepting an invitation to a project (its own token).
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/n/", "/np/")
+# community-input link; /f/: a project's public feedback page ("you said, we did");
+# /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
+# tokens, no login). Under /accounts/: logging in, password resets and accepting an
+# invitation to a project (its own token).
+PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -377,6 +437,15 @@ class World:
     rebase: object
     milestone: object
     action: object
+    staff_role: object
+    facility: object
+    budget_line: object
+    governance_group: object
+    meeting: object
+    ysd_entry: object
+    benchmark: object
+    comparator: object
+    review: object
 
     def values(self) -> dict:
         return {
@@ -416,6 +485,14 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "staff_role_id": self.staff_role.pk,
+            "facility_id": self.facility.pk,
+            "budget_line_id": self.budget_line.pk,
+            "group_id": self.governance_group.pk,
+            "meeting_id": self.meeting.pk,
+            "entry_id": self.ysd_entry.pk,
+            "benchmark_id": self.benchmark.pk,
+            "comparator_id": self.comparator.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -459,6 +536,14 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "staff_role_id": 999_999,
+            "facility_id": 999_999,
+            "budget_line_id": 999_999,
+            "group_id": 999_999,
+            "meeting_id": 999_999,
+            "entry_id": 999_999,
+            "benchmark_id": 999_999,
+            "comparator_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -516,12 +601,39 @@ def world_of(project, lead, **given) -> World:
         intervention = given.get("intervention") or made["intervention"]
         made["eia"] = EiaFactory(strategy=intervention.strategy)
         EiaVersionFactory(eia=made["eia"], created_by=lead)
+    if "staff_role" not in given:
+        # 3A resourcing: a staff role, a facility and a budget line of the world's intervention.
+        intervention = given.get("intervention") or made["intervention"]
+        made["staff_role"] = StaffRoleFactory(strategy=intervention.strategy, intervention=intervention)
+    if "facility" not in given:
+        intervention = given.get("intervention") or made["intervention"]
+        made["facility"] = FacilityFactory(strategy=intervention.strategy, intervention=intervention)
+    if "budget_line" not in given:
+        intervention = given.get("intervention") or made["intervention"]
+        made["budget_line"] = BudgetLineFactory(strategy=intervention.strategy, intervention=intervention)
+    if "governance_group" not in given:
+        # 3C: a programme board reporting to a committee, chaired by the lead, with a meeting.
+        committee = GovernanceGroupFactory(project=project, name="Quality committee")
+        made["governance_group"] = GovernanceGroupFactory(project=project, reports_to=committee, chair=lead)
+    if "meeting" not in given:
+        made["meeting"] = GovernanceMeetingFactory(group=given.get("governance_group") or made["governance_group"])
     if "ngt_idea" not in given:
         made["ngt_idea"] = NgtIdeaFactory(session=given.get("ngt_session") or made["ngt_session"], number=1)
     if "rebase" not in given:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "ysd_entry" not in given:
+        # 4B: a "you said, we did" entry (a draft).
+        made["ysd_entry"] = YouSaidWeDidFactory(project=project, created_by=lead)
+    if "benchmark" not in given:
+        # 4A: a benchmark from the bundled Talking Therapies reference (so it has peers to add).
+        made["benchmark"] = BenchmarkFactory(project=project, reference="tt-recovery-2024-25-black-or-black-british")
+    if "comparator" not in given:
+        made["comparator"] = ComparatorFactory(benchmark=given.get("benchmark") or made["benchmark"])
+    if "review" not in given:
+        # 4C: the project's review, being written (the URLs name only the project and a goal).
+        made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -643,6 +755,24 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:action",
         "deliver:action-update",
         "deliver:milestone-edit",
+        "deliver:resourcing",
+        "deliver:staff-role-new",
+        "deliver:staff-role-edit",
+        "deliver:staff-role-delete",
+        "deliver:facility-new",
+        "deliver:facility-edit",
+        "deliver:facility-delete",
+        "deliver:budget-line-new",
+        "deliver:budget-line-edit",
+        "deliver:budget-line-delete",
+        "deliver:governance",
+        "deliver:governance-group",
+        "deliver:governance-group-new",
+        "deliver:governance-group-edit",
+        "deliver:governance-group-delete",
+        "deliver:governance-meeting-new",
+        "deliver:governance-meeting-edit",
+        "deliver:governance-meeting-delete",
         "research:ngt-sessions",
         "research:ngt-session",
         "research:ngt-screen",
@@ -653,6 +783,29 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:feedback",
+        "evaluate:feedback-form-new",
+        "evaluate:feedback-page",
+        "evaluate:ysd-new",
+        "evaluate:ysd-edit",
+        "evaluate:ysd-publish",
+        "evaluate:ysd-delete",
+        "evaluate:benchmarks",
+        "evaluate:benchmark",
+        "evaluate:benchmark-new",
+        "evaluate:benchmark-edit",
+        "evaluate:benchmark-delete",
+        "evaluate:comparator-new",
+        "evaluate:comparator-upload",
+        "evaluate:comparator-peers",
+        "evaluate:comparator-delete",
+        "evaluate:review",
+        "evaluate:review-edit",
+        "evaluate:review-goal",
+        "evaluate:review-complete",
+        "evaluate:review-next-cycle",
+        "evaluate:review-view",
+        "evaluate:review-view-remove",
     }
     assert expected <= names
 

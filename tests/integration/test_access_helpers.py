@@ -1,6 +1,7 @@
 """One access helper per kind of record (identify.selectors for 1A uploads,
 identify.community.selectors for 1B records, research.plans.selectors for 2B
-diagrams and their boxes, deliver.<area>.selectors for 3A and 3C): the record of the user's project (the
+diagrams and their boxes, deliver.<area>.selectors for 3A and 3C,
+evaluate.benchmarking.selectors for 4A): the record of the user's project (the
 organisation's, for assets), 404 for a record of another project and for a
 non-member, 403 for a role without the action."""
 
@@ -14,6 +15,8 @@ from deliver.decisions import selectors as decision_selectors
 from deliver.measures import selectors as measure_selectors
 from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
+from evaluate.benchmarking import selectors as benchmark_selectors
+from evaluate.feedback import selectors as feedback_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
@@ -22,10 +25,12 @@ from research.plans import selectors as plans_selectors
 from research.practice import selectors as practice_selectors
 from research.priorities import selectors as priority_selectors
 from tests.factories import (
+    BenchmarkFactory,
     CaseStudyAttachmentFactory,
     CaseStudyFactory,
     CommunityAssetFactory,
     CommunityInputFactory,
+    ComparatorFactory,
     DecisionFactory,
     DiagramFactory,
     DiagramNodeFactory,
@@ -43,6 +48,7 @@ from tests.factories import (
     SmartGoalFactory,
     StrategyFactory,
     ThemeFactory,
+    YouSaidWeDidFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +75,8 @@ KINDS = {
     "measure": (measure_selectors.measure_for, lambda p: MeasureFactory(project=p), Action.VIEW),
     "goal": (measure_selectors.goal_for, lambda p: SmartGoalFactory(project=p), Action.VIEW),
     "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
+    "you said, we did entry": (feedback_selectors.entry_for, lambda p: YouSaidWeDidFactory(project=p), Action.VIEW),
+    "benchmark": (benchmark_selectors.benchmark_for, lambda p: BenchmarkFactory(project=p), Action.VIEW),
 }
 
 
@@ -200,3 +208,19 @@ def test_an_idea_is_found_only_under_its_own_session_and_project(project, member
     for role in (Role.ANALYST, Role.GOVERNANCE, Role.PANEL, Role.VIEWER):
         with pytest.raises(PermissionDenied):
             ngt_selectors.idea_for(member_of(project, role), project.pk, idea.session_id, idea.pk)
+
+
+def test_a_comparator_is_found_only_under_its_own_benchmark_and_project(project, member_of, other_org_user):
+    lead = member_of(project, Role.LEAD)
+    comparator = ComparatorFactory(benchmark=BenchmarkFactory(project=project))
+    other = BenchmarkFactory(project=project)
+    found = benchmark_selectors.comparator_for(lead, project.pk, comparator.benchmark_id, comparator.pk)
+    assert found[3] == comparator
+    with pytest.raises(Http404):
+        benchmark_selectors.comparator_for(lead, project.pk, other.pk, comparator.pk)
+    with pytest.raises(Http404):
+        benchmark_selectors.comparator_for(other_org_user, project.pk, comparator.benchmark_id, comparator.pk)
+    with pytest.raises(PermissionDenied):
+        benchmark_selectors.comparator_for(
+            member_of(project, Role.VIEWER), project.pk, comparator.benchmark_id, comparator.pk, Action.EVALUATE
+        )

@@ -334,3 +334,96 @@ def test_evaluate_links_a_measure_from_uploads_to_how_it_is_worked_out(client, p
     measure = define(client, project, referrals, name="Referrals per 100,000, Black or Black British")
     page = client.get(reverse("evaluate:measure", args=[project.pk, measure.pk])).content.decode()
     assert f'href="{reverse("deliver:measure", args=[project.pk, measure.pk])}"' in page
+
+
+def same_period(tmp_path, name: str, *, keep_black_every: int) -> Path:
+    """The demo referrals again, for the same period, keeping one Black referral in
+    `keep_black_every` (a corrected upload of the same year)."""
+    lines = REFERRALS.read_text().splitlines()
+    out, black = [lines[0]], 0
+    for line in lines[1:]:
+        code = line.split(",")[1]
+        if code in ("M", "N", "P") or code.lower().startswith("black"):
+            black += 1
+            if black % keep_black_every:
+                continue
+        out.append(line)
+    path = tmp_path / name
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def doubled_population(client, project, tmp_path, capture) -> Extract:
+    lines = POPULATION.read_text().splitlines()
+    rows = [lines[0]] + [f"{name},{int(count) * 2}" for name, count in (line.rsplit(",", 1) for line in lines[1:])]
+    path = tmp_path / "population_doubled.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with capture(execute=False):
+        extract = uploaded(client, project, path, kind="population")
+        confirm(client, extract)
+        run_job(extract)
+    assert extract.state == Extract.State.READY, extract.error
+    return extract
+
+
+def test_a_goal_baseline_follows_its_period_when_the_data_change(
+    client, project, analyst, lead, referrals, population, tmp_path, django_capture_on_commit_callbacks
+):
+    """The baseline comes from the chosen period's value and follows it: when the upload is
+    processed again, or a later upload of the same period replaces its value, the goal's
+    baseline is the new value (the goal stays agreed, and its row says the baseline changed
+    with the data); when the value becomes hidden, the baseline is cleared and the goal goes
+    back to draft, saying why, never keeping the stale number."""
+    capture = django_capture_on_commit_callbacks
+    measure = define(client, project, referrals)
+    services.values_from_series(measure_id=measure.pk)
+    first = measure.values.get()
+    goal = SmartGoalFactory(project=project, owner=lead)
+    goal = services.goal_link_measure(
+        by=lead, goal=goal, measure=measure, baseline=first, target_value=Decimal("1"), target_date=date(2028, 3, 31)
+    )
+    goal = core_services.smart_goal_agree(by=lead, goal=goal)
+    assert goal.baseline_value == first.value
+
+    def goal_row():
+        html = client.get(reverse("deliver:measures", kwargs={"project_id": project.pk})).content.decode()
+        return html
+
+    # Processed again, against a population twice the size: the rate, and so the baseline, halves.
+    client.force_login(analyst)
+    doubled = doubled_population(client, project, tmp_path, capture)
+    confirm(client, referrals, population=doubled)
+    with capture(execute=True):
+        run_job(referrals)
+    run_queued(services.VALUES_FROM_UPLOAD)
+    halved = measure.values.get()
+    assert abs(halved.value * 2 - first.value) < Decimal("0.2")
+    goal.refresh_from_db()
+    assert (goal.baseline_value, goal.baseline_date, goal.status) == (halved.value, FIRST_PERIOD[1], "agreed")
+
+    # A later upload of the same period (half the Black referrals) replaces the period's value.
+    corrected = process(
+        client, project, same_period(tmp_path, "corrected.csv", keep_black_every=2), population, capture
+    )
+    assert corrected.state == Extract.State.READY, corrected.error
+    run_queued(services.VALUES_FROM_UPLOAD)
+    replaced = measure.values.get()
+    assert replaced.origin.extract == corrected and replaced.value < first.value
+    goal.refresh_from_db()
+    assert (goal.baseline_value, goal.status) == (replaced.value, "agreed")
+    client.force_login(lead)
+    assert "changed with the data" in goal_row()
+    assert goal.history.count() >= 3  # linked, agreed, followed twice: each change kept
+
+    # Another upload of the period with so few Black referrals that the count is hidden.
+    client.force_login(analyst)
+    tiny = process(client, project, same_period(tmp_path, "tiny.csv", keep_black_every=100), population, capture)
+    assert tiny.state == Extract.State.READY, tiny.error
+    run_queued(services.VALUES_FROM_UPLOAD)
+    hidden = measure.values.get()
+    assert hidden.suppressed and hidden.value is None and hidden.origin.extract == tiny
+    goal.refresh_from_db()
+    assert goal.baseline_value is None and goal.status == SmartGoal.Status.DRAFT
+    assert goal.data_baseline.state == "hidden"
+    client.force_login(lead)
+    assert "the baseline period&#x27;s value is now hidden" in goal_row()

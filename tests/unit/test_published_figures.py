@@ -2,7 +2,10 @@
 
 A property-based test (Hypothesis) over random tables, on every published
 path: the 1A breakdown as the job stores it, as the dashboard and the CSV/XLSX
-export read it (and as the command line prints it), and survey results by
+export read it (and as the command line prints it), Deliver's measure values
+worked out from it (every group's rate and share, and the rate ratio of every
+pair of groups, with their intervals, as a goal's baseline and later values
+store them), and survey results by
 group (answers by group, who answered, theme counts by group, the per-question
 figures) with their CSV/XLSX sheets.
 
@@ -26,6 +29,7 @@ counts, and this test failed on all three paths (e.g. a count of 38 shown as
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import itertools
 
@@ -41,6 +45,7 @@ from amhe.analysis.breakdown import breakdown, publish, publish_result
 from amhe.surveys import equality, export
 from amhe.surveys import results as sr
 from amhe.surveys.models import Question, Survey
+from deliver.measures import sources
 from identify import engine, presenters
 from identify.models import Breakdown
 
@@ -207,7 +212,13 @@ def published_1a(table: pd.DataFrame, dims: list[str], pop: pd.DataFrame | None,
     data = presenters.breakdown_data(current, raw=False)
     assert presenters.breakdown_data(older, raw=False) == data
     rows = data["rows"]
-    views = {"published": data, "export": presenters.export_table([data]), "command": publish(result, rule)}
+    views = {
+        "published": data,
+        "export": presenters.export_table([data]),
+        "command": publish(result, rule),
+        "deliver measures": deliver_measures(current),
+        "deliver measures, stored before ADR 0008": deliver_measures(older),
+    }
     if len(dims) == 1:
         views["charts"] = [
             chart_view(charts.rates_chart(rows, 0.95)) if any(r.get("rate") is not None for r in rows) else None,
@@ -220,6 +231,24 @@ def published_1a(table: pd.DataFrame, dims: list[str], pop: pd.DataFrame | None,
         value = "rate" if any(r.get("rate") is not None for r in rows) else "count"
         views["charts"] = [chart_view(charts.intersection_heatmap(rows, dims[0], dims[1], value=value))]
     return views
+
+
+PERIOD = (datetime.date(2024, 4, 1), datetime.date(2025, 3, 31))
+
+
+def deliver_measures(item: Breakdown) -> list[dict]:
+    """Deliver 3A: every measure a goal could be measured by from this breakdown -- each
+    group's rate per 100,000 and share of records, and the rate ratio of every ordered pair
+    of groups -- with the value, interval, numerator, denominator, whether it is hidden and
+    the note, as a MeasureValue stores them (deliver.measures.sources.breakdown_figure)."""
+    codes = [row["group_code"] for row in item.result["rows"]]
+    definitions = [{"figure": f, "group": code} for code in codes for f in (sources.RATE, sources.SHARE)]
+    definitions += [
+        {"figure": sources.RATE_RATIO, "group": a, "comparison": b} for a, b in itertools.permutations(codes, 2)
+    ]
+    return [
+        {**d, **dataclasses.asdict(sources.breakdown_figure(item, d, *PERIOD, title="Upload"))} for d in definitions
+    ]
 
 
 def _with_counts(table: pd.DataFrame, counts: np.ndarray) -> pd.DataFrame:
@@ -297,6 +326,24 @@ def test_a_rate_no_longer_gives_a_rounded_count_back():
     assert white["count"] == 40
     assert white["rate"] * 10_000 / 100_000 == pytest.approx(40)
     assert white["share"] == pytest.approx(40 / 1440)  # of the published total (1,438 rounded)
+
+
+def test_deliver_measures_from_a_breakdown_use_its_published_counts_only():
+    """Deliver's measure values from the same table: the rate's numerator is 40, not 38, the
+    share's denominator the published total, and the rate ratio compares published counts."""
+    counts = np.array([[38, 0], [200, 0], [300, 0], [400, 0], [500, 0], [0, 0]])
+    pop = population([{"Ethnic": "A"}, {"Ethnic": "M"}], {"Ethnic": "ethnicity"}, [10_000, 50_000])
+    result = breakdown(_with_counts(ETHNIC_OUTCOME, counts), ["ethnicity_high"], count_column="count", population=pop)
+    item = Breakdown(result=result.as_dict(), published=publish_result(result, "nhs"), suppression_rule="nhs")
+    item.confidence = 0.95
+    by = {(m["figure"], m["group"], m.get("comparison")): m for m in deliver_measures(item)}
+    rate = by[("rate", "WHITE", None)]
+    assert rate["numerator"] == 40 and float(rate["value"]) == pytest.approx(400, abs=0.01)
+    share = by[("share", "WHITE", None)]
+    assert share["denominator"] == 1440 and float(share["value"]) == pytest.approx(100 * 40 / 1440, abs=0.01)
+    ratio = by[("rate_ratio", "WHITE", "BLACK")]
+    assert float(ratio["value"]) == pytest.approx((40 / 10_000) / (400 / 50_000), abs=0.001)
+    assert ratio["lower"] < ratio["value"] < ratio["upper"]
 
 
 # --------------------------------------------------------------------------- 1B survey results
