@@ -185,6 +185,7 @@ class Entry:
     item: str  # e.g. 'the risk “Staff leave”'
     changes: tuple[Change, ...] = ()
     url: str | None = None
+    reason: str = ""  # why, where the change was recorded with a reason
 
     @property
     def when_said(self) -> str:
@@ -422,6 +423,7 @@ def present(records: Iterable, kinds: Iterable[Kind]) -> list[Entry]:
                 item=kind.name(instance),
                 changes=tuple(found),
                 url=url,
+                reason="" if record.history_change_reason == BASELINE_REASON else record.history_change_reason or "",
             )
         )
     return entries

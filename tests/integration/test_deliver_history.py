@@ -284,6 +284,7 @@ def test_a_goal_change_reads_in_words_on_the_core_goal_page(client, project, gov
     goal = SmartGoalFactory(project=project, statement="Halve detentions", target_value=Decimal("127.0"))
     goal.target_value = Decimal("120.50")
     goal.status = SmartGoal.Status.WITHDRAWN
+    goal._change_reason = "Withdrawn by the board"
     with history.recorded_as(governance):
         goal.save()
     client.force_login(governance)
@@ -292,6 +293,7 @@ def test_a_goal_change_reads_in_words_on_the_core_goal_page(client, project, gov
     entry = response.context["entries"][0]
     assert set(entry.details) == {"the target value from 127 to 120.5", "the status from Draft to Withdrawn"}
     assert "History of a SMART goal" in _text(response)
+    assert entry.reason == "Withdrawn by the board" and "Why: Withdrawn by the board" in _text(response)
     assert (
         reverse("core:goal-history", kwargs={"project_id": project.pk, "goal_id": goal.pk})
         in client.get(reverse("core:goals", kwargs={"project_id": project.pk})).content.decode()
@@ -465,7 +467,7 @@ def test_records_from_before_the_history_begin_as_they_stood(project, lead, gove
     risk_services.risk_update(by=governance, risk=risk, **{**_fields(risk), "likelihood": 4})
     changed, begins = _entries("risk", project)
     assert changed.what == "Asha Patel changed the likelihood from 3 to 4"
-    assert begins.type == history.BEGINS
+    assert begins.type == history.BEGINS and begins.reason == ""
     assert begins.headline == "The history of the risk “Evening cover” begins here, as it stood"
     assert "the likelihood was 3" in begins.details
     (intervention_begins,) = _entries("intervention", project)
