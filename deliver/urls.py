@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("deliver.decisions.urls")),
     path("", include("deliver.resourcing.urls")),
     path("", include("deliver.governance.urls")),
+    path("", include("deliver.approvals.urls")),
     path("", include("deliver.audit.urls")),
 ]

@@ -24,6 +24,7 @@ from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    AssessmentFactory,
     BenchmarkFactory,
     BreakdownFactory,
     BudgetLineFactory,
@@ -45,6 +46,7 @@ from tests.factories import (
     GovernanceGroupFactory,
     GovernanceMeetingFactory,
     InitiativeFactory,
+    InstrumentFactory,
     InterventionFactory,
     JobFactory,
     MeasureFactory,
@@ -66,6 +68,7 @@ from tests.factories import (
     StaffRoleFactory,
     StrategyFactory,
     SurveyFactory,
+    SurveyInstrumentFactory,
     SurveyResponseFactory,
     ThemeFactory,
     UserFactory,
@@ -108,6 +111,9 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "framework_id",
+    "assessment_id",
+    "rating_id",
     "staff_role_id",
     "facility_id",
     "budget_line_id",
@@ -116,9 +122,19 @@ SCOPED_KWARGS = {
     "entry_id",
     "benchmark_id",
     "comparator_id",
+    "use_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {
+    "code",
+    "language",
+    "token",
+    "page",
+    "characteristic",
+    "step",
+    "version",
+    "instrument",
+}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -143,7 +159,9 @@ ROLES_ALLOWED = {
     Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
+    Action.APPROVE: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.ASSESS: {Role.LEAD, Role.GOVERNANCE},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
     Action.REVIEW_CYCLE: {Role.LEAD},
     Action.READ_HISTORY: {Role.LEAD, Role.GOVERNANCE},
@@ -156,6 +174,12 @@ URL_ACTION = {
     "core:substep-edit": Action.UPDATE_PROGRESS,
     "core:goal-new": Action.EDIT_GOALS,
     "core:goal-edit": Action.EDIT_GOALS,
+    # Approvals: goal editors submit a change to an agreed goal, leads the strategy;
+    # governance leads approve or return them.
+    "core:goal-submit": Action.EDIT_GOALS,
+    "core:goal-decide": Action.APPROVE,
+    "deliver:strategy-submit": Action.EDIT_STRATEGY,
+    "deliver:strategy-decide": Action.APPROVE,
     "core:project-edit": Action.EDIT_PROJECT,
     "core:population-new": Action.EDIT_PROJECT,
     "core:population-edit": Action.EDIT_PROJECT,
@@ -300,6 +324,12 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4A self-assessments: members read them, leads and governance leads record them; a low
+    # rating becomes a Deliver action only for leads (the world's rating is low).
+    "evaluate:assessment-new": Action.ASSESS,
+    "evaluate:assessment-edit": Action.ASSESS,
+    "evaluate:rating-edit": Action.ASSESS,
+    "evaluate:rating-action": Action.TRACK_DELIVERY,
     # 4B feedback: members read it; leads and analysts open forms (as any survey); leads
     # write and publish "you said, we did" and run the public page.
     "evaluate:feedback-form-new": Action.ENGAGE,
@@ -323,6 +353,11 @@ URL_ACTION = {
     "evaluate:review-next-cycle": Action.REVIEW_CYCLE,
     "evaluate:review-view": Action.GIVE_VIEWS,
     "evaluate:review-view-remove": Action.GIVE_VIEWS,
+    # 4A PREMs and PROMs: members see instruments and scores; leads and analysts define
+    # instruments, add them to surveys and take them out; measuring one needs DEFINE_MEASURES.
+    "evaluate:instrument-new": Action.EVALUATE,
+    "evaluate:instrument-use-remove": Action.EVALUATE,
+    "evaluate:instrument-measure": Action.DEFINE_MEASURES,
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -337,6 +372,7 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
     "surveys:survey-themes",
     "surveys:survey-results-csv",
     "surveys:survey-results-xlsx",
+    "evaluate:instrument-use",  # an instrument's scores in the survey (4A)
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
@@ -437,6 +473,8 @@ class World:
     rebase: object
     milestone: object
     action: object
+    assessment: object
+    rating: object
     staff_role: object
     facility: object
     budget_line: object
@@ -446,6 +484,8 @@ class World:
     benchmark: object
     comparator: object
     review: object
+    instrument: object
+    instrument_use: object
 
     def values(self) -> dict:
         return {
@@ -485,6 +525,9 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "framework_id": self.assessment.framework_id,
+            "assessment_id": self.assessment.pk,
+            "rating_id": self.rating.pk,
             "staff_role_id": self.staff_role.pk,
             "facility_id": self.facility.pk,
             "budget_line_id": self.budget_line.pk,
@@ -493,6 +536,8 @@ class World:
             "entry_id": self.ysd_entry.pk,
             "benchmark_id": self.benchmark.pk,
             "comparator_id": self.comparator.pk,
+            "instrument": self.instrument.key,  # the organisation's own instrument (4A)
+            "use_id": self.instrument_use.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -536,6 +581,9 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "framework_id": 999_999,
+            "assessment_id": 999_999,
+            "rating_id": 999_999,
             "staff_role_id": 999_999,
             "facility_id": 999_999,
             "budget_line_id": 999_999,
@@ -544,6 +592,8 @@ class World:
             "entry_id": 999_999,
             "benchmark_id": 999_999,
             "comparator_id": 999_999,
+            "instrument": "c999999",
+            "use_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -623,6 +673,13 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "assessment" not in given:
+        # 4A: an EDS 2022 self-assessment whose first outcome is rated low (it offers an action).
+        made["assessment"] = AssessmentFactory(project=project, created_by=lead)
+    if "rating" not in given:
+        made["rating"] = (given.get("assessment") or made["assessment"]).ratings.order_by("pk").first()
+        made["rating"].rating, made["rating"].evidence = 1, "Access data by ethnicity"
+        made["rating"].save()
     if "ysd_entry" not in given:
         # 4B: a "you said, we did" entry (a draft).
         made["ysd_entry"] = YouSaidWeDidFactory(project=project, created_by=lead)
@@ -634,6 +691,11 @@ def world_of(project, lead, **given) -> World:
     if "review" not in given:
         # 4C: the project's review, being written (the URLs name only the project and a goal).
         made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
+    if "instrument" not in given:
+        # 4A: the organisation's own instrument, and the FFT asked in the world's survey.
+        made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
+    if "instrument_use" not in given:
+        made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -751,6 +813,11 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:eia-decide",
         "deliver:eia-versions",
         "deliver:eia-version",
+        "deliver:approvals",
+        "deliver:strategy-submit",
+        "deliver:strategy-decide",
+        "core:goal-submit",
+        "core:goal-decide",
         "deliver:tracking",
         "deliver:action",
         "deliver:action-update",
@@ -783,6 +850,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:frameworks",
+        "evaluate:framework",
+        "evaluate:assessment-new",
+        "evaluate:assessment",
+        "evaluate:assessment-edit",
+        "evaluate:rating-edit",
+        "evaluate:rating-action",
         "evaluate:feedback",
         "evaluate:feedback-form-new",
         "evaluate:feedback-page",
@@ -806,6 +880,12 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:review-next-cycle",
         "evaluate:review-view",
         "evaluate:review-view-remove",
+        "evaluate:instruments",
+        "evaluate:instrument",
+        "evaluate:instrument-new",
+        "evaluate:instrument-measure",
+        "evaluate:instrument-use",
+        "evaluate:instrument-use-remove",
     }
     assert expected <= names
 
