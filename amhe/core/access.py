@@ -68,6 +68,9 @@ class Action(StrEnum):
     REVIEW_CYCLE = "review_cycle"
     # Build progress reports of the project and download them (leads, governance leads, analysts).
     BUILD_REPORTS = "build_reports"
+    # Read the audit history of goals and of Deliver's records: who changed what, when
+    # (governance leads and leads).
+    READ_HISTORY = "read_history"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -94,6 +97,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PUBLISH_FEEDBACK,
             Action.REVIEW_CYCLE,
             Action.BUILD_REPORTS,
+            Action.READ_HISTORY,
         }
     ),
     Role.ANALYST: frozenset(
@@ -120,6 +124,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.BUILD_REPORTS,
             Action.ASSESS,
             Action.APPROVE,
+            Action.READ_HISTORY,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),
