@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from api import services as api_services
 from evaluate.models import Review
 from tests.factories import (
     PASSWORD,
@@ -116,6 +117,7 @@ SCOPED_KWARGS = {
     "entry_id",
     "benchmark_id",
     "comparator_id",
+    "api_token_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
@@ -146,6 +148,10 @@ ROLES_ALLOWED = {
     Action.TRACK_DELIVERY: {Role.LEAD},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
     Action.REVIEW_CYCLE: {Role.LEAD},
+    # The API tokens page: leads, analysts and governance leads (api.access.MAY_USE_API);
+    # revoking another member's token (the world's is the lead's): leads only.
+    "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
+    "revoke_any_token": {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -312,6 +318,9 @@ URL_ACTION = {
     "evaluate:review-next-cycle": Action.REVIEW_CYCLE,
     "evaluate:review-view": Action.GIVE_VIEWS,
     "evaluate:review-view-remove": Action.GIVE_VIEWS,
+    # The project's API tokens: make and revoke your own; a lead revokes anyone's.
+    "api:tokens": "use_api",
+    "api:token-revoke": "revoke_any_token",
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -333,7 +342,9 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 # /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
 # tokens, no login). Under /accounts/: logging in, password resets and accepting an
 # invitation to a project (its own token).
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
+# /api/: the read-only API, outside the login but never without a bearer token (the
+# session is not accepted there); its own walks are in test_api.py.
+PUBLIC_PREFIXES = ("/api/", "/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -368,7 +379,8 @@ def all_routes() -> list[Route]:
 
 
 def project_scoped_routes() -> list[Route]:
-    routes = [r for r in all_routes() if r.kwargs & SCOPED_KWARGS]
+    # The API (/api/v1/) answers bearer tokens only, never a session: test_api.py walks it.
+    routes = [r for r in all_routes() if r.kwargs & SCOPED_KWARGS and r.namespace != "api-v1"]
     unfillable = [r for r in routes if not r.kwargs <= FILLABLE_KWARGS or r.name is None]
     assert not unfillable, (
         "Project-scoped URL patterns this test cannot fill (add their kwargs to FILLABLE_KWARGS "
@@ -435,6 +447,7 @@ class World:
     benchmark: object
     comparator: object
     review: object
+    api_token: object
 
     def values(self) -> dict:
         return {
@@ -482,6 +495,7 @@ class World:
             "entry_id": self.ysd_entry.pk,
             "benchmark_id": self.benchmark.pk,
             "comparator_id": self.comparator.pk,
+            "api_token_id": self.api_token.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -533,6 +547,7 @@ class World:
             "entry_id": 999_999,
             "benchmark_id": 999_999,
             "comparator_id": 999_999,
+            "api_token_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -623,6 +638,10 @@ def world_of(project, lead, **given) -> World:
     if "review" not in given:
         # 4C: the project's review, being written (the URLs name only the project and a goal).
         made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
+    if "api_token" not in given:
+        # The lead's API token (the URL names it to revoke it).
+        membership = project.memberships.get(user=lead)
+        made["api_token"] = api_services.create_token(by=lead, membership=membership, name="Power BI")[0]
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -795,6 +814,8 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:review-next-cycle",
         "evaluate:review-view",
         "evaluate:review-view-remove",
+        "api:tokens",
+        "api:token-revoke",
     }
     assert expected <= names
 
