@@ -21,7 +21,7 @@ from amhe.core.models import Project
 
 DEFAULT_LIFETIME_DAYS = 90
 MAX_LIFETIME_DAYS = 365
-TOKEN_PREFIX = "amhe_"
+TOKEN_PREFIX = "amhe_"  # noqa: S105 - a prefix, not a secret
 SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
 
 

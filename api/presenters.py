@@ -40,7 +40,7 @@ def project(item: Project) -> dict:
 
 
 def progress(item: Project) -> list[dict]:
-    """The twelve sub-steps and where the project stands on each (as the project page)."""
+    """Every sub-step (1A to 4C) and where the project stands on each (as the project page)."""
     return [
         {
             "step": step.number,

@@ -75,7 +75,7 @@ class ProjectDetail(ReadView):
 
 
 class Progress(ReadView):
-    @documented("Sub-step progress", "Where the project stands on each of the twelve sub-steps (1A to 4C).")
+    @documented("Sub-step progress", "Where the project stands on each sub-step (1A to 4C).")
     def get(self, request, project_id):
         project, _ = self.project(project_id)
         return Response(presenters.progress(project))
