@@ -28,8 +28,9 @@ FORMAT = OpenApiParameter(
 )
 
 
-def documented(summary: str, description: str, *, many: bool = True):
+def documented(operation_id: str, summary: str, description: str, *, many: bool = True):
     return extend_schema(
+        operation_id=operation_id,
         summary=summary,
         description=description,
         parameters=[FORMAT],
@@ -61,21 +62,21 @@ class ReadView(APIView):
 
 
 class Projects(ReadView):
-    @documented("Projects", "The projects the token may read: its own project.")
+    @documented("projects_list", "Projects", "The projects the token may read: its own project.")
     def get(self, request):
         project, _ = project_for_token(request.auth, request.auth.project_id)
         return Response([presenters.project(project)])
 
 
 class ProjectDetail(ReadView):
-    @documented("Project", "The project.", many=False)
+    @documented("project_retrieve", "Project", "The project.", many=False)
     def get(self, request, project_id):
         project, _ = self.project(project_id)
         return Response(presenters.project(project))
 
 
 class Progress(ReadView):
-    @documented("Sub-step progress", "Where the project stands on each sub-step (1A to 4C).")
+    @documented("progress_list", "Sub-step progress", "Where the project stands on each sub-step (1A to 4C).")
     def get(self, request, project_id):
         project, _ = self.project(project_id)
         return Response(presenters.progress(project))
@@ -83,6 +84,7 @@ class Progress(ReadView):
 
 class Goals(ReadView):
     @documented(
+        "goals_list",
         "SMART goals with their measure series",
         "Each goal with its baseline, target and the values of its measure by period; "
         "a suppressed value has no number. In CSV, one row per goal and period.",
@@ -94,6 +96,7 @@ class Goals(ReadView):
 
 class Spc(ReadView):
     @documented(
+        "spc_list",
         "SPC series",
         "Each measure's XmR chart: points with mean, process limits and point type, and the variation and "
         "assurance icons' words. Suppressed or missing values are left out. In CSV, one row per point.",
@@ -108,7 +111,7 @@ def _uploads(project):
 
 
 class Uploads(ReadView):
-    @documented("Processed uploads", "The project's processed data uploads that have breakdowns.")
+    @documented("uploads_list", "Processed uploads", "The project's processed data uploads that have breakdowns.")
     def get(self, request, project_id):
         project, _ = self.project(project_id)
         return Response([presenters.upload(e) for e in _uploads(project).order_by("-created_at")])
@@ -116,6 +119,7 @@ class Uploads(ReadView):
 
 class UploadBreakdowns(ReadView):
     @documented(
+        "upload_breakdowns_list",
         "Published breakdowns of an upload",
         "The upload's breakdowns as published beyond the uploading analyst: small counts hidden (null), "
         "the rest rounded, every other figure worked out from the published counts. Never the true counts.",
@@ -131,7 +135,7 @@ def _surveys(project):
 
 
 class Surveys(ReadView):
-    @documented("Surveys", "The project's published and closed surveys.")
+    @documented("surveys_list", "Surveys", "The project's published and closed surveys.")
     def get(self, request, project_id):
         project, _ = self.project(project_id)
         return Response([presenters.survey(s) for s in _surveys(project).order_by("-created_at")])
@@ -139,6 +143,7 @@ class Surveys(ReadView):
 
 class SurveyResults(ReadView):
     @documented(
+        "survey_results_retrieve",
         "Survey results",
         "Each question's suppressed summary: the publishable figures of each answer and coded theme "
         "(a hidden count is null). No free-text answers. In CSV, one row per answer. A panel member's "

@@ -530,3 +530,22 @@ def test_governance_leads_see_the_reads(client, data, member_of):
     assert "API reads" in html and f"/api/v1/projects/{data.project.pk}/goals/" in html
     client.force_login(data.lead)
     assert f"/api/v1/projects/{data.project.pk}/goals/" not in client.get(tokens_url(data.project)).content.decode()
+
+
+def test_a_token_that_reached_a_log_line_would_be_redacted(data):
+    from amhe.logging import redact
+
+    secret = token_for(data.lead, data.project)
+    assert redact(f"GET /api/v1/projects/ Authorization: Bearer {secret}") == (
+        "GET /api/v1/projects/ Authorization: Bearer amhe_…"
+    )
+    assert redact("/projects/3/api-tokens/") == "/projects/3/api-tokens/"
+
+
+@pytest.mark.parametrize("role", [Role.LEAD, Role.ANALYST, Role.GOVERNANCE, Role.PANEL, Role.VIEWER])
+def test_the_project_page_links_to_the_tokens_page_for_those_who_may_use_it(client, data, member_of, role):
+    from api.access import MAY_USE_API
+
+    client.force_login(member_of(data.project, role))
+    html = client.get(data.project.get_absolute_url()).content.decode()
+    assert (tokens_url(data.project) in html) is (role in MAY_USE_API)
