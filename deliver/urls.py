@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("deliver.decisions.urls")),
     path("", include("deliver.resourcing.urls")),
     path("", include("deliver.governance.urls")),
+    path("", include("deliver.approvals.urls")),
 ]

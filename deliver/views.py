@@ -3,6 +3,7 @@ sub-package (deliver/<area>/) and adds what the step page shows to
 _overview_context and deliver/overview.html."""
 
 from amhe.core.views import step_overview
+from deliver.approvals.views import overview_context as approvals_context
 from deliver.decisions.views import overview_context as decisions_context
 from deliver.eia.views import overview_context as eia_context
 from deliver.governance.views import overview_context as governance_context
@@ -23,6 +24,7 @@ def _overview_context(request, project, membership):
         **risks_context(request, project, membership),
         **decisions_context(request, project, membership),
         **governance_context(request, project, membership),
+        **approvals_context(request, project, membership),
     }
 
 

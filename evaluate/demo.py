@@ -32,3 +32,13 @@ def load_benchmarking_demo(*, project, users, stdout):
     from evaluate.benchmarking import demo
 
     demo.load(project=project, users=users, stdout=stdout)
+
+
+@demo_loader
+def load_frameworks_demo(*, project, users, stdout):
+    """4A: EDS 2022 (two years) and PCREF self-assessments (Leeds only)."""
+    if project.area != "Leeds":
+        return
+    from evaluate.frameworks import demo
+
+    demo.load(project=project, users=users, stdout=stdout)

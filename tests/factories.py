@@ -697,6 +697,61 @@ class MeasureRebaseFactory(factory.django.DjangoModelFactory):
     reason = "A new service began"
 
 
+def _own_instrument_definition():
+    return {
+        "name": "Feeling listened to",
+        "kind": "PREM",
+        "items": ["Staff listened to me", "I was treated with respect"],
+        "options": [
+            {"label": "Never", "score": 1},
+            {"label": "Sometimes", "score": 2},
+            {"label": "Always", "score": 3},
+        ],
+        "method": "mean",
+        "reverse": [],
+        "max_missing": 0,
+        "bands": [],
+        "positive": [],
+        "higher_is_better": True,
+        "source": "Written by the team",
+    }
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    """A team's own PREM (evaluate 4A)."""
+
+    class Meta:
+        model = "evaluate.Instrument"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Feeling listened to {n}")
+    kind = "PREM"
+    source = "Written by the team"
+    definition = factory.LazyFunction(_own_instrument_definition)
+    created_by = factory.SubFactory(UserFactory)
+
+
+def _fft():
+    from evaluate.instruments.catalogue import FFT
+
+    return FFT
+
+
+class SurveyInstrumentFactory(factory.django.DjangoModelFactory):
+    """The Friends and Family Test asked in a survey (its question not made: an unanswered item)."""
+
+    class Meta:
+        model = "evaluate.SurveyInstrument"
+
+    survey = factory.SubFactory(SurveyFactory)
+    key = "fft"
+    name = "Friends and Family Test"
+    definition = factory.LazyFunction(lambda: dict(_fft()))
+    questions = factory.LazyFunction(list)
+    scores = factory.LazyFunction(dict)
+    created_by = factory.SubFactory(UserFactory)
+
+
 class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
     """A draft "you said, we did" entry (4B)."""
 
@@ -733,3 +788,33 @@ class ComparatorFactory(factory.django.DjangoModelFactory):
     numerator = 450
     denominator = 940
     period = "2024-25"
+
+
+def national_framework(key: str = "eds-2022"):
+    """A shipped framework (EDS 2022 or PCREF), put back if a transactional test emptied the tables."""
+    from evaluate.frameworks.services import ensure_national_frameworks
+    from evaluate.models import Framework
+
+    ensure_national_frameworks()
+    return Framework.objects.get(organisation__isnull=True, key=key)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A project's EDS 2022 self-assessment with every outcome not yet rated (as the service makes it)."""
+
+    class Meta:
+        model = "evaluate.Assessment"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    framework = factory.LazyFunction(national_framework)
+    period = factory.Sequence(lambda n: f"{2020 + n}/{(21 + n) % 100:02d}")
+    assessed_on = date(2026, 2, 1)
+
+    @factory.post_generation
+    def ratings(obj, create, extracted, **kwargs):
+        from evaluate.models import FrameworkItem, ItemRating
+
+        if create:
+            items = FrameworkItem.objects.filter(section__framework=obj.framework)
+            ItemRating.objects.bulk_create(ItemRating(assessment=obj, item=item) for item in items)

@@ -52,9 +52,15 @@ class Action(StrEnum):
     DEFINE_MEASURES = "define_measures"
     # Deliver 3A: sign off an equality impact assessment, or return it with comments (governance leads).
     SIGN_OFF_EIA = "sign_off_eia"
+    # Approve the strategy and changes to agreed SMART goals, or return them with comments
+    # (governance leads), never one's own submission (amhe.core.approvals).
+    APPROVE = "approve"
     # Deliver 3B: add and change milestones and actions and record their updates (leads);
     # an action's owner may also record updates on it (deliver.tracking.selectors.may_update).
     TRACK_DELIVERY = "track_delivery"
+    # Evaluate 4A: record self-assessments against frameworks such as EDS 2022 and PCREF
+    # (leads and governance leads); making an action from a low rating also needs TRACK_DELIVERY.
+    ASSESS = "assess"
     # Evaluate 4B: write and publish "you said, we did" entries, and switch the project's
     # public feedback page on or off or give it a new address (leads).
     PUBLISH_FEEDBACK = "publish_feedback"
@@ -82,6 +88,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GOVERN,
             Action.DEFINE_MEASURES,
             Action.TRACK_DELIVERY,
+            Action.ASSESS,
             Action.PUBLISH_FEEDBACK,
             Action.REVIEW_CYCLE,
         }
@@ -106,6 +113,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_SHARING,
             Action.GOVERN,
             Action.SIGN_OFF_EIA,
+            Action.ASSESS,
+            Action.APPROVE,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),

@@ -92,6 +92,32 @@ class SmartGoalForm(forms.ModelForm):
         mark_needed(self, ["measure_description"], "needed to agree the goal if you choose no measure")
 
 
+class ApprovalDecisionForm(forms.Form):
+    """A governance lead's decision on something submitted for approval (amhe.core.approvals)."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve it"), (RETURN, "Return it with comments")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose to approve it or return it with comments"},
+    )
+    comment = forms.CharField(
+        label="Comments",
+        help_text="Needed when you return it: say what needs to change.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Say what needs to change before you return it")
+        return data
+
+
 class MembershipRoleForm(forms.ModelForm):
     class Meta:
         model = Membership

@@ -447,6 +447,9 @@ class SmartGoal(models.Model):
     achievable = models.TextField("why it is achievable", blank=True)
     realistic = models.TextField("why it is realistic", blank=True)
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
+    # When the goal was first agreed (by the lead). Once set, a changed goal is agreed
+    # again only through an approval (amhe.core.approvals).
+    first_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -514,6 +517,49 @@ class SmartGoal(models.Model):
                 errors["target_value"] = wrong_side
         if errors:
             raise ValidationError(errors)
+
+
+class Approval(models.Model):
+    """One request for a governance lead's decision on one record of a project: submitted,
+    then approved or returned with comments. Step-neutral: the record is named by its
+    content type and id (a SmartGoal here, a step's record such as Deliver's strategy).
+    Each submission is a new row; the latest row of a record is its approval state.
+    An approved record changed afterwards has `changed_at` set (see amhe.core.approvals)."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted, awaiting approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned with comments"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField("comments", blank=True, max_length=4000)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(state="submitted"),
+                name="core_approval_one_open_request",
+                violation_error_message="This is already waiting for approval.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()} ({self.content_type_id}:{self.object_id})"
 
 
 class Job(models.Model):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from amhe.core import cycle, progress
+from amhe.core import approvals, cycle, progress
 from amhe.core.models import Job, Project, SmartGoal, SubStepStatus
 
 STATE_TAGS = {
@@ -108,6 +108,10 @@ class GoalView:
     target: str
     owner: str
     missing: list[str]
+    # Approval of a change to a goal agreed before (amhe.core.approvals): None if never asked.
+    approval: object = None
+    needs_approval: bool = False  # a draft agreed before, not waiting: to be submitted
+    waiting: bool = False  # waiting for a governance lead's decision
 
 
 def _number(value) -> str:
@@ -117,13 +121,16 @@ def _number(value) -> str:
     return text
 
 
-def goal_view(goal: SmartGoal) -> GoalView:
+def goal_view(goal: SmartGoal, approval=None) -> GoalView:
+    """`approval`: the goal's latest request for approval (amhe.core.approvals.latest)."""
     baseline = _number(goal.baseline_value)
     if goal.baseline_value is not None and goal.baseline_date:
         baseline += f" ({goal.baseline_date:%-d %B %Y})"
     target = _number(goal.target_value)
     if goal.target_value is not None and goal.target_date:
         target += f" by {goal.target_date:%-d %B %Y}"
+    again = goal.status == SmartGoal.Status.DRAFT and goal.first_agreed_at is not None
+    waiting = approval is not None and approval.state == approval.State.SUBMITTED
     return GoalView(
         pk=goal.pk,
         statement=goal.statement,
@@ -134,6 +141,9 @@ def goal_view(goal: SmartGoal) -> GoalView:
         target=target,
         owner=goal.owner.full_name if goal.owner_id else "Not set",
         missing=list(goal.missing_smart_parts().values()),
+        approval=approvals.status(approval) if approval or again else None,
+        needs_approval=again and not waiting,
+        waiting=waiting,
     )
 
 

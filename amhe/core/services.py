@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -17,9 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from amhe.core import cycle
+from amhe.core import access, approvals, cycle
 from amhe.core.jobs import JobError, handler_for
 from amhe.core.models import (
+    Approval,
     Job,
     Membership,
     Organisation,
@@ -355,9 +356,32 @@ def population_save(*, by, population: Population, add_to: Project | None = None
 # --- SMART goals ------------------------------------------------------------
 
 
+def _goal_what(goal: SmartGoal) -> str:
+    return f"a change to the SMART goal '{str(goal)}'"
+
+
+def _stored_goal(goal: SmartGoal):
+    return SmartGoal.objects.filter(pk=goal.pk).values("status", "first_agreed_at").first() if goal.pk else None
+
+
 @transaction.atomic
-def smart_goal_save(*, by, goal: SmartGoal) -> SmartGoal:
-    """Validate and save a goal. An agreed goal must be complete (see SmartGoal.clean)."""
+def smart_goal_save(*, by, goal: SmartGoal, approved: bool = False) -> SmartGoal:
+    """Validate and save a goal. An agreed goal must be complete (see SmartGoal.clean).
+    The first time a goal is agreed is the lead's; a goal agreed before that went back
+    to draft is agreed again only through approval (`approved`, from smart_goal_decide)."""
+    stored = _stored_goal(goal)
+    if (
+        goal.status in SmartGoal.COMMITTED
+        and stored is not None
+        and stored["status"] not in SmartGoal.COMMITTED
+        and stored["first_agreed_at"] is not None
+        and not approved
+    ):
+        raise ValidationError(
+            "This goal was agreed before, so its change must be approved by a governance lead: submit it for approval."
+        )
+    if goal.status in SmartGoal.COMMITTED and goal.first_agreed_at is None:
+        goal.first_agreed_at = timezone.now()
     goal.full_clean()
     goal.save()
     return goal
@@ -371,13 +395,72 @@ def smart_goal_agree(*, by, goal: SmartGoal) -> SmartGoal:
 
 @transaction.atomic
 def smart_goal_edit(*, by, goal: SmartGoal, changed: bool, agree: bool) -> SmartGoal:
-    """Save an edit. `agree` (the lead's "Agree goal") commits it; any other change
-    to a goal that was agreed sends it back to draft, to be agreed again."""
+    """Save an edit. `agree` (the lead's "Agree goal") commits a goal never agreed before;
+    any other change to a goal that was agreed sends it back to draft, to be submitted
+    for approval (smart_goal_submit). A goal waiting for approval cannot be changed."""
+    if goal.pk:
+        # The goal's row first, then its approval's: the same order as a decision.
+        SmartGoal.objects.select_for_update().filter(pk=goal.pk).first()
+        if changed:
+            approvals.note_change(subject=goal, what="This goal")
     if agree:
         return smart_goal_agree(by=by, goal=goal)
     if changed and goal.status in SmartGoal.COMMITTED:
         goal.status = SmartGoal.Status.DRAFT
     return smart_goal_save(by=by, goal=goal)
+
+
+def needs_approval(goal: SmartGoal) -> bool:
+    """A draft goal that was agreed before: it is agreed again only through approval."""
+    return goal.status == SmartGoal.Status.DRAFT and goal.first_agreed_at is not None
+
+
+def _goal_link(base_url: str, goal: SmartGoal, name: str) -> str:
+    return base_url.rstrip("/") + reverse(name, kwargs={"project_id": goal.project_id, "goal_id": goal.pk})
+
+
+@transaction.atomic
+def smart_goal_submit(*, by, goal: SmartGoal, base_url: str = "") -> Approval:
+    """Submit the change to a goal that was agreed before for a governance lead's approval
+    (a goal editor: Action.EDIT_GOALS). The goal must have every SMART part."""
+    membership = access.membership_for(by, goal.project)
+    if membership is None or not access.role_can(membership.role, access.Action.EDIT_GOALS):
+        raise PermissionDenied("Only goal editors of the project submit a goal for approval.")
+    goal = SmartGoal.objects.select_for_update().get(pk=goal.pk)
+    if goal.first_agreed_at is None:
+        raise ValidationError("This goal has not been agreed yet: the project lead agrees it the first time.")
+    if goal.status != SmartGoal.Status.DRAFT:
+        raise ValidationError(f"This goal is {goal.get_status_display().lower()}: there is no change to approve.")
+    missing = goal.missing_smart_parts()
+    if missing:
+        raise ValidationError([f"{message}." for message in missing.values()])
+    return approvals.submit(
+        by=by,
+        project=goal.project,
+        subject=goal,
+        what=_goal_what(goal),
+        link=_goal_link(base_url, goal, "core:goal-decide"),
+    )
+
+
+@transaction.atomic
+def smart_goal_decide(*, by, goal: SmartGoal, approve: bool, comment: str = "", base_url: str = "") -> Approval:
+    """A governance lead approves the change to a goal (it is agreed again) or returns it
+    with comments (it stays a draft); never the person who submitted it."""
+    goal = SmartGoal.objects.select_for_update().get(pk=goal.pk)
+    approval = approvals.decide(
+        by=by,
+        project=goal.project,
+        subject=goal,
+        approve=approve,
+        comment=comment,
+        what=_goal_what(goal),
+        link=_goal_link(base_url, goal, "core:goal-edit"),
+    )
+    if approve:
+        goal.status = SmartGoal.Status.AGREED
+        smart_goal_save(by=by, goal=goal, approved=True)
+    return approval
 
 
 # --- Background jobs --------------------------------------------------------

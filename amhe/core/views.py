@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, cycle, homepage, navigation, presenters, services
+from amhe.core import access, approvals, cycle, homepage, navigation, presenters, services
 from amhe.core.access import Action
 from amhe.core.forms import (
+    ApprovalDecisionForm,
     MemberAddForm,
     MembershipRoleForm,
     PopulationForm,
@@ -82,9 +83,14 @@ def confirm_delete(
     request, *, project, step, what, name, consequence, cancel_url, crumbs, delete, done_url, message=None
 ):
     """A step record's delete page: GET asks (confirm_delete.html, captioned with the
-    step), POST calls `delete()`, says so and goes to `done_url`."""
+    step), POST calls `delete()`, says so and goes to `done_url`; a delete the service
+    refuses (ValidationError) says why and goes back to `cancel_url`."""
     if request.method == "POST":
-        delete()
+        try:
+            delete()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(cancel_url)
         messages.success(request, message or f"{what.capitalize()} '{name}' deleted.")
         return redirect(done_url)
     step = cycle.STEP_BY_SLUG[step]
@@ -215,11 +221,16 @@ def goal_list(request, project_id):
         {
             "project": project,
             "membership": membership,
-            "goals": [presenters.goal_view(goal) for goal in goals],
+            "goals": [presenters.goal_view(goal, approvals.latest(goal)) for goal in goals],
             "can_edit": access.role_can(membership.role, Action.EDIT_GOALS),
+            "can_approve": access.role_can(membership.role, Action.APPROVE),
             "crumbs": _crumbs(project),
         },
     )
+
+
+def _goal_crumbs(project):
+    return [*_crumbs(project), ("SMART goals", reverse("core:goals", kwargs={"project_id": project.pk}))]
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,10 +238,13 @@ def goal_edit(request, project_id, goal_id=None):
     project, membership = access.get_project_for_user(request.user, project_id, Action.EDIT_GOALS)
     goal = get_object_or_404(SmartGoal, pk=goal_id, project=project) if goal_id else SmartGoal(project=project)
     form = SmartGoalForm(request.POST or None, instance=goal, project=project)
+    # The first agreement is the lead's; a goal agreed before is agreed again only through approval.
+    can_agree = access.role_can(membership.role, Action.AGREE_GOALS) and goal.first_agreed_at is None
     agree = "agree" in request.POST
-    if agree and not access.role_can(membership.role, Action.AGREE_GOALS):
-        raise PermissionDenied("Only the project lead can agree a goal.")
+    if agree and not can_agree:
+        raise PermissionDenied("Only the project lead can agree a goal, and only the first time.")
     was_agreed = goal.status in SmartGoal.COMMITTED
+    approval = approvals.latest(goal)
     if request.method == "POST" and form.is_valid():
         goal = form.save(commit=False)
         try:
@@ -241,7 +255,10 @@ def goal_edit(request, project_id, goal_id=None):
             if agree:
                 messages.success(request, "Goal agreed.")
             elif was_agreed and goal.status == SmartGoal.Status.DRAFT:
-                messages.success(request, "Goal saved as a draft. It needs the project lead to agree it again.")
+                messages.success(
+                    request,
+                    "Goal saved as a draft. Submit the change for a governance lead's approval to agree it again.",
+                )
             else:
                 messages.success(request, "Goal saved.")
             return redirect("core:goals", project_id=project.pk)
@@ -252,8 +269,78 @@ def goal_edit(request, project_id, goal_id=None):
             "project": project,
             "goal": goal,
             "form": form,
-            "can_agree": access.role_can(membership.role, Action.AGREE_GOALS),
-            "crumbs": [*_crumbs(project), ("SMART goals", reverse("core:goals", kwargs={"project_id": project.pk}))],
+            "can_agree": can_agree,
+            "approval": approvals.status(approval) if approval else None,
+            "crumbs": _goal_crumbs(project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_submit(request, project_id, goal_id):
+    """Submit the change to a goal that was agreed before for a governance lead's approval."""
+    project, membership = access.get_project_for_user(request.user, project_id, Action.EDIT_GOALS)
+    goal = get_object_or_404(SmartGoal.objects.select_related("measure", "owner"), pk=goal_id, project=project)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.smart_goal_submit(by=request.user, goal=goal, base_url=request.build_absolute_uri("/"))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, "Change submitted for a governance lead's approval.")
+            return redirect("core:goals", project_id=project.pk)
+    approval = approvals.latest(goal)
+    return TemplateResponse(
+        request,
+        "core/goal_submit.html",
+        {
+            "project": project,
+            "goal": presenters.goal_view(goal, approval),
+            "errors": errors,
+            "can_submit": services.needs_approval(goal)
+            and not (approval and approval.state == approval.State.SUBMITTED),
+            "crumbs": _goal_crumbs(project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_decide(request, project_id, goal_id):
+    """A governance lead approves the change to a goal, or returns it with comments."""
+    project, membership = access.get_project_for_user(request.user, project_id, Action.APPROVE)
+    goal = get_object_or_404(SmartGoal.objects.select_related("measure", "owner"), pk=goal_id, project=project)
+    approval = approvals.latest(goal)
+    waiting = approval is not None and approval.state == approval.State.SUBMITTED
+    own = waiting and approval.submitted_by_id == request.user.pk
+    form = ApprovalDecisionForm(request.POST or None)
+    if request.method == "POST" and waiting and not own and form.is_valid():
+        approve = form.cleaned_data["decision"] == ApprovalDecisionForm.APPROVE
+        try:
+            services.smart_goal_decide(
+                by=request.user,
+                goal=goal,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Change approved: the goal is agreed." if approve else "Returned with your comments."
+            )
+            return redirect("core:goals", project_id=project.pk)
+    return TemplateResponse(
+        request,
+        "core/goal_decide.html",
+        {
+            "project": project,
+            "goal": presenters.goal_view(goal, approval),
+            "waiting": waiting and not own,
+            "own": own,
+            "form": form,
+            "crumbs": _goal_crumbs(project),
         },
     )
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -41,6 +42,40 @@ from amhe.surveys.models import Question, Survey, SurveyFigures, SurveyResponse
 
 KIND = "surveys.figures"
 VERSION = 1  # of the stored layout: a change makes every survey's figures stale
+
+
+# --------------------------------------------------------------------------- figures a later step adds
+
+
+@dataclass(frozen=True)
+class Extra:
+    """Figures a step works out from a survey's answers and stores with the rest
+    (e.g. Evaluate's PREM and PROM scores): `compute(frame, rule)` returns
+    published (suppressed) JSON, or None when the survey has none of them;
+    `fingerprint(survey)` is whatever else they depend on besides the answers
+    and questions (it goes into `inputs_hash`). Registered at app ready, so the
+    survey engine never imports the step."""
+
+    key: str
+    compute: Callable[[survey_results.SurveyFrame, SuppressionRule], dict | None]
+    fingerprint: Callable[[Survey], object]
+
+
+_EXTRAS: dict[str, Extra] = {}
+
+
+def register_extra(extra: Extra) -> Extra:
+    _EXTRAS[extra.key] = extra
+    return extra
+
+
+def _extras(frame: survey_results.SurveyFrame, rule: SuppressionRule) -> dict:
+    out = {}
+    for key, extra in sorted(_EXTRAS.items()):
+        data = extra.compute(frame, rule)
+        if data is not None:
+            out[key] = data
+    return out
 
 
 # --------------------------------------------------------------------------- working out (the job)
@@ -115,6 +150,7 @@ def compute(frame: survey_results.SurveyFrame, rule: SuppressionRule) -> dict:
             "who": who,
             "themes": themes,
             "sheets": [dataclasses.asdict(sheet) for sheet in sheets],
+            "extra": _extras(frame, rule),
         }
     )
 
@@ -138,6 +174,7 @@ def inputs_hash(frame: survey_results.SurveyFrame, rule: SuppressionRule) -> str
         "states": dict(sorted(frame.states.items())),
         "answers": frame.df.to_dict("list"),
         "themes": themes,
+        "extra": {key: extra.fingerprint(frame.survey) for key, extra in sorted(_EXTRAS.items())},
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -386,6 +423,10 @@ class StoredFigures:
             chart=_chart_of(data["chart"]),
             any_suppressed=data["any_suppressed"],
         )
+
+    def extra_figures(self, key: str) -> dict | None:
+        """The stored figures a step registered under `key` (see Extra), or None."""
+        return (self.data.get("extra") or {}).get(key)
 
     def sheets(self) -> list[export.Sheet]:
         return [export.Sheet(**sheet) for sheet in self.data.get("sheets", [])]

@@ -12,6 +12,7 @@ from amhe.core.jobs import job_kind
 from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import figures as survey_figures
 from amhe.surveys import results as survey_results
+from amhe.surveys import signals
 from amhe.surveys.models import Survey, SurveyFigures
 
 
@@ -51,4 +52,7 @@ def work_out_figures(job, report):
         SurveyFigures.objects.filter(pk=row.pk).update(**fields)
         if row.requested > wanted:  # changed while this job worked: one more, unless one is waiting
             survey_figures.enqueue_unless_waiting(row, survey, None)
+        survey_id = str(survey.pk)
+        # Steps (e.g. Evaluate's PREM and PROM measures) hear about it once the figures are committed.
+        transaction.on_commit(lambda: signals.figures_stored.send(sender=Survey, survey_id=survey_id))
     return {"responses": frame.submitted, "recomputed": data is not None}

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from amhe.core import access, taxonomy
+from amhe.core import access, approvals, taxonomy
 from amhe.core.access import Action
 from amhe.core.models import Project
 from deliver.models import EiaImpact, EiaVersion, EqualityImpactAssessment
@@ -131,7 +132,16 @@ def problems(version: EiaVersion) -> list[str]:
     return found
 
 
-def _submit(version: EiaVersion, by) -> None:
+def _what(eia: EqualityImpactAssessment, version: EiaVersion) -> str:
+    subject = f"the strategy '{eia.strategy}'" if eia.strategy_id else f"the intervention '{eia.intervention}'"
+    return f"version {version.number} of the equality impact assessment of {subject}"
+
+
+def _link(base_url: str, eia: EqualityImpactAssessment, name: str) -> str:
+    return base_url.rstrip("/") + reverse(f"deliver:{name}", kwargs={"project_id": eia.project_id, "eia_id": eia.pk})
+
+
+def _submit(version: EiaVersion, by, base_url: str = "") -> None:
     found = problems(version)
     if found:
         raise ValidationError(found)
@@ -140,10 +150,16 @@ def _submit(version: EiaVersion, by) -> None:
     version.submitted_at = timezone.now()
     version.decided_by, version.decided_at = None, None
     version.save()
+    eia = version.eia
+    approvals.email_submitted(
+        project=eia.project, by=by, what=_what(eia, version), link=_link(base_url, eia, "eia-decide")
+    )
 
 
 @transaction.atomic
-def eia_save(*, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, submit: bool = False) -> EiaVersion:
+def eia_save(
+    *, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, submit: bool = False, base_url: str = ""
+) -> EiaVersion:
     """Change the EIA: `impacts` maps characteristic keys to their fields (impact,
     evidence, mitigation, action, extracts, surveys). After sign-off this makes a new
     version; while submitted it is refused; a returned version goes back to draft.
@@ -160,12 +176,12 @@ def eia_save(*, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, 
         version.save(update_fields=["state", "updated_at"])
     _apply(version, eia.project, summary, impacts)
     if submit:
-        _submit(version, by)
+        _submit(version, by, base_url)
     return version
 
 
 @transaction.atomic
-def eia_submit(*, by, eia: EqualityImpactAssessment) -> EiaVersion:
+def eia_submit(*, by, eia: EqualityImpactAssessment, base_url: str = "") -> EiaVersion:
     """Submit the latest version for sign-off: refused while any characteristic is not
     assessed, or a negative or unknown impact has no mitigation or action."""
     eia, version = _lock(eia)
@@ -173,11 +189,11 @@ def eia_submit(*, by, eia: EqualityImpactAssessment) -> EiaVersion:
         raise ValidationError("This assessment is already waiting for sign-off.")
     if version.state == State.SIGNED_OFF:
         raise ValidationError("This version is already signed off. Change the assessment to start a new version.")
-    _submit(version, by)
+    _submit(version, by, base_url)
     return version
 
 
-def _decide(by, eia, state, comment="") -> EiaVersion:
+def _decide(by, eia, state, comment="", base_url="") -> EiaVersion:
     membership = access.membership_for(by, eia.project)
     if membership is None or not access.role_can(membership.role, Action.SIGN_OFF_EIA):
         raise PermissionDenied("Only governance leads of the project sign off equality impact assessments.")
@@ -191,17 +207,26 @@ def _decide(by, eia, state, comment="") -> EiaVersion:
     version.decided_at = timezone.now()
     version.decision_comment = comment
     version.save()
+    approvals.email_decided(
+        project=eia.project,
+        to=version.submitted_by,
+        by=by,
+        what=_what(eia, version),
+        outcome="signed off" if state == State.SIGNED_OFF else "returned with comments",
+        comment=comment,
+        link=_link(base_url, eia, "eia"),
+    )
     return version
 
 
 @transaction.atomic
-def eia_sign_off(*, by, eia: EqualityImpactAssessment, comment: str = "") -> EiaVersion:
-    return _decide(by, eia, State.SIGNED_OFF, importing.clean_text(comment or "", multiline=True))
+def eia_sign_off(*, by, eia: EqualityImpactAssessment, comment: str = "", base_url: str = "") -> EiaVersion:
+    return _decide(by, eia, State.SIGNED_OFF, importing.clean_text(comment or "", multiline=True), base_url)
 
 
 @transaction.atomic
-def eia_return(*, by, eia: EqualityImpactAssessment, comment: str) -> EiaVersion:
+def eia_return(*, by, eia: EqualityImpactAssessment, comment: str, base_url: str = "") -> EiaVersion:
     text = importing.clean_text(comment or "", multiline=True)
     if not text:
         raise ValidationError({"comment": "Say what needs to change before you return the assessment."})
-    return _decide(by, eia, State.RETURNED, text)
+    return _decide(by, eia, State.RETURNED, text, base_url)

@@ -176,7 +176,13 @@ def eia_edit(request, project_id, eia_id):
     if request.method == "POST" and not waiting and form.is_valid():
         submit = "submit" in request.POST
         try:
-            saved = services.eia_save(by=request.user, eia=eia, submit=submit, **form.service_arguments())
+            saved = services.eia_save(
+                by=request.user,
+                eia=eia,
+                submit=submit,
+                base_url=request.build_absolute_uri("/"),
+                **form.service_arguments(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -213,7 +219,7 @@ def eia_submit(request, project_id, eia_id):
     errors = []
     if request.method == "POST":
         try:
-            services.eia_submit(by=request.user, eia=eia)
+            services.eia_submit(by=request.user, eia=eia, base_url=request.build_absolute_uri("/"))
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -247,10 +253,12 @@ def eia_decide(request, project_id, eia_id):
         comment = form.cleaned_data["comment"]
         try:
             if form.cleaned_data["decision"] == EiaDecisionForm.SIGN_OFF:
-                services.eia_sign_off(by=request.user, eia=eia, comment=comment)
+                services.eia_sign_off(
+                    by=request.user, eia=eia, comment=comment, base_url=request.build_absolute_uri("/")
+                )
                 messages.success(request, f"Version {version.number} signed off.")
             else:
-                services.eia_return(by=request.user, eia=eia, comment=comment)
+                services.eia_return(by=request.user, eia=eia, comment=comment, base_url=request.build_absolute_uri("/"))
                 messages.success(request, f"Version {version.number} returned with your comments.")
         except ValidationError as exc:
             add_service_errors(form, exc)

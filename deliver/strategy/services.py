@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from amhe.core import access
+from amhe.core import access, approvals
 from amhe.core.access import Action
 from amhe.core.models import Membership, Project
 from deliver.models import Intervention, Strategy, StrategyComment
@@ -37,6 +37,12 @@ def _apply_strategy(strategy: Strategy, fields: dict) -> None:
     strategy.full_clean(exclude=["project", "created_by"])
 
 
+def _changing(strategy: Strategy | None) -> None:
+    """Before a change to the strategy or its interventions: refused while the strategy
+    waits for approval; an approved strategy becomes "changed since approval"."""
+    approvals.note_change(subject=strategy, what="The strategy")
+
+
 def _lock_strategy(project) -> Strategy | None:
     """Lock the project's row, then read its strategy: two people starting the strategy
     at once make one (the second adds to it), never two or an error."""
@@ -48,6 +54,7 @@ def _lock_strategy(project) -> Strategy | None:
 def strategy_save(*, by, project, **fields) -> Strategy:
     """The project's strategy, made if it has none yet, with `fields` (title, vision, aims)."""
     strategy = _lock_strategy(project)
+    _changing(strategy)
     if strategy is None:
         strategy = Strategy(project=project, created_by=by)
     _apply_strategy(strategy, fields)
@@ -103,6 +110,7 @@ def intervention_create(
     *, by, strategy: Strategy, priorities=None, nodes=None, goals=None, populations=None, **fields
 ) -> Intervention:
     project = strategy.project
+    _changing(strategy)
     intervention = Intervention(strategy=strategy, created_by=by)
     _apply_intervention(intervention, project, fields)
     intervention.save()
@@ -116,6 +124,7 @@ def intervention_update(
     *, by, intervention: Intervention, priorities=None, nodes=None, goals=None, populations=None, **fields
 ) -> Intervention:
     project = intervention.strategy.project
+    _changing(intervention.strategy)
     _apply_intervention(intervention, project, fields)
     intervention.save()
     _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
@@ -125,6 +134,7 @@ def intervention_update(
 
 @transaction.atomic
 def intervention_delete(*, by, intervention: Intervention) -> None:
+    _changing(intervention.strategy)
     intervention.delete()
 
 
@@ -138,6 +148,7 @@ def strategy_start_from_priorities(*, by, project, priorities, **strategy_fields
     if not priorities:
         raise ValidationError({"priorities": "Select at least one agreed priority."})
     strategy = _lock_strategy(project)
+    _changing(strategy)
     if strategy is None:
         strategy = Strategy(project=project, created_by=by)
         _apply_strategy(strategy, strategy_fields)

@@ -19,6 +19,8 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.views import confirm_delete
+from deliver.approvals import selectors as approvals_selectors
+from deliver.approvals import views as approvals_views
 from deliver.eia import selectors as eia_selectors
 from deliver.resourcing import views as resourcing_views
 from deliver.strategy import presenters, selectors, services
@@ -61,6 +63,7 @@ def overview_context(request, project, membership) -> dict:
 def strategy_detail(request, project_id):
     project, membership, strategy = selectors.strategy_for(request.user, project_id)
     rows = [presenters.intervention_view(item) for item in selectors.interventions(strategy)]
+    approval = approvals_views.strategy_context(request, project, membership, strategy)
     return TemplateResponse(
         request,
         f"{TEMPLATES}/strategy_detail.html",
@@ -72,9 +75,12 @@ def strategy_detail(request, project_id):
             "priorities_left": selectors.priorities_without_intervention(project),
             "comments": selectors.comments(strategy),
             "own_comment": selectors.own_comment(strategy, request.user),
-            "can_edit": _can(membership, Action.EDIT_STRATEGY),
+            # While it waits for approval the strategy cannot be changed (the services refuse too).
+            "can_edit": _can(membership, Action.EDIT_STRATEGY) and not approval["approval"].waiting,
+            "can_start_eia": _can(membership, Action.EDIT_STRATEGY),
             "can_comment": _can(membership, Action.COMMENT_STRATEGY),
             "eia_status": eia_selectors.status_for(strategy),
+            **approval,
             "crumbs": _crumbs(project),
         },
     )
@@ -153,7 +159,10 @@ def intervention_detail(request, project_id, intervention_id):
             "project": project,
             "intervention": intervention,
             "view": view,
-            "can_edit": _can(membership, Action.EDIT_STRATEGY),
+            "can_edit": _can(membership, Action.EDIT_STRATEGY)
+            and not approvals_selectors.strategy_status(intervention.strategy).waiting,
+            "strategy_waiting": approvals_selectors.strategy_status(intervention.strategy).waiting,
+            "can_start_eia": _can(membership, Action.EDIT_STRATEGY),
             "eia_status": eia_selectors.status_for(intervention),
             "crumbs": _strategy_crumbs(project, intervention.strategy),
             **tracking_views.intervention_context(membership, intervention),

@@ -25,6 +25,7 @@ from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
     AnswerFactory,
+    AssessmentFactory,
     BenchmarkFactory,
     BreakdownFactory,
     BudgetLineFactory,
@@ -46,6 +47,7 @@ from tests.factories import (
     GovernanceGroupFactory,
     GovernanceMeetingFactory,
     InitiativeFactory,
+    InstrumentFactory,
     InterventionFactory,
     JobFactory,
     MeasureFactory,
@@ -67,6 +69,7 @@ from tests.factories import (
     StaffRoleFactory,
     StrategyFactory,
     SurveyFactory,
+    SurveyInstrumentFactory,
     SurveyResponseFactory,
     ThemeFactory,
     UserFactory,
@@ -109,6 +112,9 @@ SCOPED_KWARGS = {
     "rebase_id",
     "action_id",
     "milestone_id",
+    "framework_id",
+    "assessment_id",
+    "rating_id",
     "staff_role_id",
     "facility_id",
     "budget_line_id",
@@ -117,10 +123,20 @@ SCOPED_KWARGS = {
     "entry_id",
     "benchmark_id",
     "comparator_id",
+    "use_id",
     "api_token_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
-FILLABLE_KWARGS = SCOPED_KWARGS | {"code", "language", "token", "page", "characteristic", "step", "version"}
+FILLABLE_KWARGS = SCOPED_KWARGS | {
+    "code",
+    "language",
+    "token",
+    "page",
+    "characteristic",
+    "step",
+    "version",
+    "instrument",
+}
 
 # What each role may do, written out from the brief (not read from ROLE_ACTIONS,
 # so a change to the matrix shows up here as a failure).
@@ -145,7 +161,9 @@ ROLES_ALLOWED = {
     Action.GOVERN: {Role.LEAD, Role.GOVERNANCE},
     Action.DEFINE_MEASURES: {Role.LEAD, Role.ANALYST},
     Action.SIGN_OFF_EIA: {Role.GOVERNANCE},
+    Action.APPROVE: {Role.GOVERNANCE},
     Action.TRACK_DELIVERY: {Role.LEAD},
+    Action.ASSESS: {Role.LEAD, Role.GOVERNANCE},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
     Action.REVIEW_CYCLE: {Role.LEAD},
     # The API tokens page: leads, analysts and governance leads (api.access.MAY_USE_API);
@@ -161,6 +179,12 @@ URL_ACTION = {
     "core:substep-edit": Action.UPDATE_PROGRESS,
     "core:goal-new": Action.EDIT_GOALS,
     "core:goal-edit": Action.EDIT_GOALS,
+    # Approvals: goal editors submit a change to an agreed goal, leads the strategy;
+    # governance leads approve or return them.
+    "core:goal-submit": Action.EDIT_GOALS,
+    "core:goal-decide": Action.APPROVE,
+    "deliver:strategy-submit": Action.EDIT_STRATEGY,
+    "deliver:strategy-decide": Action.APPROVE,
     "core:project-edit": Action.EDIT_PROJECT,
     "core:population-new": Action.EDIT_PROJECT,
     "core:population-edit": Action.EDIT_PROJECT,
@@ -295,6 +319,12 @@ URL_ACTION = {
     # 4A measures over time: members see the SPC charts, leads and analysts set rebase dates.
     "evaluate:rebase-new": Action.EVALUATE,
     "evaluate:rebase-delete": Action.EVALUATE,
+    # 4A self-assessments: members read them, leads and governance leads record them; a low
+    # rating becomes a Deliver action only for leads (the world's rating is low).
+    "evaluate:assessment-new": Action.ASSESS,
+    "evaluate:assessment-edit": Action.ASSESS,
+    "evaluate:rating-edit": Action.ASSESS,
+    "evaluate:rating-action": Action.TRACK_DELIVERY,
     # 4B feedback: members read it; leads and analysts open forms (as any survey); leads
     # write and publish "you said, we did" and run the public page.
     "evaluate:feedback-form-new": Action.ENGAGE,
@@ -318,6 +348,11 @@ URL_ACTION = {
     "evaluate:review-next-cycle": Action.REVIEW_CYCLE,
     "evaluate:review-view": Action.GIVE_VIEWS,
     "evaluate:review-view-remove": Action.GIVE_VIEWS,
+    # 4A PREMs and PROMs: members see instruments and scores; leads and analysts define
+    # instruments, add them to surveys and take them out; measuring one needs DEFINE_MEASURES.
+    "evaluate:instrument-new": Action.EVALUATE,
+    "evaluate:instrument-use-remove": Action.EVALUATE,
+    "evaluate:instrument-measure": Action.DEFINE_MEASURES,
     # The project's API tokens: make and revoke your own; a lead revokes anyone's.
     "api:tokens": "use_api",
     "api:token-revoke": "revoke_any_token",
@@ -335,6 +370,7 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
     "surveys:survey-themes",
     "surveys:survey-results-csv",
     "surveys:survey-results-xlsx",
+    "evaluate:instrument-use",  # an instrument's scores in the survey (4A)
 }
 # Pages an anonymous visitor may open. Everything else sends them to log in.
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
@@ -438,6 +474,8 @@ class World:
     rebase: object
     milestone: object
     action: object
+    assessment: object
+    rating: object
     staff_role: object
     facility: object
     budget_line: object
@@ -447,6 +485,8 @@ class World:
     benchmark: object
     comparator: object
     review: object
+    instrument: object
+    instrument_use: object
     api_token: object
 
     def values(self) -> dict:
@@ -487,6 +527,9 @@ class World:
             "rebase_id": self.rebase.pk,
             "milestone_id": self.milestone.pk,
             "action_id": self.action.pk,
+            "framework_id": self.assessment.framework_id,
+            "assessment_id": self.assessment.pk,
+            "rating_id": self.rating.pk,
             "staff_role_id": self.staff_role.pk,
             "facility_id": self.facility.pk,
             "budget_line_id": self.budget_line.pk,
@@ -495,6 +538,8 @@ class World:
             "entry_id": self.ysd_entry.pk,
             "benchmark_id": self.benchmark.pk,
             "comparator_id": self.comparator.pk,
+            "instrument": self.instrument.key,  # the organisation's own instrument (4A)
+            "use_id": self.instrument_use.pk,
             "api_token_id": self.api_token.pk,
             "token": self.survey.open_token,
             "page": 1,
@@ -539,6 +584,9 @@ class World:
             "rebase_id": 999_999,
             "milestone_id": 999_999,
             "action_id": 999_999,
+            "framework_id": 999_999,
+            "assessment_id": 999_999,
+            "rating_id": 999_999,
             "staff_role_id": 999_999,
             "facility_id": 999_999,
             "budget_line_id": 999_999,
@@ -547,6 +595,8 @@ class World:
             "entry_id": 999_999,
             "benchmark_id": 999_999,
             "comparator_id": 999_999,
+            "instrument": "c999999",
+            "use_id": 999_999,
             "api_token_id": 999_999,
             "token": "no-such-token",
             "page": 1,
@@ -627,6 +677,13 @@ def world_of(project, lead, **given) -> World:
         # 4A: a rebase date of the goal's measure (the URL names the measure).
         goal = given.get("goal") or made["goal"]
         made["rebase"] = MeasureRebaseFactory(measure=goal.measure)
+    if "assessment" not in given:
+        # 4A: an EDS 2022 self-assessment whose first outcome is rated low (it offers an action).
+        made["assessment"] = AssessmentFactory(project=project, created_by=lead)
+    if "rating" not in given:
+        made["rating"] = (given.get("assessment") or made["assessment"]).ratings.order_by("pk").first()
+        made["rating"].rating, made["rating"].evidence = 1, "Access data by ethnicity"
+        made["rating"].save()
     if "ysd_entry" not in given:
         # 4B: a "you said, we did" entry (a draft).
         made["ysd_entry"] = YouSaidWeDidFactory(project=project, created_by=lead)
@@ -638,6 +695,11 @@ def world_of(project, lead, **given) -> World:
     if "review" not in given:
         # 4C: the project's review, being written (the URLs name only the project and a goal).
         made["review"] = Review.objects.create(project=project, participants="The lived experience panel")
+    if "instrument" not in given:
+        # 4A: the organisation's own instrument, and the FFT asked in the world's survey.
+        made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
+    if "instrument_use" not in given:
+        made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
     if "api_token" not in given:
         # The lead's API token (the URL names it to revoke it).
         membership = project.memberships.get(user=lead)
@@ -759,6 +821,11 @@ def test_the_walk_finds_every_known_project_url():
         "deliver:eia-decide",
         "deliver:eia-versions",
         "deliver:eia-version",
+        "deliver:approvals",
+        "deliver:strategy-submit",
+        "deliver:strategy-decide",
+        "core:goal-submit",
+        "core:goal-decide",
         "deliver:tracking",
         "deliver:action",
         "deliver:action-update",
@@ -791,6 +858,13 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:measure",
         "evaluate:rebase-new",
         "evaluate:rebase-delete",
+        "evaluate:frameworks",
+        "evaluate:framework",
+        "evaluate:assessment-new",
+        "evaluate:assessment",
+        "evaluate:assessment-edit",
+        "evaluate:rating-edit",
+        "evaluate:rating-action",
         "evaluate:feedback",
         "evaluate:feedback-form-new",
         "evaluate:feedback-page",
@@ -814,6 +888,12 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:review-next-cycle",
         "evaluate:review-view",
         "evaluate:review-view-remove",
+        "evaluate:instruments",
+        "evaluate:instrument",
+        "evaluate:instrument-new",
+        "evaluate:instrument-measure",
+        "evaluate:instrument-use",
+        "evaluate:instrument-use-remove",
         "api:tokens",
         "api:token-revoke",
     }

@@ -17,6 +17,7 @@ from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
 from evaluate.benchmarking import selectors as benchmark_selectors
 from evaluate.feedback import selectors as feedback_selectors
+from evaluate.instruments import selectors as instrument_selectors
 from identify import selectors as identify_selectors
 from identify.community import selectors
 from research.evidence import selectors as evidence_selectors
@@ -37,6 +38,7 @@ from tests.factories import (
     ExtractFactory,
     FocusGroupFactory,
     InitiativeFactory,
+    InstrumentFactory,
     InterventionFactory,
     MeasureFactory,
     NgtIdeaFactory,
@@ -47,6 +49,8 @@ from tests.factories import (
     RiskFactory,
     SmartGoalFactory,
     StrategyFactory,
+    SurveyFactory,
+    SurveyInstrumentFactory,
     ThemeFactory,
     YouSaidWeDidFactory,
 )
@@ -77,6 +81,11 @@ KINDS = {
     "NGT session": (ngt_selectors.session_for, lambda p: NgtSessionFactory(project=p), Action.VIEW),
     "you said, we did entry": (feedback_selectors.entry_for, lambda p: YouSaidWeDidFactory(project=p), Action.VIEW),
     "benchmark": (benchmark_selectors.benchmark_for, lambda p: BenchmarkFactory(project=p), Action.VIEW),
+    "instrument in a survey": (
+        instrument_selectors.use_for,
+        lambda p: SurveyInstrumentFactory(survey=SurveyFactory(project=p)),
+        Action.VIEW,
+    ),
 }
 
 
@@ -224,3 +233,19 @@ def test_a_comparator_is_found_only_under_its_own_benchmark_and_project(project,
         benchmark_selectors.comparator_for(
             member_of(project, Role.VIEWER), project.pk, comparator.benchmark_id, comparator.pk, Action.EVALUATE
         )
+
+
+def test_an_instrument_is_one_shipped_or_the_organisations_own(project, member_of, other_org_user):
+    """4A: the PHQ-9 for every project; a team's own instrument for its organisation's projects only."""
+    lead = member_of(project, Role.LEAD)
+    own = InstrumentFactory(organisation=project.organisation)
+    theirs = InstrumentFactory()
+    assert instrument_selectors.instrument_for(lead, project.pk, "phq-9")[2]["name"].startswith("PHQ-9")
+    assert instrument_selectors.instrument_for(lead, project.pk, own.key)[3] == own
+    for key in (theirs.key, "c0", "phq-10", "cx"):
+        with pytest.raises(Http404):
+            instrument_selectors.instrument_for(lead, project.pk, key)
+    with pytest.raises(Http404):
+        instrument_selectors.instrument_for(other_org_user, project.pk, "phq-9")
+    with pytest.raises(PermissionDenied):
+        instrument_selectors.instrument_for(member_of(project, Role.VIEWER), project.pk, own.key, Action.EVALUATE)

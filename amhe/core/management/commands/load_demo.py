@@ -248,7 +248,9 @@ class Command(BaseCommand):
         goal.owner = lead
         goal.achievable = "Funded community crisis café and peer-support workers from the VCSE sector from 2026."
         goal.realistic = "A 20% fall over four years is in line with what early-intervention pilots have reported."
-        goal.status = SmartGoal.Status.AGREED
+        if not services.needs_approval(goal):
+            # Agreed by the lead the first time; a change made since is agreed only through approval.
+            goal.status = SmartGoal.Status.AGREED
         services.smart_goal_save(by=lead, goal=goal)
 
         draft = SmartGoal.objects.filter(project=project, measure=ratio).first() or SmartGoal(

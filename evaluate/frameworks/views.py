@@ -1,0 +1,222 @@
+"""Evaluate 4A: self-assessments against frameworks (EDS 2022, PCREF, an organisation's own).
+
+Everyone on the project reads the list, a framework's year-on-year page and an
+assessment's summary; leads and governance leads (Action.ASSESS) start assessments and
+rate items; making a Deliver action from a low rating needs Action.TRACK_DELIVERY (leads).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amhe.core import access, navigation
+from amhe.core.access import Action
+from amhe.core.forms import add_service_errors
+from evaluate.frameworks import presenters, selectors, services
+from evaluate.frameworks.forms import AssessmentForm, MakeActionForm, RatingForm
+
+TEMPLATES = "evaluate/frameworks"
+
+
+def _url(name, project, **kwargs) -> str:
+    return reverse(f"evaluate:{name}", kwargs={"project_id": project.pk, **kwargs})
+
+
+def _crumbs(project, *extra):
+    return navigation.crumbs(project, "evaluate", ("Self-assessments", _url("frameworks", project)), *extra)
+
+
+def _assessment_crumbs(project, assessment):
+    return _crumbs(
+        project,
+        (f"{assessment.framework} {assessment.period}", _url("assessment", project, assessment_id=assessment.pk)),
+    )
+
+
+@require_GET
+def framework_list(request, project_id):
+    project, membership = access.get_project_for_user(request.user, project_id)
+    found = selectors.assessments(project)
+    rows = [
+        (framework, [a for a in found if a.framework_id == framework.pk]) for framework in selectors.frameworks(project)
+    ]
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/framework_list.html",
+        {
+            "project": project,
+            "rows": rows,
+            "can_assess": access.role_can(membership.role, Action.ASSESS),
+            "crumbs": navigation.crumbs(project, "evaluate"),
+        },
+    )
+
+
+@require_GET
+def framework_detail(request, project_id, framework_id):
+    project, membership, framework = selectors.framework_for(request.user, project_id, framework_id)
+    found = list(selectors.assessments(project, framework))
+    items = selectors.items(framework)
+    table = presenters.year_on_year(framework, items, found, selectors.ratings_of(a.pk for a in found))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/framework_detail.html",
+        {
+            "project": project,
+            "framework": framework,
+            "sections": selectors.structure(framework),
+            "levels": list(framework.levels.all()),
+            "bands": presenters.band_ranges(framework, presenters.top_of(framework) * len(items)),
+            "maximum": presenters.top_of(framework) * len(items),
+            "table": table,
+            "can_assess": access.role_can(membership.role, Action.ASSESS),
+            "crumbs": _crumbs(project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_new(request, project_id, framework_id):
+    project, membership, framework = selectors.framework_for(request.user, project_id, framework_id, Action.ASSESS)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_create(
+                by=request.user, project=project, framework=framework, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Assessment of {framework} for {assessment.period} started: rate each item.")
+            return redirect(_url("assessment", project, assessment_id=assessment.pk))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/assessment_form.html",
+        {
+            "project": project,
+            "framework": framework,
+            "form": form,
+            "crumbs": _crumbs(project, (str(framework), _url("framework", project, framework_id=framework.pk))),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, project_id, assessment_id):
+    project, membership, assessment = selectors.assessment_for(request.user, project_id, assessment_id, Action.ASSESS)
+    initial = {"assessed_on": assessment.assessed_on, "summary": assessment.summary}
+    form = AssessmentForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_update(by=request.user, assessment=assessment, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Assessment saved.")
+            return redirect(_url("assessment", project, assessment_id=assessment.pk))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/assessment_form.html",
+        {
+            "project": project,
+            "framework": assessment.framework,
+            "assessment": assessment,
+            "form": form,
+            "crumbs": _assessment_crumbs(project, assessment),
+        },
+    )
+
+
+@require_GET
+def assessment_detail(request, project_id, assessment_id):
+    project, membership, assessment = selectors.assessment_for(request.user, project_id, assessment_id)
+    summary = presenters.summary(assessment, selectors.ratings(assessment))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/assessment_detail.html",
+        {
+            "project": project,
+            "assessment": assessment,
+            "summary": summary,
+            "can_assess": access.role_can(membership.role, Action.ASSESS),
+            "can_act": access.role_can(membership.role, Action.TRACK_DELIVERY),
+            "crumbs": _crumbs(
+                project, (str(assessment.framework), _url("framework", project, framework_id=assessment.framework_id))
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rating_edit(request, project_id, assessment_id, rating_id):
+    project, membership, assessment, rating = selectors.rating_for(
+        request.user, project_id, assessment_id, rating_id, Action.ASSESS
+    )
+    form = RatingForm(
+        request.POST or None,
+        initial=RatingForm.initial_for(rating),
+        framework=assessment.framework,
+        levels=list(assessment.framework.levels.all()),
+        extracts=selectors.extract_choices(project),
+        surveys=selectors.survey_choices(project),
+        decisions=selectors.decision_choices(project),
+        measures=selectors.measure_choices(project),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_record(by=request.user, rating=rating, **form.service_arguments())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{rating.item.code} saved.")
+            return redirect(_url("assessment", project, assessment_id=assessment.pk) + f"#item-{rating.pk}")
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/rating_form.html",
+        {
+            "project": project,
+            "assessment": assessment,
+            "rating": rating,
+            "form": form,
+            "crumbs": _assessment_crumbs(project, assessment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_make(request, project_id, assessment_id, rating_id):
+    project, membership, assessment, rating = selectors.rating_for(
+        request.user, project_id, assessment_id, rating_id, Action.ASSESS
+    )
+    if not access.role_can(membership.role, Action.TRACK_DELIVERY):
+        raise PermissionDenied("Only the project's leads add actions to Deliver's tracker.")
+    interventions = selectors.intervention_choices(project)
+    initial = {"title": f"{rating.item.code}: {rating.item.low_action}"[:300] if rating.item.low_action else ""}
+    form = MakeActionForm(request.POST or None, initial=initial, project=project, interventions=interventions)
+    low = services.is_low(rating)
+    if request.method == "POST" and low and form.is_valid():
+        try:
+            item = services.action_make(by=request.user, rating=rating, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Action added to Deliver's tracker: {item.title}")
+            return redirect(_url("assessment", project, assessment_id=assessment.pk) + f"#item-{rating.pk}")
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/action_form.html",
+        {
+            "project": project,
+            "assessment": assessment,
+            "rating": rating,
+            "low": low,
+            "has_interventions": interventions.exists(),
+            "form": form,
+            "crumbs": _assessment_crumbs(project, assessment),
+        },
+    )
