@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("deliver.resourcing.urls")),
     path("", include("deliver.governance.urls")),
     path("", include("deliver.approvals.urls")),
+    path("", include("deliver.audit.urls")),
 ]

@@ -2,6 +2,8 @@
 sub-package (deliver/<area>/) and adds what the step page shows to
 _overview_context and deliver/overview.html."""
 
+from amhe.core import access
+from amhe.core.access import Action
 from amhe.core.views import step_overview
 from deliver.approvals.views import overview_context as approvals_context
 from deliver.decisions.views import overview_context as decisions_context
@@ -25,6 +27,7 @@ def _overview_context(request, project, membership):
         **decisions_context(request, project, membership),
         **governance_context(request, project, membership),
         **approvals_context(request, project, membership),
+        "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
     }
 
 

@@ -66,6 +66,9 @@ class Action(StrEnum):
     PUBLISH_FEEDBACK = "publish_feedback"
     # Evaluate 4C: record the review of the cycle and start the next cycle from it (leads).
     REVIEW_CYCLE = "review_cycle"
+    # Read the audit history of goals and of Deliver's records: who changed what, when
+    # (governance leads and leads).
+    READ_HISTORY = "read_history"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -91,6 +94,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ASSESS,
             Action.PUBLISH_FEEDBACK,
             Action.REVIEW_CYCLE,
+            Action.READ_HISTORY,
         }
     ),
     Role.ANALYST: frozenset(
@@ -115,6 +119,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.SIGN_OFF_EIA,
             Action.ASSESS,
             Action.APPROVE,
+            Action.READ_HISTORY,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from amhe.core import access, approvals, cycle
+from amhe.core import access, approvals, cycle, history
 from amhe.core.jobs import JobError, handler_for
 from amhe.core.models import (
     Approval,
@@ -364,6 +364,7 @@ def _stored_goal(goal: SmartGoal):
     return SmartGoal.objects.filter(pk=goal.pk).values("status", "first_agreed_at").first() if goal.pk else None
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_save(*, by, goal: SmartGoal, approved: bool = False) -> SmartGoal:
     """Validate and save a goal. An agreed goal must be complete (see SmartGoal.clean).
@@ -387,12 +388,14 @@ def smart_goal_save(*, by, goal: SmartGoal, approved: bool = False) -> SmartGoal
     return goal
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_agree(*, by, goal: SmartGoal) -> SmartGoal:
     goal.status = SmartGoal.Status.AGREED
     return smart_goal_save(by=by, goal=goal)
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_edit(*, by, goal: SmartGoal, changed: bool, agree: bool) -> SmartGoal:
     """Save an edit. `agree` (the lead's "Agree goal") commits a goal never agreed before;
@@ -419,6 +422,7 @@ def _goal_link(base_url: str, goal: SmartGoal, name: str) -> str:
     return base_url.rstrip("/") + reverse(name, kwargs={"project_id": goal.project_id, "goal_id": goal.pk})
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_submit(*, by, goal: SmartGoal, base_url: str = "") -> Approval:
     """Submit the change to a goal that was agreed before for a governance lead's approval
@@ -443,6 +447,7 @@ def smart_goal_submit(*, by, goal: SmartGoal, base_url: str = "") -> Approval:
     )
 
 
+@history.records_by
 @transaction.atomic
 def smart_goal_decide(*, by, goal: SmartGoal, approve: bool, comment: str = "", base_url: str = "") -> Approval:
     """A governance lead approves the change to a goal (it is agreed again) or returns it

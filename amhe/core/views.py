@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, approvals, cycle, homepage, navigation, presenters, services
+from amhe.core import access, approvals, cycle, history, homepage, navigation, presenters, services
 from amhe.core.access import Action
 from amhe.core.forms import (
     ApprovalDecisionForm,
@@ -223,6 +224,7 @@ def goal_list(request, project_id):
             "membership": membership,
             "goals": [presenters.goal_view(goal, approvals.latest(goal)) for goal in goals],
             "can_edit": access.role_can(membership.role, Action.EDIT_GOALS),
+            "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
             "can_approve": access.role_can(membership.role, Action.APPROVE),
             "crumbs": _crumbs(project),
         },
@@ -231,6 +233,33 @@ def goal_list(request, project_id):
 
 def _goal_crumbs(project):
     return [*_crumbs(project), ("SMART goals", reverse("core:goals", kwargs={"project_id": project.pk}))]
+
+
+@require_GET
+def goal_history(request, project_id, goal_id):
+    """Every change to a goal, in words (amhe.core.history): governance leads and leads."""
+    project, membership = access.get_project_for_user(request.user, project_id, Action.READ_HISTORY)
+    goal = get_object_or_404(SmartGoal, pk=goal_id, project=project)
+    kind = history.Kind(
+        "goal", SmartGoal, name=lambda goal: f"the SMART goal {history.say(history.short(goal.statement))}"
+    )
+    page = history.page_of([(kind, Q(id=goal.pk))], request.GET.get("page"))
+    goals_url = reverse("core:goals", kwargs={"project_id": project.pk})
+    return TemplateResponse(
+        request,
+        "core/history.html",
+        {
+            "project": project,
+            "caption": "3A Create a strategy",
+            "title": "History of a SMART goal",
+            "lede": goal.statement,
+            "page": page,
+            "entries": page.entries,
+            "page_links": presenters.page_links(page),
+            "back": ("Back to SMART goals", goals_url),
+            "crumbs": [*_crumbs(project), ("SMART goals", goals_url)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,6 +299,7 @@ def goal_edit(request, project_id, goal_id=None):
             "goal": goal,
             "form": form,
             "can_agree": can_agree,
+            "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
             "approval": approvals.status(approval) if approval else None,
             "crumbs": _goal_crumbs(project),
         },

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from amhe.core import history
 from deliver.models import Decision
 from research.evidence import importing
 
@@ -43,6 +44,7 @@ def _apply(decision: Decision, fields: dict) -> None:
     decision.full_clean(exclude=["project", "created_by", "intervention", "risk"])
 
 
+@history.records_by
 @transaction.atomic
 def decision_create(*, by, project, **fields) -> Decision:
     decision = Decision(project=project, created_by=by)
@@ -51,6 +53,7 @@ def decision_create(*, by, project, **fields) -> Decision:
     return decision
 
 
+@history.records_by
 @transaction.atomic
 def decision_update(*, by, decision: Decision, **fields) -> Decision:
     _apply(decision, fields)
@@ -58,6 +61,7 @@ def decision_update(*, by, decision: Decision, **fields) -> Decision:
     return decision
 
 
+@history.records_by
 @transaction.atomic
 def decision_delete(*, by, decision: Decision) -> None:
     decision.delete()

@@ -50,6 +50,7 @@ def decision_list(request, project_id):
             "project": project,
             "decisions": selectors.decisions(project),
             "can_govern": access.role_can(membership.role, Action.GOVERN),
+            "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
             "crumbs": navigation.crumbs(project, "deliver"),
         },
     )

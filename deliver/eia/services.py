@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from amhe.core import access, approvals, taxonomy
+from amhe.core import access, approvals, history, taxonomy
 from amhe.core.access import Action
 from amhe.core.models import Project
 from deliver.models import EiaImpact, EiaVersion, EqualityImpactAssessment
@@ -32,6 +33,7 @@ def _lock(eia: EqualityImpactAssessment) -> tuple[EqualityImpactAssessment, EiaV
     return eia, eia.versions.order_by("-number").first()
 
 
+@history.records_by
 @transaction.atomic
 def eia_create(*, by, project, strategy=None, intervention=None) -> EqualityImpactAssessment:
     """An EIA of the strategy or of one intervention, with a first draft version that
@@ -54,7 +56,9 @@ def eia_create(*, by, project, strategy=None, intervention=None) -> EqualityImpa
         project=project, strategy=strategy, intervention=intervention, created_by=by
     )
     version = EiaVersion.objects.create(eia=eia, number=1, created_by=by)
-    EiaImpact.objects.bulk_create(EiaImpact(version=version, characteristic=key) for key in taxonomy.CHARACTERISTICS)
+    bulk_create_with_history(
+        [EiaImpact(version=version, characteristic=key) for key in taxonomy.CHARACTERISTICS], EiaImpact, default_user=by
+    )
     return eia
 
 
@@ -62,13 +66,17 @@ def _new_version(version: EiaVersion, by) -> EiaVersion:
     """A draft copy of `version` (its summary and every impact with its links)."""
     copy = EiaVersion.objects.create(eia=version.eia, number=version.number + 1, summary=version.summary, created_by=by)
     for impact in version.impacts.prefetch_related("extracts", "surveys"):
-        made = EiaImpact.objects.create(
+        made = EiaImpact(
             version=copy,
             characteristic=impact.characteristic,
             **{name: getattr(impact, name) for name in IMPACT_FIELDS},
         )
-        made.extracts.set(impact.extracts.all())
-        made.surveys.set(impact.surveys.all())
+
+        def set_links(made=made, impact=impact):
+            made.extracts.set(impact.extracts.all())
+            made.surveys.set(impact.surveys.all())
+
+        history.save_with_links(made, set_links)
     return copy
 
 
@@ -104,13 +112,16 @@ def _apply(version: EiaVersion, project, summary, impacts: dict) -> None:
         for name, limit in LIMITS.items():
             if len(getattr(impact, name)) > limit:
                 raise ValidationError(f"{_label(key)}: the {name} must be {limit:,} characters or fewer.")
-        impact.save()
         extracts, surveys = list(values.get("extracts") or []), list(values.get("surveys") or [])
         _check_links(project, extracts, surveys)
-        if "extracts" in values:
-            impact.extracts.set(extracts)
-        if "surveys" in values:
-            impact.surveys.set(surveys)
+
+        def set_links(impact=impact, values=values, extracts=extracts, surveys=surveys):
+            if "extracts" in values:
+                impact.extracts.set(extracts)
+            if "surveys" in values:
+                impact.surveys.set(surveys)
+
+        history.save_with_links(impact, set_links)
 
 
 def problems(version: EiaVersion) -> list[str]:
@@ -156,6 +167,7 @@ def _submit(version: EiaVersion, by, base_url: str = "") -> None:
     )
 
 
+@history.records_by
 @transaction.atomic
 def eia_save(
     *, by, eia: EqualityImpactAssessment, impacts: dict, summary=None, submit: bool = False, base_url: str = ""
@@ -180,6 +192,7 @@ def eia_save(
     return version
 
 
+@history.records_by
 @transaction.atomic
 def eia_submit(*, by, eia: EqualityImpactAssessment, base_url: str = "") -> EiaVersion:
     """Submit the latest version for sign-off: refused while any characteristic is not
@@ -219,11 +232,13 @@ def _decide(by, eia, state, comment="", base_url="") -> EiaVersion:
     return version
 
 
+@history.records_by
 @transaction.atomic
 def eia_sign_off(*, by, eia: EqualityImpactAssessment, comment: str = "", base_url: str = "") -> EiaVersion:
     return _decide(by, eia, State.SIGNED_OFF, importing.clean_text(comment or "", multiline=True), base_url)
 
 
+@history.records_by
 @transaction.atomic
 def eia_return(*, by, eia: EqualityImpactAssessment, comment: str, base_url: str = "") -> EiaVersion:
     text = importing.clean_text(comment or "", multiline=True)

@@ -125,6 +125,7 @@ def _version_page(request, project, membership, eia, version, *, current: bool):
             and _can(membership, Action.SIGN_OFF_EIA)
             and version.state == State.SUBMITTED
             and version.submitted_by_id != request.user.pk,
+            "can_read_history": _can(membership, Action.READ_HISTORY),
             "crumbs": _crumbs(project, eia) if not current else _crumbs(project),
         },
     )

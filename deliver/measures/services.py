@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from amhe.core import history
 from amhe.core import services as core_services
 from amhe.core.models import Measure, MeasureValue, SmartGoal
 from deliver.measures import sources
@@ -24,6 +25,7 @@ def _groups(item: Breakdown) -> dict[str, dict]:
     return {row["group_code"]: row for row in item.published["rows"]}
 
 
+@history.records_by
 @transaction.atomic
 def measure_define(
     *,
@@ -99,6 +101,7 @@ def measure_define(
     return measure
 
 
+@history.records_by
 @transaction.atomic
 def measure_values_queue(*, by, measure: Measure):
     """Queue working out the measure's values from every input it has (e.g. the
@@ -249,6 +252,7 @@ def baselines_follow(*, measure: Measure, periods) -> int:
     return changed
 
 
+@history.records_by
 @transaction.atomic
 def goal_link_measure(*, by, goal: SmartGoal, measure: Measure, baseline: MeasureValue, target_value, target_date):
     """Point a goal at a measure, with its baseline from the chosen period's value.

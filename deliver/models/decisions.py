@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from amhe.core.models import Project
 from deliver.models.risks import Risk
@@ -25,6 +26,9 @@ class Decision(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from amhe.core.models import Project
 from amhe.surveys.models import Survey
@@ -25,6 +26,9 @@ class EqualityImpactAssessment(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -70,6 +74,9 @@ class EiaVersion(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True, max_length=4000)
 
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["eia", "number"]
         constraints = [models.UniqueConstraint(fields=["eia", "number"], name="deliver_eia_version_number_once")]
@@ -96,6 +103,9 @@ class EiaImpact(models.Model):
     action = models.CharField(blank=True, max_length=300)
     extracts = models.ManyToManyField(Extract, blank=True, related_name="+")
     surveys = models.ManyToManyField(Survey, blank=True, related_name="+")
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords(m2m_fields=["extracts", "surveys"])
 
     class Meta:
         ordering = ["version", "pk"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from amhe.core.models import Project
 from deliver.risks import scoring
@@ -36,6 +37,9 @@ class Risk(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from amhe.core.models import Population, Project, SmartGoal
 from deliver.strategy import interventions
@@ -21,6 +22,9 @@ class Strategy(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "strategies"
@@ -46,6 +50,9 @@ class Intervention(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords(m2m_fields=["populations", "priorities", "nodes", "goals"])
 
     class Meta:
         ordering = ["pk"]

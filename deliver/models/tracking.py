@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from deliver.models.strategy import Intervention, Strategy
 
@@ -33,6 +34,9 @@ class Milestone(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_date", "pk"]
 
@@ -56,6 +60,9 @@ class DeliveryAction(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -82,6 +89,9 @@ class ActionUpdate(models.Model):
     rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Every change is kept (deliver.audit shows it in words).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "pk"]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from amhe.core import history
 from deliver.models import Risk
 from deliver.risks import scoring, selectors
 from research.evidence import importing
@@ -83,6 +84,7 @@ def _apply(risk: Risk, fields: dict) -> None:
         setattr(risk, name, value)
 
 
+@history.records_by
 @transaction.atomic
 def risk_create(*, by, project, **fields) -> Risk:
     risk = Risk(project=project, created_by=by)
@@ -92,6 +94,7 @@ def risk_create(*, by, project, **fields) -> Risk:
     return risk
 
 
+@history.records_by
 @transaction.atomic
 def risk_update(*, by, risk: Risk, **fields) -> Risk:
     """Change a risk. A review date already passed may stay (the register shows it is
@@ -103,6 +106,7 @@ def risk_update(*, by, risk: Risk, **fields) -> Risk:
     return risk
 
 
+@history.records_by
 @transaction.atomic
 def risk_delete(*, by, risk: Risk) -> None:
     risk.delete()

@@ -74,6 +74,7 @@ def risk_detail(request, project_id, risk_id):
             "risk": risk,
             "row": presenters.risk_row(risk),
             "can_govern": access.role_can(membership.role, Action.GOVERN),
+            "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
             "crumbs": _crumbs(project),
         },
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from amhe.core import access, approvals
+from amhe.core import access, approvals, history
 from amhe.core.access import Action
 from amhe.core.models import Membership, Project
 from deliver.models import Intervention, Strategy, StrategyComment
@@ -50,6 +50,7 @@ def _lock_strategy(project) -> Strategy | None:
     return Strategy.objects.filter(project=project).first()
 
 
+@history.records_by
 @transaction.atomic
 def strategy_save(*, by, project, **fields) -> Strategy:
     """The project's strategy, made if it has none yet, with `fields` (title, vision, aims)."""
@@ -105,6 +106,17 @@ def _set_links(intervention: Intervention, project, *, priorities, nodes, goals)
         intervention.goals.set(goals)
 
 
+def _save(intervention: Intervention, project, *, priorities, nodes, goals, populations) -> None:
+    """Save the intervention and its links, as one record of its history."""
+
+    def set_links():
+        _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
+        set_populations(intervention, project, populations)
+
+    history.save_with_links(intervention, set_links)
+
+
+@history.records_by
 @transaction.atomic
 def intervention_create(
     *, by, strategy: Strategy, priorities=None, nodes=None, goals=None, populations=None, **fields
@@ -113,12 +125,11 @@ def intervention_create(
     _changing(strategy)
     intervention = Intervention(strategy=strategy, created_by=by)
     _apply_intervention(intervention, project, fields)
-    intervention.save()
-    _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
-    set_populations(intervention, project, populations)
+    _save(intervention, project, priorities=priorities, nodes=nodes, goals=goals, populations=populations)
     return intervention
 
 
+@history.records_by
 @transaction.atomic
 def intervention_update(
     *, by, intervention: Intervention, priorities=None, nodes=None, goals=None, populations=None, **fields
@@ -126,18 +137,18 @@ def intervention_update(
     project = intervention.strategy.project
     _changing(intervention.strategy)
     _apply_intervention(intervention, project, fields)
-    intervention.save()
-    _set_links(intervention, project, priorities=priorities, nodes=nodes, goals=goals)
-    set_populations(intervention, project, populations)
+    _save(intervention, project, priorities=priorities, nodes=nodes, goals=goals, populations=populations)
     return intervention
 
 
+@history.records_by
 @transaction.atomic
 def intervention_delete(*, by, intervention: Intervention) -> None:
     _changing(intervention.strategy)
     intervention.delete()
 
 
+@history.records_by
 @transaction.atomic
 def strategy_start_from_priorities(*, by, project, priorities, **strategy_fields) -> tuple[Strategy, list]:
     """Start (or add to) the strategy from agreed priorities: one intervention each,
@@ -179,6 +190,7 @@ def strategy_start_from_priorities(*, by, project, priorities, **strategy_fields
     return strategy, made
 
 
+@history.records_by
 @transaction.atomic
 def strategy_comment_give(*, by, strategy: Strategy, comment: str) -> StrategyComment:
     """The panel member `by`'s comment on the strategy: one each, replaced when they comment again."""
@@ -194,6 +206,7 @@ def strategy_comment_give(*, by, strategy: Strategy, comment: str) -> StrategyCo
     return own
 
 
+@history.records_by
 @transaction.atomic
 def strategy_comment_withdraw(*, by, strategy: Strategy) -> None:
     StrategyComment.objects.filter(strategy=strategy, member=by).delete()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from amhe.core import history
 from deliver.models import ActionReminder, ActionUpdate, DeliveryAction, Milestone
 from deliver.models.tracking import Rag, Status
 from deliver.tracking import selectors
@@ -73,6 +74,7 @@ def _check_milestone(milestone: Milestone) -> None:
     milestone.full_clean(exclude=["strategy", "created_by"])
 
 
+@history.records_by
 @transaction.atomic
 def milestone_create(*, by, strategy, **fields) -> Milestone:
     milestone = Milestone(strategy=strategy, created_by=by)
@@ -82,6 +84,7 @@ def milestone_create(*, by, strategy, **fields) -> Milestone:
     return milestone
 
 
+@history.records_by
 @transaction.atomic
 def milestone_update(*, by, milestone: Milestone, **fields) -> Milestone:
     _apply(milestone, fields, MILESTONE_FIELDS)
@@ -90,6 +93,7 @@ def milestone_update(*, by, milestone: Milestone, **fields) -> Milestone:
     return milestone
 
 
+@history.records_by
 @transaction.atomic
 def milestone_delete(*, by, milestone: Milestone) -> None:
     """The milestone goes; its actions stay, without it."""
@@ -126,6 +130,7 @@ def _check_action(item: DeliveryAction, strategy) -> None:
     item.full_clean(exclude=["intervention", "milestone", "owner", "created_by"])
 
 
+@history.records_by
 @transaction.atomic
 def action_create(*, by, strategy, status: str = Status.NOT_STARTED, rag: str = Rag.GREEN, **fields) -> DeliveryAction:
     """Add an action with the status and RAG rating it starts with; later changes to them are updates."""
@@ -136,6 +141,7 @@ def action_create(*, by, strategy, status: str = Status.NOT_STARTED, rag: str = 
     return item
 
 
+@history.records_by
 @transaction.atomic
 def action_update(*, by, action: DeliveryAction, **fields) -> DeliveryAction:
     """Change what the action is (title, owner, dates, blockers, next step). Its status and RAG
@@ -146,12 +152,14 @@ def action_update(*, by, action: DeliveryAction, **fields) -> DeliveryAction:
     return action
 
 
+@history.records_by
 @transaction.atomic
 def action_delete(*, by, action: DeliveryAction) -> None:
     """The action goes with its log."""
     action.delete()
 
 
+@history.records_by
 @transaction.atomic
 def action_record_update(
     *, by, action: DeliveryAction, date, status: str, rag: str, note: str = "", blockers=None, next_step=None

@@ -95,6 +95,7 @@ def tracking(request, project_id):
             chart=presenters.timeline_chart(milestones, items),
             has_interventions=selectors.intervention_choices(strategy).exists(),
             can_track=_can_track(membership),
+            can_read_history=access.role_can(membership.role, Action.READ_HISTORY),
         )
     return TemplateResponse(request, f"{TEMPLATES}/tracking.html", context)
 
@@ -112,6 +113,7 @@ def action_detail(request, project_id, action_id):
             "updates": [presenters.update_row(update) for update in selectors.updates(item)],
             "can_track": _can_track(membership),
             "can_update": selectors.may_update(membership, item),
+            "can_read_history": access.role_can(membership.role, Action.READ_HISTORY),
             "crumbs": _crumbs(project),
         },
     )

@@ -166,6 +166,7 @@ ROLES_ALLOWED = {
     Action.ASSESS: {Role.LEAD, Role.GOVERNANCE},
     Action.PUBLISH_FEEDBACK: {Role.LEAD},
     Action.REVIEW_CYCLE: {Role.LEAD},
+    Action.READ_HISTORY: {Role.LEAD, Role.GOVERNANCE},
     # The API tokens page: leads, analysts and governance leads (api.access.MAY_USE_API);
     # revoking another member's token (the world's is the lead's): leads only.
     "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
@@ -306,6 +307,16 @@ URL_ACTION = {
     "deliver:governance-meeting-new": Action.GOVERN,
     "deliver:governance-meeting-edit": Action.GOVERN,
     "deliver:governance-meeting-delete": Action.GOVERN,
+    # Audit history (goals and Deliver's records): governance leads and leads read it.
+    "core:goal-history": Action.READ_HISTORY,
+    "deliver:history": Action.READ_HISTORY,
+    "deliver:strategy-history": Action.READ_HISTORY,
+    "deliver:intervention-history": Action.READ_HISTORY,
+    "deliver:eia-history": Action.READ_HISTORY,
+    "deliver:action-history": Action.READ_HISTORY,
+    "deliver:milestone-history": Action.READ_HISTORY,
+    "deliver:risk-history": Action.READ_HISTORY,
+    "deliver:decision-history": Action.READ_HISTORY,
     # 2B NGT sessions: members see sessions and results, the facilitator (a lead) runs them.
     "research:ngt-new": Action.PLAN,
     "research:ngt-phase": Action.PLAN,
