@@ -17,6 +17,7 @@ project_urls = [
     path("research/", include("research.urls")),
     path("deliver/", include("deliver.urls")),
     path("evaluate/", include("evaluate.urls")),
+    path("api-tokens/", include("api.urls_tokens")),
 ]
 # Public pages for respondents and community groups: no login, unguessable tokens.
 public_urls = [
@@ -37,6 +38,8 @@ urlpatterns = [
     path("admin/login/", views_accounts.admin_login),
     path("admin/", admin.site.urls),
     path("projects/<int:project_id>/", include(project_urls)),
+    # The read-only API: a bearer token on every request, never the session.
+    path("api/v1/", include("api.urls")),
     # Case studies shared with every organisation (2A): not under a project.
     path("research/practice/", include("research.practice.urls_shared")),
     path("", include((public_urls, "public"))),
