@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
     "amhe.core",
     "amhe.surveys",
     "identify",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "deliver",
     "evaluate",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +247,29 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# --- Read-only API (api/) ---------------------------------------------------------
+# Bearer tokens only (never the session, so no CSRF questions); JSON or CSV; GET only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasLiveToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CsvRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AMHE read-only API",
+    "DESCRIPTION": (
+        "Published (small-number suppressed) figures of one project, for Power BI and Excel. "
+        "Send `Authorization: Bearer <token>`; add `?format=csv` for CSV."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": ["api.authentication.BearerTokenAuthentication"],
+    "SERVE_PERMISSIONS": ["api.authentication.HasLiveToken"],
 }
 
 # --- Cache and rate limits ------------------------------------------------------

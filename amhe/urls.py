@@ -18,6 +18,7 @@ project_urls = [
     path("deliver/", include("deliver.urls")),
     path("evaluate/", include("evaluate.urls")),
     path("reports/", include("reports.urls")),
+    path("api-tokens/", include("api.urls_tokens")),
 ]
 # Public pages for respondents and community groups: no login, unguessable tokens.
 public_urls = [
@@ -38,6 +39,8 @@ urlpatterns = [
     path("admin/login/", views_accounts.admin_login),
     path("admin/", admin.site.urls),
     path("projects/<int:project_id>/", include(project_urls)),
+    # The read-only API: a bearer token on every request, never the session.
+    path("api/v1/", include("api.urls")),
     # Case studies shared with every organisation (2A): not under a project.
     path("research/practice/", include("research.practice.urls_shared")),
     path("", include((public_urls, "public"))),

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from api import services as api_services
 from evaluate.models import Review
 from reports.models import Report
 from tests.factories import (
@@ -126,6 +127,7 @@ SCOPED_KWARGS = {
     "comparator_id",
     "report_id",
     "use_id",
+    "api_token_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {
@@ -169,6 +171,10 @@ ROLES_ALLOWED = {
     Action.REVIEW_CYCLE: {Role.LEAD},
     Action.BUILD_REPORTS: {Role.LEAD, Role.GOVERNANCE, Role.ANALYST},
     Action.READ_HISTORY: {Role.LEAD, Role.GOVERNANCE},
+    # The API tokens page: leads, analysts and governance leads (api.access.MAY_USE_API);
+    # revoking another member's token (the world's is the lead's): leads only.
+    "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
+    "revoke_any_token": {Role.LEAD},
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -364,6 +370,9 @@ URL_ACTION = {
     "evaluate:instrument-new": Action.EVALUATE,
     "evaluate:instrument-use-remove": Action.EVALUATE,
     "evaluate:instrument-measure": Action.DEFINE_MEASURES,
+    # The project's API tokens: make and revoke your own; a lead revokes anyone's.
+    "api:tokens": "use_api",
+    "api:token-revoke": "revoke_any_token",
 }
 # The app's only cross-organisation pages (2A shared positive practice): no project in
 # the URL, every signed-in user of every organisation may open them, but only for a
@@ -386,7 +395,9 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 # /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
 # tokens, no login). Under /accounts/: logging in, password resets and accepting an
 # invitation to a project (its own token).
-PUBLIC_PREFIXES = ("/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
+# /api/: the read-only API, outside the login but never without a bearer token (the
+# session is not accepted there); its own walks are in test_api.py.
+PUBLIC_PREFIXES = ("/api/", "/accounts/", "/accessibility/", "/health/", "/s/", "/r/", "/c/", "/f/", "/n/", "/np/")
 ALL_ROLES = [Role.LEAD, Role.ANALYST, Role.PANEL, Role.GOVERNANCE, Role.VIEWER]
 
 
@@ -421,7 +432,8 @@ def all_routes() -> list[Route]:
 
 
 def project_scoped_routes() -> list[Route]:
-    routes = [r for r in all_routes() if r.kwargs & SCOPED_KWARGS]
+    # The API (/api/v1/) answers bearer tokens only, never a session: test_api.py walks it.
+    routes = [r for r in all_routes() if r.kwargs & SCOPED_KWARGS and r.namespace != "api-v1"]
     unfillable = [r for r in routes if not r.kwargs <= FILLABLE_KWARGS or r.name is None]
     assert not unfillable, (
         "Project-scoped URL patterns this test cannot fill (add their kwargs to FILLABLE_KWARGS "
@@ -493,6 +505,7 @@ class World:
     report: object
     instrument: object
     instrument_use: object
+    api_token: object
 
     def values(self) -> dict:
         return {
@@ -546,6 +559,7 @@ class World:
             "report_id": self.report.pk,
             "instrument": self.instrument.key,  # the organisation's own instrument (4A)
             "use_id": self.instrument_use.pk,
+            "api_token_id": self.api_token.pk,
             "token": self.survey.open_token,
             "page": 1,
             "characteristic": "ethnicity-high",  # the world's breakdown, by ethnicity_high
@@ -603,6 +617,7 @@ class World:
             "report_id": uuid.uuid4(),
             "instrument": "c999999",
             "use_id": 999_999,
+            "api_token_id": 999_999,
             "token": "no-such-token",
             "page": 1,
             "characteristic": "ethnicity-high",
@@ -709,6 +724,10 @@ def world_of(project, lead, **given) -> World:
         made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
     if "instrument_use" not in given:
         made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
+    if "api_token" not in given:
+        # The lead's API token (the URL names it to revoke it).
+        membership = project.memberships.get(user=lead)
+        made["api_token"] = api_services.create_token(by=lead, membership=membership, name="Power BI")[0]
     return World(project=project, lead=lead, **given, **made)
 
 
@@ -901,6 +920,8 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:instrument-measure",
         "evaluate:instrument-use",
         "evaluate:instrument-use-remove",
+        "api:tokens",
+        "api:token-revoke",
     }
     assert expected <= names
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("amhe", "identify", "research", "deliver", "evaluate", "reports")
+PACKAGES = ("amhe", "identify", "research", "deliver", "evaluate", "reports", "api")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
