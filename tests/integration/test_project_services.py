@@ -236,16 +236,19 @@ def test_demo_users_can_log_in_with_the_documented_password(client, demo):
 def test_demo_agreed_goal_has_every_smart_part(demo):
     for org_name in DEMO_ORGS:
         project = Project.objects.get(organisation__name=org_name)
-        agreed = project.smart_goals.get(status=SmartGoal.Status.AGREED)
-        assert agreed.missing_smart_parts() == {}
-        assert agreed.statement.strip()
-        assert agreed.measure is not None and agreed.measure.project == project
-        assert agreed.baseline_value is not None and agreed.target_value is not None
-        assert agreed.target_value < agreed.baseline_value  # lower is better
-        assert agreed.target_date > agreed.baseline_date
-        assert agreed.owner.memberships.get(project=project).role == Role.LEAD
-        assert agreed.achievable.strip() and agreed.realistic.strip()
-        agreed.full_clean()
+        # One agreed goal in both; Leeds also has one measured from its demo upload (Deliver).
+        agreed_goals = list(project.smart_goals.filter(status=SmartGoal.Status.AGREED))
+        assert len(agreed_goals) == (2 if project.area == "Leeds" else 1)
+        for agreed in agreed_goals:
+            assert agreed.missing_smart_parts() == {}
+            assert agreed.statement.strip()
+            assert agreed.measure is not None and agreed.measure.project == project
+            assert agreed.baseline_value is not None and agreed.target_value is not None
+            assert agreed.target_value < agreed.baseline_value  # lower is better
+            assert agreed.target_date > agreed.baseline_date
+            assert agreed.owner.memberships.get(project=project).role == Role.LEAD
+            assert agreed.achievable.strip() and agreed.realistic.strip()
+            agreed.full_clean()
         # A draft ratio goal in both; Leeds also has a draft goal measured from its demo upload (Deliver).
         drafts = project.smart_goals.filter(status=SmartGoal.Status.DRAFT)
         assert drafts.count() == (2 if project.area == "Leeds" else 1)

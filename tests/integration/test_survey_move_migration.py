@@ -142,7 +142,15 @@ def test_content_types_follow_the_models():
     from django.contrib.contenttypes.models import ContentType
 
     _migrate(BEFORE)
-    ContentType.objects.filter(app_label="surveys").delete()
+    # Deleted in SQL: the ORM's delete() would follow today's models' links to ContentType
+    # (e.g. core.Approval), whose tables do not exist yet at this point of the history.
+    stale = list(ContentType.objects.filter(app_label="surveys").values_list("pk", flat=True))
+    if stale:
+        marks = ", ".join(["%s"] * len(stale))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM auth_permission WHERE content_type_id IN ({marks})", stale)  # noqa: S608
+            cursor.execute(f"DELETE FROM django_content_type WHERE id IN ({marks})", stale)  # noqa: S608
+    ContentType.objects.clear_cache()
     ContentType.objects.get_or_create(app_label="identify", model="survey")
     try:
         _migrate(_latest())
