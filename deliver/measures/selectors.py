@@ -97,8 +97,14 @@ def series_inputs(measure: Measure) -> list:
 
 
 def defined_on_exists(measure: Measure) -> bool:
-    """Whether the upload a measure was defined on is still there (True for other measures)."""
+    """Whether the upload a measure was defined on is still there (True for other measures).
+    A measure carried into a later cycle (4C) was defined on an upload of an earlier cycle
+    of the same project, so the earlier cycles count too."""
     extract_id = (measure.definition or {}).get("extract_id")
     if not extract_id or sources.source_of(measure) is None:
         return True
-    return Extract.objects.filter(pk=extract_id, project_id=measure.project_id).exists()
+    cycles, project = [], measure.project
+    while project is not None and len(cycles) < 100:
+        cycles.append(project.pk)
+        project = project.previous_cycle
+    return Extract.objects.filter(pk=extract_id, project_id__in=cycles).exists()

@@ -261,3 +261,21 @@ def test_the_pages_record_a_review_and_start_cycle_two(client, project, lead, pa
     assert "Learning carried over" in page and "Outreach" in page
     # Starting again goes to the cycle already started.
     assert client.post(_url("review-next-cycle", project)).url == new.get_absolute_url()
+
+
+def test_a_carried_measure_still_knows_the_upload_it_was_defined_on(project, lead):
+    """Its upload belongs to the earlier cycle; only deleting it there says it is gone."""
+    from deliver.measures import selectors as measure_selectors
+    from deliver.measures import sources
+    from tests.factories import ExtractFactory
+
+    extract = ExtractFactory(project=project, uploaded_by=lead)
+    measure = MeasureFactory(
+        project=project,
+        definition=sources.identify_definition(extract=extract, dimension="ethnicity", figure="rate", group="Black"),
+    )
+    new = services.next_cycle_start(by=lead, review=_complete_review(project, lead, {}))
+    carried = Measure.objects.get(project=new, name=measure.name)
+    assert measure_selectors.defined_on_exists(carried)
+    extract.delete()
+    assert not measure_selectors.defined_on_exists(carried)
