@@ -49,10 +49,23 @@ def _check_intervention(errors, record) -> None:
         errors["intervention"] = ["Choose an intervention of this project's strategy."]
 
 
+def _save(record, fields: dict, allowed, check):
+    """Apply `fields`, check every rule (the kind's own `check`, then the intervention's
+    strategy and the model's own), and save only if all hold."""
+    _apply(record, fields, allowed)
+    errors = check(record)
+    _check_intervention(errors, record)
+    if errors:
+        raise ValidationError(errors)
+    record.full_clean(exclude=["strategy", "created_by", "intervention"])
+    record.save()
+    return record
+
+
 # --- Staff roles ------------------------------------------------------------------
 
 
-def _check_staff_role(role: StaffRole) -> None:
+def _check_staff_role(role: StaffRole) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not role.title:
         errors["title"] = ["Enter the role."]
@@ -74,27 +87,17 @@ def _check_staff_role(role: StaffRole) -> None:
             errors["end_date"] = ["Enter the end date as a date, or leave it empty."]
         elif role.end_date <= role.start_date:
             errors["end_date"] = ["The end date must be after the start date."]
-    _check_intervention(errors, role)
-    if errors:
-        raise ValidationError(errors)
-    role.full_clean(exclude=["strategy", "created_by", "intervention"])
+    return errors
 
 
 @transaction.atomic
 def staff_role_create(*, by, strategy, **fields) -> StaffRole:
-    role = StaffRole(strategy=strategy, created_by=by)
-    _apply(role, fields, STAFF_FIELDS)
-    _check_staff_role(role)
-    role.save()
-    return role
+    return _save(StaffRole(strategy=strategy, created_by=by), fields, STAFF_FIELDS, _check_staff_role)
 
 
 @transaction.atomic
 def staff_role_update(*, by, role: StaffRole, **fields) -> StaffRole:
-    _apply(role, fields, STAFF_FIELDS)
-    _check_staff_role(role)
-    role.save()
-    return role
+    return _save(role, fields, STAFF_FIELDS, _check_staff_role)
 
 
 @transaction.atomic
@@ -105,31 +108,21 @@ def staff_role_delete(*, by, role: StaffRole) -> None:
 # --- Facilities -------------------------------------------------------------------
 
 
-def _check_facility(facility: Facility) -> None:
+def _check_facility(facility: Facility) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not facility.name:
         errors["name"] = ["Enter the facility's name."]
-    _check_intervention(errors, facility)
-    if errors:
-        raise ValidationError(errors)
-    facility.full_clean(exclude=["strategy", "created_by", "intervention"])
+    return errors
 
 
 @transaction.atomic
 def facility_create(*, by, strategy, **fields) -> Facility:
-    facility = Facility(strategy=strategy, created_by=by)
-    _apply(facility, fields, FACILITY_FIELDS)
-    _check_facility(facility)
-    facility.save()
-    return facility
+    return _save(Facility(strategy=strategy, created_by=by), fields, FACILITY_FIELDS, _check_facility)
 
 
 @transaction.atomic
 def facility_update(*, by, facility: Facility, **fields) -> Facility:
-    _apply(facility, fields, FACILITY_FIELDS)
-    _check_facility(facility)
-    facility.save()
-    return facility
+    return _save(facility, fields, FACILITY_FIELDS, _check_facility)
 
 
 @transaction.atomic
@@ -140,7 +133,7 @@ def facility_delete(*, by, facility: Facility) -> None:
 # --- Budget lines -----------------------------------------------------------------
 
 
-def _check_budget_line(line: BudgetLine) -> None:
+def _check_budget_line(line: BudgetLine) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not line.description:
         errors["description"] = ["Enter what the money is for."]
@@ -162,27 +155,17 @@ def _check_budget_line(line: BudgetLine) -> None:
         errors["amount"] = ["Enter the amount in pounds and pence, with at most 2 decimal places."]
     else:
         line.amount = amount
-    _check_intervention(errors, line)
-    if errors:
-        raise ValidationError(errors)
-    line.full_clean(exclude=["strategy", "created_by", "intervention"])
+    return errors
 
 
 @transaction.atomic
 def budget_line_create(*, by, strategy, **fields) -> BudgetLine:
-    line = BudgetLine(strategy=strategy, created_by=by)
-    _apply(line, fields, BUDGET_FIELDS)
-    _check_budget_line(line)
-    line.save()
-    return line
+    return _save(BudgetLine(strategy=strategy, created_by=by), fields, BUDGET_FIELDS, _check_budget_line)
 
 
 @transaction.atomic
 def budget_line_update(*, by, line: BudgetLine, **fields) -> BudgetLine:
-    _apply(line, fields, BUDGET_FIELDS)
-    _check_budget_line(line)
-    line.save()
-    return line
+    return _save(line, fields, BUDGET_FIELDS, _check_budget_line)
 
 
 @transaction.atomic
