@@ -26,6 +26,11 @@ from amhe.core.forms import AuthenticatorSetupForm, ReauthenticateForm, SecondFa
 NEW_CODES = "amhe_new_recovery_codes"
 
 
+def _with_query(url_name, request) -> str:
+    query = request.GET.urlencode()
+    return reverse(url_name) + (f"?{query}" if query else "")
+
+
 def _next_url(request, default="core:home") -> str:
     url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
     if url and url_has_allowed_host_and_scheme(
@@ -59,9 +64,8 @@ def _locked(request):
     return None
 
 
-def _wrong_code_message(user) -> str:
-    until = two_factor.throttled_until(user)
-    if until is not None:
+def _wrong_code_message(was_waiting: bool) -> str:
+    if was_waiting:
         return "Too many wrong codes. Wait a few seconds, then enter the code your app shows now"
     return "The code is not right. Enter the code your authenticator app shows now, or a recovery code"
 
@@ -74,11 +78,12 @@ def two_factor_verify(request):
     if two_factor.is_verified(request):
         return HttpResponseRedirect(_next_url(request))
     if not two_factor.has_authenticator(user):
-        return redirect(reverse("two-factor-setup") + "?" + request.GET.urlencode())
+        return redirect(_with_query("two-factor-setup", request))
     if (locked := _locked(request)) is not None:
         return locked
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        was_waiting = two_factor.throttled_until(user) is not None
         device = two_factor.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
@@ -93,7 +98,7 @@ def two_factor_verify(request):
             return HttpResponseRedirect(_next_url(request))
         if (locked := _count_failure(request)) is not None:
             return locked
-        form.add_error("code", _wrong_code_message(user))
+        form.add_error("code", _wrong_code_message(was_waiting))
     return TemplateResponse(
         request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get(REDIRECT_FIELD_NAME, "")}
     )
@@ -106,7 +111,7 @@ def two_factor_setup(request):
     user = request.user
     if two_factor.has_authenticator(user) and not two_factor.is_verified(request):
         # Replacing an authenticator needs the current one first.
-        return redirect(reverse("two-factor-verify") + "?" + request.GET.urlencode())
+        return redirect(_with_query("two-factor-verify", request))
     if two_factor.has_authenticator(user) and not two_factor.proved_recently(request):
         return redirect(reverse("reauthenticate") + "?" + urlencode({REDIRECT_FIELD_NAME: request.path}))
     device = two_factor.pending_authenticator(user)
@@ -118,7 +123,7 @@ def two_factor_setup(request):
             two_factor.mark_proved(request)
             request.session[two_factor.REQUIRED] = True
             request.session[NEW_CODES] = codes
-            return redirect(reverse("two-factor-codes") + "?" + request.GET.urlencode())
+            return redirect(_with_query("two-factor-codes", request))
         if (locked := _count_failure(request)) is not None:
             return locked
         form.add_error("code", "The code is not right. Enter the 6-digit code the app shows now for AMHE")
@@ -190,9 +195,10 @@ def reauthenticate(request):
         # A password that was sent and is wrong, or a wrong code, counts as a failed sign-in.
         failed = with_password and bool(request.POST.get("password")) and "password" in form.errors
         if valid and with_code:
+            was_waiting = two_factor.throttled_until(user) is not None
             device = two_factor.verify_code(user, form.cleaned_data["code"])
             if device is None:
-                form.add_error("code", _wrong_code_message(user))
+                form.add_error("code", _wrong_code_message(was_waiting))
                 valid, failed = False, True
             else:
                 otp_login(request, device)

@@ -202,6 +202,7 @@ def comparator_peers(request, project_id, benchmark_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def comparator_delete(request, project_id, benchmark_id, comparator_id):
     project, membership, benchmark, comparator = selectors.comparator_for(

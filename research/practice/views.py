@@ -282,6 +282,7 @@ def attachment_download(request, project_id, case_study_id, attachment_id):
     return _download(attachment, shared=attachment.case_study.is_shared)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def attachment_delete(request, project_id, case_study_id, attachment_id):
     project, membership, attachment = selectors.attachment_for(
