@@ -11,10 +11,15 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD
-from tests.integration.test_access import all_routes, media, url_for, world  # noqa: F401
+from tests.integration import test_access
+from tests.integration.test_access import all_routes, url_for
 from tests.integration.test_two_factor import authenticator_for, code_for
 
 pytestmark = pytest.mark.django_db
+
+# The access walk's world (one object of every kind with a URL) and its media folder.
+world = test_access.world
+media = test_access.media
 
 # Record-level exports (each row a person's answers, an invitee's address, or figures
 # before small-number suppression); every URL named "...-delete" is a deletion.

@@ -20,9 +20,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amhe.core import two_factor
 from amhe.core.models import Organisation, Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
-from tests.integration.test_access import PUBLIC_PREFIXES, all_routes, media, url_for, world  # noqa: F401
+from tests.integration import test_access
+from tests.integration.test_access import all_routes, url_for
 
 pytestmark = pytest.mark.django_db
+
+# The access walk's world (one object of every kind with a URL) and its media folder.
+world = test_access.world
+media = test_access.media
 
 
 def code_for(device, at=None) -> str:
