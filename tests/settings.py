@@ -61,3 +61,7 @@ if os.environ.get("AMHE_WORKER_ON_TEST_DB") == "1":
 # tests/integration/test_two_factor.py turns it on wherever it checks it.
 AMHE_TWO_FACTOR_DEFAULT = False
 AMHE_TWO_FACTOR_SUPERUSERS = False
+# Record-level exports and deletions ask to sign in again after AMHE_REAUTH_MINUTES (5 on a
+# live site); a long walk over every URL on a slow machine could outlast that, so the suite
+# allows 20, and tests/integration/test_reauthenticate.py sets 5 itself.
+AMHE_REAUTH_MINUTES = 20

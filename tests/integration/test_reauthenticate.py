@@ -17,6 +17,12 @@ from tests.integration.test_two_factor import authenticator_for, code_for
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def five_minutes(settings):
+    settings.AMHE_REAUTH_MINUTES = 5
+
+
 # The access walk's world (one object of every kind with a URL) and its media folder.
 world = test_access.world
 media = test_access.media
