@@ -34,6 +34,8 @@ from deliver.risks import scoring
 from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
 from deliver.tracking import selectors as tracking_selectors
+from evaluate.benchmarking import presenters as benchmark_presenters
+from evaluate.benchmarking import selectors as benchmark_selectors
 from evaluate.benchmarking.views import benchmark_rows
 from evaluate.feedback import selectors as feedback_selectors
 from evaluate.frameworks import presenters as framework_presenters
@@ -478,6 +480,21 @@ def evaluate_section(project) -> Section:
         sub.tables.append(
             Table("4A benchmarking", ["Benchmark", "How we compare"], [[str(b), v] for b, v in benchmarks])
         )
+        rule = suppression_rule_for(project)
+        for benchmark, _ in benchmarks:  # each one's funnel plot, from the figures its page shows
+            view = benchmark_presenters.benchmark_view(
+                benchmark,
+                benchmark_selectors.comparators(benchmark),
+                benchmark_selectors.latest_value(benchmark.measure),
+                rule,
+            )
+            if view.result is None:
+                sub.paragraphs.append(f"{benchmark}: {view.empty}")
+                continue
+            figure = figure_of(view.result.chart)
+            if view.own_note:
+                figure.notes.append(view.own_note)
+            sub.figures.append(figure)
     section.subsections.append(sub)
 
     assessments = list(framework_selectors.assessments(project))

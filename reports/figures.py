@@ -12,7 +12,9 @@ Two layouts cover the report's charts:
   markers, each with its confidence interval as an error bar, on a linear or log axis
   (rates, shares, outcome and score charts; the rate-ratio forest plot);
 * periods across, numbers up: lines and markers (SPC charts: values, mean, process
-  limits, target, and the special-cause points).
+  limits, target, and the special-cause points);
+* numbers across (linear or log), numbers up: lines and markers (funnel plots: the
+  comparator's line, the 95% and 99.8% limits, the comparators and the project).
 
 Anything else (a heatmap) gives None: the report shows its table and sentence only.
 Every marker kind keeps its shape, and every trace its name in the legend, so nothing
@@ -302,18 +304,32 @@ def _categories_down(figure: dict) -> Drawing | None:
     return Drawing(WIDTH, height, tuple(shapes))
 
 
-def _periods_across(figure: dict) -> Drawing | None:
+def _decade_ticks(low: float, high: float) -> list[float]:
+    ticks = []
+    power = 10 ** math.floor(math.log10(low))
+    while power <= high * 10:
+        ticks.extend(t for t in (power, 2 * power, 5 * power) if low <= t <= high)
+        power *= 10
+    return ticks or [low, high]
+
+
+def _across(figure: dict, *, numeric: bool) -> Drawing | None:
+    """Lines and markers against periods (categories) or, with `numeric`, a number
+    (linear or log: a funnel plot's denominators)."""
     traces = figure["data"]
     layout = figure.get("layout", {})
-    periods: list[str] = []
+    xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
+    periods: list = []
     for trace in traces:
         for label in trace.get("x") or []:
-            if label not in periods:
+            if label not in periods and (not numeric or _num(label) is not None):
                 periods.append(label)
     values = [_num(v) for t in traces for v in (t.get("y") or [])]
     values = [v for v in values if v is not None]
     if not periods or not values:
         return None
+    if yaxis.get("rangemode") == "tozero":
+        values.append(0.0)
     ticks = _linear_ticks(min(values), max(values))
     low, high = ticks[0], ticks[-1]
     if high == low:
@@ -332,7 +348,6 @@ def _periods_across(figure: dict) -> Drawing | None:
             marker = trace.get("marker") or {}
             legend_entries.append((name, _symbols(marker, 1)[0], _colours(marker, 1, AXIS)[0]))
     legend, legend_height = _legend(legend_entries, 0)
-    yaxis = layout.get("yaxis", {})
     y_title = _plain(yaxis.get("title", {}).get("text", "")) if isinstance(yaxis.get("title"), dict) else ""
     tick_texts = [_tick_text(t) for t in ticks]
     left = max(_width(t) for t in tick_texts) + 16
@@ -341,8 +356,22 @@ def _periods_across(figure: dict) -> Drawing | None:
     x0, x1 = left, WIDTH - 16
     height = top + plot_h + 44
 
-    def sx(index: int) -> float:
-        return x0 + (index + 0.5) * (x1 - x0) / len(periods)
+    log = numeric and xaxis.get("type") == "log" and min(_num(p) for p in periods) > 0
+    if numeric:
+        x_low, x_high = min(_num(p) for p in periods), max(_num(p) for p in periods)
+        x_ticks = _decade_ticks(x_low, x_high) if log else _linear_ticks(x_low, x_high)
+        if not log:
+            x_low, x_high = x_ticks[0], x_ticks[-1]
+        if x_high == x_low:
+            x_high = x_low * 10 if log else x_low + 1
+
+    def sx(x) -> float:
+        if not numeric:
+            return x0 + (position[x] + 0.5) * (x1 - x0) / len(periods)
+        value = _num(x)
+        if log:
+            return x0 + (math.log(value) - math.log(x_low)) / (math.log(x_high) - math.log(x_low)) * (x1 - x0)
+        return x0 + (value - x_low) / (x_high - x_low) * (x1 - x0)
 
     def sy(value: float) -> float:
         return top + plot_h - (value - low) / (high - low) * plot_h
@@ -355,16 +384,22 @@ def _periods_across(figure: dict) -> Drawing | None:
         shapes.append(Text(x0 - 6, sy(tick) + 4, text, "end", FONT - 1))
     shapes.append(Line(((x0, top + plot_h), (x1, top + plot_h)), AXIS, 1))
     shapes.append(Line(((x0, top), (x0, top + plot_h)), AXIS, 1))
-    longest = max(_width(_plain(p), FONT - 1) for p in periods) + 8
-    every = max(1, math.ceil(longest / ((x1 - x0) / len(periods))))
-    for index, period in enumerate(periods):
-        if index % every == 0:
-            shapes.append(Text(sx(index), top + plot_h + 14, _plain(period), "middle", FONT - 1))
-    shapes.append(Text((x0 + x1) / 2, top + plot_h + 34, "Period", "middle", FONT - 1))
     position = {label: index for index, label in enumerate(periods)}
+    if numeric:
+        for tick in x_ticks:
+            shapes.append(Line(((sx(tick), top), (sx(tick), top + plot_h)), GRID, 1))
+            shapes.append(Text(sx(tick), top + plot_h + 14, _tick_text(tick), "middle", FONT - 1))
+    else:
+        longest = max(_width(_plain(p), FONT - 1) for p in periods) + 8
+        every = max(1, math.ceil(longest / ((x1 - x0) / len(periods))))
+        for index, period in enumerate(periods):
+            if index % every == 0:
+                shapes.append(Text(sx(period), top + plot_h + 14, _plain(period), "middle", FONT - 1))
+    x_title = _plain(xaxis.get("title", {}).get("text", "")) if isinstance(xaxis.get("title"), dict) else ""
+    shapes.append(Text((x0 + x1) / 2, top + plot_h + 34, x_title or "Period", "middle", FONT - 1))
     for trace in traces:
         points = [
-            (sx(position[x]), sy(_num(y)))
+            (sx(x), sy(_num(y)))
             for x, y in zip(trace.get("x") or [], trace.get("y") or [], strict=False)
             if _num(y) is not None and x in position
         ]
@@ -395,7 +430,9 @@ def drawing(figure: dict) -> Drawing | None:
     ):
         return _categories_down(figure)
     if first.get("x") and all(isinstance(v, str) for v in first["x"] if v is not None):
-        return _periods_across(figure)
+        return _across(figure, numeric=False)
+    if first.get("x") and all(isinstance(v, int | float) for v in first["x"] if v is not None):
+        return _across(figure, numeric=True)
     return None
 
 

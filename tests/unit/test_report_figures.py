@@ -111,3 +111,27 @@ def test_the_png_has_the_drawings_size():
 def test_a_heatmap_is_not_drawn():
     figure = {"data": [{"type": "heatmap", "z": [[1, 2]], "x": ["a", "b"], "y": ["c"]}], "layout": {}}
     assert figures.drawing(figure) is None
+
+
+def test_a_funnel_plot_places_each_figure_by_its_size():
+    from amhe.analysis import funnel_charts
+    from amhe.analysis.funnel_charts import Figure
+
+    figures_ = [Figure("Leeds", 170, 380, own=True), Figure("Peer A", 450, 940), Figure("Peer B", 600, 10000)]
+    chart = funnel_charts.funnel_chart(
+        "proportion", figures_, target=0.505, polarity="higher", title="Recovery", chart_id="t"
+    ).chart
+    picture = figures.drawing(chart.figure)
+    plotted = [s for s in picture.shapes if isinstance(s, figures.Marker) and s.y > 40]
+    assert len(plotted) == len(figures_)
+    own = next(m for m in plotted if m.symbol == "diamond")
+    peers = sorted((m for m in plotted if m is not own), key=lambda m: m.x)
+    assert peers[0].x < peers[1].x and own.x < peers[0].x  # 380 < 940 < 10,000 people
+    # On the log axis, 10 times the size is the same distance wherever it starts.
+    ticks = {
+        t.text: t.x
+        for t in picture.shapes
+        if isinstance(t, figures.Text) and t.text in ("200", "2,000", "1,000", "10,000")
+    }
+    assert abs((ticks["2,000"] - ticks["200"]) - (ticks["10,000"] - ticks["1,000"])) < 0.01
+    assert {"England", "95% limits", "99.8% limits", "This project", "Comparators"} <= set(texts(picture))
