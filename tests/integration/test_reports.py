@@ -301,6 +301,10 @@ def test_the_word_document_has_each_chart_with_its_alt_text_sentence_and_table(c
     assert len(pictures) == len(drawn) > 0
     assert [p._inline.docPr.get("descr") for p in pictures] == [f.alt for f in drawn]
     assert len(word.tables) == 1 + len(document.tables())
+    # The formula-like titles are text: no field (HYPERLINK or any other) and no link in the file.
+    body = word.element.xml
+    assert f"{HOSTILE} intervention".replace('"', "&quot;") in body or f"{HOSTILE} intervention" in body
+    assert "w:instrText" not in body and "w:fldSimple" not in body and "w:hyperlink" not in body
     paragraphs = [p.text for p in word.paragraphs]
     for figure in drawn:
         assert f"Figure: {figure.caption}" in paragraphs and figure.summary in paragraphs
