@@ -116,9 +116,8 @@ class Data:
         work_out_figures(self.survey)
         # An EDS 2022 self-assessment with its first three outcomes rated, and a PCREF one (no bands).
         self.assessment = AssessmentFactory(project=project, period="2025/26", summary=text(13))
-        for value, rating in zip(
-            (0, 2, 3), self.assessment.ratings.order_by("item__section__position", "item__position")
-        ):
+        first_three = self.assessment.ratings.order_by("item__section__position", "item__position")[:3]
+        for value, rating in zip((0, 2, 3), first_three, strict=True):
             rating.rating = value
             rating.save(update_fields=["rating"])
         AssessmentFactory(project=project, period="2025/26", framework=national_framework("pcref"))
