@@ -20,6 +20,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from amhe.core.models import Job, Project, Role, SmartGoal
 from amhe.core.services import job_run
+from deliver.models import Risk
 from reports import content, render
 from reports.models import Report
 from tests.factories import (
@@ -276,6 +277,9 @@ def test_the_pdf_text_matches_the_database_with_published_figures_only(charted):
     one_a = next(t for t in document.tables() if t.caption == "1A Crisis referrals")
     white = next(row for row in one_a.rows if "White" in row)
     assert squeezed(" ".join(str(c) for c in white)) in text  # the published row, rounded
+    # 1A's chart draws the published groups only: the two hidden groups are not in the picture.
+    (one_a_chart,) = [f for f in drawn_figures(document) if f.caption.startswith("Share of records by ethnic group")]
+    assert "White" in one_a_chart.svg and "Mixed" not in one_a_chart.svg and "Asian" not in one_a_chart.svg
     for hidden in (str(BIG_COUNT), f"{BIG_COUNT:,}", str(HIDDEN_VALUE)):
         assert hidden not in text, hidden
         assert not [f for f in drawn_figures(document) if hidden in f.svg], hidden
@@ -291,6 +295,10 @@ def test_the_word_document_has_real_headings_and_tables(busy):
     assert len(word.tables) == 1 + len(document.tables())  # the cover, then every table
     goals = next(t for t in word.tables if t.rows[0].cells[0].text == "Goal")
     assert goals.rows[1].cells[0].text == HOSTILE  # a document, not a spreadsheet: shown as written
+    risks = next(t for t in word.tables if t.rows[0].cells[0].text == "Risk")
+    assert [[c.text for c in row.cells][:2] for row in risks.rows[1:]] == [
+        [r.title, str(r.likelihood * r.impact)] for r in Risk.objects.filter(project=busy).order_by("pk")
+    ]
 
 
 def test_the_word_document_has_each_chart_with_its_alt_text_sentence_and_table(charted):
