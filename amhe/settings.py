@@ -189,6 +189,8 @@ AMHE_TWO_FACTOR_DEFAULT = env_bool("AMHE_TWO_FACTOR_DEFAULT", not DEBUG)
 # Superusers always need a second factor on a live site (not an environment setting).
 AMHE_TWO_FACTOR_SUPERUSERS = not DEBUG or AMHE_TWO_FACTOR_DEFAULT
 OTP_TOTP_ISSUER = env_str("AMHE_TWO_FACTOR_ISSUER", "AMHE")
+# The admin lists and deletes devices (a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Wrong codes: django-otp makes each device wait 1, 2, 4, 8... seconds after each failure,
 # and each failure also counts towards the django-axes lockout of the password.
 OTP_TOTP_THROTTLE_FACTOR = 1
