@@ -6,11 +6,12 @@ step is a real HTTP redirect and the code is exchanged for tokens over HTTP."""
 import base64
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 import jwt
 import pytest
@@ -225,3 +226,31 @@ def test_off_unless_configured(client, settings):
     assert client.get("/accounts/oidc/authenticate/").status_code == 404
     assert client.get("/accounts/oidc/callback/?code=x&state=y").status_code == 404
     assert "organisation account" not in client.get("/accounts/login/").content.decode()
+
+
+def test_an_account_without_a_password_signs_in_again_at_its_provider(live_server, provider):
+    """Before a deletion, an SSO-only account is sent back to its provider with prompt=login."""
+    from amhe.core import two_factor
+    from tests.factories import RiskFactory
+
+    project = ProjectFactory()
+    lead = MembershipFactory(project=project, role=Role.LEAD, user__email="lead@leeds.nhs.uk").user
+    lead.set_unusable_password()
+    lead.save()
+    risk = RiskFactory(project=project)
+    provider.person = {"sub": "l", "email": "lead@leeds.nhs.uk", "email_verified": True}
+    browser, response = sign_in(live_server)
+    assert response.url == f"{live_server.url}/"
+    for session in Session.objects.all():  # the sign-in was longer ago than AMHE_REAUTH_MINUTES
+        data = session.get_decoded()
+        data[two_factor.PROVED_AT] -= 60 * 60
+        Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
+    delete = f"/projects/{project.pk}/deliver/risks/{risk.pk}/delete/"
+    page = browser.get(live_server.url + delete, timeout=30)
+    assert urlparse(page.url).path == "/reauthenticate/"
+    assert 'name="password"' not in page.text
+    link = re.search(r'href="(/accounts/oidc/authenticate/\?reauth=1&amp;next=[^"]+)"', page.text).group(1)
+    assert unquote(link.split("next=", 1)[1]) == delete
+    again = browser.get(live_server.url + link.replace("&amp;", "&"), timeout=30)
+    assert provider.requests[-1]["prompt"] == "login"
+    assert again.url == live_server.url + delete and "Delete risk" in again.text
