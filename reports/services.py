@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from amhe.core import files
 from amhe.core import services as core_services
 from reports import content, render
 from reports.models import Report
@@ -48,7 +49,7 @@ def report_build(*, report_id, progress=None) -> dict:
     data = report_bytes(project=report.project, format=report.format, made_by=report.made_by, progress=progress)
     with transaction.atomic():
         if report.file:
-            report.file.delete(save=False)
+            files.delete([report.file.name], storage=report.file.storage)
         report.file.save(report.filename, ContentFile(data), save=False)
         report.save(update_fields=["file"])
     return {"bytes": len(data), "format": report.format}
