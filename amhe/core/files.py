@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import transaction
 
 #: Bytes read or written at a time when copying between storage and a local file.
@@ -35,11 +35,12 @@ def _storage(storage: Storage | None) -> Storage:
 
 
 def local_path(name: str, *, storage: Storage | None = None) -> Path | None:
-    """The stored file's own path when the storage is a local filesystem, else None."""
-    try:
-        return Path(_storage(storage).path(name))
-    except NotImplementedError:  # object storage has no local path
-        return None
+    """The stored file's own path when the storage is a local filesystem, else None
+    (object storage, or any other storage whose files are not plain local files)."""
+    storage = _storage(storage)
+    if isinstance(storage, FileSystemStorage):
+        return Path(storage.path(name))
+    return None
 
 
 def exists(name: str, *, storage: Storage | None = None) -> bool:
