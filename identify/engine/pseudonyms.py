@@ -27,6 +27,7 @@ import hmac
 import re
 from typing import Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -63,38 +64,54 @@ def _key_bytes(key: str | bytes) -> bytes:
     return key.encode("utf-8") if isinstance(key, str) else bytes(key)
 
 
-def normalise_identifier(value: str) -> str:
-    """The form of an identifier that is hashed: NHS numbers as ten digits, other
-    identifiers trimmed, with single spaces and upper-cased."""
-    from .reading import is_valid_nhs_number  # reading imports this module
+_NHS_WEIGHTS = np.arange(10, 1, -1)
 
-    text = " ".join(str(value).split())
-    if is_valid_nhs_number(text):
-        return text.replace(" ", "").replace("-", "")
-    return text.upper()
+
+def _normalise(values: pa.Array) -> pa.Array:
+    """Every value's normalised form (vectorised; the one definition of it): runs of
+    spaces, tabs and line breaks become one space, the ends are trimmed, letters are
+    upper-cased, and a valid NHS number (ten digits with a modulus 11 check digit, spaces
+    or hyphens anywhere) becomes its ten digits. Missing values become ""."""
+    text = pc.fill_null(pc.cast(values, pa.large_string()), "")
+    text = pc.utf8_upper(pc.utf8_trim(pc.replace_substring_regex(text, r"[\t\n\v\f\r ]+", " "), " "))
+    digits = pc.replace_substring_regex(text, r"[ -]", "")
+    candidate = pc.and_(pc.match_substring_regex(text, r"^[0-9 -]+$"), pc.equal(pc.utf8_length(digits), 10))
+    where = np.flatnonzero(candidate.to_numpy(zero_copy_only=False))
+    if not len(where):
+        return text
+    found = pc.take(digits, pa.array(where)).to_pylist()
+    d = np.frombuffer("".join(found).encode("ascii"), dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
+    check = 11 - (d[:, :9] @ _NHS_WEIGHTS) % 11
+    check[check == 11] = 0
+    valid = (check != 10) & (check == d[:, 9]) & (d.min(axis=1) != d.max(axis=1))
+    mask = np.zeros(len(text), dtype=bool)
+    mask[where[valid]] = True
+    return pc.if_else(pa.array(mask), digits, text)
+
+
+def normalise_identifier(value: str) -> str:
+    """The form of one identifier that is hashed (see :func:`_normalise`)."""
+    return _normalise(pa.array([value], type=pa.large_string()))[0].as_py()
 
 
 def pseudonym(value: str, key: str | bytes) -> str:
     """The pseudonym of one identifier under ``key`` ("" for a blank identifier)."""
-    normal = normalise_identifier(value)
-    if not normal:
-        return ""
-    return hmac.new(_key_bytes(key), normal.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_CHARS]
+    return pseudonymise_array(pa.array([value], type=pa.large_string()), key)[0].as_py()
 
 
 def pseudonymise_array(values: pa.Array | pa.ChunkedArray, key: str | bytes) -> pa.ChunkedArray:
     """Each value's pseudonym (blank and missing values blank), as large strings.
 
-    Each distinct value is hashed once and the results spread back over the rows, so a
-    column with many repeats (one person's many contacts) costs one HMAC per person."""
+    Each distinct value is normalised and hashed once and the results spread back over
+    the rows, so a column with many repeats (one person's many contacts) costs one HMAC
+    per person."""
     base = hmac.new(_key_bytes(key), digestmod=hashlib.sha256)
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     out = []
     for chunk in chunks:
         encoded = pc.dictionary_encode(pc.cast(chunk, pa.large_string()))
         hashed = []
-        for value in encoded.dictionary.to_pylist():
-            normal = normalise_identifier(value) if value is not None else ""
+        for normal in _normalise(encoded.dictionary).to_pylist():
             if normal:
                 mac = base.copy()
                 mac.update(normal.encode("utf-8"))

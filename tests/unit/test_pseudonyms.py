@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from identify import engine
 from identify.engine.pseudonyms import normalise_identifier, pseudonym, pseudonymise_columns
+from identify.engine.reading import is_valid_nhs_number
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "unit-test-pseudonym-key-" + "k" * 20
@@ -118,3 +121,11 @@ def test_start_up_stops_on_a_bad_storage_setting():
     assert bad.returncode != 0 and "AMHE_STORAGE must be 'local' or 's3'" in bad.stderr
     no_bucket = _start(AMHE_PSEUDONYM_KEY="k" * 40, AMHE_STORAGE="s3")
     assert no_bucket.returncode != 0 and "AMHE_S3_BUCKET must be set" in no_bucket.stderr
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from("0123456789 -"), min_size=8, max_size=14).map("".join))
+def test_nhs_numbers_are_recognised_exactly_as_the_reader_recognises_them(text):
+    digits = text.replace(" ", "").replace("-", "")
+    expected = digits if is_valid_nhs_number(" ".join(text.split())) else " ".join(text.split()).upper()
+    assert normalise_identifier(text) == expected
