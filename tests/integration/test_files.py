@@ -162,3 +162,15 @@ def test_the_data_migration_turns_paths_into_storage_names(settings, tmp_path, p
     migration.names_to_paths(apps, None)
     under_media.refresh_from_db()
     assert under_media.table_path.name == str(Path(settings.MEDIA_ROOT) / "identify" / "tables" / "a.parquet")
+
+
+def test_the_admin_shows_stored_file_names_without_links_to_the_files(admin_client, project, member_of):
+    extract = Extract.objects.create(
+        project=project, uploaded_by=member_of(project, Role.ANALYST), title="t", kind="service_use"
+    )
+    Extract.objects.filter(pk=extract.pk).update(table_path=f"identify/tables/{extract.pk}.parquet")
+    page = admin_client.get(f"/admin/identify/extract/{extract.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"identify/tables/{extract.pk}.parquet" in html
+    assert f'href="/identify/tables/{extract.pk}.parquet' not in html and '.parquet"' not in html
