@@ -728,3 +728,29 @@ def test_an_upload_deleted_before_it_is_read_leaves_no_file_and_its_job_stops(
     extract.job.refresh_from_db()
     assert extract.job.state == "succeeded" and extract.job.result == {"already": "deleted"}
     assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_a_column_mapped_as_record_id_later_is_stored_as_pseudonyms(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    content = b"Ident,EthnicCategory,Gender\nq-17,A,2\nq-18,M,1\nq-17,A,2\n"
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, content, "ids.csv")
+        extract = run_job(Extract.objects.get())
+        assert extract.state == Extract.State.MAPPING
+        assert "Ident" not in extract.suggested_mapping and extract.pseudonymised_columns == []
+        assert pd.read_parquet(extract.table_path.path)["Ident"].tolist() == ["q-17", "q-18", "q-17"]
+        page = client.get(extract.get_absolute_url())
+        ident = next(name for name, column in page.context["form"].column_fields if column == "Ident")
+        confirm(client, extract, **{ident: "record_id"})
+        extract = run_job(extract)
+    assert extract.state == Extract.State.READY, extract.error
+    assert extract.pseudonymised_columns == ["Ident"]
+    key = settings.AMHE_PSEUDONYM_KEY
+    stored = pd.read_parquet(extract.table_path.path)
+    assert stored["Ident"].tolist() == [engine.pseudonym(v, key) for v in ("q-17", "q-18", "q-17")]
+    assert b"q-17" not in Path(extract.table_path.path).read_bytes()
+    # The duplicates check still finds the repeated person, by pseudonym.
+    duplicates = extract.quality.report["duplicates"]
+    assert duplicates["by"] == "record_id" and duplicates["rows"] == 1 and duplicates["examples"] == [[2, 4]]
