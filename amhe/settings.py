@@ -239,6 +239,11 @@ elif AMHE_STORAGE == "s3":
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": True,
+            # A file opened for reading (a report or attachment download) is buffered in
+            # memory up to this size and on temporary disk beyond it (django-storages'
+            # default, 0, keeps it all in memory). Extract reading streams instead
+            # (amhe.core.files.local_copy).
+            "max_memory_size": 8 * 1024 * 1024,
             # Server-side encryption at rest where the store supports it (AES256 or aws:kms).
             "object_parameters": (
                 {"ServerSideEncryption": env_str("AMHE_S3_SERVER_SIDE_ENCRYPTION")}

@@ -104,7 +104,18 @@ def local_copy(name: str, *, max_bytes: int | None = None, storage: Storage | No
     with scratch_file(suffix=Path(name).suffix) as path:
         limit = None if max_bytes is None else max_bytes + 1
         with storage.open(name, "rb") as source, open(path, "wb") as out:
-            if limit is None:
+            obj = getattr(source, "obj", None)
+            if obj is not None:
+                # django-storages' S3 file would first download the whole object into a
+                # buffer of its own; the object's body is streamed instead, and with a
+                # limit only its first bytes are asked for.
+                body = obj.get(**({"Range": f"bytes=0-{limit - 1}"} if limit is not None else {}))["Body"]
+                try:
+                    for chunk in body.iter_chunks(CHUNK_BYTES):
+                        out.write(chunk)
+                finally:
+                    body.close()
+            elif limit is None:
                 shutil.copyfileobj(source, out, CHUNK_BYTES)
             else:
                 while limit > 0:

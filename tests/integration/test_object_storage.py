@@ -9,6 +9,7 @@ report while nothing at all was written under MEDIA_ROOT.
 """
 
 import io
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -182,3 +183,19 @@ def test_upload_job_dashboard_export_and_report_keep_every_file_in_the_bucket(
     assert keys() == [report_key]
 
     assert not list(media.rglob("*")), "something was written under MEDIA_ROOT"
+
+
+def test_a_worker_copy_from_the_bucket_is_streamed_and_cut_off_past_the_limit(bucket, tmp_path, monkeypatch):
+    keys, media = bucket
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    name = files.save_bytes(b"0123456789" * 500, "identify/uploads/big.csv")
+    assert keys() == ["amhe/identify/uploads/big.csv"]
+    with files.local_copy(name, max_bytes=1000) as path:
+        assert path.parent == scratch and path.read_bytes() == (b"0123456789" * 101)[:1001]
+    with files.local_copy(name) as path:
+        assert path.stat().st_size == 5000
+    assert not list(scratch.iterdir()) and not list(media.rglob("*"))
+    files.delete([name])
+    assert keys() == []
