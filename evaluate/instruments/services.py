@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from amhe.core.models import Measure
+from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import building
 from amhe.surveys.models import Question, Survey
 from deliver.measures import services as measure_services
-from evaluate.instruments import catalogue, scoring, sources
-from evaluate.models import Instrument, SurveyInstrument
+from evaluate.instruments import catalogue, scoring, sources, uploading
+from evaluate.models import Instrument, InstrumentUpload, InstrumentUploadPeriod, SurveyInstrument
 
 
 def _lock(survey: Survey) -> None:
@@ -150,7 +151,8 @@ def remove_from_survey(*, by, use: SurveyInstrument) -> None:
 @transaction.atomic
 def measure_from_instrument(*, by, project, key: str) -> Measure:
     """A measure of the project whose values are the instrument's score in each closed
-    survey that asked it (evaluate.instruments.sources), its values worked out now."""
+    survey that asked it and each period of uploaded scores (evaluate.instruments.sources),
+    its values worked out now."""
     definition, _instrument = definition_of(project.organisation, key)
     wanted = sources.definition(definition["key"])
     existing = Measure.objects.filter(project=project, definition=wanted).first()
@@ -188,3 +190,51 @@ def measures_refresh_for_survey(*, survey_id: str) -> int:
             measure_services.measure_values_queue(by=None, measure=measure)
             queued += 1
     return queued
+
+
+@transaction.atomic
+def scores_upload(*, by, project, key: str, title: str, grouping: str, data: bytes, filename: str) -> InstrumentUpload:
+    """Store the published figures of uploaded scores of an instrument, one for each
+    period the file covers (evaluate.instruments.uploading), replacing the figures
+    of an earlier upload of the same instrument and period; then queue the values
+    of the project's measure of the instrument. UploadProblem if the file cannot be
+    used (nothing is stored). No row, file or file name is kept."""
+    definition, instrument = definition_of(project.organisation, key)
+    read = uploading.read(data, filename=filename, definition=definition, grouping=grouping)
+    rule = suppression_rule_for(project)
+    upload = InstrumentUpload(
+        project=project,
+        key=key,
+        instrument=instrument,
+        name=definition["name"],
+        title=(title or "").strip() or f"{definition['name']} scores",
+        definition=definition,
+        grouping=grouping,
+        rows=read.rows,
+        scored=sum(1 for period in read.periods for s in period.scores if s.scored),
+        created_by=by,
+    )
+    upload.full_clean(exclude=["created_by", "project", "instrument"])
+    upload.save()
+    for period in read.periods:
+        figures = uploading.figures(
+            project=project,
+            key=key,
+            name=definition["name"],
+            definition=definition,
+            period=period,
+            columns=read.equality_columns,
+            rule=rule,
+        )
+        InstrumentUploadPeriod.objects.update_or_create(
+            project=project,
+            key=key,
+            period_start=period.start,
+            period_end=period.end,
+            defaults={"upload": upload, "figures": figures},
+        )
+    for measure in Measure.objects.filter(project=project, definition=sources.definition(key)):
+        measure_services.measure_values_queue(by=by, measure=measure)
+    upload.ignored_columns = read.ignored
+    upload.removed_columns = read.removed
+    return upload

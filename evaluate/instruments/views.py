@@ -27,8 +27,8 @@ from amhe.surveys import results as survey_results
 from amhe.surveys.selectors import survey_url
 from amhe.surveys.views_results import ResultsHidden, hidden_until_answered
 from evaluate.instruments import figures as instrument_figures
-from evaluate.instruments import presenters, selectors, services
-from evaluate.instruments.forms import AddToSurveyForm, InstrumentForm
+from evaluate.instruments import presenters, scoring, selectors, services, uploading
+from evaluate.instruments.forms import AddToSurveyForm, InstrumentForm, ScoresUploadForm
 
 TEMPLATES = "evaluate/instruments"
 
@@ -104,6 +104,8 @@ def instrument_detail(request, project_id, instrument):
             "uses": selectors.uses_of_key(project, definition["key"]),
             "measure": selectors.measure_of(project, definition["key"]),
             "can_define_measures": access.role_can(membership.role, Action.DEFINE_MEASURES),
+            "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
+            "uploads": selectors.uploads_of_key(project, definition["key"]),
             "crumbs": _crumbs(project),
         },
     )
@@ -199,4 +201,101 @@ def instrument_measure(request, project_id, instrument):
             "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
         },
         status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scores_upload(request, project_id, instrument):
+    """Upload scores of the instrument (item answers or totals per person, a date, equality answers)."""
+    project, membership, definition, _own = selectors.instrument_for(
+        request.user, project_id, instrument, Action.UPLOAD_DATA
+    )
+    form = ScoresUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.scores_upload(
+                by=request.user,
+                project=project,
+                key=definition["key"],
+                title=form.cleaned_data["title"],
+                grouping=form.cleaned_data["grouping"],
+                data=form.data_bytes(),
+                filename=form.filename(),
+            )
+        except uploading.UploadProblem as exc:
+            problems = exc.messages
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            periods = upload.periods.count()
+            notes = []
+            if upload.removed_columns:
+                notes.append(
+                    f"Columns that identify people were removed and not stored: {', '.join(upload.removed_columns)}."
+                )
+            if upload.ignored_columns:
+                notes.append(f"Columns not used (and not stored): {', '.join(upload.ignored_columns)}.")
+            messages.success(
+                request,
+                f"{upload.scored:,} scores from {upload.rows:,} rows, in {periods} "
+                f"period{'' if periods == 1 else 's'}. " + " ".join(notes),
+            )
+            return redirect(_url("instrument-upload-results", project, upload_id=upload.pk))
+    items = len(definition["items"])
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/scores_upload.html",
+        {
+            "project": project,
+            "instrument": presenters.instrument_view(definition),
+            "form": form,
+            "problems": problems,
+            "items": items,
+            "answers_text": uploading.answers_text(definition),
+            "share": definition["method"] == scoring.SHARE,
+            "max_periods": uploading.MAX_PERIODS,
+            "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
+        },
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@never_cache
+@require_GET
+def upload_results(request, project_id, upload_id):
+    """One upload's figures, period by period, as published (suppressed) for everyone."""
+    project, membership, upload = selectors.upload_for(request.user, project_id, upload_id)
+    periods = selectors.current_periods(upload)
+    chosen = request.GET.get("period", "")
+    period = next((p for p in periods if p.period_start.isoformat() == chosen), periods[-1] if periods else None)
+    rule = suppression_rule_for(project)
+    data = period.figures if period else None
+    keys = list((data or {}).get("by") or {})
+    dimension = request.GET.get("by") if request.GET.get("by") in keys else (keys[0] if keys else "")
+    view = presenters.results_view(data, dimension) if data else None
+    by = view["by_one"] if view else None
+    method = upload.definition["method"]
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/upload_results.html",
+        {
+            "project": project,
+            "upload": upload,
+            "periods": periods,
+            "period": period,
+            "instrument": presenters.instrument_view(upload.definition),
+            "data": view,
+            "rule": rule,
+            "rule_sentence": survey_results.rule_sentence(rule),
+            "overall_sentence": presenters.overall_sentence(upload.name, method, data["overall"]) if data else "",
+            "dimension": dimension,
+            "dimension_choices": [(key, survey_results.DIMENSIONS[key].label) for key in keys],
+            "by": by,
+            "by_sentence": (
+                presenters.group_sentence(upload.name, method, by["dimension_label"], by["series"]) if by else ""
+            ),
+            "published_note": disclosure.published_note(rule),
+            "crumbs": _crumbs(project, (upload.name, _url("instrument", project, instrument=upload.key))),
+        },
     )

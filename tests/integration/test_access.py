@@ -4,6 +4,7 @@ Every project-scoped URL is found by walking the URL resolver, so a URL added
 later is checked without anyone remembering to add it here.
 """
 
+import datetime
 import re
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from django.utils.http import urlsafe_base64_decode
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from api import services as api_services
-from evaluate.models import Review
+from evaluate.instruments.catalogue import PHQ9
+from evaluate.models import InstrumentUpload, InstrumentUploadPeriod, Review
 from reports.models import Report
 from tests.factories import (
     PASSWORD,
@@ -127,6 +129,7 @@ SCOPED_KWARGS = {
     "comparator_id",
     "report_id",
     "use_id",
+    "upload_id",
     "api_token_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
@@ -370,6 +373,8 @@ URL_ACTION = {
     "evaluate:instrument-new": Action.EVALUATE,
     "evaluate:instrument-use-remove": Action.EVALUATE,
     "evaluate:instrument-measure": Action.DEFINE_MEASURES,
+    # Uploading an instrument's scores is the analyst's (as any upload); everyone reads the published figures.
+    "evaluate:instrument-upload": Action.UPLOAD_DATA,
     # The project's API tokens: make and revoke your own; a lead revokes anyone's.
     "api:tokens": "use_api",
     "api:token-revoke": "revoke_any_token",
@@ -505,6 +510,7 @@ class World:
     report: object
     instrument: object
     instrument_use: object
+    instrument_upload: object
     api_token: object
 
     def values(self) -> dict:
@@ -559,6 +565,7 @@ class World:
             "report_id": self.report.pk,
             "instrument": self.instrument.key,  # the organisation's own instrument (4A)
             "use_id": self.instrument_use.pk,
+            "upload_id": self.instrument_upload.pk,
             "api_token_id": self.api_token.pk,
             "token": self.survey.open_token,
             "page": 1,
@@ -617,6 +624,7 @@ class World:
             "report_id": uuid.uuid4(),
             "instrument": "c999999",
             "use_id": 999_999,
+            "upload_id": 999_999,
             "api_token_id": 999_999,
             "token": "no-such-token",
             "page": 1,
@@ -724,6 +732,18 @@ def world_of(project, lead, **given) -> World:
         made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
     if "instrument_use" not in given:
         made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
+    if "instrument_upload" not in given:
+        # 4A: uploaded PHQ-9 scores (one period, no figures: the walks only open its page).
+        made["instrument_upload"] = InstrumentUpload.objects.create(
+            project=project, key="phq-9", name="PHQ-9", title="Clinic PHQ-9", definition=PHQ9, created_by=lead
+        )
+        InstrumentUploadPeriod.objects.create(
+            upload=made["instrument_upload"],
+            project=project,
+            key="phq-9",
+            period_start=datetime.date(2025, 4, 1),
+            period_end=datetime.date(2025, 4, 30),
+        )
     if "api_token" not in given:
         # The lead's API token (the URL names it to revoke it).
         membership = project.memberships.get(user=lead)
@@ -920,6 +940,8 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:instrument-measure",
         "evaluate:instrument-use",
         "evaluate:instrument-use-remove",
+        "evaluate:instrument-upload",
+        "evaluate:instrument-upload-results",
         "api:tokens",
         "api:token-revoke",
     }
