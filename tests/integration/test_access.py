@@ -178,6 +178,10 @@ ROLES_ALLOWED = {
     # revoking another member's token (the world's is the lead's): leads only.
     "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
     "revoke_any_token": {Role.LEAD},
+    # An organisation's own frameworks: written by its admin for frameworks (a user of the
+    # organisation with Django's "Can change framework" permission), never by a project role
+    # alone; test_framework_editing.py covers the admin.
+    "manage_frameworks": set(),
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -375,6 +379,9 @@ URL_ACTION = {
     "evaluate:instrument-measure": Action.DEFINE_MEASURES,
     # Uploading an instrument's scores is the analyst's (as any upload); everyone reads the published figures.
     "evaluate:instrument-upload": Action.UPLOAD_DATA,
+    "evaluate:framework-new": "manage_frameworks",
+    "evaluate:framework-edit": "manage_frameworks",
+    "evaluate:framework-copy": "manage_frameworks",
     # The project's API tokens: make and revoke your own; a lead revokes anyone's.
     "api:tokens": "use_api",
     "api:token-revoke": "revoke_any_token",
@@ -942,6 +949,9 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:instrument-use-remove",
         "evaluate:instrument-upload",
         "evaluate:instrument-upload-results",
+        "evaluate:framework-new",
+        "evaluate:framework-edit",
+        "evaluate:framework-copy",
         "api:tokens",
         "api:token-revoke",
     }
