@@ -21,9 +21,9 @@ Any other column is ignored and not stored. Every problem is reported with its
 row (as a spreadsheet numbers it) and column, up to :data:`MAX_PROBLEMS`; a file
 with any problem stores nothing. Messages never quote a cell's value.
 
-Processing is synchronous and bounded (:data:`MAX_BYTES`, :data:`MAX_ROWS`,
-:data:`MAX_PERIODS`): see benchmarks/bench_instrument_upload.py for the time at
-the limits.
+It runs as a job (evaluate/jobs.py), bounded by :data:`MAX_BYTES`,
+:data:`MAX_ROWS` and :data:`MAX_PERIODS`: at those limits it takes about half a
+minute (benchmarks/instrument_upload.py), too long for a request.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from amhe.analysis import disclosure
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.models import Job
 from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import figures as survey_figures
 from amhe.surveys import participation
@@ -211,36 +212,20 @@ def scores_upload(request, project_id, instrument):
         request.user, project_id, instrument, Action.UPLOAD_DATA
     )
     form = ScoresUploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            upload = services.scores_upload(
+            upload = services.scores_upload_queue(
                 by=request.user,
                 project=project,
                 key=definition["key"],
                 title=form.cleaned_data["title"],
                 grouping=form.cleaned_data["grouping"],
                 data=form.data_bytes(),
-                filename=form.filename(),
             )
-        except uploading.UploadProblem as exc:
-            problems = exc.messages
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            periods = upload.periods.count()
-            notes = []
-            if upload.removed_columns:
-                notes.append(
-                    f"Columns that identify people were removed and not stored: {', '.join(upload.removed_columns)}."
-                )
-            if upload.ignored_columns:
-                notes.append(f"Columns not used (and not stored): {', '.join(upload.ignored_columns)}.")
-            messages.success(
-                request,
-                f"{upload.scored:,} scores from {upload.rows:,} rows, in {periods} "
-                f"period{'' if periods == 1 else 's'}. " + " ".join(notes),
-            )
+            messages.success(request, "Your file is being read and scored. This page shows the figures when ready.")
             return redirect(_url("instrument-upload-results", project, upload_id=upload.pk))
     items = len(definition["items"])
     return TemplateResponse(
@@ -250,14 +235,13 @@ def scores_upload(request, project_id, instrument):
             "project": project,
             "instrument": presenters.instrument_view(definition),
             "form": form,
-            "problems": problems,
             "items": items,
             "answers_text": uploading.answers_text(definition),
             "share": definition["method"] == scoring.SHARE,
             "max_periods": uploading.MAX_PERIODS,
             "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
         },
-        status=400 if problems or form.errors else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -276,12 +260,19 @@ def upload_results(request, project_id, upload_id):
     view = presenters.results_view(data, dimension) if data else None
     by = view["by_one"] if view else None
     method = upload.definition["method"]
+    job = (
+        Job.objects.filter(kind=services.SCORES_JOB, params__upload_id=upload.pk).order_by("-created_at").first()
+        if upload.state == upload.State.PROCESSING
+        else None
+    )
     return TemplateResponse(
         request,
         f"{TEMPLATES}/upload_results.html",
         {
             "project": project,
             "upload": upload,
+            "job": job,
+            "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
             "periods": periods,
             "period": period,
             "instrument": presenters.instrument_view(upload.definition),
