@@ -19,7 +19,10 @@ from tests.factories import national_framework
 pytestmark = pytest.mark.django_db
 
 LEVELS = "0 | Not yet | Nothing in place\n1 | Partly | Some evidence\n2 | Fully | Evidence for every group"
-STRUCTURE = "# A | Access\nA1 | People can get to the service\nA2 | Waiting is fair | Review waits by group\n# B | Staff\nB1 | Staff are trained"
+STRUCTURE = (
+    "# A | Access\nA1 | People can get to the service\nA2 | Waiting is fair | Review waits by group\n"
+    "# B | Staff\nB1 | Staff are trained"
+)
 
 
 def admin_of(project, member_of, role=Role.LEAD):
