@@ -174,3 +174,19 @@ def test_the_admin_shows_stored_file_names_without_links_to_the_files(admin_clie
     html = page.content.decode()
     assert f"identify/tables/{extract.pk}.parquet" in html
     assert f'href="/identify/tables/{extract.pk}.parquet' not in html and '.parquet"' not in html
+
+
+def test_an_instrument_upload_waits_in_the_storage_and_is_deleted_once_read(remote, project, member_of):
+    from evaluate.instruments import services as instrument_services
+    from evaluate.models import InstrumentUpload
+    from tests.integration.test_instrument_uploads import HEADER, csv_bytes, phq9_rows
+
+    analyst = member_of(project, Role.ANALYST)
+    upload = instrument_services.scores_upload_queue(
+        by=analyst, project=project, key="phq-9", title="", grouping="month", data=csv_bytes(HEADER, phq9_rows())
+    )
+    name = upload.file_path.name
+    assert name.startswith("evaluate/scores/") and default_storage.exists(name)
+    assert instrument_services.scores_upload_process(upload_id=upload.pk) == {"periods": 1, "scores": 58}
+    assert not default_storage.exists(name) and InstrumentUpload.objects.get(pk=upload.pk).file_path == ""
+    assert not Path(remote.parent / "media").exists()
