@@ -419,6 +419,13 @@ def _number_classifier(*, whole: bool, negative: bool, what: str) -> Callable[[s
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Per row, an index into the column's distinct values (in order of first
+    appearance, blank last when there are missing cells), and those values.
+
+    A categorical column (as :func:`read_table` gives) already holds them: its
+    codes are renumbered in order of first appearance, with no hashing of strings."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return _factorize_categorical(series)
     if not isinstance(series.dtype, pd.StringDtype):
         series = series.astype(_STR)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -428,6 +435,24 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         codes[codes < 0] = len(values)
         values.append("")
     return codes.astype(np.int64, copy=False), values
+
+
+def _factorize_categorical(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    codes = series.cat.codes.to_numpy()
+    categories = series.cat.categories
+    order = pd.unique(codes)  # the codes present, in order of first appearance (-1: a missing cell)
+    present = order[order >= 0]
+    values = [str(categories[int(c)]) for c in present]
+    # Two categories can be the same text (e.g. a category that is not a string): keep
+    # one value per text, as factorizing the strings would.
+    first: dict[str, int] = {}
+    positions = np.array([first.setdefault(v, len(first)) for v in values], dtype=np.int64)
+    values = list(first)
+    renumber = np.full(len(categories) + 1, len(values), dtype=np.int64)  # the last slot is code -1
+    renumber[present] = positions
+    if (order < 0).any():
+        values.append("")
+    return renumber[codes], values
 
 
 def _str_column(values: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
@@ -730,16 +755,31 @@ def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
     return pc.fill_null(arr, "")
 
 
-def _record_id(b: _Builder, field_key: str, column: str) -> None:
-    trimmed = pc.utf8_trim_whitespace(_arrow_strings(b.raw[column]))
+def _trimmed_ids(strings: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
+    """Record IDs trimmed, blank words as "", and which were blank."""
+    trimmed = pc.utf8_trim_whitespace(strings)
     blank = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(sorted(_BLANK_TOKENS)))
-    ids = pc.if_else(blank, "", trimmed)
-    kinds = np.where(blank.to_numpy(), _KIND_INDEX[BLANK], _KIND_INDEX[taxonomy.VALID]).astype(np.int8)
-    b.add(
-        field_key,
-        pd.Series(ids, dtype=_STR, index=b.index, copy=False),
-        pd.Series(pd.Categorical.from_codes(kinds, dtype=KIND_DTYPE), index=b.index),
-    )
+    return pc.if_else(blank, "", trimmed), blank.to_numpy()
+
+
+def _record_id(b: _Builder, field_key: str, column: str) -> None:
+    series = b.raw[column]
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # Each distinct ID is trimmed once; IDs that are the same once trimmed share a category.
+        codes, values = _factorize(series)
+        ids, blank = _trimmed_ids(pa.chunked_array([pa.array(values, type=pa.large_string())]))
+        id_codes, distinct = pd.factorize(pd.Series(ids, dtype=_STR), use_na_sentinel=True)
+        per_row = id_codes[codes] if len(values) else np.zeros(len(codes), dtype=np.int64)
+        ids_column = pd.Series(
+            pd.Categorical.from_codes(per_row, categories=pd.Index(distinct, dtype=_STR)), index=b.index, copy=False
+        )
+        kinds = np.where(blank, _KIND_INDEX[BLANK], _KIND_INDEX[taxonomy.VALID]).astype(np.int8)
+        kinds = kinds[codes] if len(values) else kinds
+    else:
+        ids, blank = _trimmed_ids(_arrow_strings(series))
+        ids_column = pd.Series(ids, dtype=_STR, index=b.index, copy=False)
+        kinds = np.where(blank, _KIND_INDEX[BLANK], _KIND_INDEX[taxonomy.VALID]).astype(np.int8)
+    b.add(field_key, ids_column, pd.Series(pd.Categorical.from_codes(kinds, dtype=KIND_DTYPE), index=b.index))
     b.register(field_key, column, field_key, None, [])
 
 

@@ -42,7 +42,7 @@ import pandas as pd
 from amhe.core import taxonomy
 
 from .mapping import CHARACTERISTIC, FIELDS
-from .normalise import BLANK, INVALID, Normalised
+from .normalise import BLANK, INVALID, Normalised, _factorize
 from .reading import IDENTIFIER_COLUMNS_DROPPED
 
 __all__ = ["quality_report", "without_values", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
@@ -106,17 +106,23 @@ def _kind_totals(kinds: pd.Series, weights: np.ndarray | None) -> dict[str, floa
 
 
 def _invalid_examples(normalised: Normalised, key: str) -> list[dict[str, Any]]:
+    """The most frequent invalid values (ties in order of first appearance) with
+    their counts and first rows, worked out on the column's integer codes."""
     kinds = normalised.kinds(key)
     mask = (kinds == INVALID).to_numpy()
     if not mask.any():
         return []
-    original = normalised.original(key)[mask]
+    codes, values = _factorize(normalised.original(key))
+    invalid = codes[mask]
+    order = pd.unique(invalid)  # the invalid values, in order of first appearance
+    counts = np.bincount(invalid, minlength=len(values))[order]
+    ranked = pd.Series(counts, index=order).sort_values(ascending=False, kind="stable").head(MAX_EXAMPLES)
+    rows_index = normalised.raw.index[mask]
     reasons = normalised.invalid_reasons.get(key, {})
-    counts = original.value_counts(sort=True, dropna=False).head(MAX_EXAMPLES)
     examples = []
-    for value, count in counts.items():
-        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-        rows = original.index[(original == value).to_numpy()]
+    for code, count in ranked.items():
+        text = values[code]
+        rows = rows_index[np.flatnonzero(invalid == code)[:MAX_EXAMPLES]]
         examples.append(
             {"value": text, "count": int(count), "rows": _rows(rows), "reason": reasons.get(text, "not valid")}
         )

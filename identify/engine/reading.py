@@ -93,6 +93,11 @@ _SNIFF_BYTES = 256 * 1024
 _READ_CHUNK = 1024 * 1024
 _BLOCK_SIZE = 4 * 1024 * 1024
 _PY_CHUNK_ROWS = 65_536
+# A column chunk of at least this many rows whose values repeat (at most half as many
+# distinct values as rows) is kept dictionary-encoded: each distinct value once and a
+# small integer per row. A column whose chunks all are becomes a categorical of strings.
+_DICT_MIN_ROWS = 4096
+_DICT_MAX_SHARE = 0.5
 _CONTENT_SAMPLE = 1000
 _CONTENT_SHARE = 0.5  # a column is an identifier if at least half its sampled values are
 _MAX_EXAMPLE_ROWS = 5
@@ -329,10 +334,42 @@ def _content_identifier(values: list[str]) -> str | None:
     return None
 
 
+def _dictionary_encoded(chunk: pa.Array) -> pa.Array:
+    """The chunk dictionary-encoded when its values repeat (see _DICT_MIN_ROWS), else as it is."""
+    if not pa.types.is_large_string(chunk.type) or len(chunk) < _DICT_MIN_ROWS or chunk.null_count:
+        return chunk
+    encoded = pc.dictionary_encode(chunk)
+    if len(encoded.dictionary) > len(chunk) * _DICT_MAX_SHARE:
+        return chunk
+    return encoded
+
+
+def _strings(chunk: pa.Array) -> pa.Array:
+    """The chunk's values as strings (a dictionary-encoded chunk decoded)."""
+    if pa.types.is_dictionary(chunk.type):
+        return chunk.dictionary.take(chunk.indices)
+    return chunk
+
+
+def _column_series(chunks: list[pa.Array], index: pd.Index) -> pd.Series:
+    """A column of the table: a categorical of strings when every chunk is
+    dictionary-encoded (each distinct value stored once), else Arrow strings."""
+    if chunks and all(pa.types.is_dictionary(c.type) for c in chunks):
+        unified = pa.chunked_array(chunks).unify_dictionaries()
+        dictionary = unified.chunk(0).dictionary
+        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+        categories = pd.Index(pd.array(dictionary, dtype=_STRING_DTYPE))
+        codes = indices.astype(np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index, copy=False)
+    strings = pa.chunked_array([_strings(c) for c in chunks], type=pa.large_string())
+    return pd.Series(strings, dtype=_STRING_DTYPE, index=index, copy=False)
+
+
 def _sample_values(chunks: list[pa.Array]) -> list[str]:
     """Up to _CONTENT_SAMPLE non-blank values from a column, from the top."""
     out: list[str] = []
     for chunk in chunks:
+        chunk = _strings(chunk)
         nonblank = pc.filter(chunk, pc.not_equal(pc.utf8_trim_whitespace(chunk), ""))
         out.extend(nonblank.slice(0, _CONTENT_SAMPLE - len(out)).to_pylist())
         if len(out) >= _CONTENT_SAMPLE:
@@ -822,7 +859,7 @@ def _parse_csv_arrow(
                 if kept > max_rows:
                     raise _too_many_rows(max_rows)
                 for j, col in enumerate(columns):
-                    chunks[j].append(col)
+                    chunks[j].append(_dictionary_encoded(col))
                 row_parts.append(rows)
     except (pa.ArrowException, UnicodeDecodeError) as exc:
         raise _Irregular from exc
@@ -1162,7 +1199,7 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
             keep.append(i)
             continue
         chunks = parsed.chunks[i]
-        filled = [pc.not_equal(pc.utf8_trim_whitespace(c), "") for c in chunks]
+        filled = [pc.not_equal(pc.utf8_trim_whitespace(_strings(c)), "") for c in chunks]
         first = next(((k, pc.index(f, True).as_py()) for k, f in enumerate(filled) if pc.any(f).as_py()), None)
         if first is None:
             unnamed_empty.append(column_letter(i))
@@ -1242,15 +1279,10 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
             }
         )
     index = pd.Index(parsed.rows, name=ROW)
-    data = {
-        header[i]: pd.Series(
-            pa.chunked_array(parsed.chunks[i], type=pa.large_string()),
-            dtype=_STRING_DTYPE,
-            index=index,
-            copy=False,
-        )
-        for i in kept_columns
-    }
+    data = {}
+    for i in kept_columns:
+        data[header[i]] = _column_series([_dictionary_encoded(c) for c in parsed.chunks[i]], index)
+        parsed.chunks[i] = []  # held once, by the table
     table = pd.DataFrame(data, index=index, copy=False)
     extract = Extract(
         table=table,

@@ -137,14 +137,27 @@ def _digest(frame: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _read_saved(path: str) -> pd.DataFrame:
-    from identify import engine
-
-    reader = getattr(engine, "read_table", None)
-    return reader(path) if reader else pd.read_parquet(path)
+VARIANTS = ("as_saved", "strings", "categorical")
 
 
-def _process(raw_csv: bytes, filename: str, workdir: str, population: pd.DataFrame | None):
+def _read_saved(path: str, variant: str) -> pd.DataFrame:
+    """The saved table as the job reads it ("as_saved"); with every column as Arrow
+    strings ("strings": the reader's output before it kept repeating columns
+    dictionary-encoded); or with every column a categorical ("categorical")."""
+    import pyarrow.parquet as pq
+
+    if variant == "categorical":
+        names = [f.name for f in pq.read_schema(path) if f.name != "_row"]
+        return pd.read_parquet(path, read_dictionary=names)
+    raw = pd.read_parquet(path)
+    if variant == "strings":
+        for name in raw.columns:
+            if isinstance(raw[name].dtype, pd.CategoricalDtype):
+                raw[name] = raw[name].astype("str")
+    return raw
+
+
+def _process(raw_csv: bytes, filename: str, workdir: str, population: pd.DataFrame | None, variant: str):
     from amhe.analysis.breakdown import BreakdownError, breakdown, publish_result
     from amhe.analysis.dimensions import EXTRACT, dimensions_for
     from identify import engine
@@ -155,7 +168,7 @@ def _process(raw_csv: bytes, filename: str, workdir: str, population: pd.DataFra
     extract.table.to_parquet(path)
     mapping = {c: f for c, f in engine.detect_mapping([str(c) for c in extract.table.columns]).items() if f}
     del extract
-    raw = _read_saved(path)
+    raw = _read_saved(path, variant)
     normalised = engine.normalise(raw, engine.Mapping.from_dict(mapping, columns=list(raw.columns)), lsoa_lookup=LOOKUP)
     table = normalised.table
     out = {
@@ -197,13 +210,13 @@ def _process(raw_csv: bytes, filename: str, workdir: str, population: pd.DataFra
     return out, table
 
 
-def job_outputs() -> dict:
+def job_outputs(variant: str = "as_saved") -> dict:
     with tempfile.TemporaryDirectory() as workdir:
-        population_out, population = _process(population_csv(), "population.csv", workdir, None)
+        population_out, population = _process(population_csv(), "population.csv", workdir, None, variant)
         return {
             "population": population_out,
-            "record": _process(hostile_csv(), "referrals.csv", workdir, population)[0],
-            "aggregate": _process(aggregate_csv(), "counts.csv", workdir, population)[0],
+            "record": _process(hostile_csv(), "referrals.csv", workdir, population, variant)[0],
+            "aggregate": _process(aggregate_csv(), "counts.csv", workdir, population, variant)[0],
         }
 
 

@@ -17,14 +17,27 @@ import pytest
 from tests.unit import extract_equality as eq
 
 
-@pytest.fixture(scope="module")
-def outputs():
-    return eq.job_outputs()
+@pytest.fixture(scope="module", params=eq.VARIANTS)
+def outputs(request):
+    return eq.job_outputs(request.param)
 
 
 @pytest.fixture(scope="module")
 def golden():
     return json.loads(gzip.decompress(eq.GOLDEN.read_bytes()))
+
+
+def test_the_reader_keeps_repeating_columns_as_categoricals(tmp_path):
+    from identify import engine
+
+    table = engine.read_extract(eq.hostile_csv(), filename="x.csv", max_bytes=10**8).table
+    assert isinstance(table["EthnicCategory"].dtype, pd.CategoricalDtype)
+    assert isinstance(table["EthnicCategory"].cat.categories.dtype, pd.StringDtype)
+    assert isinstance(table["Person_ID"].dtype, pd.StringDtype)  # mostly distinct: kept as strings
+    table.to_parquet(tmp_path / "t.parquet")
+    back = pd.read_parquet(tmp_path / "t.parquet")
+    assert isinstance(back["EthnicCategory"].dtype, pd.CategoricalDtype)  # the saved table keeps it
+    assert back["EthnicCategory"].tolist() == table["EthnicCategory"].tolist()
 
 
 def test_the_hostile_extract_is_hostile(outputs):
