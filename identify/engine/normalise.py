@@ -419,11 +419,12 @@ def _number_classifier(*, whole: bool, negative: bool, what: str) -> Callable[[s
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Per row, an index into the column's distinct values (in order of first
-    appearance, blank last when there are missing cells), and those values.
+    """Per row, an index into the column's distinct values (blank last when there
+    are missing cells), and those values.
 
-    A categorical column (as :func:`read_table` gives) already holds them: its
-    codes are renumbered in order of first appearance, with no hashing of strings."""
+    A categorical column (as the reader gives for a column whose values repeat)
+    already holds them: its codes are renumbered to the categories in use, with no
+    hashing of strings. Otherwise the strings are factorized (order of first appearance)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return _factorize_categorical(series)
     if not isinstance(series.dtype, pd.StringDtype):
@@ -440,8 +441,8 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
 def _factorize_categorical(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     codes = series.cat.codes.to_numpy()
     categories = series.cat.categories
-    order = pd.unique(codes)  # the codes present, in order of first appearance (-1: a missing cell)
-    present = order[order >= 0]
+    seen = np.bincount(codes.astype(np.int64) + 1, minlength=len(categories) + 1) > 0  # slot 0: a missing cell
+    present = np.flatnonzero(seen[1:])  # the categories in use, in the categories' order
     values = [str(categories[int(c)]) for c in present]
     # Two categories can be the same text (e.g. a category that is not a string): keep
     # one value per text, as factorizing the strings would.
@@ -450,7 +451,7 @@ def _factorize_categorical(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     values = list(first)
     renumber = np.full(len(categories) + 1, len(values), dtype=np.int64)  # the last slot is code -1
     renumber[present] = positions
-    if (order < 0).any():
+    if seen[0]:
         values.append("")
     return renumber[codes], values
 

@@ -38,6 +38,8 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from amhe.core import taxonomy
 
@@ -365,7 +367,7 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
         keys = frame[columns] if columns else None
     elif "record_id" in normalised.fields:
         by = "record_id"
-        keys = frame["record_id"].where((frame["record_id__kind"] == taxonomy.VALID).to_numpy(), None)
+        keys = frame["record_id"]
     else:
         by = "all_columns"
         keys = normalised.raw
@@ -374,8 +376,19 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
     if keys is not None and len(frame):
         if isinstance(keys, pd.DataFrame):
             keys = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy(), index=frame.index)
-        codes, _ = pd.factorize(keys, use_na_sentinel=True)  # one number per distinct key; -1 for no ID
-        dup = pd.Series(codes).duplicated(keep="first").to_numpy() & (codes >= 0)
+            codes, first_seen_order = pd.factorize(keys, use_na_sentinel=True)[0], True  # one number per key
+        else:  # record IDs: one number per distinct ID; -1 for no ID (a blank ID is "", its kind blank)
+            codes, first_seen_order = _key_codes(keys)
+            codes[(frame["record_id__kind"] != taxonomy.VALID).to_numpy()] = -1
+        if first_seen_order:
+            # Numbered in order of first appearance: a row repeats an earlier one when its
+            # number is not above every number before it (no hashing).
+            before = np.maximum.accumulate(codes)
+            dup = np.zeros(len(codes), dtype=bool)
+            dup[1:] = codes[1:] <= before[:-1]
+            dup &= codes >= 0
+        else:
+            dup = pd.Series(codes).duplicated(keep="first").to_numpy() & (codes >= 0)
         n = int(dup.sum())
         for code in pd.unique(codes[dup])[:MAX_EXAMPLES]:
             examples.append(_rows(frame.index[codes == code]))
@@ -385,6 +398,20 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
         "rows": n,
         "examples": examples,
     }
+
+
+def _key_codes(keys: pd.Series) -> tuple[np.ndarray, bool]:
+    """One number per distinct value (-1 for a missing one), and whether they are
+    numbered in order of first appearance: a categorical's codes (not in that
+    order), else Arrow's dictionary encoding of the strings or pd.factorize (in it)."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        return keys.cat.codes.to_numpy().astype(np.int64), False
+    if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
+        strings = pa.chunked_array(pa.array(keys.array)).combine_chunks()
+        indices = pc.dictionary_encode(strings).indices
+        return pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64), True
+    codes, _ = pd.factorize(keys, use_na_sentinel=True)
+    return codes.astype(np.int64), True
 
 
 def _duplicate_finding(dups: dict[str, Any], rows: int) -> dict[str, Any] | None:

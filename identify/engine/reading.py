@@ -474,8 +474,8 @@ def _check_field_lengths(parsed_chunks: list[pa.Array], rows: np.ndarray, header
     """Raise field_too_long for the first (top-most) over-long value in a batch."""
     worst: tuple[int, int] | None = None  # (position in batch, column)
     for col, arr in enumerate(parsed_chunks):
-        if len(arr) == 0:
-            continue
+        if len(arr) == 0 or pc.max(pc.binary_length(arr)).as_py() <= limit:
+            continue  # no value has more bytes than the limit allows characters
         lengths = pc.utf8_length(arr)
         if pc.max(lengths).as_py() > limit:
             pos = pc.index(pc.greater(lengths, limit), True).as_py()
@@ -569,6 +569,22 @@ def _unclosed_quote(row: int, col: int, name: str | None) -> ExtractError:
     )
 
 
+def _filled(column: pa.Array) -> pa.Array:
+    """Per value, whether it has anything but whitespace (as utf8_trim_whitespace
+    would leave something, without building the trimmed strings)."""
+    return pc.and_not(pc.greater(pc.binary_length(column), 0), pc.utf8_is_space(column))
+
+
+def _may_hold_line_breaks(column: pa.Array) -> bool:
+    """False when no byte of the column's data is a CR or LF (a quick scan of the
+    data buffer, which may hold bytes outside the array: then True, to be checked)."""
+    data = column.buffers()[-1]
+    if data is None:
+        return False
+    view = np.frombuffer(data, dtype=np.uint8)
+    return bool(np.any(view == 10) or np.any(view == 13))
+
+
 def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: list[str], delimiter: str) -> None:
     """Raise unclosed_quote for the first (top-most) value in a batch that swallowed whole rows."""
     if len(header) < 2:
@@ -576,6 +592,8 @@ def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: lis
     worst: tuple[int, int] | None = None  # (position in batch, column)
     for col, arr in enumerate(columns):
         if len(arr) == 0:
+            continue
+        if not _may_hold_line_breaks(arr):
             continue
         breaks = pc.match_substring_regex(arr, "[\r\n]")
         if not pc.any(breaks).as_py():
@@ -842,7 +860,7 @@ def _parse_csv_arrow(
                     rows = rows[1:]
                 mask = None
                 for col in columns:
-                    filled = pc.not_equal(pc.utf8_trim_whitespace(col), "")
+                    filled = _filled(col)
                     mask = filled if mask is None else pc.or_(mask, filled)
                 if mask is None or len(rows) == 0:
                     continue
