@@ -759,8 +759,17 @@ def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
 def _trimmed_ids(strings: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
     """Record IDs trimmed, blank words as "", and which were blank."""
     trimmed = pc.utf8_trim_whitespace(strings)
-    blank = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(sorted(_BLANK_TOKENS)))
-    return pc.if_else(blank, "", trimmed), blank.to_numpy()
+    # Only values no longer than the longest blank word can be one (lower case has at least
+    # as many characters), so only those are lowered: not a second copy of every ID.
+    longest = max(len(t) for t in _BLANK_TOKENS)
+    short = np.flatnonzero(pc.less_equal(pc.utf8_length(trimmed), longest).to_numpy(zero_copy_only=False))
+    blank = np.zeros(len(trimmed), dtype=bool)
+    if len(short):
+        candidates = pc.utf8_lower(trimmed.take(pa.array(short)))
+        blank[short] = pc.is_in(candidates, value_set=pa.array(sorted(_BLANK_TOKENS))).to_numpy(zero_copy_only=False)
+    if not blank.any():
+        return trimmed, blank
+    return pc.if_else(pa.array(blank), "", trimmed), blank
 
 
 def _record_id(b: _Builder, field_key: str, column: str) -> None:

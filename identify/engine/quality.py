@@ -405,13 +405,20 @@ def _key_codes(keys: pd.Series) -> tuple[np.ndarray, bool]:
     numbered in order of first appearance: a categorical's codes (not in that
     order), else Arrow's dictionary encoding of the strings or pd.factorize (in it)."""
     if isinstance(keys.dtype, pd.CategoricalDtype):
-        return keys.cat.codes.to_numpy().astype(np.int64), False
+        return keys.cat.codes.to_numpy().astype(np.int32), False
     if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
-        strings = pa.chunked_array(pa.array(keys.array)).combine_chunks()
-        indices = pc.dictionary_encode(strings).indices
-        return pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64), True
+        strings = pa.array(keys.array)  # zero-copy; not combined into one array, which would copy every ID
+        if isinstance(strings, pa.Array):
+            strings = pa.chunked_array([strings])
+        encoded = pc.dictionary_encode(strings)  # one dictionary for every chunk
+        codes = np.empty(len(keys), dtype=np.int32)
+        at = 0
+        for chunk in encoded.chunks:
+            codes[at : at + len(chunk)] = pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)
+            at += len(chunk)
+        return codes, True
     codes, _ = pd.factorize(keys, use_na_sentinel=True)
-    return codes.astype(np.int64), True
+    return codes.astype(np.int32), True
 
 
 def _duplicate_finding(dups: dict[str, Any], rows: int) -> dict[str, Any] | None:
