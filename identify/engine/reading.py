@@ -156,8 +156,9 @@ class ExtractError(Exception):
 class Extract:
     """A readable upload: its table of strings and what we learned reading it.
 
-    ``table`` has one column per kept column (pyarrow-backed ``str`` dtype, values
-    exactly as uploaded, blanks as ``""``) and an index named :data:`ROW` holding
+    ``table`` has one column per kept column (pyarrow-backed ``str`` dtype, or a
+    categorical of such strings for a column whose values repeat (see
+    ``_DICT_MIN_ROWS``); values exactly as uploaded, blanks as ``""``) and an index named :data:`ROW` holding
     spreadsheet row numbers. ``table.attrs["extract"]`` carries :meth:`metadata`
     so it travels with the table (pandas also stores ``attrs`` in Parquet).
     """
