@@ -139,7 +139,11 @@ def _key_series(df: pd.DataFrame, dim: Dimension) -> pd.Series:
     else:
         kind_ids, kind_values = np.zeros(len(df), dtype=np.int8), ["valid"]
     width = len(kind_values) + 1  # slot 0 of each is a missing value (code -1)
-    pair = (code_ids.astype(np.int64) + 1) * width + (kind_ids.astype(np.int64) + 1)
+    pair = code_ids.astype(np.int64 if (len(code_values) + 1) * width >= 2**31 else np.int32)  # in place below
+    pair += 1
+    pair *= width
+    pair += kind_ids
+    pair += 1
     present = np.flatnonzero(np.bincount(pair, minlength=(len(code_values) + 1) * width))
     keys = []
     for p in present.tolist():

@@ -376,19 +376,12 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
     if keys is not None and len(frame):
         if isinstance(keys, pd.DataFrame):
             keys = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy(), index=frame.index)
-            codes, first_seen_order = pd.factorize(keys, use_na_sentinel=True)[0], True  # one number per key
+            codes = pd.factorize(keys, use_na_sentinel=True)[0]  # one number per key, in order of first appearance
+            first = _first_appearances(codes)
         else:  # record IDs: one number per distinct ID; -1 for no ID (a blank ID is "", its kind blank)
-            codes, first_seen_order = _key_codes(keys)
+            codes, first = _key_codes(keys)
             codes[(frame["record_id__kind"] != taxonomy.VALID).to_numpy()] = -1
-        if first_seen_order:
-            # Numbered in order of first appearance: a row repeats an earlier one when its
-            # number is not above every number before it (no hashing).
-            before = np.maximum.accumulate(codes)
-            dup = np.zeros(len(codes), dtype=bool)
-            dup[1:] = codes[1:] <= before[:-1]
-            dup &= codes >= 0
-        else:
-            dup = pd.Series(codes).duplicated(keep="first").to_numpy() & (codes >= 0)
+        dup = ~first & (codes >= 0)
         n = int(dup.sum())
         for code in pd.unique(codes[dup])[:MAX_EXAMPLES]:
             examples.append(_rows(frame.index[codes == code]))
@@ -400,25 +393,52 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
     }
 
 
-def _key_codes(keys: pd.Series) -> tuple[np.ndarray, bool]:
-    """One number per distinct value (-1 for a missing one), and whether they are
-    numbered in order of first appearance: a categorical's codes (not in that
-    order), else Arrow's dictionary encoding of the strings or pd.factorize (in it)."""
-    if isinstance(keys.dtype, pd.CategoricalDtype):
-        return keys.cat.codes.to_numpy().astype(np.int32), False
+def _first_appearances(codes: np.ndarray) -> np.ndarray:
+    """Per row, whether its number is seen for the first time, for numbers given in
+    order of first appearance: when it is above every number before it (no hashing)."""
+    first = np.ones(len(codes), dtype=bool)
+    if len(codes) > 1:
+        first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    return first
+
+
+_SORTED_CHUNK = 1 << 20  # IDs compared a million at a time: never a sorted copy of them all
+
+
+def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """One number per distinct value (-1 for a missing one) and, per row, whether its
+    value appears for the first time there.
+
+    Arrow strings (millions of mostly distinct record IDs) are sorted by index and
+    neighbours compared: no hash table of every ID (which at 10M rows took more
+    memory than the rest of the job) and no sorted copy of the strings."""
     if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
-        strings = pa.array(keys.array)  # zero-copy; not combined into one array, which would copy every ID
+        strings = pa.array(keys.array)
         if isinstance(strings, pa.Array):
             strings = pa.chunked_array([strings])
-        encoded = pc.dictionary_encode(strings)  # one dictionary for every chunk
-        codes = np.empty(len(keys), dtype=np.int32)
-        at = 0
-        for chunk in encoded.chunks:
-            codes[at : at + len(chunk)] = pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)
-            at += len(chunk)
-        return codes, True
-    codes, _ = pd.factorize(keys, use_na_sentinel=True)
-    return codes.astype(np.int32), True
+        n = len(strings)
+        order = pc.sort_indices(strings).to_numpy()  # nulls last
+        new_value = np.ones(n, dtype=bool)
+        for start in range(1, n, _SORTED_CHUNK):
+            stop = min(start + _SORTED_CHUNK, n)
+            run = strings.take(pa.array(order[start - 1 : stop]))
+            same = pc.equal(run.slice(1), run.slice(0, len(run) - 1))
+            new_value[start:stop] = ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        in_sorted_order = np.cumsum(new_value, dtype=np.int32) - 1
+        codes = np.empty(n, dtype=np.int32)
+        codes[order] = in_sorted_order
+        del in_sorted_order
+        first = np.zeros(n, dtype=bool)
+        if n:
+            first[np.minimum.reduceat(order, np.flatnonzero(new_value))] = True  # each value's top row
+        missing = pc.is_null(strings).to_numpy(zero_copy_only=False)
+        codes[missing] = -1
+        return codes, first
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        codes = keys.cat.codes.to_numpy().astype(np.int32)
+        return codes, ~pd.Series(codes).duplicated(keep="first").to_numpy()
+    codes = pd.factorize(keys, use_na_sentinel=True)[0].astype(np.int32)
+    return codes, _first_appearances(codes)
 
 
 def _duplicate_finding(dups: dict[str, Any], rows: int) -> dict[str, Any] | None:

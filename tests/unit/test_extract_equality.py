@@ -63,3 +63,29 @@ def test_same_results_as_before(outputs, golden, part):
                 assert eq.canonical(mine) == eq.canonical(theirs), mine["dims"]
         else:
             assert eq.canonical(got[key]) == eq.canonical(want[key]), key
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
+def test_duplicate_ids_by_sorting_match_hashing(monkeypatch, chunk):
+    import numpy as np
+    import pyarrow as pa
+
+    from identify.engine import quality
+
+    monkeypatch.setattr(quality, "_SORTED_CHUNK", chunk)
+    rng = np.random.default_rng(3)
+    ids = [None if v == 0 else f"P{v}" for v in rng.integers(0, 40, size=500)]
+    halves = pa.chunked_array([pa.array(ids[:123], pa.large_string()), pa.array(ids[123:], pa.large_string())])
+    keys = pd.Series(halves, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    codes, first = quality._key_codes(keys)
+    expected, _ = pd.factorize(pd.Series(ids, dtype=object), use_na_sentinel=True)
+    assert ((codes < 0) == (expected < 0)).all()
+    for code in set(expected[expected >= 0]):  # same IDs, same number; different IDs, different numbers
+        assert len(set(codes[expected == code])) == 1
+    assert len(set(codes[codes >= 0])) == len(set(expected[expected >= 0]))
+    seen, want_first = set(), []
+    for v in ids:
+        want_first.append(v not in seen)
+        seen.add(v)
+    valid = expected >= 0
+    assert (first[valid] == np.array(want_first)[valid]).all()
