@@ -89,3 +89,15 @@ def test_duplicate_ids_by_sorting_match_hashing(monkeypatch, chunk):
         seen.add(v)
     valid = expected >= 0
     assert (first[valid] == np.array(want_first)[valid]).all()
+
+
+def test_record_ids_with_nothing_to_trim_are_kept_as_read():
+    from identify import engine
+
+    rows = ["Person_ID,Ethnicity"] + [f"P{i % 50},A" for i in range(200)] + ["NULL,B", "null,B"]
+    table = engine.read_extract("\n".join(rows).encode(), filename="x.csv", max_bytes=10**6).table
+    result = engine.normalise(table, {"Person_ID": "record_id", "Ethnicity": "ethnicity"})
+    assert result.table["record_id"].tolist() == [f"P{i % 50}" for i in range(200)] + ["", ""]
+    assert result.table["record_id__kind"].tolist() == ["valid"] * 200 + ["blank", "blank"]
+    quality = engine.quality_report(result)
+    assert quality["duplicates"]["rows"] == 150 and quality["duplicates"]["examples"][0] == [2, 52, 102, 152]
