@@ -402,6 +402,7 @@ def _first_appearances(codes: np.ndarray) -> np.ndarray:
     return first
 
 
+_HASH_MAX_ROWS = 2_000_000  # above this, record IDs are sorted rather than hashed (memory)
 _SORTED_CHUNK = 1 << 20  # IDs compared a million at a time: never a sorted copy of them all
 
 
@@ -409,13 +410,19 @@ def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """One number per distinct value (-1 for a missing one) and, per row, whether its
     value appears for the first time there.
 
-    Arrow strings (millions of mostly distinct record IDs) are sorted by index and
-    neighbours compared: no hash table of every ID (which at 10M rows took more
-    memory than the rest of the job) and no sorted copy of the strings."""
+    Arrow strings: up to _HASH_MAX_ROWS dictionary-encoded (a hash table); above it
+    sorted by index and neighbours compared, slower but with no hash table of every ID
+    (which at 10M rows took more memory than the rest of the job) and no sorted copy."""
     if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
         strings = pa.array(keys.array)
         if isinstance(strings, pa.Array):
             strings = pa.chunked_array([strings])
+        if len(strings) <= _HASH_MAX_ROWS:  # fast, and the hash table is small enough
+            encoded = pc.dictionary_encode(strings)  # numbered in order of first appearance
+            codes = np.concatenate(
+                [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+            ).astype(np.int32)
+            return codes, _first_appearances(codes)
         n = len(strings)
         order = pc.sort_indices(strings).to_numpy()  # nulls last
         new_value = np.ones(n, dtype=bool)

@@ -65,14 +65,16 @@ def test_same_results_as_before(outputs, golden, part):
             assert eq.canonical(got[key]) == eq.canonical(want[key]), key
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
-def test_duplicate_ids_by_sorting_match_hashing(monkeypatch, chunk):
+@pytest.mark.parametrize("chunk", [None, 1, 7, 1 << 20])
+def test_duplicate_ids_by_sorting_or_hashing_match_factorize(monkeypatch, chunk):
     import numpy as np
     import pyarrow as pa
 
     from identify.engine import quality
 
-    monkeypatch.setattr(quality, "_SORTED_CHUNK", chunk)
+    if chunk is not None:  # sort, comparing neighbours this many at a time
+        monkeypatch.setattr(quality, "_HASH_MAX_ROWS", 0)
+        monkeypatch.setattr(quality, "_SORTED_CHUNK", chunk)
     rng = np.random.default_rng(3)
     ids = [None if v == 0 else f"P{v}" for v in rng.integers(0, 40, size=500)]
     halves = pa.chunked_array([pa.array(ids[:123], pa.large_string()), pa.array(ids[123:], pa.large_string())])
