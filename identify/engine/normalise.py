@@ -758,15 +758,21 @@ def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
     return pc.fill_null(arr, "")
 
 
-def _text_bytes(strings: pa.ChunkedArray) -> int:
-    return sum(pc.sum(pc.binary_length(chunk)).as_py() or 0 for chunk in strings.chunks)
+def _any_padded(strings: pa.ChunkedArray) -> bool:
+    """Whether any value starts or ends with whitespace (chunk by chunk, one character each)."""
+    for chunk in strings.chunks:
+        for start, stop in ((0, 1), (-1, None)):
+            ends = pc.utf8_slice_codeunits(chunk, start, stop)
+            if pc.any(pc.utf8_is_space(ends)).as_py():
+                return True
+    return False
 
 
 def _trimmed_ids(strings: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
     """Record IDs trimmed, blank words as "", and which were blank."""
-    trimmed = pc.utf8_trim_whitespace(strings)
-    if _text_bytes(trimmed) == _text_bytes(strings):
-        trimmed = strings  # nothing was trimmed: keep the column as read, not a second copy of every ID
+    # Nothing to trim (no value starts or ends with whitespace): keep the column as read,
+    # not a second copy of every ID.
+    trimmed = pc.utf8_trim_whitespace(strings) if _any_padded(strings) else strings
     # Only values no longer than the longest blank word can be one (lower case has at least
     # as many characters), so only those are lowered: not a second copy of every ID.
     longest = max(len(t) for t in _BLANK_TOKENS)
