@@ -22,7 +22,7 @@ from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from api import services as api_services
 from evaluate.models import Review
-from reports.models import Report
+from reports.models import Report, Schedule
 from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
@@ -126,6 +126,7 @@ SCOPED_KWARGS = {
     "benchmark_id",
     "comparator_id",
     "report_id",
+    "schedule_id",
     "use_id",
     "api_token_id",
 }
@@ -182,7 +183,11 @@ ROLES_ALLOWED = {
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
     "reports:list": Action.BUILD_REPORTS,
+    "reports:report": Action.BUILD_REPORTS,
     "reports:download": Action.BUILD_REPORTS,
+    "reports:schedule-new": Action.BUILD_REPORTS,
+    "reports:schedule-edit": Action.BUILD_REPORTS,
+    "reports:schedule-cancel": Action.BUILD_REPORTS,
     "core:substep-edit": Action.UPDATE_PROGRESS,
     "core:goal-new": Action.EDIT_GOALS,
     "core:goal-edit": Action.EDIT_GOALS,
@@ -503,6 +508,7 @@ class World:
     comparator: object
     review: object
     report: object
+    schedule: object
     instrument: object
     instrument_use: object
     api_token: object
@@ -557,6 +563,7 @@ class World:
             "benchmark_id": self.benchmark.pk,
             "comparator_id": self.comparator.pk,
             "report_id": self.report.pk,
+            "schedule_id": self.schedule.pk,
             "instrument": self.instrument.key,  # the organisation's own instrument (4A)
             "use_id": self.instrument_use.pk,
             "api_token_id": self.api_token.pk,
@@ -615,6 +622,7 @@ class World:
             "benchmark_id": 999_999,
             "comparator_id": 999_999,
             "report_id": uuid.uuid4(),
+            "schedule_id": 999_999,
             "instrument": "c999999",
             "use_id": 999_999,
             "api_token_id": 999_999,
@@ -719,6 +727,10 @@ def world_of(project, lead, **given) -> World:
         # A built progress report (its file a stand-in: only the export-safety test opens it).
         made["report"] = Report.objects.create(project=project, format="xlsx", made_by=lead)
         made["report"].file.save("report.xlsx", ContentFile(b"stand-in"))
+    if "schedule" not in given:
+        # A monthly progress report, emailed to the lead.
+        made["schedule"] = Schedule.objects.create(project=project, formats=["pdf"], day=1, starts_on="2026-01-01")
+        made["schedule"].recipients.add(project.memberships.get(user=lead))
     if "instrument" not in given:
         # 4A: the organisation's own instrument, and the FFT asked in the world's survey.
         made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
@@ -767,10 +779,10 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core, identify, research, deliver and evaluate model (history tables included)."""
+    """Every row of every core, identify, research, deliver, evaluate and reports model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify", "research", "deliver", "evaluate")
+        for app in ("core", "identify", "research", "deliver", "evaluate", "reports")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
@@ -913,7 +925,11 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:review-view",
         "evaluate:review-view-remove",
         "reports:list",
+        "reports:report",
         "reports:download",
+        "reports:schedule-new",
+        "reports:schedule-edit",
+        "reports:schedule-cancel",
         "evaluate:instruments",
         "evaluate:instrument",
         "evaluate:instrument-new",
