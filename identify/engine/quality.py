@@ -424,22 +424,23 @@ def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             ).astype(np.int32)
             return codes, _first_appearances(codes)
         n = len(strings)
-        order = pc.sort_indices(strings).to_numpy()  # nulls last
+        order = pc.sort_indices(strings).to_numpy().astype(np.int32 if n < 2**31 else np.int64)  # nulls last
         new_value = np.ones(n, dtype=bool)
         for start in range(1, n, _SORTED_CHUNK):
             stop = min(start + _SORTED_CHUNK, n)
             run = strings.take(pa.array(order[start - 1 : stop]))
             same = pc.equal(run.slice(1), run.slice(0, len(run) - 1))
             new_value[start:stop] = ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
-        in_sorted_order = np.cumsum(new_value, dtype=np.int32) - 1
         codes = np.empty(n, dtype=np.int32)
-        codes[order] = in_sorted_order
-        del in_sorted_order
+        codes[order] = np.cumsum(new_value, dtype=np.int32) - 1
         first = np.zeros(n, dtype=bool)
-        if n:
-            first[np.minimum.reduceat(order, np.flatnonzero(new_value))] = True  # each value's top row
-        missing = pc.is_null(strings).to_numpy(zero_copy_only=False)
-        codes[missing] = -1
+        repeat = ~new_value[1:]
+        if n and (order[1:][repeat] > order[:-1][repeat]).all():
+            first[order[new_value]] = True  # a stable sort: each value's top row leads its run
+        elif n:
+            first[np.minimum.reduceat(order, np.flatnonzero(new_value))] = True
+        del repeat
+        codes[pc.is_null(strings).to_numpy(zero_copy_only=False)] = -1
         return codes, first
     if isinstance(keys.dtype, pd.CategoricalDtype):
         codes = keys.cat.codes.to_numpy().astype(np.int32)
