@@ -4,6 +4,7 @@ Every project-scoped URL is found by walking the URL resolver, so a URL added
 later is checked without anyone remembering to add it here.
 """
 
+import datetime
 import re
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from django.utils.http import urlsafe_base64_decode
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from api import services as api_services
-from evaluate.models import Review
+from evaluate.instruments.catalogue import PHQ9
+from evaluate.models import InstrumentUpload, InstrumentUploadPeriod, Review
 from reports.models import Report, Schedule
 from tests.factories import (
     PASSWORD,
@@ -128,6 +130,7 @@ SCOPED_KWARGS = {
     "report_id",
     "schedule_id",
     "use_id",
+    "upload_id",
     "api_token_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
@@ -176,6 +179,10 @@ ROLES_ALLOWED = {
     # revoking another member's token (the world's is the lead's): leads only.
     "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
     "revoke_any_token": {Role.LEAD},
+    # An organisation's own frameworks: written by its admin for frameworks (a user of the
+    # organisation with Django's "Can change framework" permission), never by a project role
+    # alone; test_framework_editing.py covers the admin.
+    "manage_frameworks": set(),
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -375,6 +382,11 @@ URL_ACTION = {
     "evaluate:instrument-new": Action.EVALUATE,
     "evaluate:instrument-use-remove": Action.EVALUATE,
     "evaluate:instrument-measure": Action.DEFINE_MEASURES,
+    # Uploading an instrument's scores is the analyst's (as any upload); everyone reads the published figures.
+    "evaluate:instrument-upload": Action.UPLOAD_DATA,
+    "evaluate:framework-new": "manage_frameworks",
+    "evaluate:framework-edit": "manage_frameworks",
+    "evaluate:framework-copy": "manage_frameworks",
     # The project's API tokens: make and revoke your own; a lead revokes anyone's.
     "api:tokens": "use_api",
     "api:token-revoke": "revoke_any_token",
@@ -511,6 +523,7 @@ class World:
     schedule: object
     instrument: object
     instrument_use: object
+    instrument_upload: object
     api_token: object
 
     def values(self) -> dict:
@@ -566,6 +579,7 @@ class World:
             "schedule_id": self.schedule.pk,
             "instrument": self.instrument.key,  # the organisation's own instrument (4A)
             "use_id": self.instrument_use.pk,
+            "upload_id": self.instrument_upload.pk,
             "api_token_id": self.api_token.pk,
             "token": self.survey.open_token,
             "page": 1,
@@ -625,6 +639,7 @@ class World:
             "schedule_id": 999_999,
             "instrument": "c999999",
             "use_id": 999_999,
+            "upload_id": 999_999,
             "api_token_id": 999_999,
             "token": "no-such-token",
             "page": 1,
@@ -736,6 +751,18 @@ def world_of(project, lead, **given) -> World:
         made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
     if "instrument_use" not in given:
         made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
+    if "instrument_upload" not in given:
+        # 4A: uploaded PHQ-9 scores (one period, no figures: the walks only open its page).
+        made["instrument_upload"] = InstrumentUpload.objects.create(
+            project=project, key="phq-9", name="PHQ-9", title="Clinic PHQ-9", definition=PHQ9, created_by=lead
+        )
+        InstrumentUploadPeriod.objects.create(
+            upload=made["instrument_upload"],
+            project=project,
+            key="phq-9",
+            period_start=datetime.date(2025, 4, 1),
+            period_end=datetime.date(2025, 4, 30),
+        )
     if "api_token" not in given:
         # The lead's API token (the URL names it to revoke it).
         membership = project.memberships.get(user=lead)
@@ -936,6 +963,11 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:instrument-measure",
         "evaluate:instrument-use",
         "evaluate:instrument-use-remove",
+        "evaluate:instrument-upload",
+        "evaluate:instrument-upload-results",
+        "evaluate:framework-new",
+        "evaluate:framework-edit",
+        "evaluate:framework-copy",
         "api:tokens",
         "api:token-revoke",
     }

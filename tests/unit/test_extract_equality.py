@@ -103,3 +103,18 @@ def test_record_ids_with_nothing_to_trim_are_kept_as_read():
     assert result.table["record_id__kind"].tolist() == ["valid"] * 200 + ["blank", "blank"]
     quality = engine.quality_report(result)
     assert quality["duplicates"]["rows"] == 150 and quality["duplicates"]["examples"][0] == [2, 52, 102, 152]
+
+
+def test_a_categorical_record_id_column_is_pseudonymised_like_text():
+    import numpy as np
+
+    from identify import engine
+
+    values = ["P1", " p1 ", "P2", "", None, "P1", "P3"]
+    as_text = pd.DataFrame({"Id": pd.Series(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))})
+    as_categories = pd.DataFrame({"Id": pd.Series(values, dtype="category")})
+    text = engine.pseudonymise_columns(as_text, ["Id"], "k" * 32)["Id"].tolist()
+    categorical = engine.pseudonymise_columns(as_categories, ["Id"], "k" * 32)
+    assert isinstance(categorical["Id"].dtype, pd.CategoricalDtype)
+    assert categorical["Id"].tolist() == text
+    assert text[0] != "P1" and text[-1] not in ("", "P3") and text[3] == text[4] == ""
