@@ -218,13 +218,15 @@ def _organisations(organisation=None):
 
 
 def expired_counts(*, organisation=None, as_of=None) -> dict[str, dict[str, int]]:
-    """{kind key: {organisation id: count}} of what a purge at `as_of` would destroy;
-    changes nothing."""
+    """{kind key: {organisation id: count}} of what a purge at `as_of` would destroy
+    (organisations with none of a kind are left out); changes nothing."""
     as_of = as_of or timezone.now()
     counts: dict[str, dict[str, int]] = {kind.key: {} for kind in kinds()}
     for org in _organisations(organisation):
         for kind in kinds():
-            counts[kind.key][str(org.pk)] = kind.count_expired(org, as_of)
+            count = kind.count_expired(org, as_of)
+            if count:
+                counts[kind.key][str(org.pk)] = count
     return counts
 
 
@@ -265,8 +267,9 @@ def purge(*, by=None, organisation=None, trigger=PurgeRun.Trigger.COMMAND, as_of
             with transaction.atomic():
                 removed = kind.purge(org, as_of)
             by_org = counts.setdefault(kind.key, {})
-            by_org[str(org.pk)] = by_org.get(str(org.pk), 0) + removed
-            PurgeRun.objects.filter(pk=run.pk).update(counts=counts)
+            if removed:
+                by_org[str(org.pk)] = by_org.get(str(org.pk), 0) + removed
+                PurgeRun.objects.filter(pk=run.pk).update(counts=counts)
     run.counts = counts
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "finished_at"])
