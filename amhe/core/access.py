@@ -180,3 +180,14 @@ def get_organisation_for_user(user, organisation_id, action: Action):
     if not any(role_can(role, action) for role in roles):
         raise PermissionDenied(f"Your role does not allow this ({action}).")
     return user.organisation
+
+
+def may_manage_retention(user) -> bool:
+    """Whether `user` may open their own organisation's settings page."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    try:
+        get_organisation_for_user(user, user.organisation_id, Action.MANAGE_RETENTION)
+    except (Http404, PermissionDenied):
+        return False
+    return True

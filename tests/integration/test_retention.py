@@ -341,3 +341,12 @@ def test_settings_page_is_404_for_another_organisation_and_403_for_other_roles(c
     assert client.get(settings_url(north.organisation)).status_code == 404
     north.organisation.refresh_from_db()
     assert north.organisation.retain_reports_days == 365
+
+
+def test_home_page_links_governance_leads_to_their_organisation_settings(client, two):
+    north, _ = two
+    url = settings_url(north.organisation)
+    client.force_login(governance_lead(north))
+    assert url in client.get(reverse("core:home")).content.decode()
+    client.force_login(MembershipFactory(project=north.project, role=Role.LEAD).user)
+    assert url not in client.get(reverse("core:home")).content.decode()
