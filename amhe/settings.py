@@ -333,6 +333,9 @@ CELERY_BEAT_SCHEDULE = {
     # The retention purge (amhe.core.retention), once a day at 02:30 UK time: each organisation's
     # data past its retention period is destroyed; a second run the same day finds nothing more.
     "retention-purge": {"task": "core.queue_retention_purge", "schedule": crontab(hour=2, minute=30)},
+    # Monthly progress reports, looked for once a day at 06:00 UK time: each schedule that is
+    # due builds one set of reports a month however often this runs (reports.services).
+    "reports-monthly-schedules": {"task": "reports.queue_scheduled_reports", "schedule": crontab(hour=6, minute=0)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
