@@ -6,12 +6,14 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import registered_models
 
 from amhe.core import retention
 from amhe.core import services as core_services
@@ -123,9 +125,14 @@ def test_defaults_are_safe_and_every_kind_is_registered():
     assert organisation.retain_history_days == 6 * 365
     assert organisation.retain_audit_days == 6 * 365
     assert KINDS <= {kind.key for kind in retention.kinds()}
-    # Every historised model of the app is traced to an organisation, so none is forgotten.
-    traced = {model._meta.label for model, _, _ in retention.history_models()}
-    assert {"deliver.Risk", "surveys.Survey", "surveys.Question", "core.Membership", "core.SmartGoal"} <= traced
+    # Every historised model of the app is traced to an organisation, so none is forgotten,
+    # through its project rather than an optional key or a person.
+    paths = {model._meta.label: path for model, _, path in retention.history_models()}
+    historised = {m._meta.label for m in apps.get_models() if m._meta.db_table in registered_models}
+    assert set(paths) == historised
+    assert {"deliver.Risk", "surveys.Survey", "core.Membership", "deliver.ActionUpdate"} <= historised
+    assert paths["surveys.Question"] == "survey__project__organisation_id"  # not its optional bank item
+    assert paths["core.SmartGoal"] == "project__organisation_id"  # not its owner's organisation
 
 
 def test_dry_run_changes_nothing_and_counts_by_kind_and_organisation(two):
