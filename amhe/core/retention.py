@@ -191,8 +191,29 @@ def _history_count(organisation, as_of) -> int:
 
 
 def _history_purge(organisation, as_of) -> int:
+    return _delete_history_rows(_expired_history(organisation, as_of))
+
+
+# History rows of records whose project (or organisation) has been deleted belong to no
+# organisation any more. They go after the longest period any organisation keeps its
+# history for (the default if there is none), so none is kept for ever and none goes
+# sooner than its organisation would have let it. They are counted under "none".
+UNOWNED = "none"
+
+
+def _unowned_history(as_of) -> list[models.QuerySet]:
+    longest = Organisation.objects.aggregate(longest=models.Max("retain_history_days"))["longest"]
+    days = longest or Organisation._meta.get_field("retain_history_days").default
+    before = as_of - datetime.timedelta(days=days)
+    return [
+        history.objects.filter(**{f"{path}__isnull": True, "history_date__lt": before})
+        for _, history, path in history_models()
+    ]
+
+
+def _delete_history_rows(querysets) -> int:
     removed = 0
-    for queryset in _expired_history(organisation, as_of):
+    for queryset in querysets:
         ids = list(queryset.values_list("pk", flat=True))
         if ids:
             # The history model's own delete: its many-to-many history rows go with it.
@@ -237,6 +258,10 @@ def expired_counts(*, organisation=None, as_of=None) -> dict[str, dict[str, int]
             count = kind.count_expired(org, as_of)
             if count:
                 counts[kind.key][str(org.pk)] = count
+    if organisation is None:
+        unowned = sum(queryset.count() for queryset in _unowned_history(as_of))
+        if unowned:
+            counts["history"][UNOWNED] = unowned
     return counts
 
 
@@ -280,6 +305,12 @@ def purge(*, by=None, organisation=None, trigger=PurgeRun.Trigger.COMMAND, as_of
             if removed:
                 by_org[str(org.pk)] = by_org.get(str(org.pk), 0) + removed
                 PurgeRun.objects.filter(pk=run.pk).update(counts=counts)
+    if organisation is None:
+        with transaction.atomic():
+            removed = _delete_history_rows(_unowned_history(as_of))
+        if removed:
+            by_org = counts.setdefault("history", {})
+            by_org[UNOWNED] = by_org.get(UNOWNED, 0) + removed
     run.counts = counts
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "finished_at"])
@@ -292,13 +323,14 @@ def report_rows(counts: dict[str, dict[str, int]]) -> list[dict]:
     names = dict(Organisation.objects.values_list("pk", "name"))
     rows = []
     for key, by_org in counts.items():
-        for org_id, count in sorted(by_org.items(), key=lambda item: int(item[0])):
+        for org_id, count in sorted(by_org.items(), key=lambda item: (item[0] == UNOWNED, item[0].zfill(12))):
+            known = org_id != UNOWNED
             rows.append(
                 {
                     "kind": key,
                     "label": labels.get(key, key),
-                    "organisation_id": int(org_id),
-                    "organisation": names.get(int(org_id), f"Organisation {org_id}"),
+                    "organisation_id": int(org_id) if known else UNOWNED,
+                    "organisation": names.get(int(org_id), f"Organisation {org_id}") if known else "No organisation",
                     "count": count,
                 }
             )

@@ -357,3 +357,28 @@ def test_home_page_links_governance_leads_to_their_organisation_settings(client,
     assert url in client.get(reverse("core:home")).content.decode()
     client.force_login(MembershipFactory(project=north.project, role=Role.LEAD).user)
     assert url not in client.get(reverse("core:home")).content.decode()
+
+
+def test_history_of_a_deleted_project_goes_after_the_longest_period_of_any_organisation(two):
+    north, south = two
+    south.organisation.retain_history_days = 3000
+    south.organisation.save()
+    gone = ProjectFactory(organisation=north.organisation)
+    risk = RiskFactory(project=gone)
+    risk.title = "Changed"
+    risk.save()
+    Risk.history.filter(id=risk.pk).update(history_date=days_ago(2500))  # past North's period, not South's
+    gone.delete()  # the risk goes with it; its history rows stay, tied to no organisation
+    assert Risk.history.filter(id=risk.pk).count() == 3  # added, changed, deleted (today)
+    assert retention.UNOWNED not in retention.expired_counts()["history"]
+    Risk.history.filter(id=risk.pk, history_type="+").update(history_date=days_ago(3001))
+    assert retention.expired_counts()["history"][retention.UNOWNED] == 1
+    # A purge of one organisation leaves them; a purge of all takes those past every period.
+    retention.purge(organisation=north.organisation)
+    assert Risk.history.filter(id=risk.pk).count() == 3
+    run = retention.purge()
+    assert run.counts["history"][retention.UNOWNED] == 1
+    assert set(Risk.history.filter(id=risk.pk).values_list("history_type", flat=True)) == {"~", "-"}
+    out = StringIO()
+    call_command("purge", "--dry-run", stdout=out)
+    assert "No organisation" not in out.getvalue() and "organisation none" not in out.getvalue()
