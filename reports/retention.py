@@ -2,7 +2,7 @@
 
 A progress report's file, and its row, are destroyed once the organisation's
 `retain_reports_days` have passed since it was made. The file goes through Django's
-storage API (FieldFile.delete), so it goes from object storage as from local disk.
+storage API (amhe.core.files.delete), so it goes from object storage as from local disk.
 A report can always be built again from the project."""
 
 from amhe.core import retention
@@ -20,8 +20,7 @@ def expired(organisation, as_of):
 def purge(organisation, as_of) -> int:
     removed = 0
     for report in expired(organisation, as_of).select_for_update():
-        if report.file:
-            report.file.delete(save=False)  # files first: see identify.retention
+        retention.delete_file(report.file)  # files first: see identify.retention
         removed += retention.delete_with_history(Report.objects.filter(pk=report.pk))
     return removed
 

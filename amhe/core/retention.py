@@ -37,13 +37,13 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.models import registered_models
 from simple_history.utils import get_history_model_for_model
 
+from amhe.core import files
 from amhe.core.models import Organisation, PurgeRun
 
 PURGE_JOB = "core.retention_purge"
@@ -108,10 +108,12 @@ def storage_name(value) -> str:
 
 
 def delete_file(value) -> None:
-    """Delete a file through Django's storage API; a file already gone is fine."""
-    name = storage_name(value)
-    if name:
-        default_storage.delete(name)
+    """Delete a file through Django's storage API (amhe.core.files.delete, with the
+    field's own storage for a FieldFile); a file already gone is fine."""
+    if isinstance(value, FieldFile):
+        files.delete([value.name or ""], storage=value.storage)
+    else:
+        files.delete([storage_name(value)])
 
 
 def delete_with_history(queryset) -> int:

@@ -140,7 +140,7 @@ def test_dry_run_changes_nothing_and_counts_by_kind_and_organisation(two):
     before = snapshot()
     run = retention.dry_run()
     assert snapshot() == before
-    assert default_storage.exists(north.old_extract.table_path)
+    assert default_storage.exists(north.old_extract.table_path.name)
     assert default_storage.exists(north.old_report.file.name)
     assert run.dry_run and run.finished_at is not None
     for org in (north, south):
@@ -161,8 +161,8 @@ def test_dry_run_follows_each_organisations_own_settings(two):
 
 def test_purge_removes_files_rows_and_history_and_keeps_what_is_not_due(two):
     north, south = two
-    old_table, old_pdf = north.old_extract.table_path, north.old_report.file.name
-    new_table, new_pdf = north.new_extract.table_path, north.new_report.file.name
+    old_table, old_pdf = north.old_extract.table_path.name, north.old_report.file.name
+    new_table, new_pdf = north.new_extract.table_path.name, north.new_report.file.name
     run = retention.purge(organisation=north.organisation)
     assert not run.dry_run
     assert run.counts == {key: {str(north.organisation.pk): count} for key, count in north.expected.items()}
@@ -170,7 +170,7 @@ def test_purge_removes_files_rows_and_history_and_keeps_what_is_not_due(two):
     assert not default_storage.exists(old_table) and not default_storage.exists(old_pdf)
     assert default_storage.exists(new_table) and default_storage.exists(new_pdf)
     north.old_extract.refresh_from_db()
-    assert north.old_extract.table_path == "" and north.old_extract.upload_path == ""
+    assert not north.old_extract.table_path and not north.old_extract.upload_path
     assert Breakdown.objects.filter(pk=north.breakdown.pk).exists()
     # Unfinished responses past their time gone with their answers; the rest stay.
     remaining = set(SurveyResponse.objects.values_list("pk", flat=True))
@@ -184,7 +184,7 @@ def test_purge_removes_files_rows_and_history_and_keeps_what_is_not_due(two):
     assert Risk.objects.filter(pk=north.old_risk.pk).exists()
     assert Risk.history.filter(id=north.new_risk.pk).count() == 1
     # The other organisation is untouched.
-    assert default_storage.exists(south.old_extract.table_path)
+    assert default_storage.exists(south.old_extract.table_path.name)
     assert SurveyResponse.objects.filter(pk=south.abandoned.pk).exists()
     assert Risk.history.filter(id=south.old_risk.pk).count() == 2
     # Nothing more is due for the purged organisation.
