@@ -22,3 +22,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("home")
         # ... and which sub-steps have work recorded in a `progress.py`.
         autodiscover_modules("progress")
+        # ... and what they keep for how long, for the retention purge, in a `retention.py`.
+        autodiscover_modules("retention")
