@@ -55,6 +55,11 @@ THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "0,0").split(",")) 
 STAFF_THINK = tuple(float(x) for x in os.environ.get("LOAD_STAFF_THINK", "1,3").split(","))
 STAFF_ROUNDS = int(os.environ.get("LOAD_STAFF_ROUNDS", "0"))  # 0: until the respondents have finished
 SEED = os.environ.get("LOAD_SEED")
+# benchmarks/load_under_job.py: how many staff users (LOAD_STAFF_EMAIL may hold "{n}", 1 to
+# LOAD_STAFF), and a file whose existence ends the run: until it exists each respondent
+# keeps completing the survey (at least LOAD_LOOPS times) and the staff keep browsing.
+STAFF = int(os.environ.get("LOAD_STAFF", "1"))
+STOP_FILE = os.environ.get("LOAD_STOP_FILE", "")
 CA_BUNDLE = os.environ.get("LOAD_CA_BUNDLE")  # the server's self-signed certificate
 MAX_PAGES = 60
 
@@ -64,6 +69,8 @@ completed: list[dict] = []  # {"token", "answers"} per survey completed
 failed: list[str] = []  # why a respondent gave up
 finished = 0  # surveys completed or given up
 respondents_started = 0
+respondents_stopped = 0
+staff_started = 0
 staff_rounds = 0
 samples: list[tuple[str, str, float, bool, float]] = []  # (who, request name, milliseconds, ok, seconds into the run)
 steps: list[tuple[str, float]] = []  # (step name, milliseconds from POST to the next page)
@@ -240,7 +247,7 @@ def kind_of(url: str) -> str:
 
 def _quit_when_done(environment):
     """The run ends when the last respondent has finished (the lead stops then too)."""
-    if finished >= expected_surveys:
+    if (respondents_stopped >= RESPONDENTS) if STOP_FILE else (finished >= expected_surveys):
         gevent.spawn_later(0.1, environment.runner.quit)
 
 
@@ -261,13 +268,15 @@ class Respondent(_User):
 
     @task
     def complete_surveys(self):
-        global finished, respondents_started
+        global finished, respondents_started, respondents_stopped
         if respondents_started >= RESPONDENTS:
             # While Locust is still spawning it replaces users that have already
             # stopped; those extra users do nothing, so exactly RESPONDENTS answer.
             raise StopUser()
         respondents_started += 1
-        for _ in range(LOOPS):
+        loop = 0
+        while loop < LOOPS or (STOP_FILE and not os.path.exists(STOP_FILE)):
+            loop += 1
             try:
                 outcome = self._complete()
                 if isinstance(outcome, dict):
@@ -279,6 +288,7 @@ class Respondent(_User):
             finally:
                 finished += 1
                 self.client.cookies.clear()  # the next survey as someone else
+        respondents_stopped += 1
         _quit_when_done(self.environment)
         raise StopUser()
 
@@ -352,16 +362,19 @@ class Respondent(_User):
 class StaffBrowser(_User):
     """A logged-in lead reading the results while people answer."""
 
-    fixed_count = 1
+    fixed_count = STAFF
     wait_time = between(0, 0)
 
     def on_start(self):
+        global staff_started
+        staff_started += 1
+        email = STAFF_EMAIL.replace("{n}", str(staff_started))
         login = self.client.base_url.rstrip("/") + "/accounts/login/"
         page = self.client.get(login, name="staff login page")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text or "")
         with self.client.post(
             login,
-            data={"username": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token and token.group(1)},
+            data={"username": email, "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token and token.group(1)},
             headers={"Referer": login, "Origin": self.client.base_url.rstrip("/")},
             name="staff login",
             allow_redirects=False,
@@ -378,7 +391,11 @@ class StaffBrowser(_User):
     def browse_results(self):
         global staff_rounds
         for path in RESULTS_PATHS:
-            name = "results " + (re.sub(r"\d+", "<id>", path.rsplit("/results", 1)[-1]) or "/")
+            if "=" in path:  # "kind=path": a page kind named by the benchmark
+                kind, path = path.split("=", 1)
+                name = f"staff: {kind}"
+            else:
+                name = "results " + (re.sub(r"\d+", "<id>", path.rsplit("/results", 1)[-1]) or "/")
             with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
                 if r.status_code != 200:
                     r.failure(f"HTTP {r.status_code}")
@@ -392,7 +409,11 @@ class StaffBrowser(_User):
             return
 
     def _done(self) -> bool:
-        if (RESPONDENTS and finished >= expected_surveys) or (STAFF_ROUNDS and staff_rounds >= STAFF_ROUNDS):
+        if STOP_FILE and RESPONDENTS:
+            if respondents_stopped >= RESPONDENTS:
+                gevent.spawn_later(0.1, self.environment.runner.quit)
+                raise StopUser()
+        elif (RESPONDENTS and finished >= expected_surveys) or (STAFF_ROUNDS and staff_rounds >= STAFF_ROUNDS):
             gevent.spawn_later(0.1, self.environment.runner.quit)
             raise StopUser()
         return False
@@ -403,7 +424,7 @@ class StaffBrowser(_User):
 
 @events.request.add_listener
 def _sample(request_type, name, response_time, response_length, exception=None, **kwargs):
-    who = "staff" if name.startswith("results") else "login" if name.startswith("staff") else "respondent"
+    who = "staff" if name.startswith(("results", "staff:")) else "login" if name.startswith("staff") else "respondent"
     samples.append((who, name, response_time, exception is None, round(time.time() - started_at, 2)))
 
 

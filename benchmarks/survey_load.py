@@ -499,7 +499,7 @@ def main():
     )
     print(f"Survey: {seeded['questions']} questions, published")
     survey_path = f"/s/{seeded['token']}/"
-    base = f"/projects/{seeded['project']}/surveys/{seeded['survey']}"
+    base = f"/projects/{seeded['project']}/identify/surveys/{seeded['survey']}"  # the 1B survey lives in Identify
     choice = [q["id"] for q in seeded["own_questions"] if q["kind"] in ("single", "multiple", "likert", "rating")]
     text = [q["id"] for q in seeded["own_questions"] if q["kind"] in ("text", "long_text")]
     by = "?by=ethnicity_high" if args.equality else ""
