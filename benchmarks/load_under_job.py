@@ -149,7 +149,8 @@ print(json.dumps({
     "jobs": [{"kind": j.kind, "state": j.state, "attempts": j.attempts, "worker": j.worker,
               "seconds": round((j.finished_at - j.created_at).total_seconds(), 1) if j.finished_at else None,
               "result": j.result} for j in jobs],
-    "jobs_not_finished": Job.objects.exclude(state__in=["succeeded", "failed"]).count(),
+    "jobs_not_finished": jobs.exclude(state__in=["succeeded", "failed"]).count(),
+    "all_jobs": sorted(Counter(f"{kind} {state}" for kind, state in Job.objects.values_list("kind", "state")).items()),
 }))
 """
 

@@ -452,6 +452,31 @@ def test_open_link_starts_are_rate_limited(client, survey, settings):
     assert "Please wait a minute" in start(client, survey.open_token).content.decode()
 
 
+def test_a_counter_flushed_mid_count_does_not_refuse_the_respondent(client, survey, monkeypatch):
+    """The cache is flushed between django-ratelimit's add (the key was there) and its
+    increment (now it is not): counted again on a fresh counter, not refused."""
+    real_add, flushes = cache.add, []
+
+    def add_then_flush(*args, **kwargs):
+        if not flushes:
+            flushes.append(True)
+            real_add(*args, **kwargs)
+            cache.clear()  # FLUSHDB at the worst moment
+            return False
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", add_then_flush)
+    assert start(client, survey.open_token).status_code == 302
+    assert flushes and SurveyResponse.objects.count() == 1
+
+
+def test_a_cache_that_cannot_count_still_refuses(client, survey, monkeypatch):
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(cache, "incr", lambda *args, **kwargs: (_ for _ in ()).throw(ValueError("gone")))
+    assert start(client, survey.open_token).status_code == 429
+    assert not SurveyResponse.objects.exists()
+
+
 # --- Staff entry of paper and phone responses ---------------------------------------------
 
 
