@@ -349,7 +349,12 @@ def _save_answers(response: SurveyResponse, questions: list[Question], values: d
 def save_page(*, response: SurveyResponse, questions: list[Question], values: dict[int, object]) -> None:
     """Keep the answers to one page (or, for staff entry, the whole form).
     Refused once the response is submitted: its answers no longer change."""
-    locked = SurveyResponse.objects.select_for_update().filter(pk=response.pk, state=State.IN_PROGRESS).first()
+    # of=("self",): the model's ordering joins the survey, and FOR UPDATE without it locked the
+    # survey's row too, so every respondent queued on that one row, and the foreign-key checks
+    # of other respondents' commits deadlocked with it (benchmarks/load_under_job.py).
+    locked = (
+        SurveyResponse.objects.select_for_update(of=("self",)).filter(pk=response.pk, state=State.IN_PROGRESS).first()
+    )
     if locked is None:
         raise NotAvailable(USED, response.survey)
     _save_answers(locked, questions, values)
@@ -385,7 +390,7 @@ def submit(
     is recorded as having taken part as well."""
     questions = questions if questions is not None else questions_of(response.survey)
     with transaction.atomic():
-        locked = SurveyResponse.objects.select_for_update().filter(pk=response.pk).first()
+        locked = SurveyResponse.objects.select_for_update(of=("self",)).filter(pk=response.pk).first()  # see save_page
         if locked is None or locked.state == State.SUBMITTED:
             raise NotAvailable(USED, response.survey)
         if locked.channel in (Channel.OPEN, Channel.INVITATION):

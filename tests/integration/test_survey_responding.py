@@ -470,6 +470,23 @@ def test_a_counter_flushed_mid_count_does_not_refuse_the_respondent(client, surv
     assert flushes and SurveyResponse.objects.count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+def test_saving_and_sending_lock_the_response_row_not_the_survey(survey):
+    """Every respondent's save and send locked the one survey row too (FOR UPDATE over the
+    ordering's join), which queued them all on it and deadlocked under load."""
+    from django.test.utils import CaptureQueriesContext
+
+    qs = questions(survey)
+    response = responding.start(link=responding.Link(survey, None), language="en-gb", easy_read=False, consented=True)
+    with CaptureQueriesContext(connection) as captured:
+        responding.save_page(response=response, questions=qs[:1], values={qs[0].pk: "yes"})
+        responding.submit(response=response, questions=qs, enforce_required=False)
+    locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"] and "surveyresponse" in q["sql"]]
+    assert len(locks) == 2
+    assert all('FOR UPDATE OF "identify_surveyresponse"' in sql for sql in locks)
+    assert SurveyResponse.objects.get(pk=response.pk).state == "submitted"
+
+
 def test_a_cache_that_cannot_count_still_refuses(client, survey, monkeypatch):
     monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
     monkeypatch.setattr(cache, "incr", lambda *args, **kwargs: (_ for _ in ()).throw(ValueError("gone")))
