@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import audit
 from amhe.core import services as core_services
 from identify import engine
 from identify.models import Extract, SavedMapping
@@ -67,6 +68,14 @@ def _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_p
         by=by, project=project, kind="identify.read_extract", params={"extract_id": str(extract.pk)}
     )
     extract.save(update_fields=["job"])
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=project,
+        object_kind="extract",
+        object_id=extract.pk,
+        detail=f"{kind}, {size} bytes",
+    )
     return extract
 
 
@@ -126,6 +135,7 @@ def extract_delete(*, by, extract: Extract) -> None:
     (identify.presenters.measures_built_on) are kept with the figures they have.
     A job still working on it finds it gone and stops."""
     extract = Extract.objects.select_for_update().get(pk=extract.pk)
+    audit.record_deletion(by=by, instance=extract)
     paths = [extract.upload_path, extract.table_path]
     extract.delete()
     transaction.on_commit(lambda: _remove_files(paths))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from amhe.core import audit
 from amhe.core import services as core_services
 from reports import content, render
 from reports.models import Report
@@ -51,4 +52,12 @@ def report_build(*, report_id, progress=None) -> dict:
             report.file.delete(save=False)
         report.file.save(report.filename, ContentFile(data), save=False)
         report.save(update_fields=["file"])
+        audit.record(
+            action=audit.REPORT_BUILT,
+            user=report.made_by,
+            project=report.project,
+            object_kind="report",
+            object_id=report.pk,
+            detail=f"{report.format}, {len(data)} bytes",
+        )
     return {"bytes": len(data), "format": report.format}

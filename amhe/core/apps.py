@@ -19,3 +19,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("home")
         # ... and which sub-steps have work recorded in a `progress.py`.
         autodiscover_modules("progress")
+        # Sign-ins, failed sign-ins, lockouts and sign-outs go to the audit log.
+        from amhe.core import audit_signals
+
+        audit_signals.connect()

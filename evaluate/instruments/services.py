@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import audit
 from amhe.core.models import Measure
 from amhe.surveys import building
 from amhe.surveys.models import Question, Survey
@@ -144,6 +145,7 @@ def remove_from_survey(*, by, use: SurveyInstrument) -> None:
         raise ValidationError("People have answered these questions, so the instrument cannot be taken out")
     for question in own:
         building.question_delete(by=by, question=question)
+    audit.record_deletion(by=by, instance=use)
     use.delete()
 
 

@@ -24,7 +24,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.core import taxonomy
+from amhe.core import audit, taxonomy
 from amhe.core.access import Action, role_can
 from amhe.core.models import Membership
 from research.models import CaseStudy, CaseStudyAttachment, CaseStudyCharacteristic
@@ -156,6 +156,7 @@ def _delete_files_on_commit(names: list[str], storage) -> None:
 @transaction.atomic
 def case_study_delete(*, by, case_study: CaseStudy) -> None:
     files = [attachment.file for attachment in case_study.attachments.all()]
+    audit.record_deletion(by=by, instance=case_study)
     case_study.delete()
     if files:
         _delete_files_on_commit([f.name for f in files], files[0].storage)
@@ -186,6 +187,14 @@ def attachment_add(*, by, case_study: CaseStudy, upload, description: str = "") 
     except Exception:
         attachment.file.storage.delete(attachment.file.name)
         raise
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=case_study.project,
+        object_kind="casestudyattachment",
+        object_id=attachment.pk,
+        detail=f"{attachment.kind}, {attachment.size} bytes",
+    )
     return attachment
 
 
@@ -193,6 +202,7 @@ def attachment_add(*, by, case_study: CaseStudy, upload, description: str = "") 
 def attachment_delete(*, by, attachment: CaseStudyAttachment) -> None:
     case_study = attachment.case_study
     name, storage = attachment.file.name, attachment.file.storage
+    audit.record_deletion(by=by, instance=attachment)
     attachment.delete()
     if _back_to_review(case_study):
         case_study.save()
