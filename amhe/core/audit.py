@@ -137,7 +137,7 @@ def purge_before(*, cutoff, by=None, organisation=None) -> int:
             cursor.execute("SET LOCAL amhe.audit_purge = 'on'")
     table = AuditEvent._meta.db_table
     sql = f"DELETE FROM {table} WHERE at < %s"  # noqa: S608 - the table name is the model's own
-    params = [cutoff]
+    params = [connection.ops.adapt_datetimefield_value(cutoff)]
     if organisation is not None:
         sql += " AND organisation_id = %s"
         params.append(getattr(organisation, "pk", organisation))
