@@ -69,8 +69,6 @@ def log_read(*, token: ApiToken, request, status: int):
 def reads_of(project, *, limit: int):
     """The project's latest API reads from the audit log, with the token each used
     (for the tokens page): (entry, token or None) pairs, newest first."""
-    entries = list(
-        AuditEvent.objects.filter(project=project, action=audit.API_READ).select_related("user")[:limit]
-    )
+    entries = list(AuditEvent.objects.filter(project=project, action=audit.API_READ).select_related("user")[:limit])
     tokens = ApiToken.objects.in_bulk({entry.token_id for entry in entries if entry.token_id})
     return [(entry, tokens.get(entry.token_id)) for entry in entries]

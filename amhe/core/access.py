@@ -169,6 +169,14 @@ def get_project_for_user(user, project_id, action: Action = Action.VIEW) -> tupl
 AUDIT_LOG_ROLES = frozenset({Role.GOVERNANCE})
 
 
+def may_read_audit_log(user) -> bool:
+    try:
+        audit_log_organisation(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def audit_log_organisation(user):
     """The organisation whose audit log `user` may read; PermissionDenied (403) for
     anyone else (the page is not a project's, so there is nothing to hide by a 404)."""

@@ -55,7 +55,14 @@ def home(request):
     can_start = bool(request.user.organisation_id) and request.user.has_perm("core.add_project")
     invitations = services.invitations_waiting_for(request.user)
     return TemplateResponse(
-        request, "core/home.html", {"rows": rows, "can_start": can_start, "invitations": invitations}
+        request,
+        "core/home.html",
+        {
+            "rows": rows,
+            "can_start": can_start,
+            "invitations": invitations,
+            "can_read_audit_log": access.may_read_audit_log(request.user),
+        },
     )
 
 

@@ -548,3 +548,10 @@ def test_the_csv_is_filtered_and_safe_to_open(client, governance, project):
     # Downloading the log is itself in the log; nothing of the other organisation's is in this file.
     assert only(A.EXPORT, user=reader).detail == "GET audit:csv"
     assert str(project.pk) not in {row[5] for row in body}
+
+
+def test_governance_leads_find_the_log_from_their_home_page(client, project, governance, lead):
+    client.force_login(governance)
+    assert reverse("audit:log") in client.get(reverse("core:home")).content.decode()
+    client.force_login(lead)
+    assert reverse("audit:log") not in client.get(reverse("core:home")).content.decode()
