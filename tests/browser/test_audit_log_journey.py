@@ -4,6 +4,8 @@ kind (a wrong date first: the message says what to fix and keeps the other filte
 pages through, and downloads the filtered CSV. Every page passes axe with no
 violation of any impact."""
 
+from pathlib import Path
+
 import pytest
 
 from amhe.core import audit
@@ -62,5 +64,5 @@ def test_governance_lead_reads_filters_and_downloads_the_audit_log(journey, proj
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download these 60 entries (CSV spreadsheet)").click()
-    text = open(download_info.value.path(), encoding="utf-8-sig").read()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("When (UTC),Kind,") and text.count("\nExport,") == 0 and text.count(",Export,") == 60
