@@ -22,10 +22,9 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
 from amhe.core import cycle
-from amhe.core.models import Membership, Role, SubStepStatus
+from amhe.core.models import AuditEvent, Membership, Role, SubStepStatus
 from amhe.surveys.models import SurveyParticipation
 from api import services
-from amhe.core.models import AuditEvent
 from api.models import ApiToken
 from tests.factories import (
     AnswerFactory,
