@@ -251,12 +251,19 @@ def _email_one(*, run: ScheduledRun, user, reports: list[Report]) -> str:
         with transaction.atomic():
             ScheduledEmail.objects.create(run=run, user=user, sent_to=user.email)
             _send_run_email(run=run, user=user, reports=reports)
+            audit.record(
+                action=audit.REPORT_EMAILED,
+                user=run.schedule.created_by,
+                project=run.schedule.project,
+                object_kind="scheduledrun",
+                object_id=run.pk,
+                detail=f"to account {user.pk}: {', '.join(r.format for r in reports)}",
+            )
     except IntegrityError:  # emailed already, by the build job of another of the run's reports
         return "already"
     except (OSError, smtplib.SMTPException):
         logger.exception("Could not send the monthly progress report email of run %s", run.pk)
         return "failed"
-    # Audit (issue 14 item 6): "report emailed" is recorded here, once per ScheduledEmail.
     return "sent"
 
 

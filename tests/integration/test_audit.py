@@ -291,17 +291,34 @@ def test_a_report_built_and_downloaded(client, project, governance):
     assert not entries(A.EXPORT) and not entries(A.DOWNLOAD)  # one entry for it, not two
 
 
-def test_a_report_emailed_is_one_record_call(project, governance):
-    """Scheduled reports call this when their email goes (the one-liner they use)."""
-    emailed = audit.record(
-        action=audit.REPORT_EMAILED,
-        user=governance,
-        project=project,
-        object_kind="report",
-        object_id="r-1",
-        detail="3 recipients",
+def test_a_report_emailed_once_per_email_sent(project, member_of, settings, mailoutbox):
+    """A scheduled report's email (reports.services._email_one) is logged in the
+    transaction that sends it: a send that fails leaves no entry, the next one does."""
+    import smtplib
+    from unittest import mock
+
+    from reports import services as reports
+    from tests.integration.test_report_schedules import _next_first, run_jobs, schedule_of
+
+    settings.AMHE_BASE_URL = "https://amhe.example.nhs.uk/"
+    governance = member_of(project, Role.GOVERNANCE)
+    analyst = member_of(project, Role.ANALYST)
+    schedule_of(project, governance, formats=["csv"], day=1, recipients=[analyst])
+    day = _next_first()
+    reports.schedules_run_due(day=day)
+    with mock.patch("reports.services.send_mail", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        run_jobs(project.reports.all())
+    assert not entries(A.REPORT_EMAILED)
+    reports.schedules_run_due(day=day + datetime.timedelta(days=1))
+    assert [e.to for e in mailoutbox] == [[analyst.email]]
+    emailed = only(A.REPORT_EMAILED)
+    assert (emailed.user_id, emailed.project_id, emailed.object_kind, emailed.detail) == (
+        governance.pk,
+        project.pk,
+        "scheduledrun",
+        f"to account {analyst.pk}: csv",
     )
-    assert (emailed.organisation_id, emailed.outcome) == (project.organisation_id, "ok")
+    assert "@" not in all_text(emailed)
     with pytest.raises(ValueError, match="Unknown audit action"):
         audit.record(action="emailed_everyone")
 
