@@ -31,6 +31,25 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _DEV_SECRET
 
+# The key of the pseudonyms stored in place of person identifiers (NHS numbers, record
+# IDs): HMAC-SHA256 of the identifier under this key (identify/engine/pseudonyms.py).
+# Kept in the environment only, never in the database, so a copy of the database
+# cannot be linked back to people. Changing it changes every pseudonym (README: key
+# rotation).
+_DEV_PSEUDONYM_KEY = "insecure-development-pseudonym-key-only-used-when-DEBUG-is-on"  # noqa: S105
+AMHE_PSEUDONYM_KEY = env_str("AMHE_PSEUDONYM_KEY")
+if not AMHE_PSEUDONYM_KEY:
+    if not DEBUG:
+        raise ImproperlyConfiguredEnv(
+            "AMHE_PSEUDONYM_KEY must be set when DEBUG is off: 32 or more random characters, kept secret and "
+            "backed up apart from the database, e.g. from "
+            'python -c "import secrets; print(secrets.token_urlsafe(32))". '
+            "For local work set DEBUG=1 (the Makefile does)."
+        )
+    AMHE_PSEUDONYM_KEY = _DEV_PSEUDONYM_KEY
+elif len(AMHE_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfiguredEnv("AMHE_PSEUDONYM_KEY must be at least 32 characters long.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -196,8 +215,49 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Every file the app keeps (uploads waiting to be read, extracts' tables, reports, case
+# study attachments) goes through the "default" storage (amhe/core/files.py): the local
+# filesystem under MEDIA_ROOT, or with AMHE_STORAGE=s3 an S3-compatible object store
+# (AWS S3, MinIO, Ceph...) through django-storages, so that web and workers on different
+# machines share nothing on local disk.
+AMHE_STORAGE = env_str("AMHE_STORAGE", "local")
+if AMHE_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif AMHE_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AMHE_S3_BUCKET", required=True),
+            # Unset for AWS itself; the store's address for MinIO and other S3-compatible stores.
+            "endpoint_url": env_str("AMHE_S3_ENDPOINT_URL"),
+            "region_name": env_str("AMHE_S3_REGION"),
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID..., an instance or pod role).
+            "access_key": env_str("AMHE_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("AMHE_S3_SECRET_ACCESS_KEY"),
+            # A folder inside the bucket, so one bucket can serve more than one deployment.
+            "location": env_str("AMHE_S3_PREFIX", ""),
+            "addressing_style": env_str("AMHE_S3_ADDRESSING_STYLE", "path"),
+            # Objects are private: files are only ever served through the app's own views.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+            # A file opened for reading (a report or attachment download) is buffered in
+            # memory up to this size and on temporary disk beyond it (django-storages'
+            # default, 0, keeps it all in memory). Extract reading streams instead
+            # (amhe.core.files.local_copy).
+            "max_memory_size": 8 * 1024 * 1024,
+            # Server-side encryption at rest where the store supports it (AES256 or aws:kms).
+            "object_parameters": (
+                {"ServerSideEncryption": env_str("AMHE_S3_SERVER_SIDE_ENCRYPTION")}
+                if env_str("AMHE_S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+        },
+    }
+else:
+    raise ImproperlyConfiguredEnv(f"AMHE_STORAGE must be 'local' or 's3'; got {AMHE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env_bool("AMHE_TESTING", False)

@@ -16,6 +16,7 @@ from amhe.analysis.breakdown import (
     ROW_SCHEMA,
     publish_result,
 )
+from amhe.core import files
 from amhe.core.access import Action, role_can
 from amhe.core.models import Measure, Role
 from identify import engine
@@ -43,10 +44,11 @@ def column_samples(extract: Extract) -> dict[str, list[str]]:
     if not extract.table_path:
         return {}
     try:
-        parquet = pq.ParquetFile(extract.table_path)
-        stored = set(parquet.schema_arrow.names)
-        columns = [c for c in extract.columns if c in stored]
-        batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
+        with files.local_copy(extract.table_path.name) as path:
+            parquet = pq.ParquetFile(path)
+            stored = set(parquet.schema_arrow.names)
+            columns = [c for c in extract.columns if c in stored]
+            batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
     except (OSError, pa.ArrowException):
         return {}
     if batch is None:

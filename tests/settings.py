@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("AMHE_TESTING", "1")
+os.environ.setdefault("AMHE_PSEUDONYM_KEY", "test-only-pseudonym-key-" + "p" * 40)
 # A queue of this run's own, so a development worker never takes a test's job.
 # The worker process the tests start inherits it.
 os.environ.setdefault("AMHE_TEST_RUN", str(os.getpid()))

@@ -14,7 +14,11 @@ API
     identifier columns (NHS number, name, date of birth, full postcode, address,
     contact details; by name or by content) are removed and reported (notice
     ``IDENTIFIER_COLUMNS_DROPPED``); the caller deletes the uploaded file. Bad
-    files raise ``ExtractError(code, message, row, column)``.
+    files raise ``ExtractError(code, message, row, column)``. With ``pseudonym_key``
+    an NHS number column is replaced by ``NHS_PSEUDONYM_COLUMN`` of pseudonyms
+    (``Extract.pseudonymised``).
+``pseudonym(value, key)``, ``pseudonymise_columns(table, columns, key)``
+    Keyed HMAC-SHA256 pseudonyms of person identifiers (``pseudonyms`` module).
 ``FIELDS``, ``detect_mapping(columns) -> {column: field or None}``, ``Mapping``
     What a column can hold; a guess from the names; the checked mapping
     (``Mapping(dict)`` / ``Mapping.from_dict(d, columns=...)`` raise
@@ -37,10 +41,11 @@ API
     everyone but the analyst who uploaded the file.
 """
 
-from .mapping import FIELDS, Field, Mapping, MappingError, detect_mapping, field_choices
+from .mapping import FIELDS, RECORD_ID, Field, Mapping, MappingError, detect_mapping, field_choices
 from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
+from .pseudonyms import is_person_key, pseudonym, pseudonymise_columns
 from .quality import THRESHOLDS, quality_report, without_values
-from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, read_extract
+from .reading import IDENTIFIER_COLUMNS_DROPPED, NHS_PSEUDONYM_COLUMN, ROW, Extract, ExtractError, read_extract
 
 __all__ = [
     "read_extract",
@@ -48,6 +53,11 @@ __all__ = [
     "ExtractError",
     "IDENTIFIER_COLUMNS_DROPPED",
     "ROW",
+    "NHS_PSEUDONYM_COLUMN",
+    "RECORD_ID",
+    "is_person_key",
+    "pseudonym",
+    "pseudonymise_columns",
     "FIELDS",
     "Field",
     "detect_mapping",

@@ -61,8 +61,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .pseudonyms import pseudonymise_array
+
 __all__ = [
     "ROW",
+    "NHS_PSEUDONYM_COLUMN",
     "IDENTIFIER_COLUMNS_DROPPED",
     "EMPTY_ROWS_DROPPED",
     "SHORT_ROWS_PADDED",
@@ -78,6 +81,8 @@ __all__ = [
 
 #: Name of the table's index: the spreadsheet row number of each data row.
 ROW: Final = "_row"
+#: Name of the column of pseudonyms that replaces an NHS number column (given a key).
+NHS_PSEUDONYM_COLUMN: Final = "NHS number (pseudonym)"
 
 # Notice codes (``Extract.notices[i]["code"]``).
 IDENTIFIER_COLUMNS_DROPPED: Final = "identifier_columns_dropped"
@@ -167,6 +172,7 @@ class Extract:
     empty_rows_dropped: int = 0
     identifier_details: list[dict[str, Any]] = field(default_factory=list)  # column, position, kind, message
     notices: list[dict[str, Any]] = field(default_factory=list)
+    pseudonymised: list[str] = field(default_factory=list)  # columns of pseudonyms in place of NHS numbers
 
     @property
     def columns(self) -> list[str]:
@@ -201,6 +207,7 @@ class Extract:
             "empty_rows_dropped": self.empty_rows_dropped,
             "dropped_identifiers": self.dropped_identifiers,
             "identifier_details": [dict(d) for d in self.identifier_details],
+            "pseudonymised": list(self.pseudonymised),
             "notices": [dict(n) for n in self.notices],
         }
 
@@ -329,6 +336,15 @@ def _content_identifier(values: list[str]) -> str | None:
     return None
 
 
+def _free_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted 2``, ``wanted 3``... whichever no column has yet."""
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted} {n}"
+    return name
+
+
 def _sample_values(chunks: list[pa.Array]) -> list[str]:
     """Up to _CONTENT_SAMPLE non-blank values from a column, from the top."""
     out: list[str] = []
@@ -376,8 +392,14 @@ def read_extract(
     max_rows: int = 20_000_000,
     max_field_chars: int = 10_000,
     max_columns: int = 100,
+    pseudonym_key: str | bytes | None = None,
 ) -> Extract:
     """Read a CSV or .xlsx upload into an :class:`Extract`, or raise :class:`ExtractError`.
+
+    With ``pseudonym_key``, an NHS number column is not simply removed: it is replaced
+    by a column of pseudonyms (:mod:`identify.engine.pseudonyms`, HMAC-SHA256 under
+    that key) named :data:`NHS_PSEUDONYM_COLUMN`, so records of one person can still be
+    linked without the number being stored.
 
     ``filename`` is the name the uploader gave the file (used in messages only: the
     format is decided from the content). Direct identifier columns are removed.
@@ -413,7 +435,7 @@ def read_extract(
         parsed = _parse_csv(
             source, name, head, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns
         )
-    return _finish(parsed, name)
+    return _finish(parsed, name, pseudonym_key=pseudonym_key)
 
 
 # --------------------------------------------------------------------------- parsed (before checks)
@@ -1144,7 +1166,7 @@ def _check_header_names(header: list[str], header_row: int, *, max_columns: int,
         seen[key] = i
 
 
-def _finish(parsed: _Parsed, name: str) -> Extract:
+def _finish(parsed: _Parsed, name: str, *, pseudonym_key: str | bytes | None = None) -> Extract:
     header = [h.replace("\ufeff", "").strip() for h in parsed.header]
     if len(parsed.rows) == 0:
         ignored = f" (we ignored {_plural(parsed.empty_rows, 'empty row')})" if parsed.empty_rows else ""
@@ -1188,6 +1210,8 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         )
     dropped: list[dict[str, Any]] = []
     kept_columns: list[int] = []
+    pseudonym_columns: dict[int, tuple[str, pa.ChunkedArray]] = {}  # in place of column i
+    taken = {header[i] for i in keep}
     for i in keep:
         label = header[i]
         kind = identifier_kind_for_name(label)
@@ -1198,20 +1222,32 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         if kind is None:
             kept_columns.append(i)
             continue
+        if kind == "nhs_number" and pseudonym_key:
+            new = _free_name(NHS_PSEUDONYM_COLUMN, taken)
+            taken.add(new)
+            values = pa.chunked_array(parsed.chunks[i], type=pa.large_string())
+            pseudonym_columns[i] = (new, pseudonymise_array(values, pseudonym_key))
+            kept_columns.append(i)
         because = (
             f"it holds {_IDENTIFIER_WHAT[kind]}"
             if how == "name"
             else f"most of its values look like {_IDENTIFIER_WHAT[kind]}"
         )
-        dropped.append(
-            {
-                "column": label,
-                "position": column_letter(i),
-                "kind": kind,
-                "detected_by": how,
-                "message": f"We removed column '{label}' because {because}, which identify people. It was not stored.",
-            }
-        )
+        detail = {
+            "column": label,
+            "position": column_letter(i),
+            "kind": kind,
+            "detected_by": how,
+            "message": f"We removed column '{label}' because {because}, which identify people. It was not stored.",
+        }
+        if i in pseudonym_columns:
+            new = pseudonym_columns[i][0]
+            detail["replaced_by"] = new
+            detail["message"] += (
+                f" In its place, column '{new}' holds a pseudonym of each number, which links one person's records "
+                "without the number."
+            )
+        dropped.append(detail)
         parsed.chunks[i] = []  # release the values
     if dropped:
         names = ", ".join(f"'{d['column']}'" for d in dropped)
@@ -1222,11 +1258,17 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
                 "message": f"We removed {'column' if len(dropped) == 1 else 'columns'} {names} because "
                 f"{'it identifies' if len(dropped) == 1 else 'they identify'} people. "
                 f"{'It was' if len(dropped) == 1 else 'They were'} not stored, and the uploaded file is deleted once "
-                "read. Take these columns out before you upload next time.",
+                "read. Take these columns out before you upload next time."
+                + (
+                    f" NHS numbers were replaced by pseudonyms in column "
+                    f"{', '.join(repr(new) for new, _ in pseudonym_columns.values())}."
+                    if pseudonym_columns
+                    else ""
+                ),
                 "columns": [d["column"] for d in dropped],
             },
         )
-    if not kept_columns:
+    if not kept_columns or all(i in pseudonym_columns for i in kept_columns):
         raise ExtractError(
             "only_identifiers",
             f"Every named column in '{name}' identifies people (such as NHS numbers, names, dates of birth or full "
@@ -1243,8 +1285,10 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         )
     index = pd.Index(parsed.rows, name=ROW)
     data = {
-        header[i]: pd.Series(
-            pa.chunked_array(parsed.chunks[i], type=pa.large_string()),
+        pseudonym_columns[i][0] if i in pseudonym_columns else header[i]: pd.Series(
+            pseudonym_columns[i][1]
+            if i in pseudonym_columns
+            else pa.chunked_array(parsed.chunks[i], type=pa.large_string()),
             dtype=_STRING_DTYPE,
             index=index,
             copy=False,
@@ -1263,6 +1307,7 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         empty_rows_dropped=parsed.empty_rows,
         identifier_details=dropped,
         notices=notices,
+        pseudonymised=[new for new, _ in pseudonym_columns.values()],
     )
     table.attrs["extract"] = extract.metadata()
     return extract
