@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_ratelimit",
+    # Two-factor sign-in: authenticator-app (TOTP) devices and one-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
     "amhe.core",
@@ -89,6 +93,10 @@ MIDDLEWARE = [
     # Refused requests (403, 404 on project objects) and downloads go to the audit log.
     "amhe.core.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session timeouts, then two-factor enforcement (amhe/core/two_factor.py).
+    "amhe.core.two_factor.SessionTimeoutMiddleware",
+    "amhe.core.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -153,6 +161,8 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect single sign-on: answers only the SSO callback, and only when configured.
+    "amhe.core.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,7 +197,47 @@ AMHE_BASE_URL = env_str("AMHE_BASE_URL", "http://localhost:8000")
 AMHE_PASSWORD_RESET_RATE_ADDRESS = env_str("AMHE_PASSWORD_RESET_RATE_ADDRESS", "3/h")
 AMHE_PASSWORD_RESET_RATE_CLIENT = env_str("AMHE_PASSWORD_RESET_RATE_CLIENT", "20/h")
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+# --- Sessions, two-factor sign-in and single sign-on (amhe/core/two_factor.py, amhe/core/oidc.py) ---
+# Signed out after this many minutes without a request, and this many hours after signing in.
+AMHE_SESSION_IDLE_MINUTES = env_int("AMHE_SESSION_IDLE_MINUTES", 30, minimum=1)
+AMHE_SESSION_ABSOLUTE_HOURS = env_int("AMHE_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+# Record-level exports and deletions ask for the password (and code) again when the last
+# sign-in is older than this.
+AMHE_REAUTH_MINUTES = env_int("AMHE_REAUTH_MINUTES", 5, minimum=1)
+# Two-factor sign-in for an organisation that has not chosen (Organisation.two_factor_required):
+# on for a live site, off for the demo and local development.
+AMHE_TWO_FACTOR_DEFAULT = env_bool("AMHE_TWO_FACTOR_DEFAULT", not DEBUG)
+# Superusers always need a second factor on a live site (not an environment setting).
+AMHE_TWO_FACTOR_SUPERUSERS = not DEBUG or AMHE_TWO_FACTOR_DEFAULT
+OTP_TOTP_ISSUER = env_str("AMHE_TWO_FACTOR_ISSUER", "AMHE")
+# The admin lists and deletes devices (a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes: django-otp makes each device wait 1, 2, 4, 8... seconds after each failure,
+# and each failure also counts towards the django-axes lockout of the password.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+AMHE_RECOVERY_CODES = 10
+
+# OpenID Connect single sign-on (e.g. NHS.net / Microsoft Entra ID). Off unless the issuer and
+# client are set; the endpoints come from the issuer's discovery document. Accounts are matched
+# by verified email address and never created.
+AMHE_OIDC_ISSUER = (env_str("AMHE_OIDC_ISSUER", "") or "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("AMHE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("AMHE_OIDC_CLIENT_SECRET", "")
+AMHE_OIDC_ENABLED = bool(AMHE_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+AMHE_OIDC_BUTTON_LABEL = env_str("AMHE_OIDC_BUTTON_LABEL", "Log in with your organisation account")
+# Entra ID sends no email_verified claim (the tenant manages its addresses): set 0 only for
+# a provider whose email addresses are all its own.
+AMHE_OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("AMHE_OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_RP_SIGN_ALGO = env_str("AMHE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("AMHE_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_AUTHENTICATE_CLASS = "amhe.core.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "amhe.core.oidc.CallbackView"
+
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", AMHE_SESSION_ABSOLUTE_HOURS * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

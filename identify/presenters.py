@@ -55,6 +55,8 @@ def column_samples(extract: Extract) -> dict[str, list[str]]:
         return {}
     samples = {}
     for name, values in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_dictionary(values.type):  # a column whose values repeat is stored dictionary-encoded
+            values = values.dictionary_decode()
         counts = pc.value_counts(pc.utf8_trim_whitespace(values)).to_pylist()
         counts = sorted((c for c in counts if c["values"]), key=lambda c: (-c["counts"], c["values"]))
         samples[name] = [_shorten(c["values"]) for c in counts[:SAMPLES_PER_COLUMN]]

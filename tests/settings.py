@@ -56,3 +56,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("AMHE_WORKER_ON_TEST_DB") == "1":
     _default["NAME"] = _default["TEST"]["NAME"]
+
+# Two-factor sign-in is on for a live site (DEBUG off, as here) and always for its superusers;
+# the suite's other tests sign people in with force_login, so it is off here by default and
+# tests/integration/test_two_factor.py turns it on wherever it checks it.
+AMHE_TWO_FACTOR_DEFAULT = False
+AMHE_TWO_FACTOR_SUPERUSERS = False
+# Record-level exports and deletions ask to sign in again after AMHE_REAUTH_MINUTES (5 on a
+# live site); a long walk over every URL on a slow machine could outlast that, so the suite
+# allows 20, and tests/integration/test_reauthenticate.py sets 5 itself.
+AMHE_REAUTH_MINUTES = 20

@@ -24,7 +24,7 @@ from amhe.stats import RULES
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ods_code", "suppression_rule"]
+    list_display = ["name", "kind", "ods_code", "suppression_rule", "two_factor_required"]
     list_filter = ["kind"]
     search_fields = ["name", "ods_code"]
 

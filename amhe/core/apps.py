@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from amhe.celery import ensure_broker_dirs
 
         ensure_broker_dirs()
+        # Every sign-in starts the session's clocks and decides its two-factor rule (signal receiver).
+        from amhe.core import two_factor  # noqa: F401
+
         # Each app registers its job handlers in a `jobs.py` module.
         autodiscover_modules("jobs")
         # ... and their demo data for `manage.py load_demo` in a `demo.py`.

@@ -301,3 +301,65 @@ class AuditFilterForm(forms.Form):
             }.items()
             if value
         }
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the code from your authenticator app, or a recovery code"},
+    )
+
+
+class AuthenticatorSetupForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=10,
+        help_text="After adding the account, your app shows a 6-digit code. Enter it here.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code your authenticator app shows"},
+    )
+
+
+class ReauthenticateForm(forms.Form):
+    """Sign in again: the password (if the account has one) and a code (if it has an authenticator)."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    code = SecondFactorForm.base_fields["code"]
+
+    def __init__(self, *args, user, with_password: bool, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not with_password:
+            del self.fields["password"]
+        if not with_code:
+            del self.fields["code"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("The password is not right. Enter the password you log in with")
+        return password

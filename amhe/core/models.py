@@ -38,6 +38,18 @@ class Organisation(models.Model):
     # shown or exported beyond the analyst who uploaded the data; read it through
     # amhe.core.selectors.suppression_rule_for.
     suppression_rule = models.CharField(max_length=20, default="nhs")
+    # Two-factor sign-in for its accounts (amhe.core.two_factor.required_for): blank follows the
+    # site's default (AMHE_TWO_FACTOR_DEFAULT: on unless DEBUG is on).
+    two_factor_required = models.BooleanField(
+        "require two-factor sign-in",
+        null=True,
+        blank=True,
+        default=None,
+        help_text=(
+            "Every account of this organisation, and every member of its projects, must sign in with a code "
+            "from an authenticator app. Unknown: the site's default (on for a live site)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

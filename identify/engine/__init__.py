@@ -6,7 +6,9 @@ API
 ---
 ``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000, max_columns=100)``
     -> ``Extract``. CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
-    strings (pyarrow-backed ``str``) indexed by spreadsheet row number (``_row``;
+    strings (pyarrow-backed ``str``; a column whose values repeat, at most half as many distinct
+    values as rows in every chunk of 4,096 rows or more, is a categorical of those strings, each
+    distinct value stored once: values are the same, memory a fraction) indexed by spreadsheet row number (``_row``;
     row 2 is the first data row; keep the index when saving, e.g.
     ``to_parquet(path)``), with ``encoding``, ``delimiter``, ``header_row``,
     ``row_count``, ``dropped_identifiers`` (column names), ``identifier_details``,

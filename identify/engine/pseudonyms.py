@@ -128,6 +128,23 @@ def pseudonymise_columns(table: pd.DataFrame, columns: list[str], key: str | byt
     system gave each person or referral) replaced by its pseudonyms, in place."""
     for column in columns:
         series = table[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # the reader keeps repeating columns so
+            table[column] = _pseudonymise_categorical(series, key)
+            continue
         values = pa.array(series, from_pandas=True)  # without a copy for pyarrow-backed text
         table[column] = pd.Series(pseudonymise_array(values, key), index=table.index, dtype=series.dtype)
     return table
+
+
+def _pseudonymise_categorical(series: pd.Series, key: str | bytes) -> pd.Series:
+    """A categorical column's pseudonyms, as a categorical: each category hashed once
+    (a missing value's pseudonym is blank, as for text)."""
+    categories = pa.array([str(c) for c in series.cat.categories], type=pa.large_string())
+    hashed = [*pseudonymise_array(categories, key).to_pylist(), ""]  # the last: a missing value
+    codes = series.cat.codes.to_numpy().astype(np.int64)
+    codes[codes < 0] = len(hashed) - 1
+    new_codes, distinct = pd.factorize(pd.Series(hashed, dtype=series.cat.categories.dtype))
+    return pd.Series(
+        pd.Categorical.from_codes(new_codes[codes], categories=pd.Index(distinct, dtype=series.cat.categories.dtype)),
+        index=series.index,
+    )

@@ -410,7 +410,8 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
 # community-input link; /f/: a project's public feedback page ("you said, we did");
 # /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
-# tokens, no login). Under /accounts/: logging in, password resets and accepting an
+# tokens, no login). Under /accounts/: logging in, password resets, single sign-on's start and
+# callback (404 unless configured; tests/integration/test_sso.py) and accepting an
 # invitation to a project (its own token).
 # /api/: the read-only API, outside the login but never without a bearer token (the
 # session is not accepted there); its own walks are in test_api.py.
@@ -1438,9 +1439,42 @@ def test_every_other_page_needs_login(client, world):
     assert reverse("core:home") in checked
     assert reverse("core:system") in checked
     assert reverse("audit:log") in checked and reverse("audit:csv") in checked
+    # Two-factor pages and signing in again are for a signed-in account only.
+    for name in ("two-factor", "two-factor-setup", "two-factor-verify", "two-factor-codes", "reauthenticate"):
+        assert reverse(name) in checked, name
     # The admin's own login only sends people on to the app's login.
     admin = client.get(reverse("admin:index"), follow=True)
     assert admin.redirect_chain[-1][0] == reverse("login") + "?next=/admin/"
+
+
+# Every page under /accounts/ that opens without a login, by name: a new one must be added here
+# on purpose (Django's own password change pages need a login, checked below).
+PUBLIC_ACCOUNT_PAGES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
+
+
+def test_the_public_account_pages_are_only_these():
+    public = {
+        r.name
+        for r in all_routes()
+        if r.route.startswith("accounts/") and r.name not in {"password_change", "password_change_done"}
+    }
+    assert public == PUBLIC_ACCOUNT_PAGES
+
+
+def test_password_change_needs_a_login(client):
+    for name in ("password_change", "password_change_done"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), name
 
 
 def test_an_invitation_link_needs_a_real_token_and_opens_no_project(client, world):

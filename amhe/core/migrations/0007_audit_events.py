@@ -43,7 +43,8 @@ def drop_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_approvals"),
+        # After 0008 (two-factor sign-in), which reached main first: this one's name was given.
+        ("core", "0008_organisation_two_factor"),
     ]
 
     operations = [
