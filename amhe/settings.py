@@ -442,6 +442,9 @@ CELERY_BEAT_SCHEDULE = {
     # Overdue-action reminders, once a day at 07:00 UK time (CELERY_TIMEZONE); each action's
     # owner gets one email a day however often this runs (deliver.tracking.services).
     "deliver-overdue-reminders": {"task": "deliver.queue_overdue_reminders", "schedule": crontab(hour=7, minute=0)},
+    # The retention purge (amhe.core.retention), once a day at 02:30 UK time: each organisation's
+    # data past its retention period is destroyed; a second run the same day finds nothing more.
+    "retention-purge": {"task": "core.queue_retention_purge", "schedule": crontab(hour=2, minute=30)},
     # Monthly progress reports, looked for once a day at 06:00 UK time: each schedule that is
     # due builds one set of reports a month however often this runs (reports.services).
     "reports-monthly-schedules": {"task": "reports.queue_scheduled_reports", "schedule": crontab(hour=6, minute=0)},

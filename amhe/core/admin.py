@@ -14,6 +14,7 @@ from amhe.core.models import (
     Population,
     Project,
     ProjectInvitation,
+    PurgeRun,
     SmartGoal,
     SubStepStatus,
     User,
@@ -172,6 +173,23 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["user", "organisation", "project"]
     actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeRun)
+class PurgeRunAdmin(admin.ModelAdmin):
+    """Runs of the retention purge: a record, read-only."""
+
+    list_display = ["started_at", "dry_run", "trigger", "organisation", "finished_at"]
+    list_filter = ["dry_run", "trigger"]
 
     def has_add_permission(self, request):
         return False

@@ -3,7 +3,17 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
-from amhe.core.models import AuditEvent, Membership, Population, Project, Role, SmartGoal, SubStepStatus, User
+from amhe.core.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    Population,
+    Project,
+    Role,
+    SmartGoal,
+    SubStepStatus,
+    User,
+)
 from amhe.core.nhsuk_forms import NhsDateField, mark_needed
 
 
@@ -363,3 +373,35 @@ class ReauthenticateForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("The password is not right. Enter the password you log in with")
         return password
+
+
+class RetentionForm(forms.ModelForm):
+    """How long the organisation keeps each kind of data, in days (amhe.core.retention).
+    Shows a field for each registered retention kind."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "retain_record_level_days",
+            "retain_abandoned_responses_days",
+            "retain_reports_days",
+            "retain_history_days",
+            "retain_audit_days",
+        ]
+
+    def __init__(self, *args, settings_shown, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in settings_shown:
+                del self.fields[name]
+        for field in self.fields.values():
+            field.label = field.label[:1].upper() + field.label[1:]
+            field.widget.attrs.update({"inputmode": "numeric"})
+            field.error_messages.update(
+                {
+                    "required": "Enter a number of days",
+                    "invalid": "Enter a whole number of days, like 90",
+                    "min_value": "Enter at least %(limit_value)s day",
+                    "max_value": "Enter no more than %(limit_value)s days (20 years)",
+                }
+            )

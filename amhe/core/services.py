@@ -586,3 +586,38 @@ def jobs_requeue_stale() -> int:
 
 def worker_heartbeat(*, hostname: str) -> None:
     WorkerHeartbeat.objects.update_or_create(hostname=hostname[:200], defaults={"last_seen": timezone.now()})
+
+
+RETENTION_FIELDS = (
+    "retain_record_level_days",
+    "retain_abandoned_responses_days",
+    "retain_reports_days",
+    "retain_history_days",
+    "retain_audit_days",
+)
+
+
+@transaction.atomic
+def organisation_retention_update(*, by, organisation, **days) -> Organisation:
+    """Change how long the organisation keeps each kind of data (amhe.core.retention).
+    Only the retention fields; each a whole number of days within the allowed bounds."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    unknown = set(days) - set(RETENTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not retention settings: {sorted(unknown)}")
+    before = {name: getattr(organisation, name) for name in days}
+    for name, value in days.items():
+        setattr(organisation, name, value)
+    organisation.full_clean(exclude=[f.name for f in Organisation._meta.fields if f.name not in days])
+    organisation.save(update_fields=list(days))
+    changed = [f"{name}: {before[name]} -> {value}" for name, value in days.items() if before[name] != value]
+    if changed:
+        audit.record(
+            action=audit.SETTINGS_CHANGE,
+            user=by,
+            organisation=organisation,
+            object_kind="organisation",
+            object_id=organisation.pk,
+            detail="; ".join(changed),
+        )
+    return organisation

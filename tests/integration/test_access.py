@@ -132,6 +132,8 @@ SCOPED_KWARGS = {
     "use_id",
     "upload_id",
     "api_token_id",
+    # The organisation's own pages (its settings): its accounts only, like a project's.
+    "organisation_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {
@@ -175,6 +177,7 @@ ROLES_ALLOWED = {
     Action.REVIEW_CYCLE: {Role.LEAD},
     Action.BUILD_REPORTS: {Role.LEAD, Role.GOVERNANCE, Role.ANALYST},
     Action.READ_HISTORY: {Role.LEAD, Role.GOVERNANCE},
+    Action.MANAGE_RETENTION: {Role.GOVERNANCE},
     # The API tokens page: leads, analysts and governance leads (api.access.MAY_USE_API);
     # revoking another member's token (the world's is the lead's): leads only.
     "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
@@ -327,6 +330,8 @@ URL_ACTION = {
     "deliver:governance-meeting-delete": Action.GOVERN,
     # Audit history (goals and Deliver's records): governance leads and leads read it.
     "core:goal-history": Action.READ_HISTORY,
+    # The organisation's settings (retention periods and the purge's dry run): its governance leads.
+    "core:organisation-settings": Action.MANAGE_RETENTION,
     "deliver:history": Action.READ_HISTORY,
     "deliver:strategy-history": Action.READ_HISTORY,
     "deliver:intervention-history": Action.READ_HISTORY,
@@ -530,6 +535,7 @@ class World:
     def values(self) -> dict:
         return {
             "project_id": self.project.pk,
+            "organisation_id": self.project.organisation_id,
             "goal_id": self.goal.pk,
             "job_id": self.job.pk,
             "code": "1A",
@@ -590,6 +596,7 @@ class World:
     def bogus_values(self) -> dict:
         return {
             "project_id": 999_999,
+            "organisation_id": 999_999,
             "goal_id": 999_999,
             "job_id": uuid.uuid4(),
             "code": "1A",
@@ -835,6 +842,7 @@ def test_the_walk_finds_every_known_project_url():
     names = {r.name for r in project_scoped_routes()}
     expected = {
         "core:project",
+        "core:organisation-settings",
         "core:substep-edit",
         "core:members",
         "core:goals",

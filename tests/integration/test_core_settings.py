@@ -27,6 +27,15 @@ def test_an_unknown_rule_falls_back_to_the_nhs_rule(project):
     assert suppression_rule_for(fresh(project)) is stats.RULES["nhs"]
 
 
+RETENTION_FIELDS = [
+    "retain_record_level_days",
+    "retain_abandoned_responses_days",
+    "retain_reports_days",
+    "retain_history_days",
+    "retain_audit_days",
+]
+
+
 def test_an_administrator_sets_the_rule_on_the_organisation_but_never_none(client, project):
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin_user)
@@ -37,6 +46,8 @@ def test_an_administrator_sets_the_rule_on_the_organisation_but_never_none(clien
     assert 'value="none"' not in page
 
     data = {"name": organisation.name, "kind": organisation.kind, "ods_code": "", "suppression_rule": "nhs_lt10"}
+    # The form's other fields (retention periods) as the page shows them.
+    data |= {field: getattr(organisation, field) for field in RETENTION_FIELDS}
     response = client.post(reverse("admin:core_organisation_change", args=[organisation.pk]), data)
     assert response.status_code == 302
     organisation.refresh_from_db()
