@@ -20,7 +20,7 @@ def _migrate(targets):
 
 
 def test_every_api_read_becomes_an_audit_entry():
-    apps = _migrate([("api", "0001_initial")])
+    apps = _migrate([("api", "0001_initial"), ("core", "0009_retention")])
     org = apps.get_model("core", "Organisation").objects.create(name="Before the move", kind="icb")
     user = apps.get_model("core", "User").objects.create(
         email="reader@example.org", full_name="Reader", organisation=org

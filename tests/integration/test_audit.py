@@ -373,6 +373,7 @@ def test_a_settings_change_in_the_admin(client, project):
     organisation = project.organisation
     url = reverse("admin:core_organisation_change", args=[organisation.pk])
     data = {"name": organisation.name, "kind": organisation.kind, "ods_code": "", "suppression_rule": "nhs_lt10"}
+    data |= {field: getattr(organisation, field) for field in core_services.RETENTION_FIELDS}
     assert client.post(url, data).status_code == 302
     assert Organisation.objects.get(pk=organisation.pk).suppression_rule == "nhs_lt10"
     changed = only(A.SETTINGS_CHANGE)
@@ -572,3 +573,33 @@ def test_governance_leads_find_the_log_from_their_home_page(client, project, gov
     assert reverse("audit:log") in client.get(reverse("core:home")).content.decode()
     client.force_login(lead)
     assert reverse("audit:log") not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_retention_purge_removes_old_entries_through_the_one_way_out(project):
+    from amhe.core import retention
+
+    organisation = project.organisation
+    old = AuditEvent.objects.create(
+        action=A.EXPORT,
+        at=timezone.now() - datetime.timedelta(days=organisation.retain_audit_days + 1),
+        organisation=organisation,
+    )
+    recent = audit.record(action=audit.EXPORT, project=project)
+    assert retention.expired_counts(organisation=organisation)["audit"] == {str(organisation.pk): 1}
+    run = retention.purge(organisation=organisation)
+    assert run.counts["audit"] == {str(organisation.pk): 1}
+    assert not AuditEvent.objects.filter(pk=old.pk).exists() and AuditEvent.objects.filter(pk=recent.pk).exists()
+    assert only(A.PURGE).organisation_id == organisation.pk
+
+
+def test_a_retention_settings_change_is_logged(project, governance):
+    before = project.organisation.retain_audit_days
+    core_services.organisation_retention_update(
+        by=governance, organisation=project.organisation, retain_audit_days=before + 30
+    )
+    changed = only(A.SETTINGS_CHANGE)
+    assert (changed.user_id, changed.organisation_id, changed.detail) == (
+        governance.pk,
+        project.organisation_id,
+        f"retain_audit_days: {before} -> {before + 30}",
+    )
