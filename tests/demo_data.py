@@ -22,10 +22,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -42,6 +44,7 @@ class _Copy:
     database: str
     always_filled: dict[str, int]  # the row counts of ALWAYS_FILLED before the demo
     tables: list[str] = field(default_factory=list)  # tables the demo filled, ALWAYS_FILLED included
+    pg_columns: dict[str, str] = field(default_factory=dict)  # table -> its quoted column names
     sqlite_rows: dict[str, tuple[list[str], list[tuple]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # MEDIA_ROOT-relative path -> content
     emails: list = field(default_factory=list)
@@ -144,6 +147,8 @@ def _load(*, keep: bool, counts: dict[str, int], today) -> None:
             cursor.execute(f"CREATE SCHEMA {PG_SCHEMA}")
             for table in kept.tables:
                 cursor.execute(f"CREATE TABLE {PG_SCHEMA}.{_quote(table)} AS TABLE {_quote(table)}")
+                cursor.execute(f"SELECT * FROM {PG_SCHEMA}.{_quote(table)} LIMIT 0")  # noqa: S608
+                kept.pg_columns[table] = ", ".join(_quote(column[0]) for column in cursor.description)
     else:
         # Read back what was committed, as stored (a plain connection: no type conversion).
         plain = sqlite3.connect(connection.settings_dict["NAME"])
@@ -155,6 +160,11 @@ def _load(*, keep: bool, counts: dict[str, int], today) -> None:
         finally:
             plain.close()
     _copy = kept
+
+
+def _models_of(tables: list[str]) -> list:
+    wanted = set(tables)
+    return [model for model in apps.get_models(include_auto_created=True) if model._meta.db_table in wanted]
 
 
 def _restore(kept: _Copy) -> None:
@@ -173,7 +183,15 @@ def _restore(kept: _Copy) -> None:
                 cursor.execute(f"DELETE FROM {_quote(table)}")  # noqa: S608 - Django's own table names
             if kept.vendor == "postgresql":
                 for table in kept.tables:
-                    cursor.execute(f"INSERT INTO {_quote(table)} SELECT * FROM {PG_SCHEMA}.{_quote(table)}")  # noqa: S608
+                    # Columns by name: a migration test may have put a table's columns back in another order.
+                    columns = kept.pg_columns[table]
+                    cursor.execute(
+                        f"INSERT INTO {_quote(table)} ({columns}) SELECT {columns} FROM {PG_SCHEMA}.{_quote(table)}"  # noqa: S608
+                    )
+                # A flush does not wind sequences back, but a migration test may have made a table
+                # (and its sequence) anew: each sequence goes on after the ids just copied in.
+                for statement in connection.ops.sequence_reset_sql(no_style(), _models_of(kept.tables)):
+                    cursor.execute(statement)
         if kept.vendor == "sqlite":
             raw = connection.connection
             for table in kept.tables:
@@ -181,8 +199,7 @@ def _restore(kept: _Copy) -> None:
                 names = ", ".join(_quote(column) for column in columns)
                 marks = ", ".join("?" for _ in columns)
                 raw.executemany(f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
-        # Sequences need no reset: the copied rows took their ids from this database's
-        # sequences, which a flush does not wind back.
+        # SQLite needs nothing: AUTOINCREMENT starts after the largest id in the table.
         for job_id in kept.jobs_sent:
             transaction.on_commit(lambda job_id=job_id: core_services._send(job_id), robust=True)
     ContentType.objects.clear_cache()
