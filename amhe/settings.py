@@ -330,6 +330,9 @@ CELERY_BEAT_SCHEDULE = {
     # Overdue-action reminders, once a day at 07:00 UK time (CELERY_TIMEZONE); each action's
     # owner gets one email a day however often this runs (deliver.tracking.services).
     "deliver-overdue-reminders": {"task": "deliver.queue_overdue_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Monthly progress reports, looked for once a day at 06:00 UK time: each schedule that is
+    # due builds one set of reports a month however often this runs (reports.services).
+    "reports-monthly-schedules": {"task": "reports.queue_scheduled_reports", "schedule": crontab(hour=6, minute=0)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

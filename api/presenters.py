@@ -11,6 +11,8 @@ from amhe.core.models import Project, SmartGoal
 from amhe.stats import spc
 from amhe.surveys import figures as survey_figures
 from amhe.surveys.models import Survey
+from evaluate.frameworks import presenters as framework_presenters
+from evaluate.frameworks import selectors as framework_selectors
 from evaluate.measures import presenters as measure_presenters
 from evaluate.measures import selectors as measure_selectors
 from identify import presenters as identify_presenters
@@ -174,6 +176,51 @@ def spc_series(item: Project) -> list[dict]:
             ],
         )
         rows.append(entry)
+    return rows
+
+
+def self_assessments(item: Project) -> list[dict]:
+    """Each self-assessment (Evaluate 4A: EDS 2022, PCREF or the organisation's own
+    framework) with its totals and overall rating (band) as the assessment page works them
+    out, and every item's rating with its section's subtotal. Ratings only: the evidence
+    text stays on the pages."""
+    rows = []
+    for assessment in framework_selectors.assessments(item):
+        framework = assessment.framework
+        summary = framework_presenters.summary(assessment, framework_selectors.ratings(assessment))
+        totals = summary.totals
+        levels = framework_presenters.levels_of(framework)
+        rows.append(
+            {
+                "id": assessment.pk,
+                "framework": {"key": framework.key, "name": framework.name, "short_name": framework.short_name},
+                "period": assessment.period,
+                "assessed_on": _date(assessment.assessed_on),
+                "rated": totals.rated,
+                "items": totals.items,
+                "complete": totals.complete,
+                "total": totals.total if summary.has_total else None,
+                "maximum": totals.maximum if summary.has_total else None,
+                "overall": totals.overall if summary.has_total else None,
+                "low_count": summary.low_count,
+                "summary": summary.sentence,
+                "ratings": [
+                    {
+                        "section_code": block.code,
+                        "section_title": block.title,
+                        "section_subtotal": block.subtotal if summary.has_total else None,
+                        "section_maximum": block.maximum if summary.has_total else None,
+                        "code": row.item.code,
+                        "title": row.item.title,
+                        "rating": row.rating.rating,
+                        "rating_label": framework_presenters.rating_text(row.rating.rating, levels),
+                        "low": row.low,
+                    }
+                    for block in summary.sections
+                    for row in block.rows
+                ],
+            }
+        )
     return rows
 
 

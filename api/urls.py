@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/<int:project_id>/progress/", _open(views.Progress), name="progress"),
     path("projects/<int:project_id>/goals/", _open(views.Goals), name="goals"),
     path("projects/<int:project_id>/spc/", _open(views.Spc), name="spc"),
+    path("projects/<int:project_id>/self-assessments/", _open(views.SelfAssessments), name="self-assessments"),
     path("projects/<int:project_id>/uploads/", _open(views.Uploads), name="uploads"),
     path(
         "projects/<int:project_id>/uploads/<uuid:extract_id>/breakdowns/",

@@ -106,6 +106,19 @@ class Spc(ReadView):
         return Response(presenters.spc_series(project))
 
 
+class SelfAssessments(ReadView):
+    @documented(
+        "self_assessments_list",
+        "Self-assessment ratings",
+        "Each EDS 2022, PCREF or other framework self-assessment with its total, maximum and overall "
+        "rating (band; null until every item is rated, or for a framework without bands), and every "
+        "item's rating with its section's subtotal. In CSV, one row per item rating.",
+    )
+    def get(self, request, project_id):
+        project, _ = self.project(project_id)
+        return Response(presenters.self_assessments(project))
+
+
 def _uploads(project):
     return Extract.objects.filter(project=project, state=Extract.State.READY, breakdowns__isnull=False).distinct()
 

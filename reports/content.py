@@ -3,9 +3,10 @@
 `collect(project)` reads every step's published records (never raw counts: 1A's
 breakdowns are the suppressed `published` figures, survey response counts go through
 the organisation's suppression rule, measures' values are those the pages show) and
-returns a plain `Document` of sections with headings, paragraphs and tables. The
-renderers (reports.render) turn it into PDF, Word, Excel or CSV. A step that has
-nothing yet says so in one line.
+returns a plain `Document` of sections with headings, paragraphs, tables and figures
+(charts: drawn by reports.figures from the same chart a page shows, with its caption,
+sentence, text alternative and data table). The renderers (reports.render) turn it
+into PDF, Word, Excel or CSV. A step that has nothing yet says so in one line.
 """
 
 from __future__ import annotations
@@ -33,14 +34,19 @@ from deliver.risks import scoring
 from deliver.risks import selectors as risk_selectors
 from deliver.strategy import selectors as strategy_selectors
 from deliver.tracking import selectors as tracking_selectors
+from evaluate.benchmarking import presenters as benchmark_presenters
+from evaluate.benchmarking import selectors as benchmark_selectors
 from evaluate.benchmarking.views import benchmark_rows
 from evaluate.feedback import selectors as feedback_selectors
 from evaluate.frameworks import presenters as framework_presenters
 from evaluate.frameworks import selectors as framework_selectors
+from evaluate.measures import presenters as measure_presenters
+from evaluate.measures import selectors as measure_selectors
 from evaluate.measures.views import measure_rows
 from evaluate.review import selectors as review_selectors
 from identify.models import Extract
-from identify.presenters import export_rows
+from identify.presenters import characteristics, dashboard_section, export_rows
+from reports import figures
 from research.priorities import selectors as priority_selectors
 
 # How many of the latest ready uploads 1A shows (each a table of its published breakdowns).
@@ -65,19 +71,73 @@ class Table:
         return name[:31]
 
 
+NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?|-?\d+(\.\d+)?")
+
+
+def _cell(text: str) -> Cell:
+    """A chart table's formatted cell ("1,235", "12.5") as a number, so Excel holds a number;
+    anything else ("12.5%", "*", "10.1 to 14.2") as it is."""
+    if isinstance(text, str) and NUMBER.fullmatch(text):
+        number = float(text.replace(",", ""))
+        return int(number) if "." not in text else number
+    return text
+
+
+@dataclass
+class Figure:
+    """A chart in the report: its caption, sentence, text alternative, data table and
+    picture (None when reports.figures does not draw that kind: the table and sentence
+    stand alone)."""
+
+    caption: str
+    summary: str
+    alt: str
+    table: Table
+    picture: figures.Drawing | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def svg(self) -> str:
+        return figures.to_svg(self.picture, self.alt) if self.picture else ""
+
+    def png(self) -> bytes | None:
+        return figures.to_png(self.picture) if self.picture else None
+
+
+def figure_of(chart) -> Figure:
+    """A report figure from a page's chart (amhe.analysis.charts.Chart): the same
+    published figures, sentence and table."""
+    table = chart.table
+    return Figure(
+        caption=chart.title,
+        summary=chart.summary,
+        alt=f"{chart.kind}: {chart.title}. {chart.summary}",
+        table=Table(table["caption"], list(table["columns"]), [[_cell(c) for c in row] for row in table["rows"]]),
+        picture=figures.drawing(chart.figure),
+        notes=list(chart.footnotes),
+    )
+
+
 @dataclass
 class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
-        return [*self.tables, *(t for sub in self.subsections for t in sub.all_tables())]
+        return [
+            *self.tables,
+            *(f.table for f in self.figures),
+            *(t for sub in self.subsections for t in sub.all_tables()),
+        ]
 
     def all_text(self) -> list[str]:
         text = [self.heading, *self.paragraphs]
-        for table in self.tables:
+        for figure in self.figures:
+            text += [figure.caption, figure.summary, *figure.notes]
+        for table in [*self.tables, *(f.table for f in self.figures)]:
             text += [table.caption, *table.header, *(str(c) for row in table.rows for c in row if c is not None)]
         for sub in self.subsections:
             text += sub.all_text()
@@ -233,6 +293,8 @@ def identify_section(project, rule) -> Section:
             "are suppressed; others may be rounded."
         )
     section.subsections.append(one_a)
+    if extracts:
+        section.subsections.append(inequality_charts(extracts[0]))
 
     one_b = Section("1B: engagement with communities")
     surveys = list(surveys_of_step(project, "identify").order_by("created_at"))
@@ -247,6 +309,51 @@ def identify_section(project, rule) -> Section:
         one_b.paragraphs.append(f"{len(surveys)} surveys. Response counts follow the suppression rule.")
         one_b.tables.append(Table("1B surveys", ["Survey", "State", "Responses"], rows))
     section.subsections.append(one_b)
+    return section
+
+
+def inequality_charts(extract) -> Section:
+    """1A's charts of the latest upload, as its dashboard draws them from the published
+    figures (never the uploader's raw view)."""
+    section = Section("1A: key inequality charts")
+    for characteristic in characteristics(extract):
+        found = dashboard_section(extract, characteristic.slug, raw=False)
+        if found is None:
+            continue
+        section.figures.extend(figure_of(chart) for chart in found.charts)
+        if found.slope:
+            section.paragraphs.append(found.slope)
+    if section.figures:
+        section.paragraphs.insert(
+            0, f"The charts of the latest upload, {extract.title}, from its published figures, each with its table."
+        )
+    else:
+        section.paragraphs.append(nothing_yet("1A charts", f"{extract.title} has no breakdown to chart"))
+    return section
+
+
+def spc_charts(project) -> Section:
+    """Evaluate 4A's SPC chart of each measure, as its measure page draws it."""
+    section = Section("SPC charts")
+    targets = measure_selectors.targets(project)
+    for measure in measure_selectors.measures(project):
+        goal = targets.get(measure.pk)
+        chart = measure_presenters.measure_chart(
+            measure,
+            list(measure.values.all()),
+            [r.date for r in measure.rebases.all()],
+            goal.target_value if goal else None,
+            screen=True,
+        )
+        if chart.spc is None:
+            section.paragraphs.append(f"{measure.name}: {chart.too_few}")
+        else:
+            figure = figure_of(chart.spc.chart)
+            if chart.polarity_sentence:
+                figure.notes.insert(0, chart.polarity_sentence)
+            section.figures.append(figure)
+    if not section.figures and not section.paragraphs:
+        section.paragraphs.append(nothing_yet("4A SPC charts", "no measure yet"))
     return section
 
 
@@ -362,6 +469,8 @@ def evaluate_section(project) -> Section:
             )
         )
     section.subsections.append(sub)
+    if rows:
+        section.subsections.append(spc_charts(project))
 
     benchmarks = benchmark_rows(project)
     sub = Section("Benchmarking")
@@ -371,6 +480,21 @@ def evaluate_section(project) -> Section:
         sub.tables.append(
             Table("4A benchmarking", ["Benchmark", "How we compare"], [[str(b), v] for b, v in benchmarks])
         )
+        rule = suppression_rule_for(project)
+        for benchmark, _ in benchmarks:  # each one's funnel plot, from the figures its page shows
+            view = benchmark_presenters.benchmark_view(
+                benchmark,
+                benchmark_selectors.comparators(benchmark),
+                benchmark_selectors.latest_value(benchmark.measure),
+                rule,
+            )
+            if view.result is None:
+                sub.paragraphs.append(f"{benchmark}: {view.empty}")
+                continue
+            figure = figure_of(view.result.chart)
+            if view.own_note:
+                figure.notes.append(view.own_note)
+            sub.figures.append(figure)
     section.subsections.append(sub)
 
     assessments = list(framework_selectors.assessments(project))

@@ -62,21 +62,43 @@ def to_docx(document: Document) -> bytes:
 
 
 def _docx_section(word, section: Section, *, level: int) -> None:
+    from docx.shared import Cm
+
     word.add_heading(_text(section.heading), level=level)
     for text in section.paragraphs:
         word.add_paragraph(_text(text))
     for table in section.tables:
-        word.add_paragraph(_text(table.caption), style="Caption")
-        grid = word.add_table(rows=1, cols=len(table.header))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-            cell.text = _text(text)
-            cell.paragraphs[0].runs[0].bold = True
-        for row in table.rows:
-            for cell, value in zip(grid.add_row().cells, row, strict=True):
-                cell.text = _text(value)
+        _docx_table(word, table)
+    for figure in section.figures:
+        png = figure.png()
+        if png:
+            word.add_paragraph(_text(f"Figure: {figure.caption}"), style="Caption")
+            picture = word.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Cm(16))
+            _alt_text(picture, figure.alt)
+        word.add_paragraph(_text(figure.summary))
+        for note in figure.notes:
+            word.add_paragraph(_text(note))
+        _docx_table(word, figure.table)
     for sub in section.subsections:
         _docx_section(word, sub, level=min(level + 1, 3))
+
+
+def _alt_text(picture, alt: str) -> None:
+    """The picture's text alternative (Word's "Alt Text": the descr of its wp:docPr)."""
+    picture._inline.docPr.set("descr", _text(alt))
+    picture._inline.docPr.set("title", _text(alt.split(". ")[0]))
+
+
+def _docx_table(word, table: Table) -> None:
+    word.add_paragraph(_text(table.caption), style="Caption")
+    grid = word.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+        cell.text = _text(text)
+        cell.paragraphs[0].runs[0].bold = True
+    for row in table.rows:
+        for cell, value in zip(grid.add_row().cells, row, strict=True):
+            cell.text = _text(value)
 
 
 def _xlsx_value(value):

@@ -26,11 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amhe import stats
 from amhe.analysis.csv_safe import csv_safe
 from amhe.analysis.downloads import csv_download
 from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import building, equality, i18n, participation, responding
 from amhe.surveys.forms_builder import (
     BankFilterForm,
@@ -162,8 +164,21 @@ def _question_rows(survey: Survey) -> tuple[list[dict], list[Question]]:
     return grouped, [q for q in questions if q.equality_key]
 
 
-def _submitted(survey: Survey) -> int:
-    return survey.responses.filter(state=SurveyResponse.State.SUBMITTED).count()
+def shown_count(count: int, rule) -> str:
+    """A count of people's answers as any page may show it: under the organisation's
+    suppression rule, as the results pages show counts (a staff feedback form's
+    answers counted exactly would say how many of a small team answered)."""
+    shown = stats.display_count(count, rule)
+    if shown is None:
+        return f"1 to {rule.primary_max} (the exact number is not shown)"
+    if rule.round_to and shown != count:
+        return f"about {shown}"
+    return str(shown)
+
+
+def _submitted(survey: Survey) -> str:
+    count = survey.responses.filter(state=SurveyResponse.State.SUBMITTED).count()
+    return shown_count(count, suppression_rule_for(survey.project))
 
 
 def _language_rows(survey: Survey, questions) -> list[dict]:
@@ -186,9 +201,19 @@ def survey_rows(surveys) -> list[dict]:
         own_questions=Count("questions", filter=Q(questions__equality_key=""), distinct=True),
     )
     result = []
+    rules: dict = {}
     for survey in rows:
         text, tag_class = state_tag(survey)
-        result.append({"survey": survey, "state": text, "tag_class": tag_class})
+        if survey.project_id not in rules:
+            rules[survey.project_id] = suppression_rule_for(survey.project)
+        result.append(
+            {
+                "survey": survey,
+                "state": text,
+                "tag_class": tag_class,
+                "submitted": shown_count(survey.submitted, rules[survey.project_id]),
+            }
+        )
     return result
 
 

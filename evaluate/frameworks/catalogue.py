@@ -1,6 +1,7 @@
 """The self-assessment frameworks the app ships, as plain data. Migration
 0008_frameworks loads them (organisation empty: every organisation may use them);
-after that they live in the database and Django admin edits them.
+after that they live in the database, read-only in the app (staff may edit them in
+Django admin); an organisation's admin for frameworks copies one to change it.
 
 EDS 2022: NHS England, "Equality Delivery System 2022" (technical guidance, and the
 EDS ratings and score card), https://www.england.nhs.uk/about/equality/equality-hub/
@@ -9,7 +10,10 @@ Open Government Licence v3.0. The eleven outcomes are worded as NHS organisation
 quote them in their published EDS 2022 reports (checked against three: Doncaster and
 Bassetlaw 1A-1D and 2A-2B, Leeds Teaching Hospitals 1A-1D and 2D, South Yorkshire ICB
 3A-3C); 2C is as we remember the guidance and was not checked against a copy. The
-score bands are the README's; see it for what could not be checked.
+score bands are the README's; see it for what could not be checked (a search in
+December 2026 found no copy of the score card; Leeds Teaching Hospitals' EDS page,
+https://leedsth.nhs.uk/about/trust/equality-diversity/equality-delivery-system-eds ,
+confirms the rating names and a total of 22 rated Achieving).
 
 PCREF: NHS England, "Patient and carer race equality framework" (2023),
 https://www.england.nhs.uk/mental-health/advancing-mental-health-equalities/pcref/ ,

@@ -164,3 +164,65 @@ class MakeActionForm(forms.Form):
         self.fields["intervention"].queryset = interventions
         self.fields["owner"].queryset = tracking_selectors.owner_choices(project)
         self.fields["due_date"].error_messages["required"] = "Enter the action's due date"
+
+
+class FrameworkForm(forms.Form):
+    """An organisation's own framework (evaluate.frameworks.editing reads the three text boxes)."""
+
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter a name"})
+    short_name = forms.CharField(
+        label="Short name",
+        max_length=40,
+        help_text="For lists and headings, e.g. 'EDS 2022'.",
+        error_messages={"required": "Enter a short name"},
+    )
+    description = forms.CharField(label="What it is for", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(
+        label="Where it comes from",
+        help_text="Who wrote it, and its licence or permission to use it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say where the framework comes from"},
+    )
+    section_label = forms.CharField(label="What a section is called", max_length=40, initial="Domain")
+    item_label = forms.CharField(label="What an item is called", max_length=40, initial="Outcome")
+    evidence_by_characteristic = forms.BooleanField(
+        label="Ask for evidence for each protected characteristic (as EDS 2022 does)", required=False
+    )
+    levels = forms.CharField(
+        label="Rating scale",
+        help_text="One level a line: its score, its name and the evidence it needs, split by a bar, "
+        "e.g. '2 | Achieving | Evidence shows most groups ...'.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the rating scale, one level a line"},
+    )
+    low_rating = forms.IntegerField(
+        label="Ratings counted as low",
+        min_value=0,
+        max_value=100,
+        initial=1,
+        help_text="A rating at or below this score is low: it offers to make an action in Deliver.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
+        error_messages={"required": "Enter the score at or below which a rating is low"},
+    )
+    low_action = forms.CharField(
+        label="Action when rated low",
+        required=False,
+        help_text="Suggested for every item rated low, unless the item gives its own.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    bands = forms.CharField(
+        label="Overall rating bands (optional)",
+        required=False,
+        help_text="One band a line: the total it starts at and its name, e.g. '8 | Developing'. The first starts "
+        "at 0. Leave empty for no total or overall rating.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    structure = forms.CharField(
+        label="Sections and items",
+        help_text="A section as '# code | title', then its items under it, one a line, as 'code | title', and "
+        "'| its own action when rated low' if wanted.",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"required": "Enter at least one section and its items"},
+    )
+
+    TEXT_BOXES = ("levels", "bands", "structure")

@@ -16,7 +16,7 @@ from amhe.core.models import Measure
 from amhe.surveys.models import Survey
 from deliver.models import Decision, DeliveryAction, Intervention
 from deliver.tracking import services as tracking
-from evaluate.frameworks import catalogue, selectors
+from evaluate.frameworks import catalogue, editing, selectors
 from evaluate.models import Assessment, Framework, FrameworkItem, FrameworkSection, ItemRating, RatingLevel
 from identify.models import Extract
 
@@ -181,3 +181,196 @@ def action_make(
     )
     rating.delivery_actions.add(item)
     return item
+
+
+# --------------------------------------------------------------------------- an organisation's own frameworks
+
+MANAGE_PERMISSION = "evaluate.change_framework"
+
+
+def may_manage_frameworks(user, organisation) -> bool:
+    """An organisation's admin for frameworks: a user of that organisation given the
+    "Can change framework" permission (in Django admin, by a superuser). The app has no
+    organisation-wide role of its own; project roles do not reach other projects."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and user.organisation_id == organisation.pk
+        and user.has_perm(MANAGE_PERMISSION)
+    )
+
+
+def _check_manager(by, organisation) -> None:
+    if not may_manage_frameworks(by, organisation):
+        raise PermissionDenied("Only your organisation's admin for frameworks can change its frameworks.")
+
+
+def _unique_key(organisation, name: str, exclude: int | None = None) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(name)[:34] or "framework").strip("-")
+    key, n = base, 1
+    taken = Framework.objects.filter(organisation=organisation).exclude(pk=exclude)
+    while taken.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+@transaction.atomic
+def framework_save(
+    *,
+    by,
+    organisation,
+    framework: Framework | None = None,
+    name: str,
+    short_name: str,
+    description: str = "",
+    source: str,
+    section_label: str = "Domain",
+    item_label: str = "Outcome",
+    evidence_by_characteristic: bool = False,
+    low_rating: int = 1,
+    low_action: str = "",
+    levels: str,
+    bands: str = "",
+    structure: str,
+) -> Framework:
+    """Create (framework None) or change one of the organisation's own frameworks from
+    the text of its rating scale, bands and sections (evaluate.frameworks.editing).
+    Shipped frameworks are read-only. Items and rating levels already used by an
+    assessment cannot be removed (matched by section and item code, and by score);
+    everything else follows the text. editing.TextProblems or ValidationError: nothing saved."""
+    _check_manager(by, organisation)
+    if framework is not None:
+        framework = Framework.objects.select_for_update().get(pk=framework.pk)
+        if framework.organisation_id != organisation.pk:
+            raise ValidationError("National frameworks cannot be changed: make a copy and change that.")
+    parsed = editing.parse(levels=levels, bands=bands, structure=structure, low_rating=low_rating)
+    name = _clean(name)[:200]
+    if not name or not _clean(short_name) or not _clean(source):
+        raise ValidationError("Give the framework a name, a short name and where it comes from")
+    if (
+        Framework.objects.filter(organisation=organisation, name__iexact=name)
+        .exclude(pk=getattr(framework, "pk", None))
+        .exists()
+    ):
+        raise ValidationError("Your organisation already has a framework with this name: choose another")
+    if framework is not None:
+        used_items = set(
+            ItemRating.objects.filter(item__section__framework=framework, rating__isnull=False).values_list(
+                "item__section__code", "item__code"
+            )
+        ) | set(
+            ItemRating.objects.filter(item__section__framework=framework)
+            .exclude(evidence="", actions="")
+            .values_list("item__section__code", "item__code")
+        )
+        kept = {(s.code, i.code) for s in parsed.sections for i in s.items}
+        gone = sorted(f"{item}" for section, item in used_items - kept)
+        if gone:
+            raise ValidationError(
+                f"Items {', '.join(gone)} have been rated in an assessment, so they cannot be removed "
+                "(change their wording instead, or make a new framework)"
+            )
+        used_values = set(
+            ItemRating.objects.filter(item__section__framework=framework, rating__isnull=False).values_list(
+                "rating", flat=True
+            )
+        )
+        missing = sorted(used_values - {v for v, _, _ in parsed.levels})
+        if missing:
+            raise ValidationError(
+                f"Ratings {', '.join(map(str, missing))} are used in an assessment, so those levels cannot be removed"
+            )
+    else:
+        framework = Framework(organisation=organisation, key=_unique_key(organisation, name))
+    framework.name = name
+    framework.short_name = _clean(short_name)[:40]
+    framework.description = (description or "").strip()
+    framework.source = (source or "").strip()
+    framework.section_label = _clean(section_label)[:40] or "Domain"
+    framework.item_label = _clean(item_label)[:40] or "Outcome"
+    framework.evidence_by_characteristic = bool(evidence_by_characteristic)
+    framework.low_rating = low_rating
+    framework.bands = parsed.bands
+    framework.full_clean()
+    framework.save()
+    framework.levels.exclude(value__in=[v for v, _, _ in parsed.levels]).delete()
+    for value, label, evidence in parsed.levels:
+        RatingLevel.objects.update_or_create(
+            framework=framework, value=value, defaults={"label": label, "evidence_required": evidence}
+        )
+    default_action = (low_action or "").strip()
+    sections = {s.code: s for s in framework.sections.all()}
+    wanted_sections = {s.code for s in parsed.sections}
+    for position, spec in enumerate(parsed.sections, start=1):
+        section = sections.get(spec.code) or FrameworkSection(framework=framework, code=spec.code)
+        section.title, section.position = spec.title, position
+        section.save()
+        items = {i.code: i for i in section.items.all()}
+        for item_position, item_spec in enumerate(spec.items, start=1):
+            item = items.pop(item_spec.code, None) or FrameworkItem(section=section, code=item_spec.code)
+            item.title, item.position = item_spec.title, item_position
+            item.low_action = item_spec.low_action or default_action
+            item.save()
+        for item in items.values():  # not in the text: unrated (checked above), so their empty ratings go too
+            ItemRating.objects.filter(item=item).delete()
+            item.delete()
+    for code, section in sections.items():
+        if code not in wanted_sections:
+            ItemRating.objects.filter(item__section=section).delete()
+            section.delete()
+    # Assessments in progress get a rating row for each new item.
+    for assessment in Assessment.objects.filter(framework=framework):
+        have = set(assessment.ratings.values_list("item_id", flat=True))
+        ItemRating.objects.bulk_create(
+            ItemRating(assessment=assessment, item=item)
+            for item in FrameworkItem.objects.filter(section__framework=framework).exclude(pk__in=have)
+        )
+    return framework
+
+
+@transaction.atomic
+def framework_copy(*, by, organisation, framework: Framework) -> Framework:
+    """A copy, as the organisation's own, of a national framework or one of its own."""
+    _check_manager(by, organisation)
+    if framework.organisation_id not in (None, organisation.pk):
+        raise ValidationError("There is no such framework")
+    name = f"{framework.name} (our copy)"
+    n = 1
+    while Framework.objects.filter(organisation=organisation, name__iexact=name).exists():
+        n += 1
+        name = f"{framework.name} (our copy {n})"
+    copy = Framework.objects.create(
+        organisation=organisation,
+        key=_unique_key(organisation, name),
+        name=name[:200],
+        short_name=framework.short_name,
+        description=framework.description,
+        source=f"Copied from {framework.name}. {framework.source}".strip(),
+        section_label=framework.section_label,
+        item_label=framework.item_label,
+        evidence_by_characteristic=framework.evidence_by_characteristic,
+        low_rating=framework.low_rating,
+        bands=list(framework.bands or []),
+    )
+    for level in framework.levels.all():
+        RatingLevel.objects.create(
+            framework=copy, value=level.value, label=level.label, evidence_required=level.evidence_required
+        )
+    for section in framework.sections.order_by("position", "code"):
+        new_section = FrameworkSection.objects.create(
+            framework=copy, code=section.code, title=section.title, position=section.position
+        )
+        for item in section.items.order_by("position", "code"):
+            FrameworkItem.objects.create(
+                section=new_section,
+                code=item.code,
+                title=item.title,
+                description=item.description,
+                position=item.position,
+                low_action=item.low_action,
+            )
+    return copy

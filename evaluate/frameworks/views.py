@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
-from evaluate.frameworks import presenters, selectors, services
-from evaluate.frameworks.forms import AssessmentForm, MakeActionForm, RatingForm
+from evaluate.frameworks import editing, presenters, selectors, services
+from evaluate.frameworks.forms import AssessmentForm, FrameworkForm, MakeActionForm, RatingForm
 
 TEMPLATES = "evaluate/frameworks"
 
@@ -52,6 +53,7 @@ def framework_list(request, project_id):
             "project": project,
             "rows": rows,
             "can_assess": access.role_can(membership.role, Action.ASSESS),
+            "can_manage": services.may_manage_frameworks(request.user, project.organisation),
             "crumbs": navigation.crumbs(project, "evaluate"),
         },
     )
@@ -75,6 +77,7 @@ def framework_detail(request, project_id, framework_id):
             "maximum": presenters.top_of(framework) * len(items),
             "table": table,
             "can_assess": access.role_can(membership.role, Action.ASSESS),
+            "can_manage": services.may_manage_frameworks(request.user, project.organisation),
             "crumbs": _crumbs(project),
         },
     )
@@ -219,4 +222,78 @@ def action_make(request, project_id, assessment_id, rating_id):
             "form": form,
             "crumbs": _assessment_crumbs(project, assessment),
         },
+    )
+
+
+# --- an organisation's own frameworks (its admin for frameworks: services.may_manage_frameworks)
+
+
+def _manager_only(request, project) -> None:
+    if not services.may_manage_frameworks(request.user, project.organisation):
+        raise PermissionDenied("Only your organisation's admin for frameworks can write or change frameworks.")
+
+
+def _framework_form_page(request, project, framework=None, initial=None):
+    form = FrameworkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.framework_save(
+                by=request.user, organisation=project.organisation, framework=framework, **data
+            )
+        except editing.TextProblems as exc:
+            for box, problems in exc.problems.items():
+                for problem in problems:
+                    form.add_error(box, problem)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"'{saved.name}' is saved.")
+            return redirect(_url("framework", project, framework_id=saved.pk))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/framework_form.html",
+        {"project": project, "framework": framework, "form": form, "crumbs": _crumbs(project)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def framework_new(request, project_id):
+    """Write a new framework of the organisation's own."""
+    project, _membership = access.get_project_for_user(request.user, project_id)
+    _manager_only(request, project)
+    return _framework_form_page(request, project)
+
+
+@require_http_methods(["GET", "POST"])
+def framework_edit(request, project_id, framework_id):
+    """Change one of the organisation's own frameworks (a national one is read-only: 404 here)."""
+    project, _membership, framework = selectors.framework_for(request.user, project_id, framework_id)
+    _manager_only(request, project)
+    if framework.organisation_id != project.organisation_id:
+        raise Http404("National frameworks cannot be changed: make a copy")
+    sections = selectors.structure(framework)
+    initial = {
+        field: getattr(framework, field)
+        for field in ("name", "short_name", "description", "source", "section_label", "item_label")
+    }
+    initial |= {"evidence_by_characteristic": framework.evidence_by_characteristic, "low_rating": framework.low_rating}
+    initial |= editing.as_text(framework, levels=list(framework.levels.all()), sections=sections)
+    return _framework_form_page(request, project, framework, initial)
+
+
+@require_http_methods(["GET", "POST"])
+def framework_copy(request, project_id, framework_id):
+    """Copy a national framework, or one of the organisation's own, to change it."""
+    project, _membership, framework = selectors.framework_for(request.user, project_id, framework_id)
+    _manager_only(request, project)
+    if request.method == "POST":
+        copy = services.framework_copy(by=request.user, organisation=project.organisation, framework=framework)
+        messages.success(request, f"'{copy.name}' is your organisation's own: change it here.")
+        return redirect(_url("framework-edit", project, framework_id=copy.pk))
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/framework_copy.html",
+        {"project": project, "framework": framework, "crumbs": _crumbs(project)},
     )

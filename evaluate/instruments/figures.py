@@ -71,10 +71,19 @@ def _renamed(chart: charts.Chart | None, chart_id: str, title: str) -> dict | No
     return None if chart is None else dataclasses.asdict(dataclasses.replace(chart, id=chart_id, title=title))
 
 
-def compute_use(frame: survey_results.SurveyFrame, use: SurveyInstrument, rule: SuppressionRule, cache: dict) -> dict:
+def compute_use(
+    frame: survey_results.SurveyFrame,
+    use: SurveyInstrument,
+    rule: SuppressionRule,
+    cache: dict,
+    results: list[scoring.Score] | None = None,
+) -> dict:
+    """The published figures of one instrument in a frame. `results` are the
+    responses' scores when they do not come from the frame's answers (uploaded
+    scores: evaluate.instruments.uploading)."""
     definition = use.definition
     method = definition["method"]
-    results = responses_scores(frame, use)
+    results = responses_scores(frame, use) if results is None else results
     survey = frame.survey
     df = frame.df.copy()
     slug = f"instrument-{use.pk}"

@@ -6,8 +6,8 @@ import re
 
 from django import forms
 
-from evaluate.instruments import scoring
-from evaluate.models import Instrument
+from evaluate.instruments import scoring, uploading
+from evaluate.models import Instrument, InstrumentUpload
 
 _ANSWER = re.compile(r"^(?P<label>.+?)\s*=\s*(?P<score>-?\d+)?\s*$")
 _BAND = re.compile(r"^(?P<low>-?\d+)\s*(?:-|to)\s*(?P<high>-?\d+)\s+(?P<label>.+)$")
@@ -157,3 +157,43 @@ class AddToSurveyForm(forms.Form):
     def __init__(self, *args, surveys, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survey"].choices = [("", "Choose a survey"), *((str(s.pk), s.title) for s in surveys)]
+
+
+class ScoresUploadForm(forms.Form):
+    """Uploaded scores of an instrument (evaluate.instruments.uploading says what the file holds)."""
+
+    title = forms.CharField(
+        label="What is this data?",
+        help_text="For example 'PHQ-9 from the clinic system, 2025'. Shown with the figures.",
+        max_length=120,
+        required=False,
+    )
+    grouping = forms.ChoiceField(
+        label="Put the scores together by",
+        choices=InstrumentUpload.Grouping.choices,
+        initial=InstrumentUpload.Grouping.MONTH,
+        widget=forms.RadioSelect,
+        help_text="Each period becomes one value of the instrument's measure series.",
+    )
+    file = forms.FileField(
+        label="Upload a CSV or Excel (.xlsx) file",
+        help_text=f"One row per person who answered. Up to {uploading.MAX_ROWS:,} rows and "
+        f"{uploading.MAX_BYTES // (1024 * 1024)} MB.",
+        error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > uploading.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {uploading.MAX_BYTES // (1024 * 1024)} MB: "
+                "split it into smaller files (for example one per year) and upload each"
+            )
+        return upload
+
+    def data_bytes(self) -> bytes:
+        return self.cleaned_data["file"].read(uploading.MAX_BYTES + 1)
+
+    def filename(self) -> str:
+        return self.cleaned_data["file"].name

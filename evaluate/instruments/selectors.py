@@ -12,7 +12,7 @@ from amhe.core.access import Action
 from amhe.core.models import Measure
 from amhe.surveys.models import Survey
 from evaluate.instruments import catalogue, services, sources
-from evaluate.models import Instrument, SurveyInstrument
+from evaluate.models import Instrument, InstrumentUpload, InstrumentUploadPeriod, SurveyInstrument
 
 
 def instrument_for(user, project_id, key: str, action: Action = Action.VIEW):
@@ -64,3 +64,19 @@ def uses_of_key(project, key: str) -> list[SurveyInstrument]:
 def measure_of(project, key: str) -> Measure | None:
     """The project's measure of the instrument's scores, if there is one."""
     return Measure.objects.filter(project=project, definition=sources.definition(key)).first()
+
+
+def upload_for(user, project_id, upload_id, action: Action = Action.VIEW):
+    """(project, membership, upload): uploaded scores of an instrument in the project."""
+    project, membership = access.get_project_for_user(user, project_id, action)
+    upload = get_object_or_404(InstrumentUpload, pk=upload_id, project=project)
+    return project, membership, upload
+
+
+def uploads_of_key(project, key: str) -> list[InstrumentUpload]:
+    return list(InstrumentUpload.objects.filter(project=project, key=key).prefetch_related("periods"))
+
+
+def current_periods(upload: InstrumentUpload) -> list[InstrumentUploadPeriod]:
+    """The periods whose figures still come from this upload (a later one may have replaced some)."""
+    return list(upload.periods.order_by("period_start", "pk"))

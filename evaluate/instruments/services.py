@@ -4,15 +4,21 @@ own service, so languages, easy read, the builder and results all apply)."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import services as core_services
 from amhe.core.models import Measure
+from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import building
 from amhe.surveys.models import Question, Survey
 from deliver.measures import services as measure_services
-from evaluate.instruments import catalogue, scoring, sources
-from evaluate.models import Instrument, SurveyInstrument
+from evaluate.instruments import catalogue, scoring, sources, uploading
+from evaluate.models import Instrument, InstrumentUpload, InstrumentUploadPeriod, SurveyInstrument
 
 
 def _lock(survey: Survey) -> None:
@@ -150,7 +156,8 @@ def remove_from_survey(*, by, use: SurveyInstrument) -> None:
 @transaction.atomic
 def measure_from_instrument(*, by, project, key: str) -> Measure:
     """A measure of the project whose values are the instrument's score in each closed
-    survey that asked it (evaluate.instruments.sources), its values worked out now."""
+    survey that asked it and each period of uploaded scores (evaluate.instruments.sources),
+    its values worked out now."""
     definition, _instrument = definition_of(project.organisation, key)
     wanted = sources.definition(definition["key"])
     existing = Measure.objects.filter(project=project, definition=wanted).first()
@@ -188,3 +195,120 @@ def measures_refresh_for_survey(*, survey_id: str) -> int:
             measure_services.measure_values_queue(by=None, measure=measure)
             queued += 1
     return queued
+
+
+SCORES_JOB = "evaluate.instrument_scores"
+NEUTRAL_NAME = "your file"  # in messages: the uploader's file name is never stored
+
+
+def _storage_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "evaluate" / "scores"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@transaction.atomic
+def _store_scores(*, by, upload: InstrumentUpload, data: bytes) -> InstrumentUpload:
+    """Read, check and score the file, and store each period's published figures (a
+    period uploaded before is replaced); queue the values of the instrument's measure.
+    UploadProblem if the file cannot be used: nothing is stored."""
+    project = upload.project
+    read = uploading.read(data, filename=NEUTRAL_NAME, definition=upload.definition, grouping=upload.grouping)
+    rule = suppression_rule_for(project)
+    for period in read.periods:
+        figures = uploading.figures(
+            project=project,
+            key=upload.key,
+            name=upload.name,
+            definition=upload.definition,
+            period=period,
+            columns=read.equality_columns,
+            rule=rule,
+        )
+        InstrumentUploadPeriod.objects.update_or_create(
+            project=project,
+            key=upload.key,
+            period_start=period.start,
+            period_end=period.end,
+            defaults={"upload": upload, "figures": figures},
+        )
+    notes = []
+    if read.removed:
+        notes.append(f"Columns that identify people were removed and not stored: {', '.join(read.removed)}.")
+    if read.ignored:
+        notes.append(f"Columns not used (and not stored): {', '.join(read.ignored)}.")
+    upload.rows = read.rows
+    upload.scored = sum(1 for period in read.periods for s in period.scores if s.scored)
+    upload.state, upload.problems, upload.notes = InstrumentUpload.State.READY, [], notes
+    upload.save()
+    for measure in Measure.objects.filter(project=project, definition=sources.definition(upload.key)):
+        measure_services.measure_values_queue(by=by, measure=measure)
+    return upload
+
+
+def _new_upload(*, by, project, key: str, title: str, grouping: str, state: str) -> InstrumentUpload:
+    definition, instrument = definition_of(project.organisation, key)
+    if grouping not in InstrumentUpload.Grouping.values:
+        raise ValidationError("Choose how to put the scores together: by month, quarter or year")
+    upload = InstrumentUpload(
+        project=project,
+        key=key,
+        instrument=instrument,
+        name=definition["name"],
+        title=(title or "").strip()[:120] or f"{definition['name']} scores",
+        definition=definition,
+        grouping=grouping,
+        state=state,
+        created_by=by,
+    )
+    upload.full_clean(exclude=["created_by", "project", "instrument"])
+    upload.save()
+    return upload
+
+
+@transaction.atomic
+def scores_upload(*, by, project, key: str, title: str, grouping: str, data: bytes) -> InstrumentUpload:
+    """Uploaded scores of an instrument worked out now, in this transaction (the
+    job's work without the job: tests and the demo). UploadProblem: nothing stored."""
+    upload = _new_upload(by=by, project=project, key=key, title=title, grouping=grouping, state="ready")
+    return _store_scores(by=by, upload=upload, data=data)
+
+
+@transaction.atomic
+def scores_upload_queue(*, by, project, key: str, title: str, grouping: str, data: bytes) -> InstrumentUpload:
+    """Keep the file under a random name until the job has read it, record the upload
+    as being worked out, and queue the job (evaluate/jobs.py) on commit."""
+    upload = _new_upload(
+        by=by, project=project, key=key, title=title, grouping=grouping, state=InstrumentUpload.State.PROCESSING
+    )
+    path = _storage_dir() / f"{uuid.uuid4().hex}.upload"
+    path.write_bytes(data)
+    upload.file_path = str(path)
+    upload.save(update_fields=["file_path"])
+    core_services.job_enqueue(by=by, project=project, kind=SCORES_JOB, params={"upload_id": upload.pk})
+    return upload
+
+
+def scores_upload_process(*, upload_id: int) -> dict:
+    """The job: work out an upload's figures once. Idempotent: an upload already
+    worked out (or gone) is left alone; the file is deleted when done either way."""
+    upload = InstrumentUpload.objects.filter(pk=upload_id).select_related("project__organisation").first()
+    if upload is None or upload.state != InstrumentUpload.State.PROCESSING:
+        return {"already": "done or deleted"}
+    path = Path(upload.file_path) if upload.file_path else None
+    if path is None or not path.exists():
+        InstrumentUpload.objects.filter(pk=upload.pk).update(
+            state=InstrumentUpload.State.FAILED, problems=["The file was lost before it was read: upload it again."]
+        )
+        return {"problems": 1}
+    try:
+        _store_scores(by=upload.created_by, upload=upload, data=path.read_bytes())
+    except uploading.UploadProblem as exc:
+        InstrumentUpload.objects.filter(pk=upload.pk).update(
+            state=InstrumentUpload.State.FAILED, problems=exc.messages, file_path=""
+        )
+        path.unlink(missing_ok=True)
+        return {"problems": len(exc.messages)}
+    InstrumentUpload.objects.filter(pk=upload.pk).update(file_path="")
+    path.unlink(missing_ok=True)
+    return {"periods": upload.periods.count(), "scores": upload.scored}

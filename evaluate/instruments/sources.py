@@ -7,8 +7,10 @@ A measure defined on an instrument (`{"source": "evaluate.instrument",
 that asked it: the mean score (or, for a share instrument such as the Friends
 and Family Test, the percentage answering positively) for the period from the
 survey's publication to its last submitted response, with its 95% confidence
-interval. Values come from the survey's stored, published figures only (ADR
-0008): a figure hidden for small numbers gives a value marked suppressed.
+interval; and one per period of scores uploaded for the project
+(evaluate.instruments.uploading), from the period's stored, published figures.
+Values come from the stored, published figures only (ADR 0008): a figure
+hidden for small numbers gives a value marked suppressed.
 When the survey engine stores a survey's figures (`figures_stored`), the
 measures of its instruments get their values worked out again (idempotent: a
 value is matched by its period)."""
@@ -28,10 +30,11 @@ from amhe.surveys.models import Survey, SurveyResponse
 from deliver.measures import sources
 from evaluate.instruments import figures as instrument_figures
 from evaluate.instruments import scoring
-from evaluate.models import SurveyInstrument
+from evaluate.models import InstrumentUploadPeriod, SurveyInstrument
 
 SOURCE = "evaluate.instrument"
 HIDDEN = "Hidden: too few people in the survey have a score to show it."
+UPLOAD_HIDDEN = "Hidden: too few people in the uploaded scores of this period have a score to show it."
 
 
 def definition(key: str) -> dict:
@@ -42,16 +45,24 @@ def unit_of(instrument: dict) -> str:
     return Measure.Unit.PERCENT if instrument["method"] == scoring.SHARE else Measure.Unit.SCORE
 
 
-def _inputs(measure: Measure) -> list[SurveyInstrument]:
-    return list(
+def _inputs(measure: Measure) -> list[SurveyInstrument | InstrumentUploadPeriod]:
+    """The closed surveys that asked the instrument, then the periods of its uploaded scores."""
+    key = (measure.definition or {}).get("instrument")
+    surveys = list(
         SurveyInstrument.objects.filter(
             survey__project_id=measure.project_id,
             survey__state=Survey.State.CLOSED,
-            key=(measure.definition or {}).get("instrument"),
+            key=key,
         )
         .select_related("survey__project__organisation")
         .order_by("survey__published_at", "pk")
     )
+    uploads = list(
+        InstrumentUploadPeriod.objects.filter(project_id=measure.project_id, key=key)
+        .select_related("upload")
+        .order_by("period_start", "pk")
+    )
+    return [*surveys, *uploads]
 
 
 def period_of(survey: Survey) -> tuple[datetime.date, datetime.date]:
@@ -68,7 +79,29 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(round(float(value), 4)))
 
 
-def _figure(measure: Measure, use: SurveyInstrument) -> sources.Figure:
+def _uploaded_figure(period: InstrumentUploadPeriod) -> sources.Figure:
+    """A period of uploaded scores: its stored, published overall figure."""
+    overall = (period.figures or {}).get("overall") or {}
+    n = overall.get("n")
+    if overall.get("value") is None:
+        return sources.Figure(
+            period.period_start, period.period_end, denominator=n, suppressed=True, note=UPLOAD_HIDDEN
+        )
+    return sources.Figure(
+        period.period_start,
+        period.period_end,
+        _decimal(overall["value"]),
+        _decimal(overall.get("lower")),
+        _decimal(overall.get("upper")),
+        numerator=overall.get("numerator"),
+        denominator=n,
+        note=f"Uploaded: '{period.upload.title}'.",
+    )
+
+
+def _figure(measure: Measure, use: SurveyInstrument | InstrumentUploadPeriod) -> sources.Figure:
+    if isinstance(use, InstrumentUploadPeriod):
+        return _uploaded_figure(use)
     survey = use.survey
     start, end = period_of(survey)
     rule = suppression_rule_for(survey.project)
@@ -99,14 +132,14 @@ def _describe(measure: Measure) -> str:
     key = (measure.definition or {}).get("instrument", "")
     use = SurveyInstrument.objects.filter(survey__project_id=measure.project_id, key=key).first()
     name = use.name if use else key
-    return f"{name}: the score of each closed survey that asked it"
+    return f"{name}: the score of each closed survey that asked it, and of each period of uploaded scores"
 
 
 def register() -> None:
     sources.register(
         sources.Source(
             key=SOURCE,
-            label="Evaluate 4A: PREM and PROM scores from the project's closed surveys",
+            label="Evaluate 4A: PREM and PROM scores from the project's closed surveys and uploaded scores",
             inputs=_inputs,
             figure=_figure,
             describe=_describe,

@@ -11,4 +11,6 @@ urlpatterns = [
     path("instruments/in-surveys/<int:use_id>/remove/", views.use_remove, name="instrument-use-remove"),
     path("instruments/<slug:instrument>/", views.instrument_detail, name="instrument"),
     path("instruments/<slug:instrument>/measure/", views.instrument_measure, name="instrument-measure"),
+    path("instruments/<slug:instrument>/upload/", views.scores_upload, name="instrument-upload"),
+    path("instruments/uploads/<int:upload_id>/", views.upload_results, name="instrument-upload-results"),
 ]

@@ -20,6 +20,7 @@ from amhe.analysis import disclosure
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.models import Job
 from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import figures as survey_figures
 from amhe.surveys import participation
@@ -27,8 +28,8 @@ from amhe.surveys import results as survey_results
 from amhe.surveys.selectors import survey_url
 from amhe.surveys.views_results import ResultsHidden, hidden_until_answered
 from evaluate.instruments import figures as instrument_figures
-from evaluate.instruments import presenters, selectors, services
-from evaluate.instruments.forms import AddToSurveyForm, InstrumentForm
+from evaluate.instruments import presenters, scoring, selectors, services, uploading
+from evaluate.instruments.forms import AddToSurveyForm, InstrumentForm, ScoresUploadForm
 
 TEMPLATES = "evaluate/instruments"
 
@@ -104,6 +105,8 @@ def instrument_detail(request, project_id, instrument):
             "uses": selectors.uses_of_key(project, definition["key"]),
             "measure": selectors.measure_of(project, definition["key"]),
             "can_define_measures": access.role_can(membership.role, Action.DEFINE_MEASURES),
+            "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
+            "uploads": selectors.uploads_of_key(project, definition["key"]),
             "crumbs": _crumbs(project),
         },
     )
@@ -199,4 +202,91 @@ def instrument_measure(request, project_id, instrument):
             "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
         },
         status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scores_upload(request, project_id, instrument):
+    """Upload scores of the instrument (item answers or totals per person, a date, equality answers)."""
+    project, membership, definition, _own = selectors.instrument_for(
+        request.user, project_id, instrument, Action.UPLOAD_DATA
+    )
+    form = ScoresUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.scores_upload_queue(
+                by=request.user,
+                project=project,
+                key=definition["key"],
+                title=form.cleaned_data["title"],
+                grouping=form.cleaned_data["grouping"],
+                data=form.data_bytes(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your file is being read and scored. This page shows the figures when ready.")
+            return redirect(_url("instrument-upload-results", project, upload_id=upload.pk))
+    items = len(definition["items"])
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/scores_upload.html",
+        {
+            "project": project,
+            "instrument": presenters.instrument_view(definition),
+            "form": form,
+            "items": items,
+            "answers_text": uploading.answers_text(definition),
+            "share": definition["method"] == scoring.SHARE,
+            "max_periods": uploading.MAX_PERIODS,
+            "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_GET
+def upload_results(request, project_id, upload_id):
+    """One upload's figures, period by period, as published (suppressed) for everyone."""
+    project, membership, upload = selectors.upload_for(request.user, project_id, upload_id)
+    periods = selectors.current_periods(upload)
+    chosen = request.GET.get("period", "")
+    period = next((p for p in periods if p.period_start.isoformat() == chosen), periods[-1] if periods else None)
+    rule = suppression_rule_for(project)
+    data = period.figures if period else None
+    keys = list((data or {}).get("by") or {})
+    dimension = request.GET.get("by") if request.GET.get("by") in keys else (keys[0] if keys else "")
+    view = presenters.results_view(data, dimension) if data else None
+    by = view["by_one"] if view else None
+    method = upload.definition["method"]
+    job = (
+        Job.objects.filter(kind=services.SCORES_JOB, params__upload_id=upload.pk).order_by("-created_at").first()
+        if upload.state == upload.State.PROCESSING
+        else None
+    )
+    return TemplateResponse(
+        request,
+        f"{TEMPLATES}/upload_results.html",
+        {
+            "project": project,
+            "upload": upload,
+            "job": job,
+            "can_upload": access.role_can(membership.role, Action.UPLOAD_DATA),
+            "periods": periods,
+            "period": period,
+            "instrument": presenters.instrument_view(upload.definition),
+            "data": view,
+            "rule": rule,
+            "rule_sentence": survey_results.rule_sentence(rule),
+            "overall_sentence": presenters.overall_sentence(upload.name, method, data["overall"]) if data else "",
+            "dimension": dimension,
+            "dimension_choices": [(key, survey_results.DIMENSIONS[key].label) for key in keys],
+            "by": by,
+            "by_sentence": (
+                presenters.group_sentence(upload.name, method, by["dimension_label"], by["series"]) if by else ""
+            ),
+            "published_note": disclosure.published_note(rule),
+            "crumbs": _crumbs(project, (upload.name, _url("instrument", project, instrument=upload.key))),
+        },
     )

@@ -19,7 +19,7 @@ from evaluate.models.frameworks import (
     ItemRating,
     RatingLevel,
 )
-from evaluate.models.instruments import Instrument, SurveyInstrument
+from evaluate.models.instruments import Instrument, InstrumentUpload, InstrumentUploadPeriod, SurveyInstrument
 from evaluate.models.measures import MeasureRebase
 from evaluate.models.review import GoalReview, Review, ReviewView
 
@@ -36,6 +36,8 @@ __all__ = [
     "FrameworkSection",
     "GoalReview",
     "Instrument",
+    "InstrumentUpload",
+    "InstrumentUploadPeriod",
     "ItemRating",
     "MeasureRebase",
     "RatingLevel",

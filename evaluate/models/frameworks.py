@@ -6,7 +6,8 @@ competencies), a rating scale (its levels, each with the evidence it needs), the
 rating at or below which an item is "low" (it offers "Make an action"), the action
 suggested when low, and optional score bands for the overall rating. A framework with
 no organisation is national (shipped by migration 0003); one with an organisation is
-that organisation's own. Django admin (staff) edits them.
+that organisation's own, written and changed in the app by its admin for frameworks
+(evaluate.frameworks.services.may_manage_frameworks) or by staff in Django admin.
 """
 
 from django.conf import settings

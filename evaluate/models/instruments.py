@@ -66,3 +66,69 @@ class SurveyInstrument(models.Model):
 
     def __str__(self):
         return f"{self.name} in {self.survey}"
+
+
+class InstrumentUpload(models.Model):
+    """Scores of an instrument uploaded by an analyst (item answers or totals per
+    respondent, with a date and their equality answers), worked out by a job
+    (evaluate/jobs.py). Only the published, suppressed figures of each period are
+    kept (InstrumentUploadPeriod): the file is deleted once read, and no row, file
+    name or anything that identifies a person is stored."""
+
+    class Grouping(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter (January to March, April to June, ...)"
+        YEAR = "year", "Year (January to December)"
+
+    class State(models.TextChoices):
+        PROCESSING = "processing", "Being worked out"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be used"
+
+    project = models.ForeignKey("core.Project", on_delete=models.CASCADE, related_name="instrument_uploads")
+    key = models.CharField(max_length=20, help_text="phq-9, gad-7, fft, or c<id> for a team's own")
+    instrument = models.ForeignKey(Instrument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, help_text="What the data is, e.g. 'PHQ-9 from the clinic system'.")
+    definition = models.JSONField(default=dict)
+    grouping = models.CharField(max_length=8, choices=Grouping.choices, default=Grouping.MONTH)
+    rows = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    problems = models.JSONField(default=list, blank=True, help_text="Why the file could not be used (no cell values).")
+    notes = models.JSONField(default=list, blank=True, help_text="Columns removed or not used (names only).")
+    # The file while the job works on it (deleted when done): a random name under MEDIA_ROOT.
+    file_path = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class InstrumentUploadPeriod(models.Model):
+    """One period of uploaded scores of an instrument in a project: its published
+    figures, as the survey engine stores an instrument's figures for a survey
+    (overall, bands or answers, and by group, already suppressed). A later upload
+    with the same period of the same instrument replaces it."""
+
+    upload = models.ForeignKey(InstrumentUpload, on_delete=models.CASCADE, related_name="periods")
+    project = models.ForeignKey("core.Project", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=20)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["period_start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key", "period_start", "period_end"], name="instrument_upload_period_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.period_start} to {self.period_end}"

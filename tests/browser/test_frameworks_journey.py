@@ -1,14 +1,18 @@
 """Journey: the demo lead opens Evaluate 4A's self-assessments, reads EDS 2022's
 year-on-year table and sentence, opens the 2025/26 assessment, rates an outcome with
 evidence for a protected characteristic (after a rating with no evidence is refused),
-and makes a low-rated outcome an action in the Deliver tracker. Every page passes axe
-with no violation of any impact."""
+and makes a low-rated outcome an action in the Deliver tracker; then, as the
+organisation's admin for frameworks, copies EDS 2022 and changes the copy's bands (a
+band past the highest total refused first). Every page passes axe with no violation of
+any impact."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from amhe.core.management.commands.load_demo import DEMO_PASSWORD, WEST_YORKSHIRE
-from amhe.core.models import Project
+from amhe.core.models import Project, User
 from deliver.models import DeliveryAction
+from evaluate.models import Framework
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +69,21 @@ def test_lead_reviews_eds_rates_an_outcome_and_makes_an_action(demo, journey):
     ).is_visible()
     assert DeliveryAction.objects.filter(intervention__strategy__project=project).count() == before + 1
     _click(journey, "link", "Report harassment from the public by staff ethnicity each quarter")
+
+    # The organisation's admin for frameworks (the lead, given the permission) copies EDS 2022,
+    # which stays read-only, and changes the copy's bands.
+    lead = User.objects.get(email="lead@wy-icb.example")
+    lead.user_permissions.add(Permission.objects.get(codename="change_framework", content_type__app_label="evaluate"))
+    journey.goto(f"/projects/{project.pk}/evaluate/frameworks/")
+    _click(journey, "link", "Copy EDS 2022 to change it")
+    _click(journey, "button", "Make a copy")
+    assert page.get_by_role("heading", name="Change Equality Delivery System 2022 (EDS 2022) (our copy)").is_visible()
+    page.get_by_label("Overall rating bands (optional)").fill("0 | Undeveloped\n8 | Developing\n40 | Achieving")
+    _click(journey, "button", "Save the framework")
+    assert page.get_by_role("alert").get_by_text("highest possible total (33)").first.is_visible()
+    page.get_by_label("Overall rating bands (optional)").fill("0 | Undeveloped\n8 | Developing\n22 | Achieving")
+    _click(journey, "button", "Save the framework")
+    copy = Framework.objects.get(organisation=project.organisation, name__endswith="(our copy)")
+    assert [band["from"] for band in copy.bands] == [0, 8, 22]
+    assert page.get_by_role("heading", name=copy.name, level=1).is_visible()
+    assert Framework.objects.get(organisation=None, key="eds-2022").bands[-1] == {"from": 33, "label": "Excelling"}

@@ -4,6 +4,7 @@ Every project-scoped URL is found by walking the URL resolver, so a URL added
 later is checked without anyone remembering to add it here.
 """
 
+import datetime
 import re
 import uuid
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ from django.utils.http import urlsafe_base64_decode
 from amhe.core.access import ROLE_ACTIONS, Action
 from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
 from api import services as api_services
-from evaluate.models import Review
-from reports.models import Report
+from evaluate.instruments.catalogue import PHQ9
+from evaluate.models import InstrumentUpload, InstrumentUploadPeriod, Review
+from reports.models import Report, Schedule
 from tests.factories import (
     PASSWORD,
     ActionUpdateFactory,
@@ -126,7 +128,9 @@ SCOPED_KWARGS = {
     "benchmark_id",
     "comparator_id",
     "report_id",
+    "schedule_id",
     "use_id",
+    "upload_id",
     "api_token_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
@@ -175,6 +179,10 @@ ROLES_ALLOWED = {
     # revoking another member's token (the world's is the lead's): leads only.
     "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
     "revoke_any_token": {Role.LEAD},
+    # An organisation's own frameworks: written by its admin for frameworks (a user of the
+    # organisation with Django's "Can change framework" permission), never by a project role
+    # alone; test_framework_editing.py covers the admin.
+    "manage_frameworks": set(),
     # Deleting an upload: its uploader or a lead. The world's extract was uploaded by
     # the lead, so the analyst here is not its uploader.
     "delete_extract": {Role.LEAD},
@@ -182,7 +190,11 @@ ROLES_ALLOWED = {
 # The action a GET of each URL needs; any other project-scoped URL needs VIEW.
 URL_ACTION = {
     "reports:list": Action.BUILD_REPORTS,
+    "reports:report": Action.BUILD_REPORTS,
     "reports:download": Action.BUILD_REPORTS,
+    "reports:schedule-new": Action.BUILD_REPORTS,
+    "reports:schedule-edit": Action.BUILD_REPORTS,
+    "reports:schedule-cancel": Action.BUILD_REPORTS,
     "core:substep-edit": Action.UPDATE_PROGRESS,
     "core:goal-new": Action.EDIT_GOALS,
     "core:goal-edit": Action.EDIT_GOALS,
@@ -370,6 +382,11 @@ URL_ACTION = {
     "evaluate:instrument-new": Action.EVALUATE,
     "evaluate:instrument-use-remove": Action.EVALUATE,
     "evaluate:instrument-measure": Action.DEFINE_MEASURES,
+    # Uploading an instrument's scores is the analyst's (as any upload); everyone reads the published figures.
+    "evaluate:instrument-upload": Action.UPLOAD_DATA,
+    "evaluate:framework-new": "manage_frameworks",
+    "evaluate:framework-edit": "manage_frameworks",
+    "evaluate:framework-copy": "manage_frameworks",
     # The project's API tokens: make and revoke your own; a lead revokes anyone's.
     "api:tokens": "use_api",
     "api:token-revoke": "revoke_any_token",
@@ -503,8 +520,10 @@ class World:
     comparator: object
     review: object
     report: object
+    schedule: object
     instrument: object
     instrument_use: object
+    instrument_upload: object
     api_token: object
 
     def values(self) -> dict:
@@ -557,8 +576,10 @@ class World:
             "benchmark_id": self.benchmark.pk,
             "comparator_id": self.comparator.pk,
             "report_id": self.report.pk,
+            "schedule_id": self.schedule.pk,
             "instrument": self.instrument.key,  # the organisation's own instrument (4A)
             "use_id": self.instrument_use.pk,
+            "upload_id": self.instrument_upload.pk,
             "api_token_id": self.api_token.pk,
             "token": self.survey.open_token,
             "page": 1,
@@ -615,8 +636,10 @@ class World:
             "benchmark_id": 999_999,
             "comparator_id": 999_999,
             "report_id": uuid.uuid4(),
+            "schedule_id": 999_999,
             "instrument": "c999999",
             "use_id": 999_999,
+            "upload_id": 999_999,
             "api_token_id": 999_999,
             "token": "no-such-token",
             "page": 1,
@@ -719,11 +742,27 @@ def world_of(project, lead, **given) -> World:
         # A built progress report (its file a stand-in: only the export-safety test opens it).
         made["report"] = Report.objects.create(project=project, format="xlsx", made_by=lead)
         made["report"].file.save("report.xlsx", ContentFile(b"stand-in"))
+    if "schedule" not in given:
+        # A monthly progress report, emailed to the lead.
+        made["schedule"] = Schedule.objects.create(project=project, formats=["pdf"], day=1, starts_on="2026-01-01")
+        made["schedule"].recipients.add(project.memberships.get(user=lead))
     if "instrument" not in given:
         # 4A: the organisation's own instrument, and the FFT asked in the world's survey.
         made["instrument"] = InstrumentFactory(organisation=project.organisation, created_by=lead)
     if "instrument_use" not in given:
         made["instrument_use"] = SurveyInstrumentFactory(survey=given.get("survey"), created_by=lead)
+    if "instrument_upload" not in given:
+        # 4A: uploaded PHQ-9 scores (one period, no figures: the walks only open its page).
+        made["instrument_upload"] = InstrumentUpload.objects.create(
+            project=project, key="phq-9", name="PHQ-9", title="Clinic PHQ-9", definition=PHQ9, created_by=lead
+        )
+        InstrumentUploadPeriod.objects.create(
+            upload=made["instrument_upload"],
+            project=project,
+            key="phq-9",
+            period_start=datetime.date(2025, 4, 1),
+            period_end=datetime.date(2025, 4, 30),
+        )
     if "api_token" not in given:
         # The lead's API token (the URL names it to revoke it).
         membership = project.memberships.get(user=lead)
@@ -767,10 +806,10 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core, identify, research, deliver and evaluate model (history tables included)."""
+    """Every row of every core, identify, research, deliver, evaluate and reports model (history tables included)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
-        for app in ("core", "identify", "research", "deliver", "evaluate")
+        for app in ("core", "identify", "research", "deliver", "evaluate", "reports")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
@@ -913,13 +952,22 @@ def test_the_walk_finds_every_known_project_url():
         "evaluate:review-view",
         "evaluate:review-view-remove",
         "reports:list",
+        "reports:report",
         "reports:download",
+        "reports:schedule-new",
+        "reports:schedule-edit",
+        "reports:schedule-cancel",
         "evaluate:instruments",
         "evaluate:instrument",
         "evaluate:instrument-new",
         "evaluate:instrument-measure",
         "evaluate:instrument-use",
         "evaluate:instrument-use-remove",
+        "evaluate:instrument-upload",
+        "evaluate:instrument-upload-results",
+        "evaluate:framework-new",
+        "evaluate:framework-edit",
+        "evaluate:framework-copy",
         "api:tokens",
         "api:token-revoke",
     }

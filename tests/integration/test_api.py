@@ -28,6 +28,7 @@ from api import services
 from api.models import ApiRead, ApiToken
 from tests.factories import (
     AnswerFactory,
+    AssessmentFactory,
     BreakdownFactory,
     ExtractFactory,
     MeasureFactory,
@@ -37,6 +38,7 @@ from tests.factories import (
     SmartGoalFactory,
     SurveyFactory,
     SurveyResponseFactory,
+    national_framework,
     work_out_figures,
 )
 from tests.integration.test_access import all_routes
@@ -112,6 +114,13 @@ class Data:
             value = "no" if n < 3 else "maybe" if n < 18 else "yes"
             AnswerFactory(response=response, question=self.question, value=value)
         work_out_figures(self.survey)
+        # An EDS 2022 self-assessment with its first three outcomes rated, and a PCREF one (no bands).
+        self.assessment = AssessmentFactory(project=project, period="2025/26", summary=text(13))
+        first_three = self.assessment.ratings.order_by("item__section__position", "item__position")[:3]
+        for value, rating in zip((0, 2, 3), first_three, strict=True):
+            rating.rating = value
+            rating.save(update_fields=["rating"])
+        AssessmentFactory(project=project, period="2025/26", framework=national_framework("pcref"))
 
     def values(self) -> dict:
         return {"project_id": self.project.pk, "extract_id": self.extract.pk, "survey_id": self.survey.pk}
@@ -140,6 +149,7 @@ def api_routes():
         "api-v1:progress",
         "api-v1:goals",
         "api-v1:spc",
+        "api-v1:self-assessments",
         "api-v1:uploads",
         "api-v1:upload-breakdowns",
         "api-v1:surveys",
@@ -341,6 +351,46 @@ def test_the_figures_match_the_database(client, data):
         "special_cause_neutral",
     }
     assert measure["variation"] and measure["variation_label"]
+
+
+def test_self_assessment_ratings_match_the_database(client, data):
+    from evaluate.models import Assessment
+
+    secret = token_for(data.lead, data.project)
+    url = reverse("api-v1:self-assessments", kwargs={"project_id": data.project.pk})
+    answer = client.get(url, **bearer(secret)).json()
+    assert len(answer) == Assessment.objects.filter(project=data.project).count() == 2
+    eds = next(a for a in answer if a["framework"]["key"] == "eds-2022")
+    ratings = data.assessment.ratings.select_related("item__section")
+    top = max(level.value for level in data.assessment.framework.levels.all())
+    assert eds["period"] == "2025/26" and eds["assessed_on"] == data.assessment.assessed_on.isoformat()
+    assert eds["items"] == len(eds["ratings"]) == ratings.count()
+    assert eds["rated"] == ratings.exclude(rating=None).count() == 3
+    assert eds["total"] == sum(r.rating or 0 for r in ratings)
+    assert eds["maximum"] == top * ratings.count()
+    assert eds["complete"] is False and eds["overall"] is None  # no band until every outcome is rated
+    by_code = {r["code"]: r for r in eds["ratings"]}
+    for rating in ratings:
+        assert by_code[rating.item.code]["rating"] == rating.rating
+        assert by_code[rating.item.code]["section_code"] == rating.item.section.code
+    subtotals = {(r["section_code"], r["section_subtotal"]) for r in eds["ratings"]}
+    for code, subtotal in subtotals:
+        assert subtotal == sum(r.rating or 0 for r in ratings if r.item.section.code == code)
+    assert "evidence" not in json.dumps(answer)
+    # Every outcome rated: the overall rating is the band the total falls in.
+    ratings.update(rating=2)
+    eds = next(a for a in client.get(url, **bearer(secret)).json() if a["framework"]["key"] == "eds-2022")
+    total = 2 * ratings.count()
+    bands = [b for b in data.assessment.framework.bands if b["from"] <= total]
+    assert eds["complete"] is True and eds["total"] == total and eds["overall"] == bands[-1]["label"]
+    pcref = next(a for a in answer if a["framework"]["key"] == "pcref")
+    assert pcref["total"] is None and pcref["overall"] is None  # PCREF has no score bands
+    # In CSV, one row per item rating.
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(url + "?format=csv", **bearer(secret)).content.decode("utf-8-sig")))
+    )
+    assert len(rows) == sum(len(a["ratings"]) for a in answer)
+    assert {"framework.name", "period", "total", "overall", "ratings.code", "ratings.rating"} <= set(rows[0])
 
 
 def test_progress_lists_every_sub_step(client, data):

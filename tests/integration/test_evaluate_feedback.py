@@ -2,6 +2,8 @@
 public feedback page /f/<token>/ with only published "you said, we did" entries,
 anonymity, and small-number suppression of every count shown."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -13,6 +15,7 @@ from django.utils import translation
 from amhe.core.models import Role
 from amhe.surveys import responding, themes
 from amhe.surveys.models import Answer, Survey, SurveyResponse
+from amhe.surveys.selectors import step_url, survey_url
 from evaluate.feedback import services
 from evaluate.models import Audience, FeedbackPage, YouSaidWeDid
 from tests.factories import ThemeFactory
@@ -158,7 +161,7 @@ def test_theme_counts_are_fixed_and_suppressed_when_published(client, form, lead
     assert {row.theme.name: row.shown_count for row in entry.theme_rows.all()} == stored
 
 
-def test_form_response_counts_are_suppressed_for_everyone(client, lead, project):
+def test_form_response_counts_are_suppressed_for_everyone(client, lead, project, member_of):
     staff = services.feedback_form_create(by=lead, project=project, audience=Audience.STAFF)
     questions = [q for q in responding.questions_of(staff.survey) if not q.equality_key]
     for _ in range(3):
@@ -171,6 +174,38 @@ def test_form_response_counts_are_suppressed_for_everyone(client, lead, project)
     html = client.get(reverse("evaluate:feedback", kwargs={"project_id": project.pk})).content.decode()
     assert 'table__cell--numeric">*</td>' in html
     assert 'table__cell--numeric">3</td>' not in html
+    # The survey builder's pages of the form (its page, closing it, the step's list of surveys) too.
+    survey = staff.survey
+    pages = [
+        survey_url("survey", survey),
+        survey_url("survey-close", survey),
+        step_url("surveys", project, survey.step.slug),
+    ]
+    for user in (lead, member_of(project, Role.VIEWER)):
+        client.force_login(user)
+        for url in pages:
+            page = client.get(url)
+            if page.status_code == 403:
+                continue  # closing is for leads and analysts
+            html = page.content.decode()
+            assert page.status_code == 200, url
+            assert "1 to 7 (the exact number is not shown)" in html, url
+            assert ">3</dd>" not in html and not re.search(r'numeric">3</td>\s*</tr>', html), url  # the answers cell
+            assert "Sets of answers sent: 3" not in html and "so far: 3" not in html, url
+
+
+def test_builder_counts_of_answers_are_rounded_as_results_are(client, lead, project):
+    staff = services.feedback_form_create(by=lead, project=project, audience=Audience.STAFF)
+    questions = [q for q in responding.questions_of(staff.survey) if not q.equality_key]
+    for _ in range(12):
+        response = responding.start(
+            link=responding.Link(staff.survey, None), language="en-gb", easy_read=False, consented=True
+        )
+        responding.save_page(response=response, questions=questions, values={questions[0].pk: "4"})
+        responding.submit(response=response, questions=questions)
+    client.force_login(lead)
+    html = client.get(survey_url("survey", staff.survey)).content.decode()
+    assert "about 10" in html and ">12<" not in html  # the NHS rule rounds to 5
 
 
 def test_switched_off_or_replaced_page_is_not_found(client, form, lead, project):

@@ -7,28 +7,33 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
-import zlib
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.template.loader import render_to_string
 from docx import Document as WordDocument
 from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
-from amhe.core.models import Job, Project, Role
+from amhe.core.models import Job, Project, Role, SmartGoal
 from amhe.core.services import job_run
+from deliver.models import Risk
 from reports import content, render
 from reports.models import Report
 from tests.factories import (
     AssessmentFactory,
     BreakdownFactory,
     ExtractFactory,
+    InterventionFactory,
+    MeasureFactory,
+    MeasureValueFactory,
     PriorityFactory,
     RiskFactory,
     SmartGoalFactory,
+    StrategyFactory,
     SurveyFactory,
     SurveyResponseFactory,
     YouSaidWeDidFactory,
@@ -39,6 +44,7 @@ pytestmark = pytest.mark.django_db
 
 HIDDEN_COUNT = 3  # under the NHS rule (1 to 7 suppressed)
 BIG_COUNT = 4321  # shown rounded to 5 under the NHS rule, so never as itself
+HIDDEN_VALUE = Decimal("4242.5")  # a measure's suppressed value: no number anywhere
 HOSTILE = '=HYPERLINK("http://x","HOSTILE")'
 
 
@@ -93,6 +99,38 @@ def busy(project, member_of):
     YouSaidWeDidFactory(project=project, created_by=lead, you_said="A draft, not in the report")
     AssessmentFactory(project=project, period="2025/26")
     return project
+
+
+@pytest.fixture
+def charted(busy, member_of):
+    """`busy` with a measure over 12 months (an SPC chart), a suppressed month, and a
+    strategy whose intervention is titled as a formula."""
+    measure = MeasureFactory(project=busy, name="Crisis referrals per 100,000")
+    for month in range(1, 13):
+        MeasureValueFactory(
+            measure=measure,
+            period_start=date(2025, month, 1),
+            period_end=date(2025, month, 28),
+            value=Decimal(100 + (month * 7) % 11),
+        )
+    MeasureValueFactory(
+        measure=measure,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        value=HIDDEN_VALUE,
+        suppressed=True,
+    )
+    InterventionFactory(strategy=StrategyFactory(project=busy), title=f"{HOSTILE} intervention")
+    return busy
+
+
+def drawn_figures(document: content.Document) -> list[content.Figure]:
+    def walk(section):
+        yield from section.figures
+        for sub in section.subsections:
+            yield from walk(sub)
+
+    return [f for s in document.sections for f in walk(s) if f.picture]
 
 
 def text_of(document: content.Document) -> str:
@@ -166,32 +204,85 @@ def docx_texts(data: bytes) -> list[str]:
     return texts
 
 
-def pdf_inflated(data: bytes) -> bytes:
-    """The PDF's bytes with every Flate stream inflated, to look for its structure."""
-    parts = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(parts)
-
-
-def test_the_pdf_is_tagged_with_language_title_and_cover(busy):
-    data = render.render(content.collect(busy), "pdf")
+def pdf_of(data: bytes) -> PdfReader:
     assert data.startswith(b"%PDF-")
-    inside = pdf_inflated(data)
-    assert b"/StructTreeRoot" in inside
-    assert b"/Lang" in inside and b"(en)" in inside
-    assert b"/MarkInfo" in inside
-    assert b"pdfuaid" in inside  # PDF/UA-1 identification in the metadata
-    for tag in (b"/H1", b"/H2", b"/H3", b"/Table", b"/TH", b"/Caption"):
-        assert tag in inside, tag
-    html = render_to_string("reports/report_pdf.html", {"document": content.collect(busy)})
-    cover = html.split('class="cover"')[1].split("</section>")[0]
-    for words in ("Data period", "Small-number suppression", "OFFICIAL-SENSITIVE", "Progress report"):
-        assert words in cover
-    assert '<html lang="en">' in html and "<title>Progress report:" in html
+    return PdfReader(io.BytesIO(data))
+
+
+def struct_elements(reader: PdfReader) -> list[DictionaryObject]:
+    """Every element of the PDF's structure tree, in document order."""
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                found.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def squeezed(text: str) -> str:
+    """Text without whitespace, as a PDF's lines may break anywhere there was a space."""
+    return "".join(text.split())
+
+
+def test_the_pdf_is_tagged_with_language_title_outline_and_alt_text(charted):
+    document = content.collect(charted)
+    reader = pdf_of(render.render(document, "pdf"))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert reader.metadata.title == document.title
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()  # PDF/UA-1 identification
+    elements = struct_elements(reader)
+    tags = {e["/S"] for e in elements}
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Caption", "/Figure"} <= tags
+    # One tagged figure per chart drawn, each with the chart's text alternative.
+    drawn = drawn_figures(document)
+    assert any("over time" in f.caption for f in drawn)  # the measure's SPC chart
+    assert any("by ethnic group" in f.caption for f in drawn)  # 1A's chart of the upload
+    alts = [str(e["/Alt"]) for e in elements if e["/S"] == "/Figure"]
+    assert alts == [f.alt for f in drawn]
+    # A heading outline (bookmarks) with every section.
+    outline = []
+
+    def titles(items):
+        for item in items:
+            titles(item) if isinstance(item, list) else outline.append(item.title)
+
+    titles(reader.outline)
+    assert outline[0] == document.title
+    assert [s.heading for s in document.sections] == [t for t in outline if t in {s.heading for s in document.sections}]
+
+
+def test_the_pdf_text_matches_the_database_with_published_figures_only(charted):
+    document = content.collect(charted)
+    reader = pdf_of(render.render(document, "pdf"))
+    first = squeezed(reader.pages[0].extract_text())
+    for words in (document.data_period, "Small-numbersuppression", document.suppression, "OFFICIAL-SENSITIVE"):
+        assert squeezed(words) in first, words
+    text = squeezed("\n".join(page.extract_text() for page in reader.pages))
+    assert squeezed(charted.name) in text
+    for goal in SmartGoal.objects.filter(project=charted):
+        assert squeezed(goal.statement) in text
+    assert squeezed(f"{HOSTILE} intervention") in text  # shown as written: a document runs no formula
+    assert not [page for page in reader.pages if "/Annots" in page]  # and makes no link of it
+    one_a = next(t for t in document.tables() if t.caption == "1A Crisis referrals")
+    white = next(row for row in one_a.rows if "White" in row)
+    assert squeezed(" ".join(str(c) for c in white)) in text  # the published row, rounded
+    # 1A's chart draws the published groups only: the two hidden groups are not in the picture.
+    (one_a_chart,) = [f for f in drawn_figures(document) if f.caption.startswith("Share of records by ethnic group")]
+    assert "White" in one_a_chart.svg and "Mixed" not in one_a_chart.svg and "Asian" not in one_a_chart.svg
+    for hidden in (str(BIG_COUNT), f"{BIG_COUNT:,}", str(HIDDEN_VALUE)):
+        assert hidden not in text, hidden
+        assert not [f for f in drawn_figures(document) if hidden in f.svg], hidden
 
 
 def test_the_word_document_has_real_headings_and_tables(busy):
@@ -204,6 +295,31 @@ def test_the_word_document_has_real_headings_and_tables(busy):
     assert len(word.tables) == 1 + len(document.tables())  # the cover, then every table
     goals = next(t for t in word.tables if t.rows[0].cells[0].text == "Goal")
     assert goals.rows[1].cells[0].text == HOSTILE  # a document, not a spreadsheet: shown as written
+    risks = next(t for t in word.tables if t.rows[0].cells[0].text == "Risk")
+    assert [[c.text for c in row.cells][:2] for row in risks.rows[1:]] == [
+        [r.title, str(r.likelihood * r.impact)] for r in Risk.objects.filter(project=busy).order_by("pk")
+    ]
+
+
+def test_the_word_document_has_each_chart_with_its_alt_text_sentence_and_table(charted):
+    document = content.collect(charted)
+    word = WordDocument(io.BytesIO(render.render(document, "docx")))
+    drawn = drawn_figures(document)
+    pictures = word.inline_shapes
+    assert len(pictures) == len(drawn) > 0
+    assert [p._inline.docPr.get("descr") for p in pictures] == [f.alt for f in drawn]
+    assert len(word.tables) == 1 + len(document.tables())
+    # The formula-like titles are text: no field (HYPERLINK or any other) and no link in the file.
+    body = word.element.xml
+    assert f"{HOSTILE} intervention".replace('"', "&quot;") in body or f"{HOSTILE} intervention" in body
+    assert "w:instrText" not in body and "w:fldSimple" not in body and "w:hyperlink" not in body
+    paragraphs = [p.text for p in word.paragraphs]
+    for figure in drawn:
+        assert f"Figure: {figure.caption}" in paragraphs and figure.summary in paragraphs
+        grid = next(t for t in word.tables if [c.text for c in t.rows[0].cells] == figure.table.header)
+        assert [[c.text for c in row.cells] for row in grid.rows[1:]] == [
+            [str(v) for v in row] for row in figure.table.rows
+        ]
 
 
 def test_the_workbook_has_a_sheet_per_table_frozen_headers_and_numbers(busy):
@@ -215,6 +331,19 @@ def test_the_workbook_has_a_sheet_per_table_frozen_headers_and_numbers(busy):
     assert risks.freeze_panes == "A2"
     assert [c.value for c in risks[1]] == ["Risk", "Score", "Band", "Next review"]
     assert risks["B2"].value == 6 and risks["B2"].data_type == "n"
+    assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets[1:])
+
+
+def test_a_charts_table_holds_numbers_in_the_workbook(charted):
+    document = content.collect(charted)
+    book = load_workbook(io.BytesIO(render.render(document, "xlsx")))
+    (spc,) = [f for f in drawn_figures(document) if f.caption == "Crisis referrals per 100,000 over time"]
+    sheet = book.worksheets[1 + document.tables().index(spc.table)]
+    assert [c.value for c in sheet[1]] == spc.table.header
+    values = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    expected = [float(v.value) for v in charted.measures.get().values.filter(suppressed=False).order_by("period_end")]
+    assert values == expected and all(isinstance(v, int | float) for v in values)
+    assert float(HIDDEN_VALUE) not in values
 
 
 def test_no_spreadsheet_cell_can_run_as_a_formula(busy):
@@ -319,7 +448,7 @@ def test_a_governance_lead_builds_and_downloads_the_demo_report(client, demo, me
     assert response.status_code == 200 and body.startswith(b"%PDF-")
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Type"] == "application/pdf"
-    assert b"/StructTreeRoot" in pdf_inflated(body)
+    assert "/StructTreeRoot" in pdf_of(body).trailer["/Root"]
 
     # Another project's member, and a viewer of this one, get nothing.
     other = Project.objects.exclude(organisation=demo.organisation).first()
