@@ -12,7 +12,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
+RUN DEBUG=0 SECRET_KEY=build-only-not-secret AMHE_PSEUDONYM_KEY=build-only-not-secret-pseudonym-key-xxxxxx \
+    python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R amhe /app/var
 
 USER amhe

@@ -47,6 +47,7 @@ check: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py check --fail-level WARNING
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  AMHE_PSEUDONYM_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  ALLOWED_HOSTS=amhe.example.nhs.uk $(PY) manage.py check --deploy --fail-level WARNING
 
 ## Run every check and the whole test suite (uses DATABASE_URL / REDIS_URL when set).

@@ -31,6 +31,25 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _DEV_SECRET
 
+# The key of the pseudonyms stored in place of person identifiers (NHS numbers, record
+# IDs): HMAC-SHA256 of the identifier under this key (identify/engine/pseudonyms.py).
+# Kept in the environment only, never in the database, so a copy of the database
+# cannot be linked back to people. Changing it changes every pseudonym (README: key
+# rotation).
+_DEV_PSEUDONYM_KEY = "insecure-development-pseudonym-key-only-used-when-DEBUG-is-on"  # noqa: S105
+AMHE_PSEUDONYM_KEY = env_str("AMHE_PSEUDONYM_KEY")
+if not AMHE_PSEUDONYM_KEY:
+    if not DEBUG:
+        raise ImproperlyConfiguredEnv(
+            "AMHE_PSEUDONYM_KEY must be set when DEBUG is off: 32 or more random characters, kept secret and "
+            "backed up apart from the database, e.g. from "
+            'python -c "import secrets; print(secrets.token_urlsafe(32))". '
+            "For local work set DEBUG=1 (the Makefile does)."
+        )
+    AMHE_PSEUDONYM_KEY = _DEV_PSEUDONYM_KEY
+elif len(AMHE_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfiguredEnv("AMHE_PSEUDONYM_KEY must be at least 32 characters long.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -46,6 +65,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_ratelimit",
+    # Two-factor sign-in: authenticator-app (TOTP) devices and one-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
     "amhe.core",
@@ -68,6 +91,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session timeouts, then two-factor enforcement (amhe/core/two_factor.py).
+    "amhe.core.two_factor.SessionTimeoutMiddleware",
+    "amhe.core.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -132,6 +159,8 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect single sign-on: answers only the SSO callback, and only when configured.
+    "amhe.core.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,7 +195,47 @@ AMHE_BASE_URL = env_str("AMHE_BASE_URL", "http://localhost:8000")
 AMHE_PASSWORD_RESET_RATE_ADDRESS = env_str("AMHE_PASSWORD_RESET_RATE_ADDRESS", "3/h")
 AMHE_PASSWORD_RESET_RATE_CLIENT = env_str("AMHE_PASSWORD_RESET_RATE_CLIENT", "20/h")
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+# --- Sessions, two-factor sign-in and single sign-on (amhe/core/two_factor.py, amhe/core/oidc.py) ---
+# Signed out after this many minutes without a request, and this many hours after signing in.
+AMHE_SESSION_IDLE_MINUTES = env_int("AMHE_SESSION_IDLE_MINUTES", 30, minimum=1)
+AMHE_SESSION_ABSOLUTE_HOURS = env_int("AMHE_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+# Record-level exports and deletions ask for the password (and code) again when the last
+# sign-in is older than this.
+AMHE_REAUTH_MINUTES = env_int("AMHE_REAUTH_MINUTES", 5, minimum=1)
+# Two-factor sign-in for an organisation that has not chosen (Organisation.two_factor_required):
+# on for a live site, off for the demo and local development.
+AMHE_TWO_FACTOR_DEFAULT = env_bool("AMHE_TWO_FACTOR_DEFAULT", not DEBUG)
+# Superusers always need a second factor on a live site (not an environment setting).
+AMHE_TWO_FACTOR_SUPERUSERS = not DEBUG or AMHE_TWO_FACTOR_DEFAULT
+OTP_TOTP_ISSUER = env_str("AMHE_TWO_FACTOR_ISSUER", "AMHE")
+# The admin lists and deletes devices (a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes: django-otp makes each device wait 1, 2, 4, 8... seconds after each failure,
+# and each failure also counts towards the django-axes lockout of the password.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+AMHE_RECOVERY_CODES = 10
+
+# OpenID Connect single sign-on (e.g. NHS.net / Microsoft Entra ID). Off unless the issuer and
+# client are set; the endpoints come from the issuer's discovery document. Accounts are matched
+# by verified email address and never created.
+AMHE_OIDC_ISSUER = (env_str("AMHE_OIDC_ISSUER", "") or "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("AMHE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("AMHE_OIDC_CLIENT_SECRET", "")
+AMHE_OIDC_ENABLED = bool(AMHE_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+AMHE_OIDC_BUTTON_LABEL = env_str("AMHE_OIDC_BUTTON_LABEL", "Log in with your organisation account")
+# Entra ID sends no email_verified claim (the tenant manages its addresses): set 0 only for
+# a provider whose email addresses are all its own.
+AMHE_OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("AMHE_OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_RP_SIGN_ALGO = env_str("AMHE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("AMHE_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_AUTHENTICATE_CLASS = "amhe.core.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "amhe.core.oidc.CallbackView"
+
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", AMHE_SESSION_ABSOLUTE_HOURS * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -194,8 +263,49 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Every file the app keeps (uploads waiting to be read, extracts' tables, reports, case
+# study attachments) goes through the "default" storage (amhe/core/files.py): the local
+# filesystem under MEDIA_ROOT, or with AMHE_STORAGE=s3 an S3-compatible object store
+# (AWS S3, MinIO, Ceph...) through django-storages, so that web and workers on different
+# machines share nothing on local disk.
+AMHE_STORAGE = env_str("AMHE_STORAGE", "local")
+if AMHE_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif AMHE_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AMHE_S3_BUCKET", required=True),
+            # Unset for AWS itself; the store's address for MinIO and other S3-compatible stores.
+            "endpoint_url": env_str("AMHE_S3_ENDPOINT_URL"),
+            "region_name": env_str("AMHE_S3_REGION"),
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID..., an instance or pod role).
+            "access_key": env_str("AMHE_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("AMHE_S3_SECRET_ACCESS_KEY"),
+            # A folder inside the bucket, so one bucket can serve more than one deployment.
+            "location": env_str("AMHE_S3_PREFIX", ""),
+            "addressing_style": env_str("AMHE_S3_ADDRESSING_STYLE", "path"),
+            # Objects are private: files are only ever served through the app's own views.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+            # A file opened for reading (a report or attachment download) is buffered in
+            # memory up to this size and on temporary disk beyond it (django-storages'
+            # default, 0, keeps it all in memory). Extract reading streams instead
+            # (amhe.core.files.local_copy).
+            "max_memory_size": 8 * 1024 * 1024,
+            # Server-side encryption at rest where the store supports it (AES256 or aws:kms).
+            "object_parameters": (
+                {"ServerSideEncryption": env_str("AMHE_S3_SERVER_SIDE_ENCRYPTION")}
+                if env_str("AMHE_S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+        },
+    }
+else:
+    raise ImproperlyConfiguredEnv(f"AMHE_STORAGE must be 'local' or 's3'; got {AMHE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env_bool("AMHE_TESTING", False)
@@ -330,6 +440,9 @@ CELERY_BEAT_SCHEDULE = {
     # Overdue-action reminders, once a day at 07:00 UK time (CELERY_TIMEZONE); each action's
     # owner gets one email a day however often this runs (deliver.tracking.services).
     "deliver-overdue-reminders": {"task": "deliver.queue_overdue_reminders", "schedule": crontab(hour=7, minute=0)},
+    # The retention purge (amhe.core.retention), once a day at 02:30 UK time: each organisation's
+    # data past its retention period is destroyed; a second run the same day finds nothing more.
+    "retention-purge": {"task": "core.queue_retention_purge", "schedule": crontab(hour=2, minute=30)},
     # Monthly progress reports, looked for once a day at 06:00 UK time: each schedule that is
     # due builds one set of reports a month however often this runs (reports.services).
     "reports-monthly-schedules": {"task": "reports.queue_scheduled_reports", "schedule": crontab(hour=6, minute=0)},

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from amhe.core import oidc, views_accounts, views_security
 from amhe.core import views as core_views
-from amhe.core import views_accounts
 from amhe.surveys.steps import SurveyStepConverter
 
 admin.site.site_header = "AMHE administration"
@@ -33,7 +33,17 @@ urlpatterns = [
     path("accounts/login/", views_accounts.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/invitations/<str:token>/", views_accounts.invitation, name="invitation"),
+    # Single sign-on (OpenID Connect): public, and off (404) unless configured.
+    path("accounts/oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Two-factor sign-in (signed in; amhe.core.two_factor.TwoFactorMiddleware sends people here).
+    path("two-factor/", views_security.two_factor_overview, name="two-factor"),
+    path("two-factor/setup/", views_security.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views_security.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/recovery-codes/", views_security.two_factor_codes, name="two-factor-codes"),
+    # Signing in again before record-level exports and deletions (two_factor.recent_sign_in_required).
+    path("reauthenticate/", views_security.reauthenticate, name="reauthenticate"),
     # Staff log in through the app's login, with its lockout: the admin's own
     # login page only sends them there.
     path("admin/login/", views_accounts.admin_login),

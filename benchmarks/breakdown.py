@@ -762,7 +762,11 @@ def main(argv: list[str] | None = None) -> int:
         < TARGET_PEAK_MB_AT_1M,
     }
     if "large" in results:
-        results["targets"][f"job completes at {results['large']['rows']:,} rows"] = True
+        large = results["large"]
+        results["targets"][f"job completes at {large['rows']:,} rows"] = True
+        results["targets"][f"job peak RSS <= {TARGET_PEAK_MB_AT_1M} MB at {large['rows']:,} rows"] = (
+            large["job"]["peak_rss_mb_max"] <= TARGET_PEAK_MB_AT_1M
+        )
     results["machine"]["load_average_end"] = list(os.getloadavg())
     results["elapsed_seconds"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
     results["parent_ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -7,7 +7,27 @@ from identify.models import Breakdown, Extract, QualityReport, SavedMapping
 class ExtractAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "kind", "state", "row_count", "created_at"]
     list_filter = ["state", "kind", "project"]
-    readonly_fields = ["id", "table_path", "upload_path", "columns", "dropped_identifiers", "suggested_mapping", "job"]
+    # The stored files by name only: a link would hand out the file (on object storage, a
+    # signed URL) outside the app's own project checks.
+    exclude = ["table_path", "upload_path"]
+    readonly_fields = [
+        "id",
+        "table_name",
+        "upload_name",
+        "columns",
+        "dropped_identifiers",
+        "pseudonymised_columns",
+        "suggested_mapping",
+        "job",
+    ]
+
+    @admin.display(description="Stored table")
+    def table_name(self, extract):
+        return extract.table_path.name or "-"
+
+    @admin.display(description="Upload waiting to be read")
+    def upload_name(self, extract):
+        return extract.upload_path.name or "-"
 
 
 @admin.register(SavedMapping)

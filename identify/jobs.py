@@ -3,7 +3,6 @@ extract's state before doing anything and replaces its outputs in one
 transaction, so running it again (after a worker died) does no harm."""
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from amhe.analysis.breakdown import BreakdownError, breakdown, publish_result
 from amhe.analysis.dimensions import EXTRACT, dimensions_for
+from amhe.core import files
 from amhe.core.jobs import JobError, job_kind
 from amhe.core.selectors import suppression_rule_for
 from identify import engine, reference_data, services, signals
@@ -69,43 +69,64 @@ def _read_extract(job, report):
         return {"already": "deleted"}
     if extract.state != Extract.State.READING:
         return {"already": extract.state}
-    upload = Path(extract.upload_path)
+    upload = extract.upload_path.name
     if job.attempts > 1:
         # An earlier attempt stopped while reading this file (its worker died, perhaps
         # because of the file): a file is never read twice. Refused files fail at once.
-        upload.unlink(missing_ok=True)
+        files.delete([upload])
         _fail(extract, STOPPED_READING)
-    if not upload.exists():
+    if not files.exists(upload):
         _fail(extract, "The uploaded file is no longer there. Upload it again.")
     report(5, "Reading the file")
+    max_bytes = settings.AMHE_UPLOAD_MAX_BYTES
     try:
-        result = engine.read_extract(
-            upload, filename=extract.original_filename, max_bytes=settings.AMHE_UPLOAD_MAX_BYTES
-        )
+        # From object storage the file is streamed to a temporary local file (at most
+        # one byte past the limit, so the reader still refuses an over-sized file),
+        # deleted when the block ends.
+        with files.local_copy(upload, max_bytes=max_bytes) as path:
+            result = engine.read_extract(
+                path,
+                filename=extract.original_filename,
+                max_bytes=max_bytes,
+                pseudonym_key=settings.AMHE_PSEUDONYM_KEY,
+            )
     except engine.ExtractError as exc:
-        upload.unlink(missing_ok=True)
+        files.delete([upload])
         _fail(extract, str(exc))
     report(60, "Keeping the columns that do not identify people")
-    table_path = services.storage_dir("tables") / f"{extract.pk}.parquet"
-    result.table.to_parquet(table_path)  # the index holds the spreadsheet row numbers
     columns = [str(c) for c in result.table.columns]
     saved = services.saved_mapping_for(organisation=extract.project.organisation, kind=extract.kind, columns=columns)
     suggested = saved or engine.detect_mapping(columns)
+    # Record IDs (columns named like one) are stored as pseudonyms too; a column mapped as
+    # one later is pseudonymised when the data is processed (_pseudonymise_record_id).
+    pseudonymised = list(result.pseudonymised)
+    record_ids = [
+        column
+        for column in columns
+        if column not in pseudonymised
+        and (engine.detect_mapping([column])[column] == engine.RECORD_ID or engine.is_person_key(column))
+    ]
+    engine.pseudonymise_columns(result.table, record_ids, settings.AMHE_PSEUDONYM_KEY)
+    pseudonymised += record_ids
+    with files.scratch_file(suffix=".parquet") as scratch:
+        result.table.to_parquet(scratch)  # the index holds the spreadsheet row numbers
+        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
     with transaction.atomic():
         still_there = Extract.objects.filter(pk=extract.pk, state=Extract.State.READING).update(
             state=Extract.State.MAPPING,
-            table_path=str(table_path),
+            table_path=table,
             upload_path="",
             encoding=result.encoding or "",
             delimiter=result.delimiter or "",
             row_count=len(result.table),
             columns=columns,
             dropped_identifiers=list(result.dropped_identifiers),
+            pseudonymised_columns=pseudonymised,
             suggested_mapping={column: field for column, field in suggested.items() if field},
         )
-    upload.unlink(missing_ok=True)  # the original, identifiers and all, is not kept
+    files.delete([upload])  # the original, identifiers and all, is not kept
     if not still_there:  # deleted while it was being read
-        table_path.unlink(missing_ok=True)
+        files.delete([table])
         return {"already": "deleted"}
     report(99, "Read")
     return {"rows": len(result.table), "columns": len(columns), "mapping_from_saved": bool(saved)}
@@ -125,11 +146,12 @@ def _process_extract(job, report):
     if extract.state != Extract.State.PROCESSING:
         return {"already": extract.state}
     report(5, "Loading the data")
-    raw = pd.read_parquet(extract.table_path)
+    raw = _read_table(extract)
     try:
         mapping = engine.Mapping.from_dict(extract.mapping, columns=list(raw.columns))
     except engine.ExtractError as exc:
         _fail(extract, str(exc))
+    raw = _pseudonymise_record_id(extract, raw)
     report(15, "Matching values to the standard code lists")
     normalised = engine.normalise(raw, mapping, lsoa_lookup=reference_data.imd_deciles())
     report(40, "Checking data quality")
@@ -184,6 +206,29 @@ def _process_extract(job, report):
     return {"breakdowns": len(results), "rows": quality.get("rows", len(raw))}
 
 
+def _pseudonymise_record_id(extract: Extract, raw: pd.DataFrame) -> pd.DataFrame:
+    """A column mapped as the record ID that was not recognised as one when the file was
+    read is pseudonymised now, and the stored table replaced, so from here on only its
+    pseudonyms are kept."""
+    column = next((c for c, f in extract.mapping.items() if f == engine.RECORD_ID), None)
+    if column is None or column in extract.pseudonymised_columns or column not in raw.columns:
+        return raw
+    raw = engine.pseudonymise_columns(raw, [column], settings.AMHE_PSEUDONYM_KEY)
+    with files.scratch_file(suffix=".parquet") as scratch:
+        raw.to_parquet(scratch)
+        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
+    done = [*extract.pseudonymised_columns, column]
+    Extract.objects.filter(pk=extract.pk).update(table_path=table, pseudonymised_columns=done)
+    extract.pseudonymised_columns = done
+    return raw
+
+
+def _read_table(extract: Extract) -> pd.DataFrame:
+    """The extract's stored table (a temporary local copy of it on object storage)."""
+    with files.local_copy(extract.table_path.name) as path:
+        return pd.read_parquet(path)
+
+
 def _has(table: pd.DataFrame, dim: str) -> bool:
     return dimensions_for(EXTRACT)[dim].column in table.columns
 
@@ -192,6 +237,6 @@ def _population_table(extract: Extract) -> pd.DataFrame | None:
     population = extract.population
     if population is None or population.state != Extract.State.READY:
         return None
-    raw = pd.read_parquet(population.table_path)
+    raw = _read_table(population)
     mapping = engine.Mapping.from_dict(population.mapping, columns=list(raw.columns))
     return engine.normalise(raw, mapping, lsoa_lookup=reference_data.imd_deciles()).table

@@ -48,15 +48,19 @@ class Extract(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.READING)
     original_filename = models.CharField(max_length=255)
     size_bytes = models.PositiveBigIntegerField(default=0)
-    # Where the upload waits for the reading job; deleted once read.
-    upload_path = models.CharField(max_length=500, blank=True)
-    # The columns kept after identifiers were dropped, as Parquet (strings).
-    table_path = models.CharField(max_length=500, blank=True)
+    # Files in the storage (amhe.core.files), named by identify.services.storage_name:
+    # the upload waiting for the reading job (deleted once read), and the columns kept
+    # after identifiers were dropped or pseudonymised, as Parquet (strings).
+    upload_path = models.FileField(max_length=500, blank=True)
+    table_path = models.FileField(max_length=500, blank=True)
     encoding = models.CharField(max_length=20, blank=True)
     delimiter = models.CharField(max_length=4, blank=True)
     row_count = models.PositiveIntegerField(null=True, blank=True)
     columns = models.JSONField(default=list, blank=True)
     dropped_identifiers = models.JSONField(default=list, blank=True)
+    # Columns of the stored table that hold pseudonyms (identify.engine.pseudonyms), not
+    # the identifiers uploaded: an NHS number column's replacement and record IDs.
+    pseudonymised_columns = models.JSONField(default=list, blank=True)
     suggested_mapping = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     population = models.ForeignKey(

@@ -16,6 +16,7 @@ from amhe.analysis.breakdown import (
     ROW_SCHEMA,
     publish_result,
 )
+from amhe.core import files
 from amhe.core.access import Action, role_can
 from amhe.core.models import Measure, Role
 from identify import engine
@@ -43,16 +44,19 @@ def column_samples(extract: Extract) -> dict[str, list[str]]:
     if not extract.table_path:
         return {}
     try:
-        parquet = pq.ParquetFile(extract.table_path)
-        stored = set(parquet.schema_arrow.names)
-        columns = [c for c in extract.columns if c in stored]
-        batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
+        with files.local_copy(extract.table_path.name) as path:
+            parquet = pq.ParquetFile(path)
+            stored = set(parquet.schema_arrow.names)
+            columns = [c for c in extract.columns if c in stored]
+            batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
     except (OSError, pa.ArrowException):
         return {}
     if batch is None:
         return {}
     samples = {}
     for name, values in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_dictionary(values.type):  # a column whose values repeat is stored dictionary-encoded
+            values = values.dictionary_decode()
         counts = pc.value_counts(pc.utf8_trim_whitespace(values)).to_pylist()
         counts = sorted((c for c in counts if c["values"]), key=lambda c: (-c["counts"], c["values"]))
         samples[name] = [_shorten(c["values"]) for c in counts[:SAMPLES_PER_COLUMN]]

@@ -7,19 +7,19 @@ import hashlib
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import files
 from amhe.core import services as core_services
 from identify import engine
 from identify.models import Extract, SavedMapping
 
 
-def storage_dir(kind: str) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "identify" / kind
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def storage_name(kind: str, filename: str) -> str:
+    """The name in the storage (amhe.core.files) of an upload waiting to be read
+    (``kind="uploads"``) or of an extract's table (``kind="tables"``)."""
+    return f"identify/{kind}/{filename}"
 
 
 def columns_key(columns: list[str]) -> str:
@@ -38,20 +38,16 @@ def extract_upload(*, by, project, uploaded_file, title: str, kind: str) -> Extr
         raise ValidationError({"kind": "Choose what kind of data this is"})
     extract_id = uuid.uuid4()
     suffix = Path(uploaded_file.name).suffix.lower()[:8]
-    upload_path = storage_dir("uploads") / f"{extract_id}{suffix}"
-    size = 0
-    with upload_path.open("wb") as out:
-        for chunk in uploaded_file.chunks():
-            size += len(chunk)
-            out.write(chunk)
+    upload_name = files.save_file(uploaded_file, storage_name("uploads", f"{extract_id}{suffix}"))
+    size = uploaded_file.size
     try:
-        return _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_path, size)
+        return _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_name, size)
     except BaseException:
-        upload_path.unlink(missing_ok=True)  # nothing half-saved stays behind
+        files.delete([upload_name])  # nothing half-saved stays behind
         raise
 
 
-def _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_path, size) -> Extract:
+def _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_name, size) -> Extract:
     extract = Extract.objects.create(
         id=extract_id,
         project=project,
@@ -60,7 +56,7 @@ def _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_p
         kind=kind,
         original_filename=Path(uploaded_file.name).name[:255],
         size_bytes=size,
-        upload_path=str(upload_path),
+        upload_path=upload_name,
         state=Extract.State.READING,
     )
     extract.job = core_services.job_enqueue(
@@ -111,12 +107,6 @@ def saved_mapping_for(*, organisation, kind: str, columns: list[str]) -> dict | 
     return saved.mapping if saved else None
 
 
-def _remove_files(paths: list[str]) -> None:
-    for path in paths:
-        if path:
-            Path(path).unlink(missing_ok=True)
-
-
 @transaction.atomic
 def extract_delete(*, by, extract: Extract) -> None:
     """Delete an upload with everything stored from it: its quality report, its
@@ -126,6 +116,6 @@ def extract_delete(*, by, extract: Extract) -> None:
     (identify.presenters.measures_built_on) are kept with the figures they have.
     A job still working on it finds it gone and stops."""
     extract = Extract.objects.select_for_update().get(pk=extract.pk)
-    paths = [extract.upload_path, extract.table_path]
+    names = [extract.upload_path.name, extract.table_path.name]
     extract.delete()
-    transaction.on_commit(lambda: _remove_files(paths))
+    files.delete_on_commit(names)

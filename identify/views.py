@@ -19,6 +19,7 @@ from amhe.analysis.downloads import csv_download
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import step_overview
 from amhe.surveys.views_builder import overview_context as communities_context
 from identify import presenters, selectors, services
@@ -171,6 +172,7 @@ def extract_detail(request, project_id, extract_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def extract_delete(request, project_id, extract_id):
     """Confirm, then delete an upload and everything stored from it (the uploader or a lead)."""
@@ -276,6 +278,7 @@ def extract_dashboard_section(request, project_id, extract_id, characteristic):
     )
 
 
+@recent_sign_in_required(when=lambda request: request.GET.get("raw") == "1")
 @require_GET
 def extract_export(request, project_id, extract_id):
     """The breakdowns as CSV: suppressed for everyone; unsuppressed only for the

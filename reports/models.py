@@ -1,6 +1,6 @@
 """A progress report built for a project: its options, who asked for it and when, the
 job that builds it (state and progress live in core.Job) and the file, kept in
-Django's storage under MEDIA_ROOT."""
+Django's default storage (MEDIA_ROOT, or object storage: amhe/core/files.py)."""
 
 import uuid
 

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from amhe.core import files
 from amhe.core import services as core_services
 from reports import content, render, selectors
 from reports.models import Report, Schedule, ScheduledEmail, ScheduledRun
@@ -77,7 +78,7 @@ def report_build(*, report_id, progress=None) -> dict:
     )
     with transaction.atomic():
         if report.file:
-            report.file.delete(save=False)
+            files.delete([report.file.name], storage=report.file.storage)
         report.file.save(report.filename, ContentFile(data), save=False)
         report.save(update_fields=["file"])
     result = {"bytes": len(data), "format": report.format}

@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("AMHE_TESTING", "1")
+os.environ.setdefault("AMHE_PSEUDONYM_KEY", "test-only-pseudonym-key-" + "p" * 40)
 # A queue of this run's own, so a development worker never takes a test's job.
 # The worker process the tests start inherits it.
 os.environ.setdefault("AMHE_TEST_RUN", str(os.getpid()))
@@ -55,3 +56,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("AMHE_WORKER_ON_TEST_DB") == "1":
     _default["NAME"] = _default["TEST"]["NAME"]
+
+# Two-factor sign-in is on for a live site (DEBUG off, as here) and always for its superusers;
+# the suite's other tests sign people in with force_login, so it is off here by default and
+# tests/integration/test_two_factor.py turns it on wherever it checks it.
+AMHE_TWO_FACTOR_DEFAULT = False
+AMHE_TWO_FACTOR_SUPERUSERS = False
+# Record-level exports and deletions ask to sign in again after AMHE_REAUTH_MINUTES (5 on a
+# live site); a long walk over every URL on a slow machine could outlast that, so the suite
+# allows 20, and tests/integration/test_reauthenticate.py sets 5 itself.
+AMHE_REAUTH_MINUTES = 20

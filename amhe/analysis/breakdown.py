@@ -116,22 +116,44 @@ def _categories(dim: Dimension) -> list[tuple[str, str, str]]:
     return [(c.code, c.label, c.kind) for c in code_list.answered]
 
 
+def _codes_of(series: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes per row (-1 for a missing value) and the distinct values they
+    stand for: a categorical's own codes, else a hash pass (`pd.factorize`)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), list(series.cat.categories)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
 def _key_series(df: pd.DataFrame, dim: Dimension) -> pd.Series:
     """Group key per row, as a categorical: the code for answered values,
-    '(kind)' for missing ones. Worked out once per distinct (code, kind) pair
-    and spread over the rows by integer position: no per-row string work."""
+    '(kind)' for missing ones. Worked out once per distinct (code, kind) pair,
+    from the columns' integer codes, and spread over the rows by integer
+    position: no per-row string work and no hashing of categorical columns."""
     if dim.column not in df.columns:
         raise BreakdownError(f"The extract has no {dim.label.lower()} column mapped.")
     kind_column = f"{dim.column}__kind"
-    codes = df[dim.column]
-    kinds = df[kind_column] if kind_column in df.columns else pd.Series("valid", index=df.index)
-    grouper = pd.Series(0, index=df.index).groupby([codes, kinds], observed=True, sort=False, dropna=False)
-    ids = grouper.ngroup().to_numpy()
-    keys = [_group_key(code, kind) for code, kind in grouper.size().index]
+    code_ids, code_values = _codes_of(df[dim.column])
+    if kind_column in df.columns:
+        kind_ids, kind_values = _codes_of(df[kind_column])
+    else:
+        kind_ids, kind_values = np.zeros(len(df), dtype=np.int8), ["valid"]
+    width = len(kind_values) + 1  # slot 0 of each is a missing value (code -1)
+    pair = code_ids.astype(np.int64 if (len(code_values) + 1) * width >= 2**31 else np.int32)  # in place below
+    pair += 1
+    pair *= width
+    pair += kind_ids
+    pair += 1
+    present = np.flatnonzero(np.bincount(pair, minlength=(len(code_values) + 1) * width))
+    keys = []
+    for p in present.tolist():
+        c, k = divmod(p, width)
+        keys.append(_group_key(code_values[c - 1] if c else None, kind_values[k - 1] if k else None))
     categories = list(dict.fromkeys(keys))
     position = {key: i for i, key in enumerate(categories)}
-    remap = np.array([position[key] for key in keys], dtype=np.int64)
-    return pd.Series(pd.Categorical.from_codes(remap[ids], categories=categories), index=df.index)
+    remap = np.full((len(code_values) + 1) * width, -1, dtype=np.int32)
+    remap[present] = [position[key] for key in keys]
+    return pd.Series(pd.Categorical.from_codes(remap[pair], categories=categories), index=df.index)
 
 
 def _group_key(code, kind) -> str:
@@ -210,8 +232,11 @@ def breakdown(
     weights = _weights(df, count_column)
     cache = {} if key_cache is None else key_cache
     keys = [cache[d.key] if d.key in cache else cache.setdefault(d.key, _key_series(df, d)) for d in dimensions]
-    counts = weights.groupby(keys, observed=True).sum()
-    observed = {_cell_key(k): int(v) for k, v in counts.items() if v}
+    if count_column:
+        counts = weights.groupby(keys, observed=True).sum()
+        observed = {_cell_key(k): int(v) for k, v in counts.items() if v}
+    else:
+        observed = _records_per_cell(keys)
     total = sum(observed.values())
 
     labels = [_labels(d) for d in dimensions]
@@ -317,6 +342,26 @@ def breakdown(
     if len(dimensions) == 1 and dimensions[0].key == "imd_decile" and pops:
         result.summary = _slope_index(rows, confidence)
     return result
+
+
+def _records_per_cell(keys: list[pd.Series]) -> dict[tuple, int]:
+    """Records per combination of the keys' groups (present ones only), counted on
+    the keys' integer codes: what `groupby(keys).size()` gives, without the hashing."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    sizes = []
+    for key in keys:
+        size = len(key.cat.categories)
+        combined *= size
+        combined += key.cat.codes.to_numpy()
+        sizes.append(size)
+    totals = np.bincount(combined, minlength=int(np.prod(sizes)))
+    present = np.flatnonzero(totals)
+    categories = [list(key.cat.categories) for key in keys]
+    positions = np.unravel_index(present, sizes)
+    return {
+        tuple(cats[i] for cats, i in zip(categories, where, strict=True)): int(totals[flat])
+        for flat, *where in zip(present.tolist(), *(p.tolist() for p in positions), strict=True)
+    }
 
 
 def _cell_key(key) -> tuple:

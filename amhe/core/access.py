@@ -71,6 +71,9 @@ class Action(StrEnum):
     # Read the audit history of goals and of Deliver's records: who changed what, when
     # (governance leads and leads).
     READ_HISTORY = "read_history"
+    # Change the organisation's retention settings and see what the purge would destroy
+    # (governance leads of the organisation's own accounts; amhe.core.retention).
+    MANAGE_RETENTION = "manage_retention"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -125,6 +128,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ASSESS,
             Action.APPROVE,
             Action.READ_HISTORY,
+            Action.MANAGE_RETENTION,
         }
     ),
     Role.PANEL: frozenset({Action.VIEW, Action.RESPOND, Action.GIVE_VIEWS, Action.COMMENT_STRATEGY}),
@@ -160,3 +164,30 @@ def get_project_for_user(user, project_id, action: Action = Action.VIEW) -> tupl
     if not role_can(membership.role, action):
         raise PermissionDenied(f"Your role on this project does not allow this ({action}).")
     return membership.project, membership
+
+
+def get_organisation_for_user(user, organisation_id, action: Action):
+    """The organisation, for a page that is the organisation's rather than a project's
+    (its settings). 404 unless `user` is one of its own accounts with a role on one of
+    its projects; 403 if none of those roles allows `action`."""
+    if not user.is_authenticated or not user.is_active or user.organisation_id != organisation_id:
+        raise Http404("No such organisation")
+    roles = set(
+        Membership.objects.filter(user=user, project__organisation_id=organisation_id).values_list("role", flat=True)
+    )
+    if not roles:
+        raise Http404("No such organisation")
+    if not any(role_can(role, action) for role in roles):
+        raise PermissionDenied(f"Your role does not allow this ({action}).")
+    return user.organisation
+
+
+def may_manage_retention(user) -> bool:
+    """Whether `user` may open their own organisation's settings page."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    try:
+        get_organisation_for_user(user, user.organisation_id, Action.MANAGE_RETENTION)
+    except (Http404, PermissionDenied):
+        return False
+    return True

@@ -12,6 +12,7 @@ from amhe.core.models import (
     Population,
     Project,
     ProjectInvitation,
+    PurgeRun,
     SmartGoal,
     SubStepStatus,
     User,
@@ -22,7 +23,7 @@ from amhe.stats import RULES
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ods_code", "suppression_rule"]
+    list_display = ["name", "kind", "ods_code", "suppression_rule", "two_factor_required"]
     list_filter = ["kind"]
     search_fields = ["name", "ods_code"]
 
@@ -125,4 +126,21 @@ class ProjectInvitationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeRun)
+class PurgeRunAdmin(admin.ModelAdmin):
+    """Runs of the retention purge: a record, read-only."""
+
+    list_display = ["started_at", "dry_run", "trigger", "organisation", "finished_at"]
+    list_filter = ["dry_run", "trigger"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from amhe.celery import ensure_broker_dirs
 
         ensure_broker_dirs()
+        # Every sign-in starts the session's clocks and decides its two-factor rule (signal receiver).
+        from amhe.core import two_factor  # noqa: F401
+
         # Each app registers its job handlers in a `jobs.py` module.
         autodiscover_modules("jobs")
         # ... and their demo data for `manage.py load_demo` in a `demo.py`.
@@ -19,3 +22,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("home")
         # ... and which sub-steps have work recorded in a `progress.py`.
         autodiscover_modules("progress")
+        # ... and what they keep for how long, for the retention purge, in a `retention.py`.
+        autodiscover_modules("retention")

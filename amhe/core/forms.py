@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
-from amhe.core.models import Membership, Population, Project, Role, SmartGoal, SubStepStatus, User
+from amhe.core.models import Membership, Organisation, Population, Project, Role, SmartGoal, SubStepStatus, User
 from amhe.core.nhsuk_forms import NhsDateField, mark_needed
 
 
@@ -258,3 +258,97 @@ class PopulationForm(forms.ModelForm):
         ]
         self.instance.criteria = criteria
         return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the code from your authenticator app, or a recovery code"},
+    )
+
+
+class AuthenticatorSetupForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=10,
+        help_text="After adding the account, your app shows a 6-digit code. Enter it here.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code your authenticator app shows"},
+    )
+
+
+class ReauthenticateForm(forms.Form):
+    """Sign in again: the password (if the account has one) and a code (if it has an authenticator)."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    code = SecondFactorForm.base_fields["code"]
+
+    def __init__(self, *args, user, with_password: bool, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not with_password:
+            del self.fields["password"]
+        if not with_code:
+            del self.fields["code"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("The password is not right. Enter the password you log in with")
+        return password
+
+
+class RetentionForm(forms.ModelForm):
+    """How long the organisation keeps each kind of data, in days (amhe.core.retention).
+    Shows a field for each registered retention kind."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "retain_record_level_days",
+            "retain_abandoned_responses_days",
+            "retain_reports_days",
+            "retain_history_days",
+            "retain_audit_days",
+        ]
+
+    def __init__(self, *args, settings_shown, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in settings_shown:
+                del self.fields[name]
+        for field in self.fields.values():
+            field.label = field.label[:1].upper() + field.label[1:]
+            field.widget.attrs.update({"inputmode": "numeric"})
+            field.error_messages.update(
+                {
+                    "required": "Enter a number of days",
+                    "invalid": "Enter a whole number of days, like 90",
+                    "min_value": "Enter at least %(limit_value)s day",
+                    "max_value": "Enter no more than %(limit_value)s days (20 years)",
+                }
+            )

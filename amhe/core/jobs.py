@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from amhe.core.models import Job
+from amhe.core import retention
+from amhe.core.models import Job, PurgeRun
 
 Report = Callable[[int, str], None]
 Handler = Callable[[Job, Report], dict]
@@ -73,3 +74,13 @@ def worker_check(job: Job, report: Report) -> dict:
         report(round(100 * step / steps) if step < steps else 99, f"Checked the database ({step} of {steps})")
         time.sleep(pause)
     return {"database_round_trips": counted, "vendor": connection.vendor}
+
+
+@job_kind("core.retention_purge", title="Destroying data past its retention period")
+def retention_purge(job: Job, report: Report) -> dict:
+    """The daily purge (amhe.core.retention). Idempotent: it measures every cutoff from
+    the moment kept on its PurgeRun, so a run started again after its worker died
+    destroys only what the first attempt had not yet, and records it on the same run."""
+    report(5, "Purging")
+    run = retention.purge(trigger=PurgeRun.Trigger.SCHEDULE, job=job, progress=report)
+    return {"purge_run": run.pk, "removed": run.total}

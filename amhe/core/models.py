@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from amhe.core import cycle, taxonomy
+
+# Bounds of every retention setting, in days: at least a day, at most 20 years.
+RETENTION_MIN_DAYS = 1
+RETENTION_MAX_DAYS = 20 * 365
 
 
 class Organisation(models.Model):
@@ -38,6 +43,51 @@ class Organisation(models.Model):
     # shown or exported beyond the analyst who uploaded the data; read it through
     # amhe.core.selectors.suppression_rule_for.
     suppression_rule = models.CharField(max_length=20, default="nhs")
+    # Two-factor sign-in for its accounts (amhe.core.two_factor.required_for): blank follows the
+    # site's default (AMHE_TWO_FACTOR_DEFAULT: on unless DEBUG is on).
+    two_factor_required = models.BooleanField(
+        "require two-factor sign-in",
+        null=True,
+        blank=True,
+        default=None,
+        help_text=(
+            "Every account of this organisation, and every member of its projects, must sign in with a code "
+            "from an authenticator app. Unknown: the site's default (on for a live site)."
+        ),
+    )
+    # How long each kind of data is kept, in days (amhe.core.retention; the purge job
+    # destroys what is older). Changed by the organisation's governance leads on its
+    # settings page, within RETENTION_MIN_DAYS..RETENTION_MAX_DAYS.
+    retain_record_level_days = models.PositiveIntegerField(
+        "record-level data from uploads (days after upload)",
+        default=180,
+        validators=[MinValueValidator(RETENTION_MIN_DAYS), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="The normalised rows of each upload. Its breakdowns, dashboard and quality report are kept.",
+    )
+    retain_abandoned_responses_days = models.PositiveIntegerField(
+        "unfinished survey responses (days after the survey closes)",
+        default=30,
+        validators=[MinValueValidator(RETENTION_MIN_DAYS), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="Responses started but never sent, with their answers.",
+    )
+    retain_reports_days = models.PositiveIntegerField(
+        "generated reports and exports (days after they were made)",
+        default=365,
+        validators=[MinValueValidator(RETENTION_MIN_DAYS), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="Progress report files. They can be built again from the project at any time.",
+    )
+    retain_history_days = models.PositiveIntegerField(
+        "change history (days after each change)",
+        default=6 * 365,
+        validators=[MinValueValidator(RETENTION_MIN_DAYS), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="Who changed what and when on goals, strategy, risks, surveys and other records.",
+    )
+    retain_audit_days = models.PositiveIntegerField(
+        "audit log entries (days after each entry)",
+        default=6 * 365,
+        validators=[MinValueValidator(RETENTION_MIN_DAYS), MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="Sign-ins, refusals, uploads, exports, deletions and settings changes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -611,3 +661,40 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname} at {self.last_seen:%H:%M:%S}"
+
+
+class PurgeRun(models.Model):
+    """One run of the retention purge (amhe.core.retention), or of its dry run: when,
+    what started it and how many of each kind went (or would go) per organisation.
+    Counts only: no names, no identifiers, nothing from the rows themselves."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Daily schedule"
+        COMMAND = "command", "manage.py purge"
+        PAGE = "page", "Organisation settings page"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The moment every cutoff was measured from: a run started again (its worker died)
+    # keeps it, so it removes what the first attempt would have.
+    as_of = models.DateTimeField()
+    dry_run = models.BooleanField(default=False)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="purge_runs"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    job = models.OneToOneField(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="purge_run")
+    # {kind key: {organisation id (as a string): count}}
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        what = "Dry run" if self.dry_run else "Purge"
+        return f"{what} of {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def total(self) -> int:
+        return sum(sum(by_org.values()) for by_org in self.counts.values())

@@ -565,3 +565,27 @@ def jobs_requeue_stale() -> int:
 
 def worker_heartbeat(*, hostname: str) -> None:
     WorkerHeartbeat.objects.update_or_create(hostname=hostname[:200], defaults={"last_seen": timezone.now()})
+
+
+RETENTION_FIELDS = (
+    "retain_record_level_days",
+    "retain_abandoned_responses_days",
+    "retain_reports_days",
+    "retain_history_days",
+    "retain_audit_days",
+)
+
+
+@transaction.atomic
+def organisation_retention_update(*, by, organisation, **days) -> Organisation:
+    """Change how long the organisation keeps each kind of data (amhe.core.retention).
+    Only the retention fields; each a whole number of days within the allowed bounds."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    unknown = set(days) - set(RETENTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not retention settings: {sorted(unknown)}")
+    for name, value in days.items():
+        setattr(organisation, name, value)
+    organisation.full_clean(exclude=[f.name for f in Organisation._meta.fields if f.name not in days])
+    organisation.save(update_fields=list(days))
+    return organisation

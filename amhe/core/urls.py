@@ -25,6 +25,7 @@ urlpatterns = [
     path("projects/<int:project_id>/goals/<int:goal_id>/submit/", views.goal_submit, name="goal-submit"),
     path("projects/<int:project_id>/goals/<int:goal_id>/decide/", views.goal_decide, name="goal-decide"),
     path("projects/<int:project_id>/goals/<int:goal_id>/history/", views.goal_history, name="goal-history"),
+    path("organisations/<int:organisation_id>/settings/", views.organisation_settings, name="organisation-settings"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
     path("jobs/<uuid:job_id>/status/", views.job_status, name="job-status"),
     path("system/", views.system_status, name="system"),

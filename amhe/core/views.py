@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amhe.core import access, approvals, cycle, history, homepage, navigation, presenters, services
+from amhe import stats
+from amhe.core import access, approvals, cycle, history, homepage, navigation, presenters, retention, services
 from amhe.core.access import Action
 from amhe.core.forms import (
     ApprovalDecisionForm,
@@ -29,12 +30,22 @@ from amhe.core.forms import (
     PopulationForm,
     ProjectForm,
     ProjectStatusForm,
+    RetentionForm,
     SmartGoalForm,
     SubStepStatusForm,
     add_service_errors,
 )
 from amhe.core.jobs import title_for
-from amhe.core.models import Job, Membership, Population, ProjectInvitation, SmartGoal, SubStepStatus, WorkerHeartbeat
+from amhe.core.models import (
+    Job,
+    Membership,
+    Population,
+    ProjectInvitation,
+    PurgeRun,
+    SmartGoal,
+    SubStepStatus,
+    WorkerHeartbeat,
+)
 from amhe.core.views_accounts import superuser_required
 
 
@@ -55,7 +66,14 @@ def home(request):
     can_start = bool(request.user.organisation_id) and request.user.has_perm("core.add_project")
     invitations = services.invitations_waiting_for(request.user)
     return TemplateResponse(
-        request, "core/home.html", {"rows": rows, "can_start": can_start, "invitations": invitations}
+        request,
+        "core/home.html",
+        {
+            "rows": rows,
+            "can_start": can_start,
+            "invitations": invitations,
+            "may_manage_retention": access.may_manage_retention(request.user),
+        },
     )
 
 
@@ -503,6 +521,57 @@ def _crumbs(project, *, members=False):
     if members:
         crumbs.append(("People on this project", reverse("core:members", kwargs={"project_id": project.pk})))
     return crumbs
+
+
+RECENT_PURGES = 10
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request, organisation_id):
+    """The organisation's retention settings and what a purge would destroy now (a dry
+    run: counts only). Its governance leads change them; the suppression rule is shown."""
+    organisation = access.get_organisation_for_user(request.user, organisation_id, Action.MANAGE_RETENTION)
+    kinds = retention.kinds()
+    form = RetentionForm(request.POST or None, instance=organisation, settings_shown={kind.setting for kind in kinds})
+    if request.method == "POST" and form.is_valid():
+        days = {name: form.cleaned_data[name] for name in form.fields}
+        organisation.refresh_from_db()  # the form changed the instance; the service applies the changes
+        try:
+            services.organisation_retention_update(by=request.user, organisation=organisation, **days)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Retention settings saved.")
+            return redirect("core:organisation-settings", organisation_id=organisation.pk)
+        organisation.refresh_from_db()
+    elif request.method == "POST":
+        organisation.refresh_from_db()  # show the saved days beside the dry run, not the rejected ones
+    counts = retention.expired_counts(organisation=organisation)
+    key = str(organisation.pk)
+    would_go = [
+        {"label": kind.label, "days": getattr(organisation, kind.setting), "count": counts[kind.key].get(key, 0)}
+        for kind in kinds
+    ]
+    runs = [
+        {
+            "run": run,
+            "count": sum(by_org.get(key, 0) for by_org in run.counts.values()),
+        }
+        for run in PurgeRun.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True))[:RECENT_PURGES]
+    ]
+    return TemplateResponse(
+        request,
+        "core/organisation_settings.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "would_go": would_go,
+            "would_go_total": sum(row["count"] for row in would_go),
+            "runs": runs,
+            "suppression_rule": stats.RULES.get(organisation.suppression_rule, stats.RULES["nhs"]),
+            "crumbs": [("Your projects", reverse("core:home"))],
+        },
+    )
 
 
 def _job_for_user(user, job_id) -> Job:

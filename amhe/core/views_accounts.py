@@ -36,6 +36,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.AMHE_OIDC_ENABLED
+        context["oidc_button_label"] = settings.AMHE_OIDC_BUTTON_LABEL
+        return context
+
     def post(self, request, *args, **kwargs):
         # A locked account is answered before the form is read, so a blank,
         # wrong or right password all get the same page.

@@ -33,6 +33,7 @@ from amhe.core import access
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.surveys import building, equality, i18n, participation, responding
 from amhe.surveys.forms_builder import (
     BankFilterForm,
@@ -460,6 +461,7 @@ def question_edit(request, project_id, step, survey_id, question_id):
     return _question_page(request, project, survey, question, kind)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def question_delete(request, project_id, step, survey_id, question_id):
     project, membership, survey = survey_for(request.user, project_id, survey_id, Action.ENGAGE, step=step)
@@ -730,6 +732,7 @@ def survey_invitations(request, project_id, step, survey_id):
     return _share_page(request, project, survey, invitations_form=form)
 
 
+@recent_sign_in_required
 @require_GET
 def survey_invitations_csv(request, project_id, step, survey_id):
     """The unused single-use links (never opened), with their batch labels."""
@@ -865,6 +868,7 @@ def question_save_to_bank(request, project_id, step, survey_id, question_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def question_bank_delete(request, project_id, step, item_id):
     survey_step(step)

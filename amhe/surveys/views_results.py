@@ -29,6 +29,7 @@ from amhe.core import access
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.surveys import export, participation, responding, selectors
 from amhe.surveys import figures as survey_figures
 from amhe.surveys import results as survey_results
@@ -340,6 +341,7 @@ def results_xlsx(request, project_id, step, survey_id):
     return export.xlsx_response(_filename(survey, "results", "xlsx"), sheets, banner=banner)
 
 
+@recent_sign_in_required
 @require_GET
 def responses_csv(request, project_id, step, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE, step=step)
@@ -349,6 +351,7 @@ def responses_csv(request, project_id, step, survey_id):
     )
 
 
+@recent_sign_in_required
 @require_GET
 def responses_xlsx(request, project_id, step, survey_id):
     project, membership, survey = _survey_for(request.user, project_id, survey_id, Action.ENGAGE, step=step)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from deliver.decisions import selectors, services
 from deliver.decisions.forms import DecisionForm
@@ -91,6 +92,7 @@ def decision_edit(request, project_id, decision_id):
     return _decision_form_page(request, project, decision)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def decision_delete(request, project_id, decision_id):
     project, membership, decision = selectors.decision_for(request.user, project_id, decision_id, Action.GOVERN)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from deliver.governance import presenters, selectors, services
 from deliver.governance.forms import GroupForm, MeetingForm
@@ -125,6 +126,7 @@ def group_edit(request, project_id, group_id):
     return _group_form_page(request, project, group)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def group_delete(request, project_id, group_id):
     project, membership, group = selectors.group_for(request.user, project_id, group_id, Action.GOVERN)
@@ -177,6 +179,7 @@ def meeting_edit(request, project_id, meeting_id):
     return _meeting_form_page(request, project, meeting.group, meeting)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def meeting_delete(request, project_id, meeting_id):
     project, membership, meeting = selectors.meeting_for(request.user, project_id, meeting_id, Action.GOVERN)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from deliver.resourcing import presenters, selectors, services
 from deliver.resourcing.forms import BudgetLineForm, FacilityForm, StaffRoleForm
@@ -204,6 +205,7 @@ def staff_role_edit(request, project_id, staff_role_id):
     return _form_page(request, project, role.strategy, STAFF, role)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def staff_role_delete(request, project_id, staff_role_id):
     project, membership, role = selectors.staff_role_for(request.user, project_id, staff_role_id, Action.EDIT_STRATEGY)
@@ -222,6 +224,7 @@ def facility_edit(request, project_id, facility_id):
     return _form_page(request, project, facility.strategy, FACILITY, facility)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def facility_delete(request, project_id, facility_id):
     project, membership, facility = selectors.facility_for(request.user, project_id, facility_id, Action.EDIT_STRATEGY)
@@ -242,6 +245,7 @@ def budget_line_edit(request, project_id, budget_line_id):
     return _form_page(request, project, line.strategy, BUDGET, line)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def budget_line_delete(request, project_id, budget_line_id):
     project, membership, line = selectors.budget_line_for(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from deliver.risks import presenters, selectors, services
 from deliver.risks.forms import RiskForm
@@ -116,6 +117,7 @@ def risk_edit(request, project_id, risk_id):
     return _risk_form_page(request, project, risk)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def risk_delete(request, project_id, risk_id):
     project, membership, risk = selectors.risk_for(request.user, project_id, risk_id, Action.GOVERN)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from deliver.approvals import selectors as approvals_selectors
 from deliver.approvals import views as approvals_views
@@ -215,6 +216,7 @@ def intervention_edit(request, project_id, intervention_id):
     return _intervention_form_page(request, project, intervention.strategy, intervention)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def intervention_delete(request, project_id, intervention_id):
     project, membership, intervention = selectors.intervention_for(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from deliver.strategy import selectors as strategy_selectors
 from deliver.tracking import presenters, selectors, services
@@ -183,6 +184,7 @@ def action_update(request, project_id, action_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def action_delete(request, project_id, action_id):
     project, membership, item = selectors.action_for(request.user, project_id, action_id, Action.TRACK_DELIVERY)
@@ -237,6 +239,7 @@ def milestone_edit(request, project_id, milestone_id):
     return _milestone_form_page(request, project, milestone.strategy, milestone)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def milestone_delete(request, project_id, milestone_id):
     project, membership, milestone = selectors.milestone_for(

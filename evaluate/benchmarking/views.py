@@ -18,6 +18,7 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from evaluate.benchmarking import presenters, references, selectors, services
 from evaluate.benchmarking.forms import BenchmarkForm, ComparatorForm, ComparatorUploadForm, PeersForm
@@ -115,6 +116,7 @@ def benchmark_edit(request, project_id, benchmark_id):
     return _benchmark_form_page(request, project, benchmark)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def benchmark_delete(request, project_id, benchmark_id):
     project, membership, benchmark = selectors.benchmark_for(request.user, project_id, benchmark_id, Action.EVALUATE)
@@ -200,6 +202,7 @@ def comparator_peers(request, project_id, benchmark_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def comparator_delete(request, project_id, benchmark_id, comparator_id):
     project, membership, benchmark, comparator = selectors.comparator_for(

@@ -21,6 +21,7 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from amhe.surveys.selectors import survey_url
 from evaluate.feedback import presenters, selectors, services
@@ -209,6 +210,7 @@ def entry_publish(request, project_id, entry_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def entry_delete(request, project_id, entry_id):
     project, membership, entry = selectors.entry_for(request.user, project_id, entry_id, Action.PUBLISH_FEEDBACK)

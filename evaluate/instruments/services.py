@@ -5,12 +5,11 @@ own service, so languages, easy read, the builder and results all apply)."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import files
 from amhe.core import services as core_services
 from amhe.core.models import Measure
 from amhe.core.selectors import suppression_rule_for
@@ -201,12 +200,6 @@ SCORES_JOB = "evaluate.instrument_scores"
 NEUTRAL_NAME = "your file"  # in messages: the uploader's file name is never stored
 
 
-def _storage_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "evaluate" / "scores"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @transaction.atomic
 def _store_scores(*, by, upload: InstrumentUpload, data: bytes) -> InstrumentUpload:
     """Read, check and score the file, and store each period's published figures (a
@@ -281,9 +274,8 @@ def scores_upload_queue(*, by, project, key: str, title: str, grouping: str, dat
     upload = _new_upload(
         by=by, project=project, key=key, title=title, grouping=grouping, state=InstrumentUpload.State.PROCESSING
     )
-    path = _storage_dir() / f"{uuid.uuid4().hex}.upload"
-    path.write_bytes(data)
-    upload.file_path = str(path)
+    name = files.save_bytes(data, f"evaluate/scores/{uuid.uuid4().hex}.upload")  # amhe.core.files: any storage
+    upload.file_path = name
     upload.save(update_fields=["file_path"])
     core_services.job_enqueue(by=by, project=project, kind=SCORES_JOB, params={"upload_id": upload.pk})
     return upload
@@ -295,20 +287,22 @@ def scores_upload_process(*, upload_id: int) -> dict:
     upload = InstrumentUpload.objects.filter(pk=upload_id).select_related("project__organisation").first()
     if upload is None or upload.state != InstrumentUpload.State.PROCESSING:
         return {"already": "done or deleted"}
-    path = Path(upload.file_path) if upload.file_path else None
-    if path is None or not path.exists():
+    name = upload.file_path.name
+    if not files.exists(name):
         InstrumentUpload.objects.filter(pk=upload.pk).update(
             state=InstrumentUpload.State.FAILED, problems=["The file was lost before it was read: upload it again."]
         )
         return {"problems": 1}
     try:
-        _store_scores(by=upload.created_by, upload=upload, data=path.read_bytes())
+        with upload.file_path.storage.open(name, "rb") as handle:
+            data = handle.read()  # the form refused anything over uploading.MAX_BYTES
+        _store_scores(by=upload.created_by, upload=upload, data=data)
     except uploading.UploadProblem as exc:
         InstrumentUpload.objects.filter(pk=upload.pk).update(
             state=InstrumentUpload.State.FAILED, problems=exc.messages, file_path=""
         )
-        path.unlink(missing_ok=True)
+        files.delete([name])
         return {"problems": len(exc.messages)}
     InstrumentUpload.objects.filter(pk=upload.pk).update(file_path="")
-    path.unlink(missing_ok=True)
+    files.delete([name])
     return {"periods": upload.periods.count(), "scores": upload.scored}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from evaluate.measures import presenters, selectors, services
 from evaluate.measures.forms import RebaseForm
 
@@ -114,6 +115,7 @@ def rebase_new(request, project_id, measure_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def rebase_delete(request, project_id, measure_id, rebase_id):
     project, membership, measure, rebase = selectors.rebase_for(

@@ -97,8 +97,9 @@ class InstrumentUpload(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
     problems = models.JSONField(default=list, blank=True, help_text="Why the file could not be used (no cell values).")
     notes = models.JSONField(default=list, blank=True, help_text="Columns removed or not used (names only).")
-    # The file while the job works on it (deleted when done): a random name under MEDIA_ROOT.
-    file_path = models.CharField(max_length=300, blank=True)
+    # The file while the job works on it (deleted when done): a random name in the storage
+    # (amhe.core.files), evaluate/scores/<random>.upload.
+    file_path = models.FileField(max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -27,6 +27,7 @@ from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.two_factor import recent_sign_in_required
 from identify.community import assets_csv, presenters, selectors, services
 from identify.community.forms import (
     AssetFilterForm,
@@ -172,6 +173,7 @@ def focus_group_detail(request, project_id, focus_group_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def focus_group_delete(request, project_id, focus_group_id):
     project, membership, focus_group = selectors.focus_group_for(request.user, project_id, focus_group_id)
@@ -263,6 +265,7 @@ def community_input_detail(request, project_id, input_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def community_input_delete(request, project_id, input_id):
     project, membership, item = selectors.community_input_for(request.user, project_id, input_id)
@@ -475,6 +478,7 @@ def asset_detail(request, project_id, asset_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def asset_delete(request, project_id, asset_id):
     project, membership, asset = selectors.asset_for(request.user, project_id, asset_id, Action.ENGAGE)

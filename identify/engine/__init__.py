@@ -6,7 +6,9 @@ API
 ---
 ``read_extract(path_or_bytes, *, filename, max_bytes, max_rows=20_000_000, max_field_chars=10_000, max_columns=100)``
     -> ``Extract``. CSV or .xlsx (sniffed from the content) -> ``Extract.table``: a DataFrame of
-    strings (pyarrow-backed ``str``) indexed by spreadsheet row number (``_row``;
+    strings (pyarrow-backed ``str``; a column whose values repeat, at most half as many distinct
+    values as rows in every chunk of 4,096 rows or more, is a categorical of those strings, each
+    distinct value stored once: values are the same, memory a fraction) indexed by spreadsheet row number (``_row``;
     row 2 is the first data row; keep the index when saving, e.g.
     ``to_parquet(path)``), with ``encoding``, ``delimiter``, ``header_row``,
     ``row_count``, ``dropped_identifiers`` (column names), ``identifier_details``,
@@ -14,7 +16,11 @@ API
     identifier columns (NHS number, name, date of birth, full postcode, address,
     contact details; by name or by content) are removed and reported (notice
     ``IDENTIFIER_COLUMNS_DROPPED``); the caller deletes the uploaded file. Bad
-    files raise ``ExtractError(code, message, row, column)``.
+    files raise ``ExtractError(code, message, row, column)``. With ``pseudonym_key``
+    an NHS number column is replaced by ``NHS_PSEUDONYM_COLUMN`` of pseudonyms
+    (``Extract.pseudonymised``).
+``pseudonym(value, key)``, ``pseudonymise_columns(table, columns, key)``
+    Keyed HMAC-SHA256 pseudonyms of person identifiers (``pseudonyms`` module).
 ``FIELDS``, ``detect_mapping(columns) -> {column: field or None}``, ``Mapping``
     What a column can hold; a guess from the names; the checked mapping
     (``Mapping(dict)`` / ``Mapping.from_dict(d, columns=...)`` raise
@@ -37,10 +43,11 @@ API
     everyone but the analyst who uploaded the file.
 """
 
-from .mapping import FIELDS, Field, Mapping, MappingError, detect_mapping, field_choices
+from .mapping import FIELDS, RECORD_ID, Field, Mapping, MappingError, detect_mapping, field_choices
 from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
+from .pseudonyms import is_person_key, pseudonym, pseudonymise_columns
 from .quality import THRESHOLDS, quality_report, without_values
-from .reading import IDENTIFIER_COLUMNS_DROPPED, ROW, Extract, ExtractError, read_extract
+from .reading import IDENTIFIER_COLUMNS_DROPPED, NHS_PSEUDONYM_COLUMN, ROW, Extract, ExtractError, read_extract
 
 __all__ = [
     "read_extract",
@@ -48,6 +55,11 @@ __all__ = [
     "ExtractError",
     "IDENTIFIER_COLUMNS_DROPPED",
     "ROW",
+    "NHS_PSEUDONYM_COLUMN",
+    "RECORD_ID",
+    "is_person_key",
+    "pseudonym",
+    "pseudonymise_columns",
     "FIELDS",
     "Field",
     "detect_mapping",

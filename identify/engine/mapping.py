@@ -441,6 +441,8 @@ _FIELD_LIST: tuple[Field, ...] = (
             "Der_Person_ID",
             "PersonID",
             "Pseudo NHS number",
+            # What the reader puts in place of an NHS number column (reading.NHS_PSEUDONYM_COLUMN).
+            "NHS number (pseudonym)",
             "PseudoNHSNumber",
             "Pseudonymised ID",
             "Token_Person_ID",

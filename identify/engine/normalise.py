@@ -47,7 +47,9 @@ Output columns (index = the raw table's spreadsheet row numbers)
   ``outcome`` (Y/N/Z/X).
 
 Vectorised: each column's distinct values are classified once, then spread over
-the rows with array takes, so a million rows take about a second.
+the rows with array takes. A categorical column (the reader keeps repeating
+columns so, and the saved Parquet table keeps them) gives its distinct values and
+integer codes at once, so no string is hashed or copied per row.
 """
 
 from __future__ import annotations
@@ -419,6 +421,14 @@ def _number_classifier(*, whole: bool, negative: bool, what: str) -> Callable[[s
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Per row, an index into the column's distinct values (blank last when there
+    are missing cells), and those values.
+
+    A categorical column (as the reader gives for a column whose values repeat)
+    already holds them: its codes are renumbered to the categories in use, with no
+    hashing of strings. Otherwise the strings are factorized (order of first appearance)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return _factorize_categorical(series)
     if not isinstance(series.dtype, pd.StringDtype):
         series = series.astype(_STR)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -428,6 +438,24 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         codes[codes < 0] = len(values)
         values.append("")
     return codes.astype(np.int64, copy=False), values
+
+
+def _factorize_categorical(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    codes = series.cat.codes.to_numpy()
+    categories = series.cat.categories
+    seen = np.bincount(codes.astype(np.int64) + 1, minlength=len(categories) + 1) > 0  # slot 0: a missing cell
+    present = np.flatnonzero(seen[1:])  # the categories in use, in the categories' order
+    values = [str(categories[int(c)]) for c in present]
+    # Two categories can be the same text (e.g. a category that is not a string): keep
+    # one value per text, as factorizing the strings would.
+    first: dict[str, int] = {}
+    positions = np.array([first.setdefault(v, len(first)) for v in values], dtype=np.int64)
+    values = list(first)
+    renumber = np.full(len(categories) + 1, len(values), dtype=np.int64)  # the last slot is code -1
+    renumber[present] = positions
+    if seen[0]:
+        values.append("")
+    return renumber[codes], values
 
 
 def _str_column(values: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
@@ -730,16 +758,52 @@ def _arrow_strings(series: pd.Series) -> pa.ChunkedArray:
     return pc.fill_null(arr, "")
 
 
+def _any_padded(strings: pa.ChunkedArray) -> bool:
+    """Whether any value starts or ends with whitespace (chunk by chunk, one character each)."""
+    for chunk in strings.chunks:
+        for start, stop in ((0, 1), (-1, None)):
+            ends = pc.utf8_slice_codeunits(chunk, start, stop)
+            if pc.any(pc.utf8_is_space(ends)).as_py():
+                return True
+    return False
+
+
+def _trimmed_ids(strings: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
+    """Record IDs trimmed, blank words as "", and which were blank."""
+    # Nothing to trim (no value starts or ends with whitespace): keep the column as read,
+    # not a second copy of every ID.
+    trimmed = pc.utf8_trim_whitespace(strings) if _any_padded(strings) else strings
+    # Only values no longer than the longest blank word can be one (lower case has at least
+    # as many characters), so only those are lowered: not a second copy of every ID.
+    longest = max(len(t) for t in _BLANK_TOKENS)
+    short = np.flatnonzero(pc.less_equal(pc.utf8_length(trimmed), longest).to_numpy(zero_copy_only=False))
+    blank = np.zeros(len(trimmed), dtype=bool)
+    if len(short):
+        candidates = pc.utf8_lower(trimmed.take(pa.array(short)))
+        blank[short] = pc.is_in(candidates, value_set=pa.array(sorted(_BLANK_TOKENS))).to_numpy(zero_copy_only=False)
+    if not blank.any():
+        return trimmed, blank
+    return pc.if_else(pa.array(blank), "", trimmed), blank
+
+
 def _record_id(b: _Builder, field_key: str, column: str) -> None:
-    trimmed = pc.utf8_trim_whitespace(_arrow_strings(b.raw[column]))
-    blank = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(sorted(_BLANK_TOKENS)))
-    ids = pc.if_else(blank, "", trimmed)
-    kinds = np.where(blank.to_numpy(), _KIND_INDEX[BLANK], _KIND_INDEX[taxonomy.VALID]).astype(np.int8)
-    b.add(
-        field_key,
-        pd.Series(ids, dtype=_STR, index=b.index, copy=False),
-        pd.Series(pd.Categorical.from_codes(kinds, dtype=KIND_DTYPE), index=b.index),
-    )
+    series = b.raw[column]
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # Each distinct ID is trimmed once; IDs that are the same once trimmed share a category.
+        codes, values = _factorize(series)
+        ids, blank = _trimmed_ids(pa.chunked_array([pa.array(values, type=pa.large_string())]))
+        id_codes, distinct = pd.factorize(pd.Series(ids, dtype=_STR), use_na_sentinel=True)
+        per_row = id_codes[codes] if len(values) else np.zeros(len(codes), dtype=np.int64)
+        ids_column = pd.Series(
+            pd.Categorical.from_codes(per_row, categories=pd.Index(distinct, dtype=_STR)), index=b.index, copy=False
+        )
+        kinds = np.where(blank, _KIND_INDEX[BLANK], _KIND_INDEX[taxonomy.VALID]).astype(np.int8)
+        kinds = kinds[codes] if len(values) else kinds
+    else:
+        ids, blank = _trimmed_ids(_arrow_strings(series))
+        ids_column = pd.Series(ids, dtype=_STR, index=b.index, copy=False)
+        kinds = np.where(blank, _KIND_INDEX[BLANK], _KIND_INDEX[taxonomy.VALID]).astype(np.int8)
+    b.add(field_key, ids_column, pd.Series(pd.Categorical.from_codes(kinds, dtype=KIND_DTYPE), index=b.index))
     b.register(field_key, column, field_key, None, [])
 
 

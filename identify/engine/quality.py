@@ -38,11 +38,13 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from amhe.core import taxonomy
 
 from .mapping import CHARACTERISTIC, FIELDS
-from .normalise import BLANK, INVALID, Normalised
+from .normalise import BLANK, INVALID, Normalised, _factorize
 from .reading import IDENTIFIER_COLUMNS_DROPPED
 
 __all__ = ["quality_report", "without_values", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
@@ -106,17 +108,23 @@ def _kind_totals(kinds: pd.Series, weights: np.ndarray | None) -> dict[str, floa
 
 
 def _invalid_examples(normalised: Normalised, key: str) -> list[dict[str, Any]]:
+    """The most frequent invalid values (ties in order of first appearance) with
+    their counts and first rows, worked out on the column's integer codes."""
     kinds = normalised.kinds(key)
     mask = (kinds == INVALID).to_numpy()
     if not mask.any():
         return []
-    original = normalised.original(key)[mask]
+    codes, values = _factorize(normalised.original(key))
+    invalid = codes[mask]
+    order = pd.unique(invalid)  # the invalid values, in order of first appearance
+    counts = np.bincount(invalid, minlength=len(values))[order]
+    ranked = pd.Series(counts, index=order).sort_values(ascending=False, kind="stable").head(MAX_EXAMPLES)
+    rows_index = normalised.raw.index[mask]
     reasons = normalised.invalid_reasons.get(key, {})
-    counts = original.value_counts(sort=True, dropna=False).head(MAX_EXAMPLES)
     examples = []
-    for value, count in counts.items():
-        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-        rows = original.index[(original == value).to_numpy()]
+    for code, count in ranked.items():
+        text = values[code]
+        rows = rows_index[np.flatnonzero(invalid == code)[:MAX_EXAMPLES]]
         examples.append(
             {"value": text, "count": int(count), "rows": _rows(rows), "reason": reasons.get(text, "not valid")}
         )
@@ -359,7 +367,7 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
         keys = frame[columns] if columns else None
     elif "record_id" in normalised.fields:
         by = "record_id"
-        keys = frame["record_id"].where((frame["record_id__kind"] == taxonomy.VALID).to_numpy(), None)
+        keys = frame["record_id"]
     else:
         by = "all_columns"
         keys = normalised.raw
@@ -368,8 +376,12 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
     if keys is not None and len(frame):
         if isinstance(keys, pd.DataFrame):
             keys = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy(), index=frame.index)
-        codes, _ = pd.factorize(keys, use_na_sentinel=True)  # one number per distinct key; -1 for no ID
-        dup = pd.Series(codes).duplicated(keep="first").to_numpy() & (codes >= 0)
+            codes = pd.factorize(keys, use_na_sentinel=True)[0]  # one number per key, in order of first appearance
+            first = _first_appearances(codes)
+        else:  # record IDs: one number per distinct ID; -1 for no ID (a blank ID is "", its kind blank)
+            codes, first = _key_codes(keys)
+            codes[(frame["record_id__kind"] != taxonomy.VALID).to_numpy()] = -1
+        dup = ~first & (codes >= 0)
         n = int(dup.sum())
         for code in pd.unique(codes[dup])[:MAX_EXAMPLES]:
             examples.append(_rows(frame.index[codes == code]))
@@ -379,6 +391,62 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
         "rows": n,
         "examples": examples,
     }
+
+
+def _first_appearances(codes: np.ndarray) -> np.ndarray:
+    """Per row, whether its number is seen for the first time, for numbers given in
+    order of first appearance: when it is above every number before it (no hashing)."""
+    first = np.ones(len(codes), dtype=bool)
+    if len(codes) > 1:
+        first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    return first
+
+
+_HASH_MAX_ROWS = 2_000_000  # above this, record IDs are sorted rather than hashed (memory)
+_SORTED_CHUNK = 1 << 20  # IDs compared a million at a time: never a sorted copy of them all
+
+
+def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """One number per distinct value (-1 for a missing one) and, per row, whether its
+    value appears for the first time there.
+
+    Arrow strings: up to _HASH_MAX_ROWS dictionary-encoded (a hash table); above it
+    sorted by index and neighbours compared, slower but with no hash table of every ID
+    (which at 10M rows took more memory than the rest of the job) and no sorted copy."""
+    if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
+        strings = pa.array(keys.array)
+        if isinstance(strings, pa.Array):
+            strings = pa.chunked_array([strings])
+        if len(strings) <= _HASH_MAX_ROWS:  # fast, and the hash table is small enough
+            encoded = pc.dictionary_encode(strings)  # numbered in order of first appearance
+            codes = np.concatenate(
+                [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+            ).astype(np.int32)
+            return codes, _first_appearances(codes)
+        n = len(strings)
+        order = pc.sort_indices(strings).to_numpy().astype(np.int32 if n < 2**31 else np.int64)  # nulls last
+        new_value = np.ones(n, dtype=bool)
+        for start in range(1, n, _SORTED_CHUNK):
+            stop = min(start + _SORTED_CHUNK, n)
+            run = strings.take(pa.array(order[start - 1 : stop]))
+            same = pc.equal(run.slice(1), run.slice(0, len(run) - 1))
+            new_value[start:stop] = ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        codes = np.empty(n, dtype=np.int32)
+        codes[order] = np.cumsum(new_value, dtype=np.int32) - 1
+        first = np.zeros(n, dtype=bool)
+        repeat = ~new_value[1:]
+        if n and (order[1:][repeat] > order[:-1][repeat]).all():
+            first[order[new_value]] = True  # a stable sort: each value's top row leads its run
+        elif n:
+            first[np.minimum.reduceat(order, np.flatnonzero(new_value))] = True
+        del repeat
+        codes[pc.is_null(strings).to_numpy(zero_copy_only=False)] = -1
+        return codes, first
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        codes = keys.cat.codes.to_numpy().astype(np.int32)
+        return codes, ~pd.Series(codes).duplicated(keep="first").to_numpy()
+    codes = pd.factorize(keys, use_na_sentinel=True)[0].astype(np.int32)
+    return codes, _first_appearances(codes)
 
 
 def _duplicate_finding(dups: dict[str, Any], rows: int) -> dict[str, Any] | None:

@@ -61,8 +61,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .pseudonyms import pseudonymise_array
+
 __all__ = [
     "ROW",
+    "NHS_PSEUDONYM_COLUMN",
     "IDENTIFIER_COLUMNS_DROPPED",
     "EMPTY_ROWS_DROPPED",
     "SHORT_ROWS_PADDED",
@@ -78,6 +81,8 @@ __all__ = [
 
 #: Name of the table's index: the spreadsheet row number of each data row.
 ROW: Final = "_row"
+#: Name of the column of pseudonyms that replaces an NHS number column (given a key).
+NHS_PSEUDONYM_COLUMN: Final = "NHS number (pseudonym)"
 
 # Notice codes (``Extract.notices[i]["code"]``).
 IDENTIFIER_COLUMNS_DROPPED: Final = "identifier_columns_dropped"
@@ -93,6 +98,11 @@ _SNIFF_BYTES = 256 * 1024
 _READ_CHUNK = 1024 * 1024
 _BLOCK_SIZE = 4 * 1024 * 1024
 _PY_CHUNK_ROWS = 65_536
+# A column chunk of at least this many rows whose values repeat (at most half as many
+# distinct values as rows) is kept dictionary-encoded: each distinct value once and a
+# small integer per row. A column whose chunks all are becomes a categorical of strings.
+_DICT_MIN_ROWS = 4096
+_DICT_MAX_SHARE = 0.5
 _CONTENT_SAMPLE = 1000
 _CONTENT_SHARE = 0.5  # a column is an identifier if at least half its sampled values are
 _MAX_EXAMPLE_ROWS = 5
@@ -151,8 +161,9 @@ class ExtractError(Exception):
 class Extract:
     """A readable upload: its table of strings and what we learned reading it.
 
-    ``table`` has one column per kept column (pyarrow-backed ``str`` dtype, values
-    exactly as uploaded, blanks as ``""``) and an index named :data:`ROW` holding
+    ``table`` has one column per kept column (pyarrow-backed ``str`` dtype, or a
+    categorical of such strings for a column whose values repeat (see
+    ``_DICT_MIN_ROWS``); values exactly as uploaded, blanks as ``""``) and an index named :data:`ROW` holding
     spreadsheet row numbers. ``table.attrs["extract"]`` carries :meth:`metadata`
     so it travels with the table (pandas also stores ``attrs`` in Parquet).
     """
@@ -167,6 +178,7 @@ class Extract:
     empty_rows_dropped: int = 0
     identifier_details: list[dict[str, Any]] = field(default_factory=list)  # column, position, kind, message
     notices: list[dict[str, Any]] = field(default_factory=list)
+    pseudonymised: list[str] = field(default_factory=list)  # columns of pseudonyms in place of NHS numbers
 
     @property
     def columns(self) -> list[str]:
@@ -201,6 +213,7 @@ class Extract:
             "empty_rows_dropped": self.empty_rows_dropped,
             "dropped_identifiers": self.dropped_identifiers,
             "identifier_details": [dict(d) for d in self.identifier_details],
+            "pseudonymised": list(self.pseudonymised),
             "notices": [dict(n) for n in self.notices],
         }
 
@@ -329,10 +342,51 @@ def _content_identifier(values: list[str]) -> str | None:
     return None
 
 
+def _dictionary_encoded(chunk: pa.Array) -> pa.Array:
+    """The chunk dictionary-encoded when its values repeat (see _DICT_MIN_ROWS), else as it is."""
+    if not pa.types.is_large_string(chunk.type) or len(chunk) < _DICT_MIN_ROWS or chunk.null_count:
+        return chunk
+    encoded = pc.dictionary_encode(chunk)
+    if len(encoded.dictionary) > len(chunk) * _DICT_MAX_SHARE:
+        return chunk
+    return encoded
+
+
+def _strings(chunk: pa.Array) -> pa.Array:
+    """The chunk's values as strings (a dictionary-encoded chunk decoded)."""
+    if pa.types.is_dictionary(chunk.type):
+        return chunk.dictionary.take(chunk.indices)
+    return chunk
+
+
+def _column_series(chunks: list[pa.Array], index: pd.Index) -> pd.Series:
+    """A column of the table: a categorical of strings when every chunk is
+    dictionary-encoded (each distinct value stored once), else Arrow strings."""
+    if chunks and all(pa.types.is_dictionary(c.type) for c in chunks):
+        unified = pa.chunked_array(chunks).unify_dictionaries()
+        dictionary = unified.chunk(0).dictionary
+        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+        categories = pd.Index(pd.array(dictionary, dtype=_STRING_DTYPE))
+        codes = indices.astype(np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index, copy=False)
+    strings = pa.chunked_array([_strings(c) for c in chunks], type=pa.large_string())
+    return pd.Series(strings, dtype=_STRING_DTYPE, index=index, copy=False)
+
+
+def _free_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted 2``, ``wanted 3``... whichever no column has yet."""
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted} {n}"
+    return name
+
+
 def _sample_values(chunks: list[pa.Array]) -> list[str]:
     """Up to _CONTENT_SAMPLE non-blank values from a column, from the top."""
     out: list[str] = []
     for chunk in chunks:
+        chunk = _strings(chunk)
         nonblank = pc.filter(chunk, pc.not_equal(pc.utf8_trim_whitespace(chunk), ""))
         out.extend(nonblank.slice(0, _CONTENT_SAMPLE - len(out)).to_pylist())
         if len(out) >= _CONTENT_SAMPLE:
@@ -376,8 +430,14 @@ def read_extract(
     max_rows: int = 20_000_000,
     max_field_chars: int = 10_000,
     max_columns: int = 100,
+    pseudonym_key: str | bytes | None = None,
 ) -> Extract:
     """Read a CSV or .xlsx upload into an :class:`Extract`, or raise :class:`ExtractError`.
+
+    With ``pseudonym_key``, an NHS number column is not simply removed: it is replaced
+    by a column of pseudonyms (:mod:`identify.engine.pseudonyms`, HMAC-SHA256 under
+    that key) named :data:`NHS_PSEUDONYM_COLUMN`, so records of one person can still be
+    linked without the number being stored.
 
     ``filename`` is the name the uploader gave the file (used in messages only: the
     format is decided from the content). Direct identifier columns are removed.
@@ -413,7 +473,7 @@ def read_extract(
         parsed = _parse_csv(
             source, name, head, max_rows=max_rows, max_field_chars=max_field_chars, max_columns=max_columns
         )
-    return _finish(parsed, name)
+    return _finish(parsed, name, pseudonym_key=pseudonym_key)
 
 
 # --------------------------------------------------------------------------- parsed (before checks)
@@ -437,8 +497,8 @@ def _check_field_lengths(parsed_chunks: list[pa.Array], rows: np.ndarray, header
     """Raise field_too_long for the first (top-most) over-long value in a batch."""
     worst: tuple[int, int] | None = None  # (position in batch, column)
     for col, arr in enumerate(parsed_chunks):
-        if len(arr) == 0:
-            continue
+        if len(arr) == 0 or pc.max(pc.binary_length(arr)).as_py() <= limit:
+            continue  # no value has more bytes than the limit allows characters
         lengths = pc.utf8_length(arr)
         if pc.max(lengths).as_py() > limit:
             pos = pc.index(pc.greater(lengths, limit), True).as_py()
@@ -532,6 +592,22 @@ def _unclosed_quote(row: int, col: int, name: str | None) -> ExtractError:
     )
 
 
+def _filled(column: pa.Array) -> pa.Array:
+    """Per value, whether it has anything but whitespace (as utf8_trim_whitespace
+    would leave something, without building the trimmed strings)."""
+    return pc.and_not(pc.greater(pc.binary_length(column), 0), pc.utf8_is_space(column))
+
+
+def _may_hold_line_breaks(column: pa.Array) -> bool:
+    """False when no byte of the column's data is a CR or LF (a quick scan of the
+    data buffer, which may hold bytes outside the array: then True, to be checked)."""
+    data = column.buffers()[-1]
+    if data is None:
+        return False
+    view = np.frombuffer(data, dtype=np.uint8)
+    return bool(np.any(view == 10) or np.any(view == 13))
+
+
 def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: list[str], delimiter: str) -> None:
     """Raise unclosed_quote for the first (top-most) value in a batch that swallowed whole rows."""
     if len(header) < 2:
@@ -539,6 +615,8 @@ def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: lis
     worst: tuple[int, int] | None = None  # (position in batch, column)
     for col, arr in enumerate(columns):
         if len(arr) == 0:
+            continue
+        if not _may_hold_line_breaks(arr):
             continue
         breaks = pc.match_substring_regex(arr, "[\r\n]")
         if not pc.any(breaks).as_py():
@@ -805,7 +883,7 @@ def _parse_csv_arrow(
                     rows = rows[1:]
                 mask = None
                 for col in columns:
-                    filled = pc.not_equal(pc.utf8_trim_whitespace(col), "")
+                    filled = _filled(col)
                     mask = filled if mask is None else pc.or_(mask, filled)
                 if mask is None or len(rows) == 0:
                     continue
@@ -822,7 +900,7 @@ def _parse_csv_arrow(
                 if kept > max_rows:
                     raise _too_many_rows(max_rows)
                 for j, col in enumerate(columns):
-                    chunks[j].append(col)
+                    chunks[j].append(_dictionary_encoded(col))
                 row_parts.append(rows)
     except (pa.ArrowException, UnicodeDecodeError) as exc:
         raise _Irregular from exc
@@ -1144,7 +1222,7 @@ def _check_header_names(header: list[str], header_row: int, *, max_columns: int,
         seen[key] = i
 
 
-def _finish(parsed: _Parsed, name: str) -> Extract:
+def _finish(parsed: _Parsed, name: str, *, pseudonym_key: str | bytes | None = None) -> Extract:
     header = [h.replace("\ufeff", "").strip() for h in parsed.header]
     if len(parsed.rows) == 0:
         ignored = f" (we ignored {_plural(parsed.empty_rows, 'empty row')})" if parsed.empty_rows else ""
@@ -1162,7 +1240,7 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
             keep.append(i)
             continue
         chunks = parsed.chunks[i]
-        filled = [pc.not_equal(pc.utf8_trim_whitespace(c), "") for c in chunks]
+        filled = [pc.not_equal(pc.utf8_trim_whitespace(_strings(c)), "") for c in chunks]
         first = next(((k, pc.index(f, True).as_py()) for k, f in enumerate(filled) if pc.any(f).as_py()), None)
         if first is None:
             unnamed_empty.append(column_letter(i))
@@ -1188,6 +1266,8 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         )
     dropped: list[dict[str, Any]] = []
     kept_columns: list[int] = []
+    pseudonym_columns: dict[int, tuple[str, pa.ChunkedArray]] = {}  # in place of column i
+    taken = {header[i] for i in keep}
     for i in keep:
         label = header[i]
         kind = identifier_kind_for_name(label)
@@ -1198,20 +1278,32 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         if kind is None:
             kept_columns.append(i)
             continue
+        if kind == "nhs_number" and pseudonym_key:
+            new = _free_name(NHS_PSEUDONYM_COLUMN, taken)
+            taken.add(new)
+            values = pa.chunked_array([_strings(c) for c in parsed.chunks[i]], type=pa.large_string())
+            pseudonym_columns[i] = (new, pseudonymise_array(values, pseudonym_key))
+            kept_columns.append(i)
         because = (
             f"it holds {_IDENTIFIER_WHAT[kind]}"
             if how == "name"
             else f"most of its values look like {_IDENTIFIER_WHAT[kind]}"
         )
-        dropped.append(
-            {
-                "column": label,
-                "position": column_letter(i),
-                "kind": kind,
-                "detected_by": how,
-                "message": f"We removed column '{label}' because {because}, which identify people. It was not stored.",
-            }
-        )
+        detail = {
+            "column": label,
+            "position": column_letter(i),
+            "kind": kind,
+            "detected_by": how,
+            "message": f"We removed column '{label}' because {because}, which identify people. It was not stored.",
+        }
+        if i in pseudonym_columns:
+            new = pseudonym_columns[i][0]
+            detail["replaced_by"] = new
+            detail["message"] += (
+                f" In its place, column '{new}' holds a pseudonym of each number, which links one person's records "
+                "without the number."
+            )
+        dropped.append(detail)
         parsed.chunks[i] = []  # release the values
     if dropped:
         names = ", ".join(f"'{d['column']}'" for d in dropped)
@@ -1222,11 +1314,17 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
                 "message": f"We removed {'column' if len(dropped) == 1 else 'columns'} {names} because "
                 f"{'it identifies' if len(dropped) == 1 else 'they identify'} people. "
                 f"{'It was' if len(dropped) == 1 else 'They were'} not stored, and the uploaded file is deleted once "
-                "read. Take these columns out before you upload next time.",
+                "read. Take these columns out before you upload next time."
+                + (
+                    f" NHS numbers were replaced by pseudonyms in column "
+                    f"{', '.join(repr(new) for new, _ in pseudonym_columns.values())}."
+                    if pseudonym_columns
+                    else ""
+                ),
                 "columns": [d["column"] for d in dropped],
             },
         )
-    if not kept_columns:
+    if not kept_columns or all(i in pseudonym_columns for i in kept_columns):
         raise ExtractError(
             "only_identifiers",
             f"Every named column in '{name}' identifies people (such as NHS numbers, names, dates of birth or full "
@@ -1242,15 +1340,14 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
             }
         )
     index = pd.Index(parsed.rows, name=ROW)
-    data = {
-        header[i]: pd.Series(
-            pa.chunked_array(parsed.chunks[i], type=pa.large_string()),
-            dtype=_STRING_DTYPE,
-            index=index,
-            copy=False,
-        )
-        for i in kept_columns
-    }
+    data = {}
+    for i in kept_columns:
+        if i in pseudonym_columns:
+            name, chunks = pseudonym_columns[i][0], pseudonym_columns[i][1].chunks
+        else:
+            name, chunks = header[i], parsed.chunks[i]
+        data[name] = _column_series([_dictionary_encoded(c) for c in chunks], index)
+        parsed.chunks[i] = []  # held once, by the table
     table = pd.DataFrame(data, index=index, copy=False)
     extract = Extract(
         table=table,
@@ -1263,6 +1360,7 @@ def _finish(parsed: _Parsed, name: str) -> Extract:
         empty_rows_dropped=parsed.empty_rows,
         identifier_details=dropped,
         notices=notices,
+        pseudonymised=[new for new, _ in pseudonym_columns.values()],
     )
     table.attrs["extract"] = extract.metadata()
     return extract

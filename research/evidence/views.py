@@ -20,6 +20,7 @@ from amhe.analysis.downloads import csv_download
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from research.evidence import importing, presenters, selectors, services
 from research.evidence.forms import InitiativeForm, ReferenceForm, ReferenceImportForm
@@ -120,6 +121,7 @@ def reference_edit(request, project_id, reference_id):
     return _reference_form_page(request, project, reference)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def reference_delete(request, project_id, reference_id):
     project, membership, reference = selectors.reference_for(request.user, project_id, reference_id, Action.RESEARCH)
@@ -266,6 +268,7 @@ def initiative_edit(request, project_id, initiative_id):
     return _initiative_form_page(request, project, initiative)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def initiative_delete(request, project_id, initiative_id):
     project, membership, initiative = selectors.initiative_for(request.user, project_id, initiative_id, Action.RESEARCH)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from research.evidence import selectors as evidence_selectors
 from research.models import DiagramNode
 from research.ngt import selectors as ngt_selectors
@@ -138,6 +139,7 @@ def diagram_svg(request, project_id, diagram_id):
     return response
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def diagram_delete(request, project_id, diagram_id):
     project, membership, diagram = selectors.diagram_for(request.user, project_id, diagram_id, Action.PLAN)
@@ -222,6 +224,7 @@ def node_edit(request, project_id, diagram_id, node_id):
     return _node_form_page(request, project, node.diagram, node.kind, node)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def node_delete(request, project_id, diagram_id, node_id):
     project, membership, node = selectors.node_for(request.user, project_id, diagram_id, node_id)

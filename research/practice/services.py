@@ -24,7 +24,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.core import taxonomy
+from amhe.core import files, taxonomy
 from amhe.core.access import Action, role_can
 from amhe.core.models import Membership
 from research.models import CaseStudy, CaseStudyAttachment, CaseStudyCharacteristic
@@ -145,20 +145,12 @@ def case_study_update(
     return case_study
 
 
-def _delete_files_on_commit(names: list[str], storage) -> None:
-    def delete():
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 @transaction.atomic
 def case_study_delete(*, by, case_study: CaseStudy) -> None:
-    files = [attachment.file for attachment in case_study.attachments.all()]
+    kept = [attachment.file for attachment in case_study.attachments.all()]
     case_study.delete()
-    if files:
-        _delete_files_on_commit([f.name for f in files], files[0].storage)
+    if kept:
+        files.delete_on_commit([f.name for f in kept], storage=kept[0].storage)
 
 
 # --- Attachments --------------------------------------------------------------------------
@@ -184,7 +176,7 @@ def attachment_add(*, by, case_study: CaseStudy, upload, description: str = "") 
         if _back_to_review(case_study):
             case_study.save()
     except Exception:
-        attachment.file.storage.delete(attachment.file.name)
+        files.delete([attachment.file.name], storage=attachment.file.storage)
         raise
     return attachment
 
@@ -196,7 +188,7 @@ def attachment_delete(*, by, attachment: CaseStudyAttachment) -> None:
     attachment.delete()
     if _back_to_review(case_study):
         case_study.save()
-    _delete_files_on_commit([name], storage)
+    files.delete_on_commit([name], storage=storage)
 
 
 # --- Sharing --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from amhe.core import access, navigation
 from amhe.core import presenters as core_presenters
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
+from amhe.core.two_factor import recent_sign_in_required
 from identify.uploads import MaxSizeUploadHandler
 from research.practice import attachments, presenters, selectors, services
 from research.practice.forms import AttachmentForm, CaseStudyForm, ReviewForm, SearchForm
@@ -169,6 +170,7 @@ def case_study_detail(request, project_id, case_study_id):
     )
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def case_study_delete(request, project_id, case_study_id):
     project, membership, case_study = selectors.case_study_for(
@@ -280,6 +282,7 @@ def attachment_download(request, project_id, case_study_id, attachment_id):
     return _download(attachment, shared=attachment.case_study.is_shared)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def attachment_delete(request, project_id, case_study_id, attachment_id):
     project, membership, attachment = selectors.attachment_for(

@@ -20,6 +20,7 @@ from amhe.core import access, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from amhe.core.selectors import suppression_rule_for
+from amhe.core.two_factor import recent_sign_in_required
 from amhe.core.views import confirm_delete
 from research.evidence import presenters as evidence_presenters
 from research.evidence import selectors as evidence_selectors
@@ -152,6 +153,7 @@ def priority_edit(request, project_id, priority_id):
     return _priority_form_page(request, project, membership, priority)
 
 
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def priority_delete(request, project_id, priority_id):
     project, membership, priority = selectors.priority_for(request.user, project_id, priority_id, Action.RESEARCH)

@@ -132,6 +132,8 @@ SCOPED_KWARGS = {
     "use_id",
     "upload_id",
     "api_token_id",
+    # The organisation's own pages (its settings): its accounts only, like a project's.
+    "organisation_id",
 }
 # Every kwarg a project-scoped URL may have, and so must be fillable here.
 FILLABLE_KWARGS = SCOPED_KWARGS | {
@@ -175,6 +177,7 @@ ROLES_ALLOWED = {
     Action.REVIEW_CYCLE: {Role.LEAD},
     Action.BUILD_REPORTS: {Role.LEAD, Role.GOVERNANCE, Role.ANALYST},
     Action.READ_HISTORY: {Role.LEAD, Role.GOVERNANCE},
+    Action.MANAGE_RETENTION: {Role.GOVERNANCE},
     # The API tokens page: leads, analysts and governance leads (api.access.MAY_USE_API);
     # revoking another member's token (the world's is the lead's): leads only.
     "use_api": {Role.LEAD, Role.ANALYST, Role.GOVERNANCE},
@@ -327,6 +330,8 @@ URL_ACTION = {
     "deliver:governance-meeting-delete": Action.GOVERN,
     # Audit history (goals and Deliver's records): governance leads and leads read it.
     "core:goal-history": Action.READ_HISTORY,
+    # The organisation's settings (retention periods and the purge's dry run): its governance leads.
+    "core:organisation-settings": Action.MANAGE_RETENTION,
     "deliver:history": Action.READ_HISTORY,
     "deliver:strategy-history": Action.READ_HISTORY,
     "deliver:intervention-history": Action.READ_HISTORY,
@@ -410,7 +415,8 @@ HIDDEN_FROM_PANEL_UNTIL_ANSWERED = {
 # /s/, /r/ and /c/: a survey's links, a respondent's own resume link and the
 # community-input link; /f/: a project's public feedback page ("you said, we did");
 # /n/ and /np/: joining an NGT session and a participant's own pages (unguessable
-# tokens, no login). Under /accounts/: logging in, password resets and accepting an
+# tokens, no login). Under /accounts/: logging in, password resets, single sign-on's start and
+# callback (404 unless configured; tests/integration/test_sso.py) and accepting an
 # invitation to a project (its own token).
 # /api/: the read-only API, outside the login but never without a bearer token (the
 # session is not accepted there); its own walks are in test_api.py.
@@ -529,6 +535,7 @@ class World:
     def values(self) -> dict:
         return {
             "project_id": self.project.pk,
+            "organisation_id": self.project.organisation_id,
             "goal_id": self.goal.pk,
             "job_id": self.job.pk,
             "code": "1A",
@@ -589,6 +596,7 @@ class World:
     def bogus_values(self) -> dict:
         return {
             "project_id": 999_999,
+            "organisation_id": 999_999,
             "goal_id": 999_999,
             "job_id": uuid.uuid4(),
             "code": "1A",
@@ -832,6 +840,7 @@ def test_the_walk_finds_every_known_project_url():
     names = {r.name for r in project_scoped_routes()}
     expected = {
         "core:project",
+        "core:organisation-settings",
         "core:substep-edit",
         "core:members",
         "core:goals",
@@ -1427,9 +1436,42 @@ def test_every_other_page_needs_login(client, world):
         checked.append(url)
     assert reverse("core:home") in checked
     assert reverse("core:system") in checked
+    # Two-factor pages and signing in again are for a signed-in account only.
+    for name in ("two-factor", "two-factor-setup", "two-factor-verify", "two-factor-codes", "reauthenticate"):
+        assert reverse(name) in checked, name
     # The admin's own login only sends people on to the app's login.
     admin = client.get(reverse("admin:index"), follow=True)
     assert admin.redirect_chain[-1][0] == reverse("login") + "?next=/admin/"
+
+
+# Every page under /accounts/ that opens without a login, by name: a new one must be added here
+# on purpose (Django's own password change pages need a login, checked below).
+PUBLIC_ACCOUNT_PAGES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
+
+
+def test_the_public_account_pages_are_only_these():
+    public = {
+        r.name
+        for r in all_routes()
+        if r.route.startswith("accounts/") and r.name not in {"password_change", "password_change_done"}
+    }
+    assert public == PUBLIC_ACCOUNT_PAGES
+
+
+def test_password_change_needs_a_login(client):
+    for name in ("password_change", "password_change_done"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), name
 
 
 def test_an_invitation_link_needs_a_real_token_and_opens_no_project(client, world):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from amhe.core import services as core_services
 from amhe.core.models import Role
+from identify import engine
 from identify.models import Breakdown, Extract, QualityReport, SavedMapping
 from tests.factories import ExtractFactory
 
@@ -86,7 +87,7 @@ def test_upload_reads_maps_and_processes_the_demo_extract(client, project, analy
     assert extract.row_count == 4727
     assert extract.suggested_mapping["EthnicCategory"] == "ethnicity"
     assert extract.suggested_mapping["LSOA2011"] == "lsoa"
-    assert not extract.upload_path and Path(extract.table_path).exists()
+    assert not extract.upload_path and Path(extract.table_path.path).exists()
     assert QualityReport.objects.filter(extract=extract).exists()
     dimensions = set(Breakdown.objects.filter(extract=extract).values_list("dimension", flat=True))
     assert {"ethnicity", "ethnicity_high", "sex", "age_band", "imd_decile", "ethnicity_high×sex"} <= dimensions
@@ -221,17 +222,33 @@ def test_oversized_upload_is_refused_before_it_is_read(client, project, analyst,
     assert not Extract.objects.exists()
 
 
-def test_identifier_columns_are_dropped_and_never_stored(client, project, analyst, django_capture_on_commit_callbacks):
+def test_identifier_columns_are_dropped_or_pseudonymised_and_never_stored(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
     client.force_login(analyst)
-    content = b"NHS Number,Forename,EthnicCategory,Gender\n9434765919,Ann,A,2\n9434765870,Bob,M,1\n"
+    content = (
+        b"NHS Number,Forename,Client ID,EthnicCategory,Gender\n"
+        b"9434765919,Ann,rio-0001,A,2\n943 476 5870,Bob,rio-0002,M,1\n943-476-5919,Ann,rio-0001,A,2\n"
+    )
     with django_capture_on_commit_callbacks(execute=False):
         upload(client, project, content, "with-ids.csv")
     extract = run_job(Extract.objects.get())
     assert extract.state == Extract.State.MAPPING
-    table = pd.read_parquet(extract.table_path)
-    assert list(table.columns) == ["EthnicCategory", "Gender"]
-    assert "9434765919" not in Path(extract.table_path).read_bytes().decode("latin-1")
-    assert not list((Path(extract.table_path).parent.parent / "uploads").glob("*"))
+    table = pd.read_parquet(extract.table_path.path)
+    # The NHS number is replaced by its keyed pseudonym; the record ID (recognised by its
+    # name) is pseudonymised in place; the name is gone.
+    assert list(table.columns) == ["NHS number (pseudonym)", "Client ID", "EthnicCategory", "Gender"]
+    assert extract.pseudonymised_columns == ["NHS number (pseudonym)", "Client ID"]
+    assert extract.suggested_mapping["NHS number (pseudonym)"] == "record_id"
+    key = settings.AMHE_PSEUDONYM_KEY
+    nhs = table["NHS number (pseudonym)"].tolist()
+    assert nhs == [engine.pseudonym("9434765919", key), engine.pseudonym("9434765870", key), nhs[0]]
+    assert nhs[0] != nhs[1] and len(nhs[0]) == 32
+    assert table["Client ID"].tolist() == [engine.pseudonym(v, key) for v in ("rio-0001", "rio-0002", "rio-0001")]
+    stored = Path(extract.table_path.path).read_bytes().decode("latin-1")
+    for raw in ("9434765919", "943 476 5870", "943-476-5919", "9434765870", "rio-0001", "RIO-0001", "rio-0002"):
+        assert raw not in stored
+    assert not list((Path(extract.table_path.path).parent.parent / "uploads").glob("*"))
     page = client.get(extract.get_absolute_url())
     assert b"Columns removed" in page.content
 
@@ -501,7 +518,7 @@ def test_a_zip_bomb_fails_for_good_with_a_message_and_leaves_nothing(
     with django_capture_on_commit_callbacks(execute=False):
         assert upload(client, project, _zip_bomb(), "bomb.xlsx").status_code == 302
     extract = Extract.objects.get()
-    upload_path = Path(extract.upload_path)
+    upload_path = Path(extract.upload_path.path)
     assert upload_path.exists()
 
     def no_parsing(*args, **kwargs):
@@ -542,7 +559,7 @@ def test_a_file_whose_reading_stopped_part_way_is_not_read_again(
     assert extract.state == Extract.State.FAILED
     assert "Reading this file stopped part-way. We have not tried again" in extract.error
     assert extract.job.state == "failed"
-    assert not Path(extract.upload_path).exists()
+    assert not Path(extract.upload_path.path).exists()
     assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
 
 
@@ -631,7 +648,7 @@ def test_the_uploader_deletes_an_upload_after_seeing_what_goes_with_it(
     MeasureValueFactory(measure=measure)
     SmartGoalFactory(project=project, measure=measure, statement="Halve the gap in crisis referrals by 2028")
     MeasureFactory(project=project, name="Unrelated measure", definition={"extract_id": "something else"})
-    table = Path(population.table_path)
+    table = Path(population.table_path.path)
     assert table.exists()
 
     page = client.get(population.get_absolute_url())
@@ -701,7 +718,7 @@ def test_an_upload_deleted_before_it_is_read_leaves_no_file_and_its_job_stops(
     with django_capture_on_commit_callbacks(execute=False):
         upload(client, project, REFERRALS.read_bytes(), REFERRALS.name)
     extract = Extract.objects.get()
-    waiting = Path(extract.upload_path)
+    waiting = Path(extract.upload_path.path)
     assert waiting.exists()
     assert "the uploaded file, which is still waiting to be read" in client.get(delete_url(extract)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -711,3 +728,29 @@ def test_an_upload_deleted_before_it_is_read_leaves_no_file_and_its_job_stops(
     extract.job.refresh_from_db()
     assert extract.job.state == "succeeded" and extract.job.result == {"already": "deleted"}
     assert not list((Path(settings.MEDIA_ROOT) / "identify").rglob("*.*"))
+
+
+def test_a_column_mapped_as_record_id_later_is_stored_as_pseudonyms(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(analyst)
+    content = b"Ident,EthnicCategory,Gender\nq-17,A,2\nq-18,M,1\nq-17,A,2\n"
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, content, "ids.csv")
+        extract = run_job(Extract.objects.get())
+        assert extract.state == Extract.State.MAPPING
+        assert "Ident" not in extract.suggested_mapping and extract.pseudonymised_columns == []
+        assert pd.read_parquet(extract.table_path.path)["Ident"].tolist() == ["q-17", "q-18", "q-17"]
+        page = client.get(extract.get_absolute_url())
+        ident = next(name for name, column in page.context["form"].column_fields if column == "Ident")
+        confirm(client, extract, **{ident: "record_id"})
+        extract = run_job(extract)
+    assert extract.state == Extract.State.READY, extract.error
+    assert extract.pseudonymised_columns == ["Ident"]
+    key = settings.AMHE_PSEUDONYM_KEY
+    stored = pd.read_parquet(extract.table_path.path)
+    assert stored["Ident"].tolist() == [engine.pseudonym(v, key) for v in ("q-17", "q-18", "q-17")]
+    assert b"q-17" not in Path(extract.table_path.path).read_bytes()
+    # The duplicates check still finds the repeated person, by pseudonym.
+    duplicates = extract.quality.report["duplicates"]
+    assert duplicates["by"] == "record_id" and duplicates["rows"] == 1 and duplicates["examples"] == [[2, 4]]

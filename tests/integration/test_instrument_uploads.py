@@ -189,7 +189,7 @@ def test_the_pages_upload_for_analysts_only_and_show_published_figures(client, p
         url, {"grouping": "month", "file": _file(csv_bytes(["date", "score"], [["2025-01-01", "99"]]), "a.csv")}
     )
     failed = InstrumentUpload.objects.get()
-    kept = Path(failed.file_path)
+    kept = Path(failed.file_path.path)
     assert failed.state == "processing" and kept.exists()
     job = Job.objects.get(kind=services.SCORES_JOB)
     assert job.params == {"upload_id": failed.pk}  # no file name or anything from the file
@@ -204,7 +204,7 @@ def test_the_pages_upload_for_analysts_only_and_show_published_figures(client, p
     good = client.post(url, {"grouping": "month", "title": "Clinic", "file": _file(csv_bytes(HEADER, phq9_rows()))})
     upload = InstrumentUpload.objects.exclude(pk=failed.pk).get()
     assert good.status_code == 302 and good["Location"].endswith(f"/uploads/{upload.pk}/")
-    path = Path(upload.file_path)
+    path = Path(upload.file_path.path)
     assert services.scores_upload_process(upload_id=upload.pk) == {"periods": 1, "scores": 58}
     assert services.scores_upload_process(upload_id=upload.pk) == {"already": "done or deleted"}  # idempotent
     assert not path.exists() and InstrumentUpload.objects.get(pk=upload.pk).file_path == ""
