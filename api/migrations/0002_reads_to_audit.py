@@ -37,7 +37,7 @@ def reads_to_audit(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("api", "0001_initial"),
-        ("core", "0007_audit_events"),
+        ("core", "0010_audit_events"),
     ]
 
     operations = [

@@ -1,5 +1,5 @@
 """On PostgreSQL the database itself keeps the audit log append-only: a trigger
-(migration core 0007) refuses every UPDATE and DELETE of its rows, whoever sends
+(migration core 0010) refuses every UPDATE and DELETE of its rows, whoever sends
 them, except the retention purge's own DELETE (amhe.core.audit.purge_before).
 Run with DATABASE_URL=postgres://... (CI does)."""
 

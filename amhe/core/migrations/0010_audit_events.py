@@ -43,8 +43,6 @@ def drop_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # After 0008 (two-factor sign-in) and 0009 (retention), which reached main first:
-        # this one's name was given.
         ("core", "0009_retention"),
     ]
 
