@@ -23,8 +23,9 @@ def account_for(email):
     return get_user_model().objects.filter(email__iexact=email).only("pk", "organisation_id").first()
 
 
-def sign_in_refused(*, email, outcome: str, action=audit.SIGN_IN_FAILED):
-    """Record a refused sign-in for the account `email` names (if any)."""
+def sign_in_refused(*, email, outcome: str, action=audit.SIGN_IN_FAILED, stage: str = ""):
+    """Record a refused sign-in for the account `email` names (if any); `stage` says which
+    step refused it when it was not the password at the login page (written by the app)."""
     user = account_for(email)
     return audit.record(
         action=action,
@@ -32,7 +33,7 @@ def sign_in_refused(*, email, outcome: str, action=audit.SIGN_IN_FAILED):
         object_kind="account",
         object_id=user.pk if user else "",
         outcome=outcome,
-        detail="" if user else "no account with that email",
+        detail=stage if user else "no account with that email",
     )
 
 
@@ -40,14 +41,20 @@ def on_logged_in(sender, request, user, **kwargs):
     audit.record(action=audit.SIGN_IN, user=user, object_kind="account", object_id=user.pk)
 
 
+# Set on the request by whatever signs someone out for them (the idle and absolute timeouts),
+# so the sign-out entry says why.
+SIGN_OUT_REASON = "_amhe_sign_out_reason"
+
+
 def on_logged_out(sender, request, user, **kwargs):
     if user is not None:
-        audit.record(action=audit.SIGN_OUT, user=user, object_kind="account", object_id=user.pk)
+        reason = getattr(request, SIGN_OUT_REASON, "") if request is not None else ""
+        audit.record(action=audit.SIGN_OUT, user=user, object_kind="account", object_id=user.pk, detail=reason)
 
 
-def on_login_failed(sender, credentials, request=None, **kwargs):
+def on_login_failed(sender, credentials, request=None, stage: str = "", **kwargs):
     email = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or (credentials or {}).get("email")
-    sign_in_refused(email=email, outcome="failed")
+    sign_in_refused(email=email, outcome="failed", stage=stage)
 
 
 def on_locked_out(sender, request=None, username=None, **kwargs):
