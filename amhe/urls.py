@@ -51,6 +51,8 @@ urlpatterns = [
     path("projects/<int:project_id>/", include(project_urls)),
     # The read-only API: a bearer token on every request, never the session.
     path("api/v1/", include("api.urls")),
+    # The organisation's audit log, for its governance leads.
+    path("audit/", include("amhe.auditlog.urls")),
     # Case studies shared with every organisation (2A): not under a project.
     path("research/practice/", include("research.practice.urls_shared")),
     path("", include((public_urls, "public"))),

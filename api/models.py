@@ -1,4 +1,4 @@
-"""API tokens and the log of API reads.
+"""API tokens. (Each read made with one is in the audit log: amhe.core.audit, ``api_read``.)
 
 A token belongs to one project and one member and acts with that member's role on
 the project (looked up on every request, so a changed role applies at once and a
@@ -73,18 +73,3 @@ class ApiToken(models.Model):
     @property
     def is_live(self) -> bool:
         return not self.is_revoked and not self.is_expired
-
-
-class ApiRead(models.Model):
-    """One API request made with a token: which token, which path, when, and the answer's status."""
-
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="reads")
-    path = models.CharField(max_length=500)
-    status = models.PositiveSmallIntegerField()
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.path} {self.status}"

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from amhe.core import audit
+from amhe.core.models import AuditEvent
 from api.access import may_use_api
-from api.models import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, SHOWN_PREFIX_LENGTH, TOKEN_PREFIX, ApiRead, ApiToken
+from api.models import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, SHOWN_PREFIX_LENGTH, TOKEN_PREFIX, ApiToken
 from api.models import token_hash as hash_of
 
 
@@ -48,5 +50,25 @@ def revoke_token(*, by, token: ApiToken) -> ApiToken:
     return locked
 
 
-def log_read(*, token: ApiToken, path: str, status: int) -> ApiRead:
-    return ApiRead.objects.create(token=token, path=path[:500], status=status)
+def log_read(*, token: ApiToken, request, status: int):
+    """One API read in the audit log (``api_read``): the token, what was read (the
+    endpoint, the object's id and the path, never the query string), the answer's status."""
+    match = getattr(request, "resolver_match", None)
+    kwargs = match.kwargs if match else {}
+    named = [str(value) for key, value in kwargs.items() if key.endswith("_id") and key != "project_id"]
+    return audit.record(
+        action=audit.API_READ,
+        token=token,
+        object_kind=f"api:{match.url_name}" if match else "api",
+        object_id=named[-1] if named else "",
+        outcome=str(status),
+        detail=request.path,
+    )
+
+
+def reads_of(project, *, limit: int):
+    """The project's latest API reads from the audit log, with the token each used
+    (for the tokens page): (entry, token or None) pairs, newest first."""
+    entries = list(AuditEvent.objects.filter(project=project, action=audit.API_READ).select_related("user")[:limit])
+    tokens = ApiToken.objects.in_bulk({entry.token_id for entry in entries if entry.token_id})
+    return [(entry, tokens.get(entry.token_id)) for entry in entries]

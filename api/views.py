@@ -2,7 +2,7 @@
 
 Every view starts from the token's project (`access.project_for_token`): any other
 project's id, or an object of another project, is 404. Each read made with a token
-is logged (ApiRead: token, path, status, time).
+is logged in the audit log (amhe.core.audit: ``api_read``, the token, path, status, time).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class ReadView(APIView):
         add_never_cache_headers(response)
         token = getattr(request, "_auth", None)
         if isinstance(token, ApiToken):
-            services.log_read(token=token, path=request.path, status=response.status_code)
+            services.log_read(token=token, request=request, status=response.status_code)
         return response
 
     def project(self, project_id):

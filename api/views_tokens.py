@@ -16,7 +16,7 @@ from amhe.core import access
 from api import access as api_access
 from api import services
 from api.forms import TokenForm
-from api.models import ApiRead, ApiToken
+from api.models import ApiToken
 
 READS_SHOWN = 100
 
@@ -52,7 +52,7 @@ def tokens(request, project_id):
         listed = listed.filter(user=request.user)
     reads = None
     if membership.role in api_access.MAY_SEE_READS:
-        reads = ApiRead.objects.filter(token__project=project).select_related("token", "token__user")[:READS_SHOWN]
+        reads = services.reads_of(project, limit=READS_SHOWN)
     context = {
         "project": project,
         "membership": membership,

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from amhe.core import files
+from amhe.core import audit, files
 from amhe.core import services as core_services
 from identify import engine
 from identify.models import Extract, SavedMapping
@@ -63,6 +63,14 @@ def _record_upload(by, project, uploaded_file, title, kind, extract_id, upload_n
         by=by, project=project, kind="identify.read_extract", params={"extract_id": str(extract.pk)}
     )
     extract.save(update_fields=["job"])
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=project,
+        object_kind="extract",
+        object_id=extract.pk,
+        detail=f"{kind}, {size} bytes",
+    )
     return extract
 
 
@@ -116,6 +124,7 @@ def extract_delete(*, by, extract: Extract) -> None:
     (identify.presenters.measures_built_on) are kept with the figures they have.
     A job still working on it finds it gone and stops."""
     extract = Extract.objects.select_for_update().get(pk=extract.pk)
+    audit.record_deletion(by=by, instance=extract)
     names = [extract.upload_path.name, extract.table_path.name]
     extract.delete()
     files.delete_on_commit(names)

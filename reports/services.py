@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from amhe.core import files
+from amhe.core import audit, files
 from amhe.core import services as core_services
 from reports import content, render, selectors
 from reports.models import Report, Schedule, ScheduledEmail, ScheduledRun
@@ -81,6 +81,14 @@ def report_build(*, report_id, progress=None) -> dict:
             files.delete([report.file.name], storage=report.file.storage)
         report.file.save(report.filename, ContentFile(data), save=False)
         report.save(update_fields=["file"])
+        audit.record(
+            action=audit.REPORT_BUILT,
+            user=report.made_by,
+            project=report.project,
+            object_kind="report",
+            object_id=report.pk,
+            detail=f"{report.format}, {len(data)} bytes",
+        )
     result = {"bytes": len(data), "format": report.format}
     if report.run_id:
         # The run's last report to be ready sends its emails (any earlier one finds
@@ -243,12 +251,19 @@ def _email_one(*, run: ScheduledRun, user, reports: list[Report]) -> str:
         with transaction.atomic():
             ScheduledEmail.objects.create(run=run, user=user, sent_to=user.email)
             _send_run_email(run=run, user=user, reports=reports)
+            audit.record(
+                action=audit.REPORT_EMAILED,
+                user=run.schedule.created_by,
+                project=run.schedule.project,
+                object_kind="scheduledrun",
+                object_id=run.pk,
+                detail=f"to account {user.pk}: {', '.join(r.format for r in reports)}",
+            )
     except IntegrityError:  # emailed already, by the build job of another of the run's reports
         return "already"
     except (OSError, smtplib.SMTPException):
         logger.exception("Could not send the monthly progress report email of run %s", run.pk)
         return "failed"
-    # Audit (issue 14 item 6): "report emailed" is recorded here, once per ScheduledEmail.
     return "sent"
 
 

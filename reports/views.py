@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.analysis.downloads import attachment
-from amhe.core import access, navigation
+from amhe.core import access, audit, navigation
 from amhe.core.access import Action
 from amhe.core.forms import add_service_errors
 from reports import render, selectors, services
@@ -89,7 +89,12 @@ def report_download(request, project_id, report_id):
         raise Http404("This report has not been built yet")
     with report.file.open("rb") as file:  # a few hundred kilobytes at most
         data = file.read()
-    return attachment(report.filename, content_type=render.CONTENT_TYPES[report.format], content=data)
+    return attachment(
+        report.filename,
+        content_type=render.CONTENT_TYPES[report.format],
+        content=data,
+        audit_action=audit.REPORT_DOWNLOADED,
+    )
 
 
 def _schedule_form_page(request, project, schedule=None):

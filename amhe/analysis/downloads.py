@@ -11,9 +11,16 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def attachment(filename: str, *, content_type: str, content: bytes = b"") -> HttpResponse:
-    """A file to save as `filename`, with `Cache-Control: no-store`."""
+# What the audit log calls a file sent through here (amhe.core.middleware.AuditMiddleware
+# reads `response.audit_action`): an export of the project's data, unless the view says
+# otherwise (a built report's download is "report_downloaded").
+EXPORT = "export"
+
+
+def attachment(filename: str, *, content_type: str, content: bytes = b"", audit_action: str = EXPORT) -> HttpResponse:
+    """A file to save as `filename`, with `Cache-Control: no-store`, marked for the audit log."""
     response = HttpResponse(content, content_type=content_type)
+    response.audit_action = audit_action
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     add_never_cache_headers(response)
     return response

@@ -166,6 +166,36 @@ def get_project_for_user(user, project_id, action: Action = Action.VIEW) -> tupl
     return membership.project, membership
 
 
+# The audit log (amhe.core.audit) is read organisation by organisation: by the
+# organisation's governance leads, that is its own accounts with the governance role
+# on at least one of its projects. The app has no other organisation administrator
+# (superusers read every entry in the Django admin, read-only).
+AUDIT_LOG_ROLES = frozenset({Role.GOVERNANCE})
+
+
+def may_read_audit_log(user) -> bool:
+    try:
+        audit_log_organisation(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def audit_log_organisation(user):
+    """The organisation whose audit log `user` may read; PermissionDenied (403) for
+    anyone else (the page is not a project's, so there is nothing to hide by a 404)."""
+    if (
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and Membership.objects.filter(
+            user=user, project__organisation_id=user.organisation_id, role__in=AUDIT_LOG_ROLES
+        ).exists()
+    ):
+        return user.organisation
+    raise PermissionDenied("Only the organisation's governance leads can read its audit log.")
+
+
 def get_organisation_for_user(user, organisation_id, action: Action):
     """The organisation, for a page that is the organisation's rather than a project's
     (its settings). 404 unless `user` is one of its own accounts with a role on one of

@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from amhe.core import audit
 from amhe.core.models import (
+    AuditEvent,
     Job,
     Measure,
     MeasureValue,
@@ -37,6 +39,29 @@ class OrganisationAdmin(admin.ModelAdmin):
                 help_text="Applied to every figure shown or exported beyond the analyst who uploaded the data.",
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    # Settings an organisation's figures depend on: a change is in the audit log.
+    AUDITED_SETTINGS = ("suppression_rule",)
+
+    def save_model(self, request, obj, form, change):
+        before = Organisation.objects.filter(pk=obj.pk).values(*self.AUDITED_SETTINGS).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            return
+        changed = [
+            f"{field}: {before[field]} -> {getattr(obj, field)}"
+            for field in self.AUDITED_SETTINGS
+            if before[field] != getattr(obj, field)
+        ]
+        if changed:
+            audit.record(
+                action=audit.SETTINGS_CHANGE,
+                request=request,
+                organisation=obj,
+                object_kind="organisation",
+                object_id=obj.pk,
+                detail="; ".join(changed),
+            )
 
 
 @admin.register(User)
@@ -126,6 +151,36 @@ class ProjectInvitationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody adds, changes or deletes an entry here."""
+
+    list_display = [
+        "at",
+        "action",
+        "user",
+        "token_prefix",
+        "organisation",
+        "project",
+        "object_kind",
+        "object_id",
+        "outcome",
+    ]
+    list_filter = ["action", "outcome", "organisation"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "organisation", "project"]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -24,3 +24,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("progress")
         # ... and what they keep for how long, for the retention purge, in a `retention.py`.
         autodiscover_modules("retention")
+        # Sign-ins, failed sign-ins, lockouts and sign-outs go to the audit log.
+        from amhe.core import audit_signals
+
+        audit_signals.connect()

@@ -3,7 +3,17 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from amhe.core import taxonomy
-from amhe.core.models import Membership, Organisation, Population, Project, Role, SmartGoal, SubStepStatus, User
+from amhe.core.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    Population,
+    Project,
+    Role,
+    SmartGoal,
+    SubStepStatus,
+    User,
+)
 from amhe.core.nhsuk_forms import NhsDateField, mark_needed
 
 
@@ -258,6 +268,49 @@ class PopulationForm(forms.ModelForm):
         ]
         self.instance.criteria = criteria
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log page and its CSV (sent with GET)."""
+
+    action = forms.ChoiceField(label="Kind of event", required=False)
+    user = forms.TypedChoiceField(label="Account", required=False, coerce=int, empty_value=None)
+    project = forms.TypedChoiceField(label="Project", required=False, coerce=int, empty_value=None)
+    since = NhsDateField(label="From", required=False, help_text="For example, 1 12 2026")
+    until = NhsDateField(label="To", required=False, help_text="Included")
+
+    def __init__(self, *args, accounts=(), projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any kind"), *AuditEvent.Action.choices]
+        self.fields["user"].choices = [
+            ("", "Any account"),
+            *((u.pk, u.full_name or f"Account {u.pk}") for u in accounts),
+        ]
+        self.fields["project"].choices = [("", "Any project"), *((p.pk, str(p)) for p in projects)]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The 'to' date must be the same as or after the 'from' date")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, as keyword arguments of selectors.audit_events."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            key: value
+            for key, value in {
+                "action": data.get("action"),
+                "user_id": data.get("user"),
+                "project_id": data.get("project"),
+                "since": data.get("since"),
+                "until": data.get("until"),
+            }.items()
+            if value
+        }
 
 
 class SecondFactorForm(forms.Form):

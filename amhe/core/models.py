@@ -663,6 +663,109 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} at {self.last_seen:%H:%M:%S}"
 
 
+class AppendOnlyError(Exception):
+    """An audit entry cannot be changed or deleted (amhe.core.audit)."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit log's rows can be added and read, never changed or deleted here.
+
+    The retention purge is the one way out, through `amhe.core.audit.purge_before`,
+    which is itself audited (on PostgreSQL a trigger refuses any other UPDATE or DELETE)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+
+    def update_or_create(self, defaults=None, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+
+    # Django's deletion collector deletes through this; refuse it too.
+    def _raw_delete(self, using):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit log: who (an account, or an API token), did what
+    (`action`) to which object, of which organisation and project, when, and how it
+    ended. Append-only (see AuditEventQuerySet and migration 0007's trigger).
+
+    It holds no personal data beyond the account: the user is a reference to the
+    account, a token is its id and its shown prefix, `detail` is short and
+    written by the app (never form input, file names or an email address). The
+    references are kept without database constraints (as simple-history's are), so
+    an entry outlives the account, project or organisation it names."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKOUT = "lockout", "Account locked"
+        SIGN_OUT = "sign_out", "Signed out"
+        REFUSED_403 = "refused_403", "Refused: not allowed (403)"
+        REFUSED_404 = "refused_404", "Refused: not found (404)"
+        UPLOAD = "upload", "Upload"
+        DELETE = "delete", "Deletion"
+        EXPORT = "export", "Export"
+        DOWNLOAD = "download", "Download"
+        REPORT_BUILT = "report_built", "Report built"
+        REPORT_DOWNLOADED = "report_downloaded", "Report downloaded"
+        REPORT_EMAILED = "report_emailed", "Report emailed"
+        API_READ = "api_read", "API read"
+        ROLE_CHANGE = "role_change", "Role change"
+        PURGE = "purge", "Purge"
+        SETTINGS_CHANGE = "settings_change", "Settings change"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # An API token, named generically (the core knows no API): its id and shown prefix.
+    token_id = models.PositiveBigIntegerField(null=True, blank=True)
+    token_prefix = models.CharField(max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    object_kind = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=24, default="ok")
+    detail = models.CharField(max_length=200, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "at"], name="core_audit_org_at"),
+            models.Index(fields=["project", "at"], name="core_audit_project_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
+
+
 class PurgeRun(models.Model):
     """One run of the retention purge (amhe.core.retention), or of its dry run: when,
     what started it and how many of each kind went (or would go) per organisation.

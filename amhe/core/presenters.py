@@ -167,3 +167,31 @@ def page_links(page) -> list[dict]:
             links.append({"number": number, "current": number == page.number})
             last = number
     return links
+
+
+# --- The audit log ---------------------------------------------------------------------
+
+
+def audit_account(event) -> str:
+    """Who, as the audit log shows it: the account's name (or its number, for an
+    account since removed), the API token's prefix, or "Nobody signed in"."""
+    if event.user_id:
+        name = event.user.full_name if event.user else ""
+        who = name or f"Account {event.user_id}"
+    else:
+        who = ""
+    if event.token_prefix:
+        token = f"API token {event.token_prefix}…"
+        return f"{who}, {token}" if who else token
+    return who or "Nobody signed in"
+
+
+def audit_rows(events) -> list[dict]:
+    return [
+        {
+            "event": event,
+            "who": audit_account(event),
+            "what": " ".join(part for part in (event.object_kind, str(event.object_id or "")) if part),
+        }
+        for event in events
+    ]

@@ -43,8 +43,8 @@ from django.utils import timezone
 from simple_history.models import registered_models
 from simple_history.utils import get_history_model_for_model
 
-from amhe.core import files
-from amhe.core.models import Organisation, PurgeRun
+from amhe.core import audit, files
+from amhe.core.models import AuditEvent, Organisation, PurgeRun
 
 PURGE_JOB = "core.retention_purge"
 
@@ -237,6 +237,23 @@ register(
         expired=_history_first,
         count=_history_count,
         purge=_history_purge,
+    )
+)
+
+
+# The audit log: entries older than the organisation's period go through the log's one
+# way out (amhe.core.audit.purge_before, which records the purge in the log itself).
+register(
+    RetentionKind(
+        key="audit",
+        label="Audit log entries",
+        setting="retain_audit_days",
+        expired=lambda organisation, as_of: AuditEvent.objects.filter(
+            organisation=organisation, at__lt=cutoff(organisation, "retain_audit_days", as_of)
+        ),
+        purge=lambda organisation, as_of: audit.purge_before(
+            cutoff=cutoff(organisation, "retain_audit_days", as_of), organisation=organisation
+        ),
     )
 )
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from amhe.core import access, approvals, cycle, history
+from amhe.core import access, approvals, audit, cycle, history
 from amhe.core.jobs import JobError, handler_for
 from amhe.core.models import (
     Approval,
@@ -185,7 +185,8 @@ def membership_invite(*, by, project: Project, email: str, full_name: str, role:
     invited_by = by.full_name if by else ""
     if joins_without_accepting(user, project):
         ProjectInvitation.objects.filter(project=project, email=email).delete()
-        Membership.objects.create(project=project, user=user, role=role)
+        membership = Membership.objects.create(project=project, user=user, role=role)
+        _audit_role(by, membership, f"added as {role}")
         transaction.on_commit(
             lambda: _send_added_email(user_id=user.pk, project_id=project.pk, base_url=base_url, invited_by=invited_by)
         )
@@ -237,9 +238,11 @@ def invitation_accept(*, invitation: ProjectInvitation, user) -> Membership:
         raise ValidationError("This invitation has expired. Ask the project lead to invite you again.")
     if user.email.lower() != invitation.email.lower():
         raise ValidationError("This invitation is for a different account.")
-    membership, _ = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         project=invitation.project, user=user, defaults={"role": invitation.role}
     )
+    if created:
+        _audit_role(user, membership, f"joined as {membership.role} by invitation")
     invitation.delete()
     return membership
 
@@ -272,6 +275,17 @@ def _valid_role(role: str) -> str:
     return role
 
 
+def _audit_role(by, membership: Membership, what: str) -> None:
+    audit.record(
+        action=audit.ROLE_CHANGE,
+        user=by,
+        project=membership.project,
+        object_kind="membership",
+        object_id=membership.pk,
+        detail=f"account {membership.user_id} {what}",
+    )
+
+
 def _keep_a_lead(membership: Membership, new_role: str | None) -> None:
     stored_role = Membership.objects.select_for_update().get(pk=membership.pk).role
     if stored_role == Role.LEAD and new_role != Role.LEAD:
@@ -283,14 +297,18 @@ def _keep_a_lead(membership: Membership, new_role: str | None) -> None:
 @transaction.atomic
 def membership_change_role(*, by, membership: Membership, role: str) -> Membership:
     _keep_a_lead(membership, _valid_role(role))
+    before = Membership.objects.get(pk=membership.pk).role
     membership.role = role
     membership.save(update_fields=["role"])
+    if before != role:
+        _audit_role(by, membership, f"{before} -> {role}")
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, by, membership: Membership) -> None:
     _keep_a_lead(membership, None)
+    _audit_role(by, membership, f"removed (was {Membership.objects.get(pk=membership.pk).role})")
     membership.delete()
 
 
@@ -303,9 +321,12 @@ def membership_set(*, by, project: Project, user, role: str) -> Membership:
     already = Membership.objects.filter(project=project, user=user).exists()
     if not already and not joins_without_accepting(user, project):
         raise ValidationError("Only people with an account with the project's organisation can be added directly.")
+    before = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": _valid_role(role)}
     )
+    if before != membership.role:
+        _audit_role(by, membership, f"{before} -> {membership.role}" if before else f"added as {membership.role}")
     return membership
 
 
@@ -584,8 +605,19 @@ def organisation_retention_update(*, by, organisation, **days) -> Organisation:
     unknown = set(days) - set(RETENTION_FIELDS)
     if unknown:
         raise ValueError(f"Not retention settings: {sorted(unknown)}")
+    before = {name: getattr(organisation, name) for name in days}
     for name, value in days.items():
         setattr(organisation, name, value)
     organisation.full_clean(exclude=[f.name for f in Organisation._meta.fields if f.name not in days])
     organisation.save(update_fields=list(days))
+    changed = [f"{name}: {before[name]} -> {value}" for name, value in days.items() if before[name] != value]
+    if changed:
+        audit.record(
+            action=audit.SETTINGS_CHANGE,
+            user=by,
+            organisation=organisation,
+            object_kind="organisation",
+            object_id=organisation.pk,
+            detail="; ".join(changed),
+        )
     return organisation

@@ -35,6 +35,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
 
+from amhe.core.audit_signals import SIGN_OUT_REASON
+
 # Session keys: when this session signed in, when its account last proved who it is (a
 # password, SSO or a code; for signing in again), when it was last active, and the 2FA rule.
 STARTED_AT = "amhe_session_started_at"
@@ -167,6 +169,8 @@ class SessionTimeoutMiddleware:
     @staticmethod
     def _sign_out(request, why):
         path = request.get_full_path()
+        # The sign-out's audit entry says why (amhe.core.audit_signals.on_logged_out).
+        setattr(request, SIGN_OUT_REASON, f"signed out {why}")
         logout(request)
         messages.info(request, f"You were logged out {why}, to keep the data safe. Log in again to carry on.")
         if _is_background(request):

@@ -72,6 +72,7 @@ def home(request):
             "rows": rows,
             "can_start": can_start,
             "invitations": invitations,
+            "can_read_audit_log": access.may_read_audit_log(request.user),
             "may_manage_retention": access.may_manage_retention(request.user),
         },
     )

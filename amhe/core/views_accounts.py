@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from amhe.core import services
+from amhe.core import audit_signals, services
 from amhe.core.accounts import axes_username, lockout_response, normalise_email
 from amhe.core.forms import EmailAuthenticationForm, InvitationAccountForm, add_service_errors
 
@@ -47,6 +47,7 @@ class LoginView(auth_views.LoginView):
         # wrong or right password all get the same page.
         credentials = {settings.AXES_USERNAME_FORM_FIELD: axes_username(request, None)}
         if credentials[settings.AXES_USERNAME_FORM_FIELD] and AxesProxyHandler.is_locked(request, credentials):
+            audit_signals.sign_in_refused(email=credentials[settings.AXES_USERNAME_FORM_FIELD], outcome="locked")
             return lockout_response(request, credentials=credentials)
         return super().post(request, *args, **kwargs)
 

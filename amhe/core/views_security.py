@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from amhe.core import two_factor
+from amhe.core import audit, two_factor
 from amhe.core.accounts import lockout_response
 from amhe.core.forms import AuthenticatorSetupForm, ReauthenticateForm, SecondFactorForm
 
@@ -44,16 +44,21 @@ def _credentials(user) -> dict:
     return {settings.AXES_USERNAME_FORM_FIELD: user.email}
 
 
-def _count_failure(request):
+def _count_failure(request, stage: str):
     """A wrong code (or password when signing in again) counts towards the same django-axes
-    lockout as a wrong password at the login. Returns the lockout page if it is now locked."""
+    lockout as a wrong password at the login, and is audited with the `stage` that refused it.
+    Returns the lockout page if it is now locked."""
     user = request.user
     credentials = _credentials(user)
-    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request, stage=stage)
     if AxesProxyHandler.is_locked(request, credentials):
         logout(request)
         return lockout_response(request, credentials=credentials)
     return None
+
+
+def _audit_account(request, action, detail: str) -> None:
+    audit.record(action=action, user=request.user, object_kind="account", object_id=request.user.pk, detail=detail)
 
 
 def _locked(request):
@@ -88,7 +93,11 @@ def two_factor_verify(request):
         if device is not None:
             otp_login(request, device)
             two_factor.mark_proved(request)
-            if isinstance(device, StaticDevice):
+            recovery = isinstance(device, StaticDevice)
+            _audit_account(
+                request, audit.SIGN_IN, "second factor: " + ("recovery code" if recovery else "authenticator app")
+            )
+            if recovery:
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
                     request,
@@ -96,7 +105,7 @@ def two_factor_verify(request):
                     "Make new ones from 'Sign-in security' if you are running out.",
                 )
             return HttpResponseRedirect(_next_url(request))
-        if (locked := _count_failure(request)) is not None:
+        if (locked := _count_failure(request, "wrong second-factor code")) is not None:
             return locked
         form.add_error("code", _wrong_code_message(was_waiting))
     return TemplateResponse(
@@ -123,8 +132,9 @@ def two_factor_setup(request):
             two_factor.mark_proved(request)
             request.session[two_factor.REQUIRED] = True
             request.session[NEW_CODES] = codes
+            _audit_account(request, audit.SETTINGS_CHANGE, "two-factor authenticator set up")
             return redirect(_with_query("two-factor-codes", request))
-        if (locked := _count_failure(request)) is not None:
+        if (locked := _count_failure(request, "wrong code when setting up two-factor sign-in")) is not None:
             return locked
         form.add_error("code", "The code is not right. Enter the 6-digit code the app shows now for AMHE")
     return TemplateResponse(
@@ -150,6 +160,7 @@ def two_factor_codes(request):
         if not two_factor.proved_recently(request):
             return redirect(reverse("reauthenticate") + "?" + urlencode({REDIRECT_FIELD_NAME: reverse("two-factor")}))
         request.session[NEW_CODES] = two_factor.new_recovery_codes(user=request.user)
+        _audit_account(request, audit.SETTINGS_CHANGE, "recovery codes replaced")
         return redirect("two-factor-codes")
     codes = request.session.pop(NEW_CODES, None)
     return TemplateResponse(
@@ -204,8 +215,9 @@ def reauthenticate(request):
                 otp_login(request, device)
         if valid:
             two_factor.mark_proved(request)
+            _audit_account(request, audit.SIGN_IN, "signed in again before an export or deletion")
             return HttpResponseRedirect(next_url)
-        if failed and (locked := _count_failure(request)) is not None:
+        if failed and (locked := _count_failure(request, "wrong password or code when signing in again")) is not None:
             return locked
     return TemplateResponse(
         request,

@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from amhe.core import audit
 from amhe.core.models import Membership, Role
 from amhe.surveys import equality, i18n
 from amhe.surveys import figures as survey_figures
@@ -598,6 +599,7 @@ def question_delete(*, by, question: Question) -> None:
             "Change or delete that first."
         )
     survey = question.survey
+    audit.record_deletion(by=by, instance=question)
     question.delete()
     _renumber(survey)
     survey_changed(survey)
@@ -929,4 +931,5 @@ def bank_add(*, by, survey: Survey, item: QuestionBankItem) -> Question:
 @transaction.atomic
 def bank_delete(*, by, item: QuestionBankItem) -> None:
     """Remove an item from the bank. Questions copied from it stay as they are."""
+    audit.record_deletion(by=by, instance=item)
     item.delete()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.core import history
+from amhe.core import audit, history
 from deliver.models import Decision
 from research.evidence import importing
 
@@ -64,4 +64,5 @@ def decision_update(*, by, decision: Decision, **fields) -> Decision:
 @history.records_by
 @transaction.atomic
 def decision_delete(*, by, decision: Decision) -> None:
+    audit.record_deletion(by=by, instance=decision)
     decision.delete()

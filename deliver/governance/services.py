@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import audit
 from amhe.core.models import Membership, Project
 from deliver.models import GovernanceGroup, GovernanceMeeting
 from research.evidence import importing
@@ -101,6 +102,7 @@ def group_update(*, by, group: GovernanceGroup, members=None, **fields) -> Gover
 def group_delete(*, by, group: GovernanceGroup) -> None:
     """Its meetings go with it; groups that reported to it then report to no group."""
     _lock_project(group.project)
+    audit.record_deletion(by=by, instance=group)
     group.delete()
 
 
@@ -129,4 +131,5 @@ def meeting_update(*, by, meeting: GovernanceMeeting, **fields) -> GovernanceMee
 
 @transaction.atomic
 def meeting_delete(*, by, meeting: GovernanceMeeting) -> None:
+    audit.record_deletion(by=by, instance=meeting)
     meeting.delete()

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import audit
 from deliver.models import BudgetLine, Facility, StaffRole
 from deliver.models.resourcing import FTE_MAX, BudgetCategory
 from deliver.resourcing import years
@@ -102,6 +103,7 @@ def staff_role_update(*, by, role: StaffRole, **fields) -> StaffRole:
 
 @transaction.atomic
 def staff_role_delete(*, by, role: StaffRole) -> None:
+    audit.record_deletion(by=by, instance=role)
     role.delete()
 
 
@@ -127,6 +129,7 @@ def facility_update(*, by, facility: Facility, **fields) -> Facility:
 
 @transaction.atomic
 def facility_delete(*, by, facility: Facility) -> None:
+    audit.record_deletion(by=by, instance=facility)
     facility.delete()
 
 
@@ -170,4 +173,5 @@ def budget_line_update(*, by, line: BudgetLine, **fields) -> BudgetLine:
 
 @transaction.atomic
 def budget_line_delete(*, by, line: BudgetLine) -> None:
+    audit.record_deletion(by=by, instance=line)
     line.delete()

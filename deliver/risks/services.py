@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.core import history
+from amhe.core import audit, history
 from deliver.models import Risk
 from deliver.risks import scoring, selectors
 from research.evidence import importing
@@ -109,4 +109,5 @@ def risk_update(*, by, risk: Risk, **fields) -> Risk:
 @history.records_by
 @transaction.atomic
 def risk_delete(*, by, risk: Risk) -> None:
+    audit.record_deletion(by=by, instance=risk)
     risk.delete()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from amhe.core import access, approvals, history
+from amhe.core import access, approvals, audit, history
 from amhe.core.access import Action
 from amhe.core.models import Membership, Project
 from deliver.models import Intervention, Strategy, StrategyComment
@@ -145,6 +145,7 @@ def intervention_update(
 @transaction.atomic
 def intervention_delete(*, by, intervention: Intervention) -> None:
     _changing(intervention.strategy)
+    audit.record_deletion(by=by, instance=intervention)
     intervention.delete()
 
 

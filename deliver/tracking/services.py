@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from amhe.core import history
+from amhe.core import audit, history
 from deliver.models import ActionReminder, ActionUpdate, DeliveryAction, Milestone
 from deliver.models.tracking import Rag, Status
 from deliver.tracking import selectors
@@ -97,6 +97,7 @@ def milestone_update(*, by, milestone: Milestone, **fields) -> Milestone:
 @transaction.atomic
 def milestone_delete(*, by, milestone: Milestone) -> None:
     """The milestone goes; its actions stay, without it."""
+    audit.record_deletion(by=by, instance=milestone)
     milestone.delete()
 
 
@@ -156,6 +157,7 @@ def action_update(*, by, action: DeliveryAction, **fields) -> DeliveryAction:
 @transaction.atomic
 def action_delete(*, by, action: DeliveryAction) -> None:
     """The action goes with its log."""
+    audit.record_deletion(by=by, instance=action)
     action.delete()
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from amhe.core import access
+from amhe.core import access, audit
 from amhe.core.access import Action
 from amhe.core.models import Measure
 from evaluate.benchmarking import importing, references
@@ -113,6 +113,7 @@ def benchmark_save(
 @transaction.atomic
 def benchmark_delete(*, by, benchmark: Benchmark) -> None:
     _check_role(by, benchmark.project)
+    audit.record_deletion(by=by, instance=benchmark)
     Benchmark.objects.filter(pk=benchmark.pk).delete()
 
 
@@ -155,7 +156,16 @@ def comparators_upload(*, by, benchmark: Benchmark, data: bytes) -> int:
         rows = importing.read(data, proportion=benchmark.kind == Benchmark.Kind.PROPORTION)
     except importing.CsvProblem as exc:
         raise ValidationError({"file": exc.messages}) from exc
-    return _upsert(benchmark, rows, Comparator.Origin.UPLOADED)
+    saved = _upsert(benchmark, rows, Comparator.Origin.UPLOADED)
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=benchmark.project,
+        object_kind="benchmark",
+        object_id=benchmark.pk,
+        detail=f"comparators CSV, {saved} rows",
+    )
+    return saved
 
 
 @transaction.atomic
@@ -176,4 +186,5 @@ def comparators_from_reference(*, by, benchmark: Benchmark, codes: list[str] | N
 @transaction.atomic
 def comparator_delete(*, by, comparator: Comparator) -> None:
     _check_role(by, comparator.benchmark.project)
+    audit.record_deletion(by=by, instance=comparator)
     Comparator.objects.filter(pk=comparator.pk).delete()

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amhe import stats
+from amhe.core import audit
 from amhe.core.selectors import suppression_rule_for
 from amhe.surveys import building
 from amhe.surveys.models import Theme
@@ -181,4 +182,5 @@ def ysd_unpublish(*, by, entry: YouSaidWeDid) -> YouSaidWeDid:
 
 @transaction.atomic
 def ysd_delete(*, by, entry: YouSaidWeDid) -> None:
+    audit.record_deletion(by=by, instance=entry)
     entry.delete()

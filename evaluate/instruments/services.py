@@ -9,7 +9,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from amhe.core import files
+from amhe.core import audit, files
 from amhe.core import services as core_services
 from amhe.core.models import Measure
 from amhe.core.selectors import suppression_rule_for
@@ -149,6 +149,7 @@ def remove_from_survey(*, by, use: SurveyInstrument) -> None:
         raise ValidationError("People have answered these questions, so the instrument cannot be taken out")
     for question in own:
         building.question_delete(by=by, question=question)
+    audit.record_deletion(by=by, instance=use)
     use.delete()
 
 
@@ -256,6 +257,14 @@ def _new_upload(*, by, project, key: str, title: str, grouping: str, state: str)
     )
     upload.full_clean(exclude=["created_by", "project", "instrument"])
     upload.save()
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=project,
+        object_kind="instrumentupload",
+        object_id=upload.pk,
+        detail=f"{key} scores",
+    )
     return upload
 
 

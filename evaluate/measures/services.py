@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from amhe.core import access
+from amhe.core import access, audit
 from amhe.core.access import Action
 from amhe.core.models import Measure, MeasureValue
 from evaluate.measures import presenters
@@ -48,6 +48,7 @@ def rebase_add(*, by, measure: Measure, on: date, reason: str) -> MeasureRebase:
 @transaction.atomic
 def rebase_remove(*, by, rebase: MeasureRebase) -> None:
     _check_role(by, rebase.measure.project)
+    audit.record_deletion(by=by, instance=rebase)
     MeasureRebase.objects.filter(pk=rebase.pk).delete()
 
 

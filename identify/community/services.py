@@ -24,7 +24,7 @@ from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from amhe.core import taxonomy
+from amhe.core import audit, taxonomy
 from amhe.surveys import themes
 from identify.models import CommunityAsset, CommunityInput, CommunityInputLink, FocusGroup
 
@@ -156,6 +156,7 @@ def focus_group_update(*, by, focus_group: FocusGroup, theme_names: Iterable[str
 
 @transaction.atomic
 def focus_group_delete(*, by, focus_group: FocusGroup) -> None:
+    audit.record_deletion(by=by, instance=focus_group)
     focus_group.delete()
 
 
@@ -219,6 +220,7 @@ def community_input_tag(*, by, community_input: CommunityInput, theme_names: Ite
 
 @transaction.atomic
 def community_input_delete(*, by, community_input: CommunityInput) -> None:
+    audit.record_deletion(by=by, instance=community_input)
     community_input.delete()
 
 
@@ -362,6 +364,7 @@ def asset_update(*, by, asset: CommunityAsset, **fields) -> CommunityAsset:
 def asset_delete(*, by, asset: CommunityAsset) -> None:
     """Remove an asset from the directory. Focus groups that named it keep its
     name as their community group."""
+    audit.record_deletion(by=by, instance=asset)
     FocusGroup.objects.filter(asset=asset, community_group="").update(community_group=asset.name[:200])
     asset.delete()
 
@@ -419,4 +422,11 @@ def assets_import(*, by, organisation, rows: Iterable[tuple[int, dict]]) -> Impo
             created += 1
         else:
             updated += 1
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        organisation=organisation,
+        object_kind="communityasset",
+        detail=f"asset directory CSV: {created} created, {updated} updated, {unchanged} unchanged",
+    )
     return ImportReport(created=created, updated=updated, unchanged=unchanged)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from amhe.core import taxonomy
+from amhe.core import audit, taxonomy
 from research.evidence import importing
 from research.models import Initiative, Reference
 
@@ -113,6 +113,7 @@ def reference_update(*, by, reference: Reference, populations=None, ngt_ideas=No
 
 @transaction.atomic
 def reference_delete(*, by, reference: Reference) -> None:
+    audit.record_deletion(by=by, instance=reference)
     reference.delete()
 
 
@@ -140,6 +141,13 @@ def references_import(*, by, project, records: Iterable[tuple[int, dict]]) -> Im
         except ValidationError as exc:
             raise ValidationError(f"Record {number}: {' '.join(exc.messages)}") from exc
         added += 1
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=project,
+        object_kind="reference",
+        detail=f"references import: {added} added, {already} already there",
+    )
     return ImportReport(added=added, already_there=already)
 
 
@@ -177,4 +185,5 @@ def initiative_update(*, by, initiative: Initiative, populations=None, **fields)
 
 @transaction.atomic
 def initiative_delete(*, by, initiative: Initiative) -> None:
+    audit.record_deletion(by=by, instance=initiative)
     initiative.delete()

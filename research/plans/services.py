@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from amhe.core import audit
 from amhe.core.models import SmartGoal
 from research.models import Diagram, DiagramNode
 from research.models.plans import PLURALS, TOP_KINDS
@@ -182,6 +183,7 @@ def diagram_update(*, by, diagram: Diagram, title: str) -> Diagram:
 
 @transaction.atomic
 def diagram_delete(*, by, diagram: Diagram) -> None:
+    audit.record_deletion(by=by, instance=diagram)
     diagram.delete()
 
 
@@ -249,5 +251,6 @@ def node_delete(*, by, node: DiagramNode) -> None:
     """Remove a box and its lines. Boxes that served only it stay, marked
     'not linked yet' until they are given another parent."""
     diagram = Diagram.objects.select_for_update().get(pk=node.diagram_id)
+    audit.record_deletion(by=by, instance=node)
     node.delete()
     diagram.save(update_fields=["updated_at"])

@@ -24,7 +24,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from amhe.core import files, taxonomy
+from amhe.core import audit, files, taxonomy
 from amhe.core.access import Action, role_can
 from amhe.core.models import Membership
 from research.models import CaseStudy, CaseStudyAttachment, CaseStudyCharacteristic
@@ -148,6 +148,7 @@ def case_study_update(
 @transaction.atomic
 def case_study_delete(*, by, case_study: CaseStudy) -> None:
     kept = [attachment.file for attachment in case_study.attachments.all()]
+    audit.record_deletion(by=by, instance=case_study)
     case_study.delete()
     if kept:
         files.delete_on_commit([f.name for f in kept], storage=kept[0].storage)
@@ -178,6 +179,14 @@ def attachment_add(*, by, case_study: CaseStudy, upload, description: str = "") 
     except Exception:
         files.delete([attachment.file.name], storage=attachment.file.storage)
         raise
+    audit.record(
+        action=audit.UPLOAD,
+        user=by,
+        project=case_study.project,
+        object_kind="casestudyattachment",
+        object_id=attachment.pk,
+        detail=f"{attachment.kind}, {attachment.size} bytes",
+    )
     return attachment
 
 
@@ -185,6 +194,7 @@ def attachment_add(*, by, case_study: CaseStudy, upload, description: str = "") 
 def attachment_delete(*, by, attachment: CaseStudyAttachment) -> None:
     case_study = attachment.case_study
     name, storage = attachment.file.name, attachment.file.storage
+    audit.record_deletion(by=by, instance=attachment)
     attachment.delete()
     if _back_to_review(case_study):
         case_study.save()

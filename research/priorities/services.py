@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from amhe.core import access
+from amhe.core import access, audit
 from amhe.core.access import Action
 from research.evidence import importing
 from research.evidence.services import check_characteristics, set_populations
@@ -154,6 +154,7 @@ def priority_set_state(*, by, priority: Priority, state: str) -> Priority:
 
 @transaction.atomic
 def priority_delete(*, by, priority: Priority) -> None:
+    audit.record_deletion(by=by, instance=priority)
     priority.delete()
 
 

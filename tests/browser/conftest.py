@@ -113,11 +113,12 @@ class AxeChecked:
 
 @pytest.fixture
 def demo(settings):
-    """The demo organisations, users and projects (load_demo runs only with DEBUG on)."""
-    from django.core.management import call_command
+    """The demo organisations, users and projects (load_demo runs only with DEBUG on):
+    loaded once per test process, then put back as it was for each test (tests/demo_data.py)."""
+    from tests.demo_data import load_demo_for_test
 
     settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     settings.DEBUG = False
 
 

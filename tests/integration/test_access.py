@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_decode
 
 from amhe.core.access import ROLE_ACTIONS, Action
-from amhe.core.models import Job, Project, Role, SmartGoal, SubStepStatus
+from amhe.core.models import AuditEvent, Job, Project, Role, SmartGoal, SubStepStatus
 from api import services as api_services
 from evaluate.instruments.catalogue import PHQ9
 from evaluate.models import InstrumentUpload, InstrumentUploadPeriod, Review
@@ -814,11 +814,13 @@ def world(project, member_of):
 
 
 def db_snapshot() -> dict:
-    """Every row of every core, identify, research, deliver, evaluate and reports model (history tables included)."""
+    """Every row of every core, identify, research, deliver, evaluate and reports model (history tables
+    included), but the audit log, which records the refusals (test_other_organisation_gets_404_on_every_project_url)."""
     return {
         model._meta.label: sorted(repr(row) for row in model.objects.values_list())
         for app in ("core", "identify", "research", "deliver", "evaluate", "reports")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        if model is not AuditEvent
     }
 
 
@@ -988,10 +990,18 @@ def test_the_walk_finds_every_known_project_url():
 
 def test_other_organisation_gets_404_on_every_project_url(client, world, other_org_user):
     client.force_login(other_org_user)
-    for route in project_scoped_routes():
+    routes = project_scoped_routes()
+    for route in routes:
         url = url_for(route, world.values())
         response = client.get(url)
         assert response.status_code == 404, (url, response.status_code)
+    # Each refusal is in the audit log, for the organisation whose project it was.
+    refused = AuditEvent.objects.filter(action=AuditEvent.Action.REFUSED_404, user=other_org_user)
+    assert refused.count() == len(routes)
+    assert set(refused.values_list("outcome", flat=True)) == {"404"}
+    on_project = refused.filter(project=world.project)
+    assert on_project.count() == len([r for r in routes if "project_id" in r.kwargs])
+    assert set(on_project.values_list("organisation_id", flat=True)) == {world.project.organisation_id}
 
 
 def test_other_organisation_post_gets_404_and_changes_nothing(client, world, other_org_user):
@@ -1436,6 +1446,7 @@ def test_every_other_page_needs_login(client, world):
         checked.append(url)
     assert reverse("core:home") in checked
     assert reverse("core:system") in checked
+    assert reverse("audit:log") in checked and reverse("audit:csv") in checked
     # Two-factor pages and signing in again are for a signed-in account only.
     for name in ("two-factor", "two-factor-setup", "two-factor-verify", "two-factor-codes", "reauthenticate"):
         assert reverse(name) in checked, name
@@ -1495,6 +1506,22 @@ def test_no_unchecked_url_takes_unknown_kwargs():
     assert not odd, (
         f"URLs with kwargs this module cannot fill, so neither the login nor the access walk checks them: {odd}"
     )
+
+
+@pytest.mark.parametrize("url_name", ["audit:log", "audit:csv"])
+def test_the_audit_log_is_for_the_organisations_governance_leads(client, world, member_of, other_org_user, url_name):
+    """The audit log is the organisation's, not a project's: its governance leads read it
+    (200); every other member, another organisation's lead and a superuser get 403."""
+    url = reverse(url_name)
+    for role in ALL_ROLES:
+        user = world.lead if role == Role.LEAD else member_of(world.project, role)
+        client.force_login(user)
+        expected = 200 if role == Role.GOVERNANCE else 403
+        assert client.get(url).status_code == expected, (role, url)
+        assert client.post(url).status_code == 405  # read-only: nothing is posted to it
+    for user in (other_org_user, UserFactory(is_superuser=True, is_staff=True, organisation=None)):
+        client.force_login(user)
+        assert client.get(url).status_code == 403, url
 
 
 def test_system_page_is_for_superusers_only(client, world):

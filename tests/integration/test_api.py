@@ -22,10 +22,10 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
 from amhe.core import cycle
-from amhe.core.models import Membership, Role, SubStepStatus
+from amhe.core.models import AuditEvent, Membership, Role, SubStepStatus
 from amhe.surveys.models import SurveyParticipation
 from api import services
-from api.models import ApiRead, ApiToken
+from api.models import ApiToken
 from tests.factories import (
     AnswerFactory,
     AssessmentFactory,
@@ -180,13 +180,13 @@ def assert_401(response):
 
 
 def test_anonymous_gets_401_everywhere(client, data):
-    before = ApiRead.objects.count()
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).count()
     for url in api_urls(data.values(), schema=True):
         assert_401(client.get(url))
         assert_401(client.post(url, {"x": 1}))
         if url != reverse("api-v1:schema"):  # the schema is YAML or JSON; an unknown format is 404
             assert_401(client.get(url + "?format=csv"))
-    assert ApiRead.objects.count() == before
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).count() == before
 
 
 def test_a_session_opens_no_api_url(client, data):
@@ -495,10 +495,13 @@ def test_every_read_is_logged_without_the_token(client, data, caplog):
     with caplog.at_level(logging.DEBUG):
         for url in urls:
             client.get(url + "?format=csv", **bearer(secret))
-    reads = list(ApiRead.objects.filter(token=token).order_by("pk"))
-    assert [r.path for r in reads] == urls
-    assert [r.status for r in reads] == [200] * (len(urls) - 1) + [404]
-    assert all(secret not in r.path for r in reads)
+    reads = list(AuditEvent.objects.filter(action=AuditEvent.Action.API_READ, token_id=token.pk).order_by("pk"))
+    assert [r.detail for r in reads] == urls
+    assert [r.outcome for r in reads] == ["200"] * (len(urls) - 1) + ["404"]
+    assert {(r.user_id, r.project_id, r.organisation_id, r.token_prefix) for r in reads} == {
+        (data.lead.pk, data.project.pk, data.project.organisation_id, token.prefix)
+    }
+    assert all(secret not in " ".join(map(str, vars(r).values())) for r in reads)
     assert secret not in caplog.text
 
 
