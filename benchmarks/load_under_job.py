@@ -51,7 +51,6 @@ import platform
 import secrets
 import shutil
 import signal
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -268,15 +267,7 @@ def main():
     chaos: dict = {"enabled": not args.no_chaos}
     stop_file = workdir / "stop"
     try:
-        context = ssl.create_default_context(cafile=str(cert))
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{host}/accounts/login/", context=context, timeout=2)
-                break
-            except Exception:
-                time.sleep(0.2)
-        else:
-            sys.exit("The server did not start")
+        context = sl.wait_for_server(host, cert)
 
         print("Small extract: upload, read, map, process (before the load)")
         small = django_json(python, env, UPLOAD, project, sl.STAFF_EMAIL, small_csv, "Small referrals", "1")

@@ -440,6 +440,19 @@ class CpuMeter:
         return result
 
 
+def wait_for_server(host: str, cert) -> ssl.SSLContext:
+    """Wait (up to about 30 s) until the TLS server at `host` answers its login page; the
+    TLS context that trusts `cert`, for the requests that follow."""
+    context = ssl.create_default_context(cafile=str(cert))
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{host}/accounts/login/", context=context, timeout=2)
+            return context
+        except Exception:
+            time.sleep(0.2)
+    sys.exit("The server did not start")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=200)
@@ -546,15 +559,7 @@ def main():
     server = subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True)
     log = AccessLog(access_log)
     try:
-        context = ssl.create_default_context(cafile=str(cert))
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{host}/accounts/login/", context=context, timeout=2)
-                break
-            except Exception:
-                time.sleep(0.2)
-        else:
-            sys.exit("The server did not start")
+        context = wait_for_server(host, cert)
         load_env = {
             **env,
             "LOAD_HOST": host,
