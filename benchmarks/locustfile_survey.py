@@ -43,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+from urllib3.util.retry import Retry
 
 SURVEY_PATH = os.environ.get("LOAD_SURVEY_PATH", "")
 RESULTS_PATHS = [p for p in os.environ.get("LOAD_RESULTS_PATHS", "").split(",") if p]
@@ -67,6 +68,7 @@ rng = random.Random(int(SEED) if SEED else None)
 expected_surveys = RESPONDENTS * LOOPS
 completed: list[dict] = []  # {"token", "answers"} per survey completed
 failed: list[str] = []  # why a respondent gave up
+staff_failures: list[str] = []  # a staff page that did not answer 200, and why
 finished = 0  # surveys completed or given up
 respondents_started = 0
 respondents_stopped = 0
@@ -251,13 +253,34 @@ def _quit_when_done(environment):
         gevent.spawn_later(0.1, environment.runner.quit)
 
 
+# GETs sent again on a new connection after the server closed a kept-alive one as the request
+# went out (see _User): how many, by request name.
+connection_retries: dict[str, int] = {}
+
+
 class _User(HttpUser):
+    """A browser-like client. gunicorn closes a connection that has been idle for its keep-alive
+    (2 s by default); a request sent just as it closes fails with "Remote end closed connection
+    without response" before the server has read it (it is not in the access log). Browsers send
+    such a request again on a new connection (RFC 9112 section 9.3.1 allows it for idempotent
+    methods); requests does not, so a GET is retried once here, on a connection error only (no
+    retry on any HTTP status), and counted in `connection_retries`. POSTs are never retried."""
+
     abstract = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if CA_BUNDLE:
             self.client.verify = CA_BUNDLE
+        retry = Retry(total=1, connect=1, read=1, status=0, redirect=0, allowed_methods={"GET"}, raise_on_status=False)
+        for adapter in self.client.adapters.values():
+            adapter.max_retries = retry
+
+    @staticmethod
+    def count_retries(response, name: str) -> None:
+        retries = getattr(getattr(response, "raw", None), "retries", None)
+        if retries is not None and retries.history:
+            connection_retries[name] = connection_retries.get(name, 0) + len(retries.history)
 
 
 class Respondent(_User):
@@ -296,6 +319,7 @@ class Respondent(_User):
         kind = kind_of(url)
         headers = {"Referer": referer} if referer else {}
         with self.client.get(url, name=f"GET {kind}", allow_redirects=False, headers=headers, catch_response=True) as r:
+            self.count_retries(r, f"GET {kind}")
             if r.status_code != 200:
                 r.failure(f"HTTP {r.status_code} {r.error or ''}")
             else:
@@ -397,8 +421,11 @@ class StaffBrowser(_User):
             else:
                 name = "results " + (re.sub(r"\d+", "<id>", path.rsplit("/results", 1)[-1]) or "/")
             with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
+                self.count_retries(r, name)
                 if r.status_code != 200:
-                    r.failure(f"HTTP {r.status_code}")
+                    # Status 0: no answer at all (r.error says why), not a redirect.
+                    r.failure(f"HTTP {r.status_code} {r.error or ''}".strip())
+                    staff_failures.append(f"{name}: HTTP {r.status_code} {r.error or ''}".strip())
             if self._done():
                 return
             gevent.sleep(rng.uniform(*STAFF_THINK))
@@ -436,6 +463,8 @@ def _record(environment, **kwargs):
                 {
                     "completed": completed,
                     "failed": failed,
+                    "staff_failures": staff_failures,
+                    "connection_retries": connection_retries,
                     "finished": finished,
                     "respondents_started": respondents_started,
                     "staff_rounds": staff_rounds,
