@@ -32,10 +32,12 @@ Settings come from the environment (set by survey_load.py). Results go to
 from __future__ import annotations
 
 import datetime
+import http.client
 import json
 import os
 import random
 import re
+import ssl
 import time
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -43,6 +45,7 @@ from urllib.parse import urljoin, urlsplit
 import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+from urllib3.exceptions import ProtocolError, SSLError
 from urllib3.util.retry import Retry
 
 SURVEY_PATH = os.environ.get("LOAD_SURVEY_PATH", "")
@@ -253,18 +256,41 @@ def _quit_when_done(environment):
         gevent.spawn_later(0.1, environment.runner.quit)
 
 
-# GETs sent again on a new connection after the server closed a kept-alive one as the request
-# went out (see _User): how many, by request name.
+# Requests sent again on a new connection after the server closed a kept-alive one as they went
+# out (see _User): how many, by request name.
 connection_retries: dict[str, int] = {}
+
+
+def _unanswered(error) -> bool:
+    """The server closed the connection without a byte of answer (http.client's
+    RemoteDisconnected, or TLS's EOF if the close came while the request was being written): on a
+    kept-alive connection, gunicorn closing it as idle just as the request went out."""
+    if isinstance(error, ProtocolError) and len(error.args) > 1:
+        return isinstance(error.args[1], http.client.RemoteDisconnected)
+    return isinstance(error, SSLError) and bool(error.args) and isinstance(error.args[0], ssl.SSLEOFError)
+
+
+class _BrowserRetry(Retry):
+    """One retry, as a browser does: a GET on any connection error; another method only when
+    the server closed the connection without answering (see _User)."""
+
+    def increment(self, method=None, url=None, *args, error=None, **kwargs):
+        if error is not None and method != "GET" and not _unanswered(error):
+            raise error
+        return super().increment(method, url, *args, error=error, **kwargs)
 
 
 class _User(HttpUser):
     """A browser-like client. gunicorn closes a connection that has been idle for its keep-alive
     (2 s by default); a request sent just as it closes fails with "Remote end closed connection
-    without response" before the server has read it (it is not in the access log). Browsers send
-    such a request again on a new connection (RFC 9112 section 9.3.1 allows it for idempotent
-    methods); requests does not, so a GET is retried once here, on a connection error only (no
-    retry on any HTTP status), and counted in `connection_retries`. POSTs are never retried."""
+    without response" before the server has read it (it is not in the access log). Under heavy
+    CPU load the worker's main loop runs late, so this can hit a request sent well after 2 s.
+    Browsers send such a request again on a new connection (Chromium does for any method when a
+    reused connection closes without an answer; RFC 9112 section 9.3.1 allows it for idempotent
+    methods); requests does not. So a request is retried once here: a GET on a connection error,
+    any other method only on that closed-without-answer error (never on an HTTP status), and
+    each retry is counted in `connection_retries`. A retried POST that had in fact been handled
+    would show in the database check (a response nobody completed, or answers twice)."""
 
     abstract = True
 
@@ -272,7 +298,9 @@ class _User(HttpUser):
         super().__init__(*args, **kwargs)
         if CA_BUNDLE:
             self.client.verify = CA_BUNDLE
-        retry = Retry(total=1, connect=1, read=1, status=0, redirect=0, allowed_methods={"GET"}, raise_on_status=False)
+        retry = _BrowserRetry(
+            total=1, connect=1, read=1, status=0, redirect=0, allowed_methods=None, raise_on_status=False
+        )
         for adapter in self.client.adapters.values():
             adapter.max_retries = retry
 
@@ -358,6 +386,7 @@ class Respondent(_User):
                 headers={"Referer": url, "Origin": host},
                 catch_response=True,
             ) as posted:
+                self.count_retries(posted, f"POST {kind}")
                 if posted.status_code != 302:
                     why = (
                         "a validation error"
