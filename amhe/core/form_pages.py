@@ -18,14 +18,16 @@ def form_page(
     message,
     next_url,
     template: str,
-    context: dict,
+    context,
     can_save: bool = True,
     bad_request_on_errors: bool = False,
 ):
     """On a POST whose form is valid (and `can_save`), call ``save()`` (the service);
     done, show `message` and redirect to `next_url`, each a value or a function of what
     ``save()`` returned. Otherwise render `template` with `context` and the form, with
-    status 400 if `bad_request_on_errors` and the form has errors."""
+    status 400 if `bad_request_on_errors` and the form has errors. `context` is a dict,
+    or a function that makes one (called only when the page is shown: nothing it reads
+    is read for a redirect, and it sees the instance as the POST left it)."""
     if request.method == "POST" and can_save and form.is_valid():
         try:
             result = save()
@@ -35,4 +37,6 @@ def form_page(
             messages.success(request, message(result) if callable(message) else message)
             return redirect(next_url(result) if callable(next_url) else next_url)
     status = 400 if bad_request_on_errors and form.errors else 200
+    if callable(context):
+        context = context()
     return TemplateResponse(request, template, {**context, "form": form}, status=status)
