@@ -40,3 +40,11 @@ def form_page(
     if callable(context):
         context = context()
     return TemplateResponse(request, template, {**context, "form": form}, status=status)
+
+
+def model_form_values(form) -> dict:
+    """A model form's values for a service that applies them itself: validating the form
+    changed its instance, so the instance is read again from the database first."""
+    values = {name: form.cleaned_data[name] for name in form.fields}
+    form.instance.refresh_from_db()
+    return values

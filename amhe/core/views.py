@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe import stats
 from amhe.core import access, approvals, cycle, history, homepage, navigation, presenters, retention, services
 from amhe.core.access import Action
-from amhe.core.form_pages import form_page
+from amhe.core.form_pages import form_page, model_form_values
 from amhe.core.forms import (
     ApprovalDecisionForm,
     MemberAddForm,
@@ -437,16 +437,10 @@ def project_edit(request, project_id):
     form = ProjectStatusForm(
         request.POST or None, instance=project, organisation=project.organisation, user=request.user
     )
-
-    def save():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
-        project.refresh_from_db()  # the form changed the instance; the service applies the changes
-        services.project_update(by=request.user, project=project, **fields)
-
     return form_page(
         request,
         form,
-        save=save,
+        save=lambda: services.project_update(by=request.user, project=project, **model_form_values(form)),
         message="Project details saved.",
         next_url=project.get_absolute_url(),
         template="core/project_form.html",
@@ -537,16 +531,12 @@ def organisation_settings(request, organisation_id):
     organisation = access.get_organisation_for_user(request.user, organisation_id, Action.MANAGE_RETENTION)
     kinds = retention.kinds()
     form = RetentionForm(request.POST or None, instance=organisation, settings_shown={kind.setting for kind in kinds})
-
-    def save():
-        days = {name: form.cleaned_data[name] for name in form.fields}
-        organisation.refresh_from_db()  # the form changed the instance; the service applies the changes
-        services.organisation_retention_update(by=request.user, organisation=organisation, **days)
-
     return form_page(
         request,
         form,
-        save=save,
+        save=lambda: services.organisation_retention_update(
+            by=request.user, organisation=organisation, **model_form_values(form)
+        ),
         message="Retention settings saved.",
         next_url=reverse("core:organisation-settings", kwargs={"organisation_id": organisation.pk}),
         template="core/organisation_settings.html",
