@@ -893,6 +893,7 @@ def _parse_csv_arrow(
         column_types={f"f{i}": pa.large_string() for i in range(ncols)},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
+        check_utf8=False,  # _detect_encoding read the whole file as text already (or Arrow transcodes it)
     )
     chunks: list[list[pa.Array]] = [[] for _ in range(ncols)]
     text: set[int] = set()  # columns with a chunk kept as text: no need to encode the rest
