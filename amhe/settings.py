@@ -469,6 +469,8 @@ LOGGING = {
     "loggers": {
         # axes logs usernames and IP addresses at INFO/WARNING; keep them out.
         "axes": {"level": "ERROR"},
+        # mozilla-django-oidc logs the email the provider sent at DEBUG; keep it out whatever LOG_LEVEL.
+        "mozilla_django_oidc": {"level": "WARNING"},
         # Django's own loggers (requests, errors, the development server's request
         # lines) only through the redacting handler, not Django's default ones.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
