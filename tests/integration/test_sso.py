@@ -43,6 +43,7 @@ class Provider:
         self.requests = []  # (path, query) of each authorize request
         self.sign_with = self.key  # a test may sign with another key
         self.audience = CLIENT_ID
+        self.id_token_sub = None  # a test may put another subject in the ID token than in the user info
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -100,7 +101,7 @@ class Provider:
                     {
                         "iss": provider.issuer,
                         "aud": provider.audience,
-                        "sub": grant["claims"].get("sub", "x"),
+                        "sub": provider.id_token_sub or grant["claims"].get("sub", "x"),
                         "iat": now,
                         "exp": now + 300,
                         "nonce": grant["nonce"],
@@ -211,6 +212,18 @@ def test_a_token_signed_by_another_key_or_for_another_client_is_refused(live_ser
     assert signed_in_user_ids() == set()
     provider.audience = CLIENT_ID
     assert sign_in(live_server)[1].url == f"{live_server.url}/"  # the same account, a good token
+
+
+def test_user_info_about_another_subject_than_the_id_token_is_refused(live_server, provider):
+    """OpenID Connect Core 5.3.2: the user info's `sub` must be the ID token's, or its claims
+    (the email that picks the account) must not be used."""
+    UserFactory(email="lead@leeds.nhs.uk")
+    provider.person = {"sub": "someone-else", "email": "lead@leeds.nhs.uk", "email_verified": True}
+    provider.id_token_sub = "the-person-who-signed-in"
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")
+    assert signed_in_user_ids() == set()
+    provider.id_token_sub = None
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
 
 
 def test_two_factor_still_applies_after_single_sign_on(live_server, provider, settings):
