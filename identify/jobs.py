@@ -209,7 +209,8 @@ def _process_extract(job, report):
 def _pseudonymise_record_id(extract: Extract, raw: pd.DataFrame) -> pd.DataFrame:
     """A column mapped as the record ID that was not recognised as one when the file was
     read is pseudonymised now, and the stored table replaced, so from here on only its
-    pseudonyms are kept."""
+    pseudonyms are kept. Unless the retention purge destroyed the table since this job read
+    it: then nothing is stored again (the job carries on with the table it holds)."""
     column = next((c for c, f in extract.mapping.items() if f == engine.RECORD_ID), None)
     if column is None or column in extract.pseudonymised_columns or column not in raw.columns:
         return raw
@@ -218,7 +219,12 @@ def _pseudonymise_record_id(extract: Extract, raw: pd.DataFrame) -> pd.DataFrame
         raw.to_parquet(scratch)
         table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
     done = [*extract.pseudonymised_columns, column]
-    Extract.objects.filter(pk=extract.pk).update(table_path=table, pseudonymised_columns=done)
+    replaced = Extract.objects.filter(pk=extract.pk, table_path=extract.table_path.name).update(
+        table_path=table, pseudonymised_columns=done
+    )
+    if not replaced:  # purged meanwhile (amhe.core.retention): not kept again
+        files.delete([table])
+        return raw
     extract.pseudonymised_columns = done
     return raw
 
