@@ -416,3 +416,37 @@ def test_a_processing_job_does_not_store_again_a_table_the_purge_destroyed(proje
     extract.refresh_from_db()
     assert not extract.table_path
     assert not default_storage.listdir("identify/tables")[1]
+
+
+def test_a_reading_job_does_not_store_the_table_of_an_upload_the_purge_destroyed(project, monkeypatch):
+    """An upload still waiting to be read past its organisation's period (workers were down)
+    is purged while the job reads it: the job stores no table and the upload fails, saying why."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amhe.core.jobs import JobError
+    from identify import jobs as identify_jobs
+    from identify import services as identify_services
+    from tests.factories import UserFactory
+
+    extract = identify_services.extract_upload(
+        by=UserFactory(),
+        project=project,
+        uploaded_file=SimpleUploadedFile("late.csv", b"EthnicCategory,Count\nA,10\nB,12\n"),
+        title="",
+        kind="service_use",
+    )
+    Extract.objects.filter(pk=extract.pk).update(created_at=days_ago(181))
+    reading = identify_jobs.engine.read_extract
+
+    def purged_while_reading(*args, **kwargs):
+        result = reading(*args, **kwargs)
+        retention.purge(organisation=project.organisation)
+        return result
+
+    monkeypatch.setattr(identify_jobs.engine, "read_extract", purged_while_reading)
+    with pytest.raises(JobError):
+        identify_jobs.read_extract(Job.objects.get(pk=extract.job_id), lambda *args: None)
+    extract.refresh_from_db()
+    assert extract.state == Extract.State.FAILED and "Upload it again" in extract.error
+    assert not extract.table_path and not extract.upload_path
+    assert not default_storage.exists("identify/tables") or not default_storage.listdir("identify/tables")[1]
