@@ -184,6 +184,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # capitals gets no fresh allowance; one page for every locked attempt.
 AXES_USERNAME_CALLABLE = "amhe.core.accounts.axes_username"
 AXES_LOCKOUT_CALLABLE = "amhe.core.accounts.lockout_response"
+# Single sign-on callbacks are neither counted nor locked (amhe.core.accounts.axes_not_counted).
+AXES_WHITELIST_CALLABLE = "amhe.core.accounts.axes_not_counted"
 AXES_VERBOSE = False  # no usernames or addresses in the logs
 
 # An invitation to join a project works for this many days.
