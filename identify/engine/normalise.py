@@ -456,7 +456,7 @@ def _factorize_categorical(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     for start in range(0, len(codes), _COUNT_ROWS):
         seen |= np.bincount(codes[start : start + _COUNT_ROWS] + 1, minlength=len(categories) + 1) > 0
     present = np.flatnonzero(seen[1:])  # the categories in use, in the categories' order
-    values = [str(categories[int(c)]) for c in present]
+    values = [str(v) for v in categories[present].tolist()]  # one take, not an item lookup per value
     # Two categories can be the same text (e.g. a category that is not a string): keep
     # one value per text, as factorizing the strings would.
     first: dict[str, int] = {}

@@ -74,7 +74,6 @@ def test_repeated_ids_in_one_hash_table_or_in_parts_match_a_set(monkeypatch, par
     from identify.engine import quality
 
     if part_rows is not None:  # split into parts by the IDs' last bytes, each hashed on its own
-        monkeypatch.setattr(quality, "_HASH_MAX_ROWS", 0)
         monkeypatch.setattr(quality, "_PART_ROWS", part_rows)
         monkeypatch.setattr(quality, "_CHUNK", chunk)
     rng = np.random.default_rng(3)
@@ -99,7 +98,6 @@ def test_duplicate_examples_are_the_first_repeated_ids_and_their_first_rows(monk
     from identify.engine import quality
 
     if part_rows is not None:
-        monkeypatch.setattr(quality, "_HASH_MAX_ROWS", 0)
         monkeypatch.setattr(quality, "_PART_ROWS", part_rows)
         monkeypatch.setattr(quality, "_CHUNK", 4)
     ids = ["A", "B", "", "C", "B", "NULL", "", "A", "D", "B", "E", "F", "E", "G", "F", "H", "G", "B", "B", "H", "A"]
@@ -148,7 +146,6 @@ def test_duplicates_checked_in_parts_are_the_same_as_before(monkeypatch, golden)
     """The hostile extract's record IDs checked as a 10M-row extract's are (in parts)."""
     from identify.engine import quality
 
-    monkeypatch.setattr(quality, "_HASH_MAX_ROWS", 0)
     monkeypatch.setattr(quality, "_PART_ROWS", 500)
     monkeypatch.setattr(quality, "_CHUNK", 1000)
     got = json.loads(eq.canonical(eq.job_outputs("as_saved")["record"]))
