@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from amhe.core import taxonomy
 
 from .mapping import CHARACTERISTIC, FIELDS
-from .normalise import BLANK, INVALID, Normalised, _factorize
+from .normalise import BLANK, INVALID, Normalised, _factorize, take_rows
 from .reading import IDENTIFIER_COLUMNS_DROPPED
 
 __all__ = ["quality_report", "without_values", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
@@ -412,7 +412,7 @@ def _examples_by_value(
     values: list[str] = []
     for start in range(0, len(dup), _CHUNK):
         repeats = np.flatnonzero(dup[start : start + _CHUNK])[: MAX_EXAMPLES * MAX_EXAMPLES] + start
-        for value in strings.take(pa.array(repeats)).to_pylist():
+        for value in take_rows(strings, repeats).to_pylist():
             if value not in values and len(values) < MAX_EXAMPLES:
                 values.append(value)
         if len(values) == MAX_EXAMPLES:
@@ -422,7 +422,7 @@ def _examples_by_value(
     holding = pc.is_in(strings, value_set=pa.array(values, type=strings.type)).to_numpy(zero_copy_only=False)
     where = np.flatnonzero(holding & valid)
     rows: dict[str, list[int]] = {value: [] for value in values}
-    for row, value in zip(where.tolist(), strings.take(pa.array(where)).to_pylist(), strict=True):
+    for row, value in zip(where.tolist(), take_rows(strings, where).to_pylist(), strict=True):
         rows[value].append(row)
     return [_rows(index[rows[value]]) for value in values]
 
@@ -476,7 +476,7 @@ def _repeated(strings: pa.ChunkedArray) -> np.ndarray:
     repeated = np.zeros(n, dtype=bool)
     for p in range(parts):
         rows = np.flatnonzero(part == p)
-        repeated[rows[_repeated_in(strings.take(pa.array(rows)))]] = True
+        repeated[rows[_repeated_in(take_rows(strings, rows))]] = True
     return repeated
 
 

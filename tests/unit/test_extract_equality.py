@@ -151,3 +151,18 @@ def test_duplicates_checked_in_parts_are_the_same_as_before(monkeypatch, golden)
     got = json.loads(eq.canonical(eq.job_outputs("as_saved")["record"]))
     assert got["quality"]["duplicates"]["rows"] > 0
     assert eq.canonical(got["quality"]) == eq.canonical(golden["record"]["quality"])
+
+
+def test_rows_are_taken_chunk_by_chunk_as_arrow_takes_them():
+    import numpy as np
+    import pyarrow as pa
+
+    from identify.engine.normalise import take_rows
+
+    whole = pa.array([f"v{i}" if i % 7 else None for i in range(50)], pa.large_string())
+    chunks = pa.chunked_array([whole.slice(0, 13), whole.slice(13, 0), whole.slice(13, 30), whole.slice(43)])
+    for rows in ([], [0], [12, 13, 42, 43, 49], list(range(50)), [5, 6, 7, 8, 14, 20, 21, 48]):
+        rows = np.array(rows, dtype=np.int64)
+        taken = take_rows(chunks, rows)
+        assert taken.type == chunks.type
+        assert taken.to_pylist() == whole.take(pa.array(rows, pa.int64())).to_pylist()
