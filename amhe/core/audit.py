@@ -176,6 +176,21 @@ def _owner(instance, depth: int = 3):
     return None, getattr(instance, "organisation_id", None)
 
 
+def record_role_change(*, by, membership, what: str, object_id=None) -> AuditEvent:
+    """`record` a change to who has which role on a project: `what` says what happened to
+    the account's membership (written by the app: roles and account ids only). `object_id`:
+    the membership's id when it is no longer on the object (deleted)."""
+    return record(
+        action=ROLE_CHANGE,
+        user=by,
+        project=membership.project_id,
+        organisation=membership.project.organisation_id,
+        object_kind="membership",
+        object_id=membership.pk if object_id is None else object_id,
+        detail=f"account {membership.user_id} {what}",
+    )
+
+
 def record_deletion(*, by, instance, project=None, detail: str = "") -> AuditEvent:
     """`record` a deletion of `instance` (call it before deleting, while it has its id):
     its kind is its model's name, its project found from its links unless given."""
