@@ -5,14 +5,13 @@ rotation, and migration 0011 turning django-otp's clear codes into digests."""
 import hmac
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from amhe.core import recovery_codes, two_factor
 from amhe.core.models import RecoveryCode, RecoveryCodeDevice
 from tests.factories import UserFactory
+from tests.integration.test_data_migrations import latest, migrate
 
 
 @pytest.mark.django_db
@@ -90,18 +89,11 @@ def test_codes_keep_working_when_the_key_is_rotated_with_a_fallback(settings):
 BEFORE = [("core", "0010_audit_events"), ("otp_static", "0003_add_timestamps")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migration_0011_turns_clear_codes_into_digests():
     user = UserFactory()
     other = UserFactory()
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     OldDevice = old.get_model("otp_static", "StaticDevice")
     OldToken = old.get_model("otp_static", "StaticToken")
     device = OldDevice.objects.create(user_id=user.pk, name="Recovery codes", confirmed=True)
@@ -111,7 +103,7 @@ def test_migration_0011_turns_clear_codes_into_digests():
     )
     OldToken.objects.create(device=waiting, token="mnop7777")
 
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(latest())
 
     assert not StaticToken.objects.exists() and not StaticDevice.objects.exists()
     mine = RecoveryCodeDevice.objects.get(user=user)
