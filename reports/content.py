@@ -183,6 +183,19 @@ def nothing_yet(step_title: str, what: str) -> str:
     return f"{step_title}: nothing yet ({what})."
 
 
+def table_or_nothing(
+    heading: str, items, *, nothing: tuple[str, str], caption: str, header: list[str], rows
+) -> Section:
+    """A section with a table of `items` (its rows from ``rows(items)``), or, with no
+    items, the one line saying so (``nothing_yet(*nothing)``)."""
+    section = Section(heading)
+    if not items:
+        section.paragraphs.append(nothing_yet(*nothing))
+    else:
+        section.tables.append(Table(caption, header, rows(items)))
+    return section
+
+
 def _date(value) -> str:
     return f"{value:%-d %B %Y}" if value else ""
 
@@ -296,18 +309,22 @@ def identify_section(project, rule) -> Section:
     if extracts:
         section.subsections.append(inequality_charts(extracts[0]))
 
-    one_b = Section("1B: engagement with communities")
+    def survey_row(survey):
+        count = SurveyResponse.objects.filter(survey=survey, state=SurveyResponse.State.SUBMITTED).count()
+        shown = display_count(count, rule)
+        return [survey.title, survey.get_state_display(), rule.symbol if shown is None else shown]
+
     surveys = list(surveys_of_step(project, "identify").order_by("created_at"))
-    if not surveys:
-        one_b.paragraphs.append(nothing_yet("1B", "no survey yet"))
-    else:
-        rows = []
-        for survey in surveys:
-            count = SurveyResponse.objects.filter(survey=survey, state=SurveyResponse.State.SUBMITTED).count()
-            shown = display_count(count, rule)
-            rows.append([survey.title, survey.get_state_display(), rule.symbol if shown is None else shown])
+    one_b = table_or_nothing(
+        "1B: engagement with communities",
+        surveys,
+        nothing=("1B", "no survey yet"),
+        caption="1B surveys",
+        header=["Survey", "State", "Responses"],
+        rows=lambda surveys: [survey_row(survey) for survey in surveys],
+    )
+    if surveys:
         one_b.paragraphs.append(f"{len(surveys)} surveys. Response counts follow the suppression rule.")
-        one_b.tables.append(Table("1B surveys", ["Survey", "State", "Responses"], rows))
     section.subsections.append(one_b)
     return section
 
@@ -358,17 +375,20 @@ def spc_charts(project) -> Section:
 
 
 def research_section(project) -> Section:
-    section = Section(f"2. {cycle.STEPS[1].title}")
     priorities = list(priority_selectors.agreed_priorities(project))
-    if not priorities:
-        section.paragraphs.append(nothing_yet("Research", "no agreed priority yet"))
-        return section
-    rows = [
-        [p.title, p.get_impact_display(), p.get_effort_display(), p.get_horizon_display(), p.get_source_display()]
-        for p in priorities
-    ]
-    section.paragraphs.append(f"{len(priorities)} agreed priorities.")
-    section.tables.append(Table("2C agreed priorities", ["Priority", "Impact", "Effort", "Time horizon", "From"], rows))
+    section = table_or_nothing(
+        f"2. {cycle.STEPS[1].title}",
+        priorities,
+        nothing=("Research", "no agreed priority yet"),
+        caption="2C agreed priorities",
+        header=["Priority", "Impact", "Effort", "Time horizon", "From"],
+        rows=lambda priorities: [
+            [p.title, p.get_impact_display(), p.get_effort_display(), p.get_horizon_display(), p.get_source_display()]
+            for p in priorities
+        ],
+    )
+    if priorities:
+        section.paragraphs.append(f"{len(priorities)} agreed priorities.")
     return section
 
 
@@ -393,93 +413,95 @@ def deliver_section(project) -> Section:
             )
         section.subsections.append(sub)
 
-        eias = eia_selectors.eias(project)
-        eia = Section("Equality impact assessments")
-        if not eias:
-            eia.paragraphs.append(nothing_yet("EIA", "no equality impact assessment yet"))
-        else:
-            eia.tables.append(
-                Table(
-                    "3A EIA status",
-                    ["Assesses", "Status"],
+        section.subsections.append(
+            table_or_nothing(
+                "Equality impact assessments",
+                eia_selectors.eias(project),
+                nothing=("EIA", "no equality impact assessment yet"),
+                caption="3A EIA status",
+                header=["Assesses", "Status"],
+                rows=lambda eias: [
                     [
-                        [
-                            str(e.strategy or e.intervention),
-                            eia_presenters.status_line(e, eia_selectors.latest(e), eia_selectors.last_signed_off(e)),
-                        ]
-                        for e in eias
-                    ],
-                )
+                        str(e.strategy or e.intervention),
+                        eia_presenters.status_line(e, eia_selectors.latest(e), eia_selectors.last_signed_off(e)),
+                    ]
+                    for e in eias
+                ],
             )
-        section.subsections.append(eia)
+        )
+        section.subsections.append(
+            table_or_nothing(
+                "Actions by RAG rating",
+                list(tracking_selectors.actions(strategy)),
+                nothing=("3B", "no action yet"),
+                caption="3B actions by RAG",
+                header=["RAG rating", "Actions"],
+                rows=lambda actions: [[label, sum(1 for a in actions if a.rag == code)] for code, label in Rag.choices],
+            )
+        )
 
-        actions = list(tracking_selectors.actions(strategy))
-        sub = Section("Actions by RAG rating")
-        if not actions:
-            sub.paragraphs.append(nothing_yet("3B", "no action yet"))
-        else:
-            counts = [[label, sum(1 for a in actions if a.rag == code)] for code, label in Rag.choices]
-            sub.tables.append(Table("3B actions by RAG", ["RAG rating", "Actions"], counts))
-        section.subsections.append(sub)
+    def risk_row(risk):
+        value = scoring.score(risk.likelihood, risk.impact)
+        return [risk.title, value, scoring.band(value).label, _date(risk.review_date)]
 
-    risks = risk_selectors.risks(project)
-    sub = Section("Risks")
-    if not risks:
-        sub.paragraphs.append(nothing_yet("3C", "no risk recorded"))
-    else:
-        rows = []
-        for risk in risks:
-            value = scoring.score(risk.likelihood, risk.impact)
-            rows.append([risk.title, value, scoring.band(value).label, _date(risk.review_date)])
-        sub.tables.append(Table("3C risk register", ["Risk", "Score", "Band", "Next review"], rows))
-    section.subsections.append(sub)
-
-    decisions = list(decision_selectors.decisions(project))
-    sub = Section("Decisions")
-    if not decisions:
-        sub.paragraphs.append(nothing_yet("3C", "no decision logged"))
-    else:
-        rows = [[_date(d.decided_on), d.decision, d.made_by] for d in decisions]
-        sub.tables.append(Table("3C decision log", ["Date", "Decision", "Made by"], rows))
-    section.subsections.append(sub)
+    section.subsections.append(
+        table_or_nothing(
+            "Risks",
+            risk_selectors.risks(project),
+            nothing=("3C", "no risk recorded"),
+            caption="3C risk register",
+            header=["Risk", "Score", "Band", "Next review"],
+            rows=lambda risks: [risk_row(risk) for risk in risks],
+        )
+    )
+    section.subsections.append(
+        table_or_nothing(
+            "Decisions",
+            list(decision_selectors.decisions(project)),
+            nothing=("3C", "no decision logged"),
+            caption="3C decision log",
+            header=["Date", "Decision", "Made by"],
+            rows=lambda decisions: [[_date(d.decided_on), d.decision, d.made_by] for d in decisions],
+        )
+    )
     return section
 
 
 def evaluate_section(project) -> Section:
     section = Section(f"4. {cycle.STEPS[3].title}")
     rows = measure_rows(project)
-    sub = Section("Measures over time")
-    if not rows:
-        sub.paragraphs.append(nothing_yet("4A", "no measure yet"))
-    else:
-        sub.tables.append(
-            Table(
-                "4A measures",
-                ["Measure", "Latest period", "Latest value", "Variation", "Assurance"],
+    section.subsections.append(
+        table_or_nothing(
+            "Measures over time",
+            rows,
+            nothing=("4A", "no measure yet"),
+            caption="4A measures",
+            header=["Measure", "Latest period", "Latest value", "Variation", "Assurance"],
+            rows=lambda rows: [
                 [
-                    [
-                        str(row.measure),
-                        row.latest.label if row.latest else "",
-                        row.latest.value if row.latest else None,
-                        row.variation.label if row.variation else row.note,
-                        row.assurance.label if row.assurance else "",
-                    ]
-                    for row in rows
-                ],
-            )
+                    str(row.measure),
+                    row.latest.label if row.latest else "",
+                    row.latest.value if row.latest else None,
+                    row.variation.label if row.variation else row.note,
+                    row.assurance.label if row.assurance else "",
+                ]
+                for row in rows
+            ],
         )
-    section.subsections.append(sub)
+    )
     if rows:
         section.subsections.append(spc_charts(project))
 
     benchmarks = benchmark_rows(project)
-    sub = Section("Benchmarking")
-    if not benchmarks:
-        sub.paragraphs.append(nothing_yet("4A benchmarking", "no benchmark yet"))
-    else:
-        sub.tables.append(
-            Table("4A benchmarking", ["Benchmark", "How we compare"], [[str(b), v] for b, v in benchmarks])
-        )
+    sub = table_or_nothing(
+        "Benchmarking",
+        benchmarks,
+        nothing=("4A benchmarking", "no benchmark yet"),
+        caption="4A benchmarking",
+        header=["Benchmark", "How we compare"],
+        rows=lambda benchmarks: [[str(b), v] for b, v in benchmarks],
+    )
+    if benchmarks:
         rule = suppression_rule_for(project)
         for benchmark, _ in benchmarks:  # each one's funnel plot, from the figures its page shows
             view = benchmark_presenters.benchmark_view(
@@ -497,31 +519,30 @@ def evaluate_section(project) -> Section:
             sub.figures.append(figure)
     section.subsections.append(sub)
 
-    assessments = list(framework_selectors.assessments(project))
-    sub = Section("Self-assessments (EDS 2022, PCREF)")
-    if not assessments:
-        sub.paragraphs.append(nothing_yet("4A self-assessments", "no EDS 2022 or PCREF assessment yet"))
-    else:
-        rows = []
-        for assessment in assessments:
-            summary = framework_presenters.summary(assessment, framework_selectors.ratings(assessment))
-            rows.append([assessment.framework.name, assessment.period, _date(assessment.assessed_on), summary.sentence])
-        sub.tables.append(Table("4A self-assessments", ["Framework", "Period", "Assessed on", "Rating"], rows))
-    section.subsections.append(sub)
+    def assessment_row(assessment):
+        summary = framework_presenters.summary(assessment, framework_selectors.ratings(assessment))
+        return [assessment.framework.name, assessment.period, _date(assessment.assessed_on), summary.sentence]
 
-    entries = feedback_selectors.published_entries(project)
-    sub = Section("You said, we did")
-    if not entries:
-        sub.paragraphs.append(nothing_yet("4B", 'no "you said, we did" entry published'))
-    else:
-        sub.tables.append(
-            Table(
-                "4B you said, we did",
-                ["You said", "We did", "Published"],
-                [[e.you_said, e.we_did, _date(e.published_on)] for e in entries],
-            )
+    section.subsections.append(
+        table_or_nothing(
+            "Self-assessments (EDS 2022, PCREF)",
+            list(framework_selectors.assessments(project)),
+            nothing=("4A self-assessments", "no EDS 2022 or PCREF assessment yet"),
+            caption="4A self-assessments",
+            header=["Framework", "Period", "Assessed on", "Rating"],
+            rows=lambda assessments: [assessment_row(assessment) for assessment in assessments],
         )
-    section.subsections.append(sub)
+    )
+    section.subsections.append(
+        table_or_nothing(
+            "You said, we did",
+            feedback_selectors.published_entries(project),
+            nothing=("4B", 'no "you said, we did" entry published'),
+            caption="4B you said, we did",
+            header=["You said", "We did", "Published"],
+            rows=lambda entries: [[e.you_said, e.we_did, _date(e.published_on)] for e in entries],
+        )
+    )
 
     review = review_selectors.review_of(project)
     sub = Section("Review of the cycle")

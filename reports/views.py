@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.analysis.downloads import attachment
 from amhe.core import access, audit, navigation
 from amhe.core.access import Action
+from amhe.core.form_pages import form_page
 from amhe.core.forms import add_service_errors
 from reports import render, selectors, services
 from reports.forms import ReportForm, ScheduleForm
@@ -102,31 +103,28 @@ def _schedule_form_page(request, project, schedule=None):
     if schedule is not None:
         initial = {"formats": schedule.formats, "day": schedule.day, "recipients": list(schedule.recipients.all())}
     form = ScheduleForm(request.POST or None, initial=initial, recipients=selectors.may_receive(project))
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         fields = {
             "formats": form.cleaned_data["formats"],
             "day": form.cleaned_data["day"],
             "recipients": list(form.cleaned_data["recipients"]),
         }
-        try:
-            if schedule is None:
-                services.schedule_create(by=request.user, project=project, **fields)
-            else:
-                services.schedule_update(by=request.user, schedule=schedule, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            day = fields["day"]
-            messages.success(
-                request,
-                f"Monthly progress report {'changed' if schedule else 'scheduled'}: "
-                f"it is built on day {day} of each month (or the month's last day, if shorter).",
-            )
-            return redirect(_list_url(project))
-    return TemplateResponse(
+        if schedule is None:
+            return services.schedule_create(by=request.user, project=project, **fields)
+        return services.schedule_update(by=request.user, schedule=schedule, **fields)
+
+    return form_page(
         request,
-        "reports/schedule_form.html",
-        {"project": project, "schedule": schedule, "form": form, "crumbs": _crumbs(project)},
+        form,
+        save=save,
+        message=lambda _: (
+            f"Monthly progress report {'changed' if schedule else 'scheduled'}: "
+            f"it is built on day {form.cleaned_data['day']} of each month (or the month's last day, if shorter)."
+        ),
+        next_url=_list_url(project),
+        template="reports/schedule_form.html",
+        context={"project": project, "schedule": schedule, "crumbs": _crumbs(project)},
     )
 
 

@@ -30,7 +30,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.db import router
 
-from amhe.core import audit
+from amhe.core import audit, ownership
 from amhe.core.models import Membership, Organisation
 
 IN_ADMIN = "in the admin"
@@ -40,7 +40,8 @@ def _where(obj):
     """The project and organisation `obj` belongs to (an organisation is its own)."""
     if isinstance(obj, Organisation):
         return None, obj.pk
-    return audit._owner(obj)
+    project = ownership.project_of(obj)
+    return project, None if project is not None else getattr(obj, "organisation_id", None)
 
 
 def record_for(request, action, obj, *, object_id=None, detail: str = ""):

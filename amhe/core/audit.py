@@ -42,10 +42,10 @@ its own.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from amhe.core.models import AuditEvent, Organisation, Project
+from amhe.core import ownership
+from amhe.core.models import AuditEvent
 
 Action = AuditEvent.Action
 
@@ -160,24 +160,6 @@ def purge_before(*, cutoff, by=None, organisation=None) -> int:
     return removed
 
 
-def _owner(instance, depth: int = 3):
-    """The project (or else organisation) a record belongs to, following its
-    forward links (a node's diagram's project, a meeting's group's project)."""
-    if instance is None or depth < 0:
-        return None, None
-    if getattr(instance, "project_id", None) is not None:
-        return instance.project, None
-    if isinstance(instance, Project):
-        return instance, None
-    for field in instance._meta.concrete_fields:
-        if not field.many_to_one or field.related_model in (get_user_model(), Organisation):
-            continue
-        project, organisation = _owner(getattr(instance, field.name), depth - 1)
-        if project is not None:
-            return project, None
-    return None, getattr(instance, "organisation_id", None)
-
-
 def record_role_change(*, by, membership, what: str, object_id=None) -> AuditEvent:
     """`record` a change to who has which role on a project: `what` says what happened to
     the account's membership (written by the app: roles and account ids only). `object_id`:
@@ -198,7 +180,9 @@ def record_deletion(*, by, instance, project=None, detail: str = "") -> AuditEve
     its kind is its model's name, its project found from its links unless given."""
     organisation = None
     if project is None:
-        project, organisation = _owner(instance)
+        project = ownership.project_of(instance)
+        if project is None:
+            organisation = getattr(instance, "organisation_id", None)
     return record(
         action=DELETE,
         user=by,

@@ -36,14 +36,13 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.models import registered_models
 from simple_history.utils import get_history_model_for_model
 
-from amhe.core import audit, files
+from amhe.core import audit, files, ownership
 from amhe.core.models import AuditEvent, Organisation, PurgeRun
 
 PURGE_JOB = "core.retention_purge"
@@ -147,37 +146,10 @@ def history_models() -> list[tuple[type[models.Model], type[models.Model], str]]
     for model in apps.get_models():
         if model._meta.db_table not in registered_models or model._meta.proxy:
             continue
-        path = _organisation_path(model)
+        path = ownership.organisation_lookup(model)
         if path is not None:
             found.append((model, get_history_model_for_model(model), path))
     return sorted(found, key=lambda item: item[0]._meta.label)
-
-
-def _organisation_path(model) -> str | None:
-    """Lookup from `model` to Organisation through its own foreign keys (a history row
-    has the same fields): the path through the fewest optional keys, then the shortest
-    ("organisation_id", "project__organisation_id", "survey__project__organisation_id").
-    Never through a person (who made or changed it): a record belongs to its project's
-    organisation, not to its author's."""
-    user_model = get_user_model()
-    best = None
-
-    def walk(current, prefix, optional, length, seen):
-        nonlocal best
-        if length > 6:
-            return
-        for field in current._meta.fields:
-            if not isinstance(field, models.ForeignKey):
-                continue
-            score = (optional + field.null, length + 1)
-            if field.related_model is Organisation:
-                if best is None or score < best[0]:
-                    best = (score, f"{prefix}{field.name}_id")
-            elif field.related_model is not user_model and field.related_model not in seen:
-                walk(field.related_model, f"{prefix}{field.name}__", *score, seen | {field.related_model})
-
-    walk(model, "", 0, 0, {model})
-    return best[1] if best else None
 
 
 def _expired_history(organisation, as_of) -> list[models.QuerySet]:

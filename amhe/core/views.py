@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe import stats
 from amhe.core import access, approvals, cycle, history, homepage, navigation, presenters, retention, services
 from amhe.core.access import Action
+from amhe.core.form_pages import form_page, model_form_values
 from amhe.core.forms import (
     ApprovalDecisionForm,
     MemberAddForm,
@@ -436,18 +437,14 @@ def project_edit(request, project_id):
     form = ProjectStatusForm(
         request.POST or None, instance=project, organisation=project.organisation, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
-        project.refresh_from_db()  # the form changed the instance; the service applies the changes
-        try:
-            services.project_update(by=request.user, project=project, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Project details saved.")
-            return redirect(project)
-    return TemplateResponse(
-        request, "core/project_form.html", {"form": form, "project": project, "crumbs": _crumbs(project)}
+    return form_page(
+        request,
+        form,
+        save=lambda: services.project_update(by=request.user, project=project, **model_form_values(form)),
+        message="Project details saved.",
+        next_url=project.get_absolute_url(),
+        template="core/project_form.html",
+        context={"project": project, "crumbs": _crumbs(project)},
     )
 
 
@@ -534,18 +531,21 @@ def organisation_settings(request, organisation_id):
     organisation = access.get_organisation_for_user(request.user, organisation_id, Action.MANAGE_RETENTION)
     kinds = retention.kinds()
     form = RetentionForm(request.POST or None, instance=organisation, settings_shown={kind.setting for kind in kinds})
-    if request.method == "POST" and form.is_valid():
-        days = {name: form.cleaned_data[name] for name in form.fields}
-        organisation.refresh_from_db()  # the form changed the instance; the service applies the changes
-        try:
-            services.organisation_retention_update(by=request.user, organisation=organisation, **days)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Retention settings saved.")
-            return redirect("core:organisation-settings", organisation_id=organisation.pk)
-        organisation.refresh_from_db()
-    elif request.method == "POST":
+    return form_page(
+        request,
+        form,
+        save=lambda: services.organisation_retention_update(
+            by=request.user, organisation=organisation, **model_form_values(form)
+        ),
+        message="Retention settings saved.",
+        next_url=reverse("core:organisation-settings", kwargs={"organisation_id": organisation.pk}),
+        template="core/organisation_settings.html",
+        context=lambda: _organisation_settings_context(request, organisation, kinds),
+    )
+
+
+def _organisation_settings_context(request, organisation, kinds) -> dict:
+    if request.method == "POST":
         organisation.refresh_from_db()  # show the saved days beside the dry run, not the rejected ones
     counts = retention.expired_counts(organisation=organisation)
     key = str(organisation.pk)
@@ -560,19 +560,14 @@ def organisation_settings(request, organisation_id):
         }
         for run in PurgeRun.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True))[:RECENT_PURGES]
     ]
-    return TemplateResponse(
-        request,
-        "core/organisation_settings.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "would_go": would_go,
-            "would_go_total": sum(row["count"] for row in would_go),
-            "runs": runs,
-            "suppression_rule": stats.RULES.get(organisation.suppression_rule, stats.RULES["nhs"]),
-            "crumbs": [("Your projects", reverse("core:home"))],
-        },
-    )
+    return {
+        "organisation": organisation,
+        "would_go": would_go,
+        "would_go_total": sum(row["count"] for row in would_go),
+        "runs": runs,
+        "suppression_rule": stats.RULES.get(organisation.suppression_rule, stats.RULES["nhs"]),
+        "crumbs": [("Your projects", reverse("core:home"))],
+    }
 
 
 def _job_for_user(user, job_id) -> Job:

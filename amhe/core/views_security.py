@@ -43,29 +43,25 @@ def _credentials(user) -> dict:
     return {settings.AXES_USERNAME_FORM_FIELD: user.email}
 
 
-def _count_failure(request, stage: str):
-    """A wrong code (or password when signing in again) counts towards the same django-axes
-    lockout as a wrong password at the login, and is audited with the `stage` that refused it.
-    Returns the lockout page if it is now locked."""
-    user = request.user
-    credentials = _credentials(user)
-    user_login_failed.send(sender=__name__, credentials=credentials, request=request, stage=stage)
-    if AxesProxyHandler.is_locked(request, credentials):
-        logout(request)
-        return lockout_response(request, credentials=credentials)
-    return None
-
-
-def _audit_account(request, action, detail: str) -> None:
-    audit.record(action=action, user=request.user, object_kind="account", object_id=request.user.pk, detail=detail)
-
-
 def _locked(request):
+    """The lockout page, signing the account out, if django-axes has locked it; else None."""
     credentials = _credentials(request.user)
     if AxesProxyHandler.is_locked(request, credentials):
         logout(request)
         return lockout_response(request, credentials=credentials)
     return None
+
+
+def _count_failure(request, stage: str):
+    """A wrong code (or password when signing in again) counts towards the same django-axes
+    lockout as a wrong password at the login, and is audited with the `stage` that refused it.
+    Returns the lockout page if it is now locked."""
+    user_login_failed.send(sender=__name__, credentials=_credentials(request.user), request=request, stage=stage)
+    return _locked(request)
+
+
+def _audit_account(request, action, detail: str) -> None:
+    audit.record(action=action, user=request.user, object_kind="account", object_id=request.user.pk, detail=detail)
 
 
 def _wrong_code_message(was_waiting: bool) -> str:

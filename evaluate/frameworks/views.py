@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from amhe.core import access, navigation
 from amhe.core.access import Action
-from amhe.core.forms import add_service_errors
+from amhe.core.form_pages import form_page
 from evaluate.frameworks import editing, presenters, selectors, services
 from evaluate.frameworks.forms import AssessmentForm, FrameworkForm, MakeActionForm, RatingForm
 
@@ -87,23 +87,18 @@ def framework_detail(request, project_id, framework_id):
 def assessment_new(request, project_id, framework_id):
     project, membership, framework = selectors.framework_for(request.user, project_id, framework_id, Action.ASSESS)
     form = AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_create(
-                by=request.user, project=project, framework=framework, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Assessment of {framework} for {assessment.period} started: rate each item.")
-            return redirect(_url("assessment", project, assessment_id=assessment.pk))
-    return TemplateResponse(
+    return form_page(
         request,
-        f"{TEMPLATES}/assessment_form.html",
-        {
+        form,
+        save=lambda: services.assessment_create(
+            by=request.user, project=project, framework=framework, **form.cleaned_data
+        ),
+        message=lambda assessment: f"Assessment of {framework} for {assessment.period} started: rate each item.",
+        next_url=lambda assessment: _url("assessment", project, assessment_id=assessment.pk),
+        template=f"{TEMPLATES}/assessment_form.html",
+        context={
             "project": project,
             "framework": framework,
-            "form": form,
             "crumbs": _crumbs(project, (str(framework), _url("framework", project, framework_id=framework.pk))),
         },
     )
@@ -114,22 +109,17 @@ def assessment_edit(request, project_id, assessment_id):
     project, membership, assessment = selectors.assessment_for(request.user, project_id, assessment_id, Action.ASSESS)
     initial = {"assessed_on": assessment.assessed_on, "summary": assessment.summary}
     form = AssessmentForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_update(by=request.user, assessment=assessment, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Assessment saved.")
-            return redirect(_url("assessment", project, assessment_id=assessment.pk))
-    return TemplateResponse(
+    return form_page(
         request,
-        f"{TEMPLATES}/assessment_form.html",
-        {
+        form,
+        save=lambda: services.assessment_update(by=request.user, assessment=assessment, **form.cleaned_data),
+        message="Assessment saved.",
+        next_url=_url("assessment", project, assessment_id=assessment.pk),
+        template=f"{TEMPLATES}/assessment_form.html",
+        context={
             "project": project,
             "framework": assessment.framework,
             "assessment": assessment,
-            "form": form,
             "crumbs": _assessment_crumbs(project, assessment),
         },
     )
@@ -170,22 +160,17 @@ def rating_edit(request, project_id, assessment_id, rating_id):
         decisions=selectors.decision_choices(project),
         measures=selectors.measure_choices(project),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_record(by=request.user, rating=rating, **form.service_arguments())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{rating.item.code} saved.")
-            return redirect(_url("assessment", project, assessment_id=assessment.pk) + f"#item-{rating.pk}")
-    return TemplateResponse(
+    return form_page(
         request,
-        f"{TEMPLATES}/rating_form.html",
-        {
+        form,
+        save=lambda: services.rating_record(by=request.user, rating=rating, **form.service_arguments()),
+        message=f"{rating.item.code} saved.",
+        next_url=_url("assessment", project, assessment_id=assessment.pk) + f"#item-{rating.pk}",
+        template=f"{TEMPLATES}/rating_form.html",
+        context={
             "project": project,
             "assessment": assessment,
             "rating": rating,
-            "form": form,
             "crumbs": _assessment_crumbs(project, assessment),
         },
     )
@@ -202,24 +187,20 @@ def action_make(request, project_id, assessment_id, rating_id):
     initial = {"title": f"{rating.item.code}: {rating.item.low_action}"[:300] if rating.item.low_action else ""}
     form = MakeActionForm(request.POST or None, initial=initial, project=project, interventions=interventions)
     low = services.is_low(rating)
-    if request.method == "POST" and low and form.is_valid():
-        try:
-            item = services.action_make(by=request.user, rating=rating, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Action added to Deliver's tracker: {item.title}")
-            return redirect(_url("assessment", project, assessment_id=assessment.pk) + f"#item-{rating.pk}")
-    return TemplateResponse(
+    return form_page(
         request,
-        f"{TEMPLATES}/action_form.html",
-        {
+        form,
+        save=lambda: services.action_make(by=request.user, rating=rating, **form.cleaned_data),
+        can_save=low,
+        message=lambda item: f"Action added to Deliver's tracker: {item.title}",
+        next_url=_url("assessment", project, assessment_id=assessment.pk) + f"#item-{rating.pk}",
+        template=f"{TEMPLATES}/action_form.html",
+        context={
             "project": project,
             "assessment": assessment,
             "rating": rating,
             "low": low,
             "has_interventions": interventions.exists(),
-            "form": form,
             "crumbs": _assessment_crumbs(project, assessment),
         },
     )
@@ -235,26 +216,24 @@ def _manager_only(request, project) -> None:
 
 def _framework_form_page(request, project, framework=None, initial=None):
     form = FrameworkForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save():
         try:
-            saved = services.framework_save(
-                by=request.user, organisation=project.organisation, framework=framework, **data
+            return services.framework_save(
+                by=request.user, organisation=project.organisation, framework=framework, **form.cleaned_data
             )
-        except editing.TextProblems as exc:
-            for box, problems in exc.problems.items():
-                for problem in problems:
-                    form.add_error(box, problem)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"'{saved.name}' is saved.")
-            return redirect(_url("framework", project, framework_id=saved.pk))
-    return TemplateResponse(
+        except editing.TextProblems as exc:  # each against its box (levels, bands, structure)
+            raise ValidationError(exc.problems) from exc
+
+    return form_page(
         request,
-        f"{TEMPLATES}/framework_form.html",
-        {"project": project, "framework": framework, "form": form, "crumbs": _crumbs(project)},
-        status=400 if form.errors else 200,
+        form,
+        save=save,
+        message=lambda saved: f"'{saved.name}' is saved.",
+        next_url=lambda saved: _url("framework", project, framework_id=saved.pk),
+        template=f"{TEMPLATES}/framework_form.html",
+        context={"project": project, "framework": framework, "crumbs": _crumbs(project)},
+        bad_request_on_errors=True,
     )
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amhe.analysis import disclosure
 from amhe.core import access, navigation
 from amhe.core.access import Action
+from amhe.core.form_pages import form_page
 from amhe.core.forms import add_service_errors
 from amhe.core.models import Job
 from amhe.core.selectors import suppression_rule_for
@@ -62,18 +63,16 @@ def instrument_list(request, project_id):
 def instrument_new(request, project_id):
     project, membership = access.get_project_for_user(request.user, project_id, Action.EVALUATE)
     form = InstrumentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instrument = services.instrument_create(
-                by=request.user, organisation=project.organisation, **form.service_arguments()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"'{instrument.name}' is ready to add to a survey.")
-            return redirect(_url("instrument", project, instrument=instrument.key))
-    return TemplateResponse(
-        request, f"{TEMPLATES}/instrument_form.html", {"project": project, "form": form, "crumbs": _crumbs(project)}
+    return form_page(
+        request,
+        form,
+        save=lambda: services.instrument_create(
+            by=request.user, organisation=project.organisation, **form.service_arguments()
+        ),
+        message=lambda instrument: f"'{instrument.name}' is ready to add to a survey.",
+        next_url=lambda instrument: _url("instrument", project, instrument=instrument.key),
+        template=f"{TEMPLATES}/instrument_form.html",
+        context={"project": project, "crumbs": _crumbs(project)},
     )
 
 
@@ -212,36 +211,30 @@ def scores_upload(request, project_id, instrument):
         request.user, project_id, instrument, Action.UPLOAD_DATA
     )
     form = ScoresUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            upload = services.scores_upload_queue(
-                by=request.user,
-                project=project,
-                key=definition["key"],
-                title=form.cleaned_data["title"],
-                grouping=form.cleaned_data["grouping"],
-                data=form.data_bytes(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Your file is being read and scored. This page shows the figures when ready.")
-            return redirect(_url("instrument-upload-results", project, upload_id=upload.pk))
-    items = len(definition["items"])
-    return TemplateResponse(
+    return form_page(
         request,
-        f"{TEMPLATES}/scores_upload.html",
-        {
+        form,
+        save=lambda: services.scores_upload_queue(
+            by=request.user,
+            project=project,
+            key=definition["key"],
+            title=form.cleaned_data["title"],
+            grouping=form.cleaned_data["grouping"],
+            data=form.data_bytes(),
+        ),
+        message="Your file is being read and scored. This page shows the figures when ready.",
+        next_url=lambda upload: _url("instrument-upload-results", project, upload_id=upload.pk),
+        template=f"{TEMPLATES}/scores_upload.html",
+        context={
             "project": project,
             "instrument": presenters.instrument_view(definition),
-            "form": form,
-            "items": items,
+            "items": len(definition["items"]),
             "answers_text": uploading.answers_text(definition),
             "share": definition["method"] == scoring.SHARE,
             "max_periods": uploading.MAX_PERIODS,
             "crumbs": _crumbs(project, (definition["name"], _url("instrument", project, instrument=definition["key"]))),
         },
-        status=400 if form.errors else 200,
+        bad_request_on_errors=True,
     )
 
 

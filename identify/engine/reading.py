@@ -61,7 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .pseudonyms import pseudonymise_array
+from .pseudonyms import may_contain_bytes, pseudonymise_array
 
 __all__ = [
     "ROW",
@@ -343,13 +343,34 @@ def _content_identifier(values: list[str]) -> str | None:
 
 
 def _dictionary_encoded(chunk: pa.Array) -> pa.Array:
-    """The chunk dictionary-encoded when its values repeat (see _DICT_MIN_ROWS), else as it is."""
+    """The chunk dictionary-encoded when its values repeat (see _DICT_MIN_ROWS), else as it
+    is. The codes are as small as the dictionary allows (8 or 16 bits for most columns)."""
     if not pa.types.is_large_string(chunk.type) or len(chunk) < _DICT_MIN_ROWS or chunk.null_count:
         return chunk
     encoded = pc.dictionary_encode(chunk)
     if len(encoded.dictionary) > len(chunk) * _DICT_MAX_SHARE:
         return chunk
-    return encoded
+    codes = _code_type(len(encoded.dictionary))
+    if codes == pa.int32():
+        return encoded
+    return pa.DictionaryArray.from_arrays(encoded.indices.cast(codes, safe=False), encoded.dictionary)
+
+
+def _code_type(categories: int) -> pa.DataType:
+    """The smallest signed integer type holding codes for this many categories (as pandas' codes)."""
+    return pa.int8() if categories < 127 else pa.int16() if categories < 32767 else pa.int32()
+
+
+def _compact_chunks(chunks: list[pa.Array]) -> list[pa.Array]:
+    """A column's chunks, each dictionary-encoded when its values repeat, until one does
+    not (the column is then text: see _column_series, so the rest are left alone)."""
+    out = []
+    for k, chunk in enumerate(chunks):
+        chunk = _dictionary_encoded(chunk)
+        out.append(chunk)
+        if not pa.types.is_dictionary(chunk.type):
+            return out + chunks[k + 1 :]
+    return out
 
 
 def _strings(chunk: pa.Array) -> pa.Array:
@@ -361,13 +382,20 @@ def _strings(chunk: pa.Array) -> pa.Array:
 
 def _column_series(chunks: list[pa.Array], index: pd.Index) -> pd.Series:
     """A column of the table: a categorical of strings when every chunk is
-    dictionary-encoded (each distinct value stored once), else Arrow strings."""
+    dictionary-encoded (each distinct value stored once), else Arrow strings.
+
+    The chunks' dictionaries are merged in order (as ``unify_dictionaries`` would) and
+    each chunk's codes translated straight into one array of the smallest code type,
+    without a 32-bit copy of every code on the way."""
     if chunks and all(pa.types.is_dictionary(c.type) for c in chunks):
-        unified = pa.chunked_array(chunks).unify_dictionaries()
-        dictionary = unified.chunk(0).dictionary
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
-        categories = pd.Index(pd.array(dictionary, dtype=_STRING_DTYPE))
-        codes = indices.astype(np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32)
+        merged = pc.dictionary_encode(pa.chunked_array([c.dictionary for c in chunks], type=pa.large_string()))
+        categories = pd.Index(pd.array(merged.chunk(0).dictionary, dtype=_STRING_DTYPE))
+        codes = np.empty(sum(len(c) for c in chunks), dtype=_code_type(len(categories)).to_pandas_dtype())
+        start = 0
+        for chunk, translate in zip(chunks, merged.chunks, strict=True):
+            table = translate.indices.to_numpy().astype(codes.dtype, copy=False)
+            np.take(table, chunk.indices.to_numpy(), out=codes[start : start + len(chunk)])
+            start += len(chunk)
         return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index, copy=False)
     strings = pa.chunked_array([_strings(c) for c in chunks], type=pa.large_string())
     return pd.Series(strings, dtype=_STRING_DTYPE, index=index, copy=False)
@@ -497,9 +525,10 @@ def _check_field_lengths(parsed_chunks: list[pa.Array], rows: np.ndarray, header
     """Raise field_too_long for the first (top-most) over-long value in a batch."""
     worst: tuple[int, int] | None = None  # (position in batch, column)
     for col, arr in enumerate(parsed_chunks):
-        if len(arr) == 0 or pc.max(pc.binary_length(arr)).as_py() <= limit:
+        values = arr.dictionary if pa.types.is_dictionary(arr.type) else arr
+        if len(arr) == 0 or pc.max(pc.binary_length(values)).as_py() <= limit:
             continue  # no value has more bytes than the limit allows characters
-        lengths = pc.utf8_length(arr)
+        lengths = pc.utf8_length(_strings(arr))
         if pc.max(lengths).as_py() > limit:
             pos = pc.index(pc.greater(lengths, limit), True).as_py()
             if worst is None or pos < worst[0]:
@@ -594,18 +623,11 @@ def _unclosed_quote(row: int, col: int, name: str | None) -> ExtractError:
 
 def _filled(column: pa.Array) -> pa.Array:
     """Per value, whether it has anything but whitespace (as utf8_trim_whitespace
-    would leave something, without building the trimmed strings)."""
+    would leave something, without building the trimmed strings). A dictionary-encoded
+    column's distinct values are looked at once."""
+    if pa.types.is_dictionary(column.type):
+        return pc.take(_filled(column.dictionary), column.indices)
     return pc.and_not(pc.greater(pc.binary_length(column), 0), pc.utf8_is_space(column))
-
-
-def _may_hold_line_breaks(column: pa.Array) -> bool:
-    """False when no byte of the column's data is a CR or LF (a quick scan of the
-    data buffer, which may hold bytes outside the array: then True, to be checked)."""
-    data = column.buffers()[-1]
-    if data is None:
-        return False
-    view = np.frombuffer(data, dtype=np.uint8)
-    return bool(np.any(view == 10) or np.any(view == 13))
 
 
 def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: list[str], delimiter: str) -> None:
@@ -616,9 +638,9 @@ def _check_swallowed_rows(columns: list[pa.Array], rows: np.ndarray, header: lis
     for col, arr in enumerate(columns):
         if len(arr) == 0:
             continue
-        if not _may_hold_line_breaks(arr):
+        if not may_contain_bytes(arr.dictionary if pa.types.is_dictionary(arr.type) else arr, b"\r\n"):
             continue
-        breaks = pc.match_substring_regex(arr, "[\r\n]")
+        breaks = pc.match_substring_regex(_strings(arr), "[\r\n]")
         if not pc.any(breaks).as_py():
             continue
         for pos in np.flatnonzero(breaks.to_numpy(zero_copy_only=False)):
@@ -653,6 +675,10 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
+# A control character other than tab, line feed, form feed and carriage return.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def detect_encoding(data: bytes, *, filename: str) -> tuple[str, str]:
     """(python codec, label) of a whole CSV file's bytes, or :class:`ExtractError` as the 1A upload would refuse it
     (binary, undecodable, or a mix of UTF-8 and another encoding)."""
@@ -670,7 +696,7 @@ def _detect_encoding(source: _Source, head: bytes, name: str) -> tuple[str, str]
     if python != "utf-16":
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         utf8_ok = True
-        lines = not_utf8_line = 1
+        not_utf8_line = offset = 0
         with source.open() as f:
             while chunk := f.read(_READ_CHUNK):
                 if b"\x00" in chunk:
@@ -680,14 +706,13 @@ def _detect_encoding(source: _Source, head: bytes, name: str) -> tuple[str, str]
                         decoder.decode(chunk)
                     except UnicodeDecodeError as exc:
                         utf8_ok = False
-                        not_utf8_line = lines + chunk.count(b"\n", 0, max(exc.start, 0))
-                    else:
-                        lines += chunk.count(b"\n")
+                        not_utf8_line = _line_at(source, offset) + chunk.count(b"\n", 0, max(exc.start, 0))
+                offset += len(chunk)
             if utf8_ok:
                 try:
                     decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
-                    utf8_ok, not_utf8_line = False, lines
+                    utf8_ok, not_utf8_line = False, _line_at(source, offset)
         if not utf8_ok:
             if python == "utf-8-sig":
                 raise _not_text(name, "it says it is UTF-8 but some of its bytes are not UTF-8")
@@ -708,10 +733,20 @@ def _detect_encoding(source: _Source, head: bytes, name: str) -> tuple[str, str]
                         raise _not_text(name, "its bytes are neither UTF-8 nor Windows-1252 text") from None
             python, label = "cp1252", "windows-1252"
     sample = codecs.getincrementaldecoder(python)("replace").decode(head, final=False)
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    controls = len(_CONTROL_CHARACTER.findall(sample))
     if controls > max(2, len(sample) // 100):
         raise _not_text(name, "it contains binary data (control characters)")
     return python, label
+
+
+def _line_at(source: _Source, offset: int) -> int:
+    """The line (counted from 1) that the byte at ``offset`` is on."""
+    lines = 1
+    with source.open() as f:
+        while offset > 0 and (chunk := f.read(min(_READ_CHUNK, offset))):
+            lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
 
 
 def _mixed_encoding(name: str, utf8_line: int, other_line: int) -> ExtractError:
@@ -858,8 +893,10 @@ def _parse_csv_arrow(
         column_types={f"f{i}": pa.large_string() for i in range(ncols)},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
+        check_utf8=False,  # _detect_encoding read the whole file as text already (or Arrow transcodes it)
     )
     chunks: list[list[pa.Array]] = [[] for _ in range(ncols)]
+    text: set[int] = set()  # columns with a chunk kept as text: no need to encode the rest
     row_parts: list[np.ndarray] = []
     kept = empty = 0
     next_row = header_row  # the first record read is the header itself
@@ -881,26 +918,33 @@ def _parse_csv_arrow(
                         raise _Irregular
                     columns = [c.slice(1) for c in columns]
                     rows = rows[1:]
-                mask = None
-                for col in columns:
-                    filled = _filled(col)
-                    mask = filled if mask is None else pc.or_(mask, filled)
-                if mask is None or len(rows) == 0:
+                if not columns or len(rows) == 0:
                     continue
+                # Each column whose values repeat is encoded first, so the checks below look at each
+                # distinct value once (a column with a chunk that does not repeat is text: see
+                # _compact_chunks).
+                encoded = [col if j in text else _dictionary_encoded(col) for j, col in enumerate(columns)]
+                mask = _filled(encoded[0])
+                for col in encoded[1:]:
+                    mask = pc.or_(mask, _filled(col))
                 n_kept = pc.sum(mask).as_py() or 0
                 empty += len(rows) - n_kept
                 if n_kept == 0:
                     continue
-                if n_kept < len(rows):
+                if n_kept < len(rows):  # encoded again from the kept rows only
                     columns = [pc.filter(col, mask) for col in columns]
+                    encoded = [col if j in text else _dictionary_encoded(col) for j, col in enumerate(columns)]
                     rows = rows[mask.to_numpy(zero_copy_only=False)]
-                _check_swallowed_rows(columns, rows, header, delimiter)
-                _check_field_lengths(columns, rows, header, max_field_chars)
+                del columns
+                _check_swallowed_rows(encoded, rows, header, delimiter)
+                _check_field_lengths(encoded, rows, header, max_field_chars)
                 kept += n_kept
                 if kept > max_rows:
                     raise _too_many_rows(max_rows)
-                for j, col in enumerate(columns):
-                    chunks[j].append(_dictionary_encoded(col))
+                for j, col in enumerate(encoded):
+                    chunks[j].append(col)
+                    if not pa.types.is_dictionary(col.type):
+                        text.add(j)
                 row_parts.append(rows)
     except (pa.ArrowException, UnicodeDecodeError) as exc:
         raise _Irregular from exc
@@ -1281,8 +1325,7 @@ def _finish(parsed: _Parsed, name: str, *, pseudonym_key: str | bytes | None = N
         if kind == "nhs_number" and pseudonym_key:
             new = _free_name(NHS_PSEUDONYM_COLUMN, taken)
             taken.add(new)
-            values = pa.chunked_array([_strings(c) for c in parsed.chunks[i]], type=pa.large_string())
-            pseudonym_columns[i] = (new, pseudonymise_array(values, pseudonym_key))
+            pseudonym_columns[i] = (new, pseudonymise_array(parsed.chunks[i], pseudonym_key))
             kept_columns.append(i)
         because = (
             f"it holds {_IDENTIFIER_WHAT[kind]}"
@@ -1346,7 +1389,7 @@ def _finish(parsed: _Parsed, name: str, *, pseudonym_key: str | bytes | None = N
             name, chunks = pseudonym_columns[i][0], pseudonym_columns[i][1].chunks
         else:
             name, chunks = header[i], parsed.chunks[i]
-        data[name] = _column_series([_dictionary_encoded(c) for c in chunks], index)
+        data[name] = _column_series(_compact_chunks(chunks), index)
         parsed.chunks[i] = []  # held once, by the table
     table = pd.DataFrame(data, index=index, copy=False)
     extract = Extract(

@@ -710,3 +710,31 @@ def test_a_workbook_with_a_stale_dimension_is_read_to_the_last_row():
     assert extract.columns == ["Ethnicity", "Age"]
     assert list(extract.table["Age"]) == [str(i) for i in range(10)]
     assert list(extract.table.index) == list(range(2, 12))
+
+
+def test_repeating_columns_read_in_many_batches_keep_every_value(monkeypatch):
+    """Batches with different dictionaries (and an empty row to drop) merge into one
+    categorical per repeating column, with small codes; a column that stops repeating
+    in a later batch, and one that never repeats, come back as text."""
+    from identify.engine import reading
+
+    monkeypatch.setattr(reading, "_BLOCK_SIZE", 16 * 1024)
+    monkeypatch.setattr(reading, "_DICT_MIN_ROWS", 64)
+    n = 6000
+    rows = [["Team", "Area", "Id", "Later unique"]]
+    for i in range(n):
+        team = f"team {i // 1500}"  # new values appear batch after batch
+        rows.append([team, f"area {(i * 7) % 150}", f"P{i:06d}", f"u{i}" if i > 4000 else "same"])
+    rows.insert(2500, ["", " ", "", ""])  # dropped as empty
+    extract = read(csv_text(rows).encode())
+    table = extract.table
+    assert extract.empty_rows_dropped == 1
+    kept = [r for r in rows[1:] if "".join(r).strip()]
+    for j, column in enumerate(rows[0]):
+        assert table[column].tolist() == [r[j] for r in kept], column
+    team, area = table["Team"], table["Area"]
+    assert isinstance(team.dtype, pd.CategoricalDtype) and isinstance(area.dtype, pd.CategoricalDtype)
+    assert list(team.cat.categories) == [f"team {k}" for k in range(4)]  # in order of first appearance
+    assert team.cat.codes.dtype == "int8" and area.cat.codes.dtype == "int16"
+    assert isinstance(table["Id"].dtype, pd.StringDtype) and isinstance(table["Later unique"].dtype, pd.StringDtype)
+    assert table.index[2498:2500].tolist() == [2500, 2502]  # spreadsheet rows: row 2501 was the empty one

@@ -9,12 +9,19 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from identify import engine
-from identify.engine.pseudonyms import normalise_identifier, pseudonym, pseudonymise_columns
+from identify.engine.pseudonyms import (
+    _hmac_sha256,
+    normalise_identifier,
+    pseudonym,
+    pseudonymise_array,
+    pseudonymise_columns,
+)
 from identify.engine.reading import is_valid_nhs_number
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +136,52 @@ def test_nhs_numbers_are_recognised_exactly_as_the_reader_recognises_them(text):
     digits = text.replace(" ", "").replace("-", "")
     expected = digits if is_valid_nhs_number(" ".join(text.split())) else " ".join(text.split()).upper()
     assert normalise_identifier(text) == expected
+
+
+# RFC 4231 section 4: HMAC-SHA-256 test cases 1, 2 and 6 (a key longer than the hash's block).
+RFC_4231 = [
+    (b"\x0b" * 20, b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (b"Jefe", b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+    (
+        b"\xaa" * 131,
+        b"Test Using Larger Than Block-Size Key - Hash Key First",
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "message", "digest"), RFC_4231)
+def test_the_hmac_is_rfc_4231s_hmac_sha256(key, message, digest):
+    assert _hmac_sha256(key, [message]) == [bytes.fromhex(digest)] == [hmac.new(key, message, hashlib.sha256).digest()]
+
+
+@pytest.mark.parametrize("key", ["k", "x" * 64, "y" * 65, "ł" * 100])
+def test_pseudonyms_match_hmac_new_for_keys_of_any_length(key):
+    values = ["a1", "9434765919", "", "  b 2 ", "é"] * 3
+    want = [
+        hmac.new(key.encode(), normalise_identifier(v).encode(), hashlib.sha256).hexdigest()[:32] if v.strip() else ""
+        for v in values
+    ]
+    assert pseudonymise_array(pa.array(values, type=pa.large_string()), key).to_pylist() == want
+
+
+def test_dictionary_encoded_and_chunked_values_give_the_same_pseudonyms():
+    values = [f"id{i % 7}" for i in range(100)] + [None, ""]
+    plain = pseudonymise_array(pa.array(values, type=pa.large_string()), KEY).to_pylist()
+    encoded = pa.array(values, type=pa.large_string()).dictionary_encode()
+    small_codes = pa.DictionaryArray.from_arrays(encoded.indices.cast(pa.int8()), encoded.dictionary)
+    assert pseudonymise_array(small_codes, KEY).to_pylist() == plain
+    chunks = [pa.array(values[:50], type=pa.large_string()), small_codes.slice(50)]
+    assert pseudonymise_array(chunks, KEY).to_pylist() == plain
+    assert pseudonymise_array(pa.chunked_array(chunks[:1]), KEY).to_pylist() == plain[:50]
+    assert plain[-2:] == ["", ""] and plain[0] == pseudonym("id0", KEY)
+
+
+def test_a_categorical_column_is_pseudonymised_per_category():
+    values = ["a1", "a2", None, "a1", " A1 ", ""]
+    table = pd.DataFrame({"Client ID": pd.Series(values, dtype="str").astype("category")})
+    out = pseudonymise_columns(table, ["Client ID"], KEY)["Client ID"]
+    assert isinstance(out.dtype, pd.CategoricalDtype)
+    assert isinstance(out.cat.categories.dtype, pd.StringDtype)
+    assert out.tolist() == [pseudonym(v or "", KEY) for v in values]
+    assert out.tolist()[0] == out.tolist()[4]  # " A1 " is "A1" once normalised
