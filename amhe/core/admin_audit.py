@@ -44,7 +44,7 @@ def _where(obj):
     return project, None if project is not None else getattr(obj, "organisation_id", None)
 
 
-def record_for(request, action, obj, *, object_id=None, detail: str = ""):
+def record_for(request, action, obj, *, detail: str = ""):
     project, organisation = _where(obj)
     return audit.record(
         action=action,
@@ -52,13 +52,13 @@ def record_for(request, action, obj, *, object_id=None, detail: str = ""):
         project=project,
         organisation=organisation,
         object_kind=obj._meta.model_name,
-        object_id=obj.pk if object_id is None else object_id,
+        object_id=obj.pk,
         detail=f"{detail} {IN_ADMIN}" if detail else IN_ADMIN,
     )
 
 
-def _role(request, membership, what: str, object_id=None):
-    audit.record_role_change(by=request.user, membership=membership, what=f"{what} {IN_ADMIN}", object_id=object_id)
+def _role(request, membership, what: str):
+    audit.record_role_change(by=request.user, membership=membership, what=f"{what} {IN_ADMIN}")
 
 
 def _parent_changed_fields(message) -> list[str]:

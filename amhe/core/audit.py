@@ -160,17 +160,17 @@ def purge_before(*, cutoff, by=None, organisation=None) -> int:
     return removed
 
 
-def record_role_change(*, by, membership, what: str, object_id=None) -> AuditEvent:
-    """`record` a change to who has which role on a project: `what` says what happened to
-    the account's membership (written by the app: roles and account ids only). `object_id`:
-    the membership's id when it is no longer on the object (deleted)."""
+def record_role_change(*, by, membership, what: str) -> AuditEvent:
+    """`record` a change to who has which role on a project (call it while the membership
+    has its id): `what` says what happened to the account's membership, written by the app
+    (roles and account ids only)."""
     return record(
         action=ROLE_CHANGE,
         user=by,
         project=membership.project_id,
         organisation=membership.project.organisation_id,
         object_kind="membership",
-        object_id=membership.pk if object_id is None else object_id,
+        object_id=membership.pk,
         detail=f"account {membership.user_id} {what}",
     )
 
