@@ -6,7 +6,8 @@ respondent's own save-and-resume link that shows their answers, /c/<token>/
 is a project's community-input form, /f/<token>/ its public feedback page, /n/<token>/ joins an NGT session and
 /np/<token>/ is an NGT participant's own pages (their ideas and ranking), /accounts/invitations/<token>/ accepts
 an invitation to join a project and /accounts/reset/<uidb64>/<token>/ sets a
-password. A log line with one in it (or in a login's ?next=) would let
+password; a single sign-on callback's ?code= and ?state= are the provider's
+one-time code and the sign-in's state. A log line with one in it (or in a login's ?next=) would let
 whoever reads the logs open them, so :class:`RedactSecretLinks` (on the
 console handler in settings.LOGGING) and :class:`GunicornLogger` (the access
 log, via gunicorn.conf.py) replace the token with "…". The access log also
@@ -38,8 +39,14 @@ SECRET_LINKS = [
 API_TOKEN = re.compile(r"\bamhe_[A-Za-z0-9_\-]{8,}")
 
 
+# Single sign-on: the provider sends the browser back with `?code=...&state=...`
+# (amhe.core.oidc). The app has no other query parameter of either name.
+OIDC_CALLBACK_PARAMS = re.compile(r"(?P<prefix>(?:^|[?&\s])(?:code|state)=)[^&\s#\"]+")
+
+
 def redact(text: str) -> str:
     text = API_TOKEN.sub("amhe_…", text)
+    text = OIDC_CALLBACK_PARAMS.sub(r"\g<prefix>…", text)
     text = SECRET_LINKS[0].sub(r"\g<prefix>…", text)
     return SECRET_LINKS[1].sub(r"\g<prefix>…\g<slash>…", text)
 

@@ -184,6 +184,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # capitals gets no fresh allowance; one page for every locked attempt.
 AXES_USERNAME_CALLABLE = "amhe.core.accounts.axes_username"
 AXES_LOCKOUT_CALLABLE = "amhe.core.accounts.lockout_response"
+# Single sign-on callbacks are neither counted nor locked (amhe.core.accounts.axes_not_counted).
+AXES_WHITELIST_CALLABLE = "amhe.core.accounts.axes_not_counted"
 AXES_VERBOSE = False  # no usernames or addresses in the logs
 
 # An invitation to join a project works for this many days.
@@ -469,6 +471,8 @@ LOGGING = {
     "loggers": {
         # axes logs usernames and IP addresses at INFO/WARNING; keep them out.
         "axes": {"level": "ERROR"},
+        # mozilla-django-oidc logs the email the provider sent at DEBUG; keep it out whatever LOG_LEVEL.
+        "mozilla_django_oidc": {"level": "WARNING"},
         # Django's own loggers (requests, errors, the development server's request
         # lines) only through the redacting handler, not Django's default ones.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

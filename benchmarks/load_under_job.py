@@ -416,6 +416,10 @@ def main():
             "surveys_completed": completed,
             "respondents_failed": len(load["failed"]),
             "failures": sorted(set(load["failed"]))[:20],
+            "staff_failures": load.get("staff_failures", [])[:20],
+            # GETs sent again after the server closed their kept-alive connection as they went out
+            # (as a browser does; locustfile_survey._User): not errors, but counted.
+            "connection_retries": load.get("connection_retries", {}),
             "staff_rounds": load["staff_rounds"],
             "locust_cpu_warnings": load["cpu_warnings"],
             "all_requests": everything,
@@ -461,7 +465,10 @@ def main():
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
     summary = {k: result[k] for k in ("settings", "chaos", "survey_check", "extract_check", "targets")}
-    summary["load"] = {k: result["load"][k] for k in ("seconds", "surveys_completed", "respondents_failed")}
+    summary["load"] = {
+        k: result["load"][k]
+        for k in ("seconds", "surveys_completed", "respondents_failed", "staff_failures", "connection_retries")
+    }
     summary["per_request"] = per_kind
     print(json.dumps(summary, indent=2))
     if load["failed"] or not result["targets"]["job_finished_correctly"]:

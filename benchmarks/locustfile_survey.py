@@ -32,10 +32,12 @@ Settings come from the environment (set by survey_load.py). Results go to
 from __future__ import annotations
 
 import datetime
+import http.client
 import json
 import os
 import random
 import re
+import ssl
 import time
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -43,6 +45,8 @@ from urllib.parse import urljoin, urlsplit
 import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+from urllib3.exceptions import ProtocolError, SSLError
+from urllib3.util.retry import Retry
 
 SURVEY_PATH = os.environ.get("LOAD_SURVEY_PATH", "")
 RESULTS_PATHS = [p for p in os.environ.get("LOAD_RESULTS_PATHS", "").split(",") if p]
@@ -67,6 +71,7 @@ rng = random.Random(int(SEED) if SEED else None)
 expected_surveys = RESPONDENTS * LOOPS
 completed: list[dict] = []  # {"token", "answers"} per survey completed
 failed: list[str] = []  # why a respondent gave up
+staff_failures: list[str] = []  # a staff page that did not answer 200, and why
 finished = 0  # surveys completed or given up
 respondents_started = 0
 respondents_stopped = 0
@@ -251,13 +256,59 @@ def _quit_when_done(environment):
         gevent.spawn_later(0.1, environment.runner.quit)
 
 
+# Requests sent again on a new connection after the server closed a kept-alive one as they went
+# out (see _User): how many, by request name.
+connection_retries: dict[str, int] = {}
+
+
+def _unanswered(error) -> bool:
+    """The server closed the connection without a byte of answer (http.client's
+    RemoteDisconnected, or TLS's EOF if the close came while the request was being written): on a
+    kept-alive connection, gunicorn closing it as idle just as the request went out."""
+    if isinstance(error, ProtocolError) and len(error.args) > 1:
+        return isinstance(error.args[1], http.client.RemoteDisconnected)
+    return isinstance(error, SSLError) and bool(error.args) and isinstance(error.args[0], ssl.SSLEOFError)
+
+
+class _BrowserRetry(Retry):
+    """One retry, as a browser does: a GET on any connection error; another method only when
+    the server closed the connection without answering (see _User)."""
+
+    def increment(self, method=None, url=None, *args, error=None, **kwargs):
+        if error is not None and method != "GET" and not _unanswered(error):
+            raise error
+        return super().increment(method, url, *args, error=error, **kwargs)
+
+
 class _User(HttpUser):
+    """A browser-like client. gunicorn closes a connection that has been idle for its keep-alive
+    (2 s by default); a request sent just as it closes fails with "Remote end closed connection
+    without response" before the server has read it (it is not in the access log). Under heavy
+    CPU load the worker's main loop runs late, so this can hit a request sent well after 2 s.
+    Browsers send such a request again on a new connection (Chromium does for any method when a
+    reused connection closes without an answer; RFC 9112 section 9.3.1 allows it for idempotent
+    methods); requests does not. So a request is retried once here: a GET on a connection error,
+    any other method only on that closed-without-answer error (never on an HTTP status), and
+    each retry is counted in `connection_retries`. A retried POST that had in fact been handled
+    would show in the database check (a response nobody completed, or answers twice)."""
+
     abstract = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if CA_BUNDLE:
             self.client.verify = CA_BUNDLE
+        retry = _BrowserRetry(
+            total=1, connect=1, read=1, status=0, redirect=0, allowed_methods=None, raise_on_status=False
+        )
+        for adapter in self.client.adapters.values():
+            adapter.max_retries = retry
+
+    @staticmethod
+    def count_retries(response, name: str) -> None:
+        retries = getattr(getattr(response, "raw", None), "retries", None)
+        if retries is not None and retries.history:
+            connection_retries[name] = connection_retries.get(name, 0) + len(retries.history)
 
 
 class Respondent(_User):
@@ -296,6 +347,7 @@ class Respondent(_User):
         kind = kind_of(url)
         headers = {"Referer": referer} if referer else {}
         with self.client.get(url, name=f"GET {kind}", allow_redirects=False, headers=headers, catch_response=True) as r:
+            self.count_retries(r, f"GET {kind}")
             if r.status_code != 200:
                 r.failure(f"HTTP {r.status_code} {r.error or ''}")
             else:
@@ -334,6 +386,7 @@ class Respondent(_User):
                 headers={"Referer": url, "Origin": host},
                 catch_response=True,
             ) as posted:
+                self.count_retries(posted, f"POST {kind}")
                 if posted.status_code != 302:
                     why = (
                         "a validation error"
@@ -397,8 +450,11 @@ class StaffBrowser(_User):
             else:
                 name = "results " + (re.sub(r"\d+", "<id>", path.rsplit("/results", 1)[-1]) or "/")
             with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
+                self.count_retries(r, name)
                 if r.status_code != 200:
-                    r.failure(f"HTTP {r.status_code}")
+                    # Status 0: no answer at all (r.error says why), not a redirect.
+                    r.failure(f"HTTP {r.status_code} {r.error or ''}".strip())
+                    staff_failures.append(f"{name}: HTTP {r.status_code} {r.error or ''}".strip())
             if self._done():
                 return
             gevent.sleep(rng.uniform(*STAFF_THINK))
@@ -436,6 +492,8 @@ def _record(environment, **kwargs):
                 {
                     "completed": completed,
                     "failed": failed,
+                    "staff_failures": staff_failures,
+                    "connection_retries": connection_retries,
                     "finished": finished,
                     "respondents_started": respondents_started,
                     "staff_rounds": staff_rounds,

@@ -7,20 +7,25 @@ from deliver.models import Decision, DeliveryAction, GovernanceGroup, Risk, Stra
 
 
 @work_in("3A")
-def has_strategy(project) -> bool:
-    return Strategy.objects.filter(project=project).exists()
+def strategies(project):
+    return Strategy.objects.filter(project=project)
 
 
 @work_in("3C")
-def has_risks_or_decisions(project) -> bool:
-    return Risk.objects.filter(project=project).exists() or Decision.objects.filter(project=project).exists()
+def risks(project):
+    return Risk.objects.filter(project=project)
+
+
+@work_in("3C")
+def decisions(project):
+    return Decision.objects.filter(project=project)
 
 
 @work_in("3B")
-def has_actions(project) -> bool:
-    return DeliveryAction.objects.filter(intervention__strategy__project=project).exists()
+def actions(project):
+    return DeliveryAction.objects.filter(intervention__strategy__project=project)
 
 
 @work_in("3C")
-def has_governance_groups(project) -> bool:
-    return GovernanceGroup.objects.filter(project=project).exists()
+def governance_groups(project):
+    return GovernanceGroup.objects.filter(project=project)

@@ -8,15 +8,15 @@ from evaluate.models import Assessment, MeasureRebase, Review
 
 
 @work_in("4A")
-def has_rebased_measures(project) -> bool:
-    return MeasureRebase.objects.filter(measure__project=project).exists()
+def rebased_measures(project):
+    return MeasureRebase.objects.filter(measure__project=project)
 
 
 @work_in("4A")
-def has_self_assessments(project) -> bool:
-    return Assessment.objects.filter(project=project).exists()
+def self_assessments(project):
+    return Assessment.objects.filter(project=project)
 
 
 @work_in("4C")
-def has_review(project) -> bool:
-    return Review.objects.filter(project=project).exists()
+def reviews(project):
+    return Review.objects.filter(project=project)

@@ -33,6 +33,10 @@ def _fail(extract: Extract, message: str) -> None:
     raise JobError(message)
 
 
+PURGED_WHILE_READING = (
+    "This upload waited to be read for longer than your organisation keeps record-level data, so it was "
+    "destroyed. Upload it again."
+)
 STOPPED_READING = (
     "Reading this file stopped part-way. We have not tried again, in case something in the file stopped it, and we "
     "have deleted it. Check that it is an ordinary CSV file or Excel workbook of your data, then upload it again; if "
@@ -108,11 +112,12 @@ def _read_extract(job, report):
     ]
     engine.pseudonymise_columns(result.table, record_ids, settings.AMHE_PSEUDONYM_KEY)
     pseudonymised += record_ids
-    with files.scratch_file(suffix=".parquet") as scratch:
-        result.table.to_parquet(scratch)  # the index holds the spreadsheet row numbers
-        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
+    with files.scratch_file(suffix=engine.TABLE_SUFFIX) as scratch:
+        engine.save_table(result.table, scratch)  # with the index: the spreadsheet row numbers
+        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}{engine.TABLE_SUFFIX}"))
     with transaction.atomic():
-        still_there = Extract.objects.filter(pk=extract.pk, state=Extract.State.READING).update(
+        # Not if it was deleted, or purged (amhe.core.retention), while it was being read.
+        still_there = Extract.objects.filter(pk=extract.pk, state=Extract.State.READING, upload_path=upload).update(
             state=Extract.State.MAPPING,
             table_path=table,
             upload_path="",
@@ -125,8 +130,10 @@ def _read_extract(job, report):
             suggested_mapping={column: field for column, field in suggested.items() if field},
         )
     files.delete([upload])  # the original, identifiers and all, is not kept
-    if not still_there:  # deleted while it was being read
+    if not still_there:  # deleted or purged while it was being read
         files.delete([table])
+        if Extract.objects.filter(pk=extract.pk, state=Extract.State.READING).exists():
+            _fail(extract, PURGED_WHILE_READING)
         return {"already": "deleted"}
     report(99, "Read")
     return {"rows": len(result.table), "columns": len(columns), "mapping_from_saved": bool(saved)}
@@ -209,24 +216,33 @@ def _process_extract(job, report):
 def _pseudonymise_record_id(extract: Extract, raw: pd.DataFrame) -> pd.DataFrame:
     """A column mapped as the record ID that was not recognised as one when the file was
     read is pseudonymised now, and the stored table replaced, so from here on only its
-    pseudonyms are kept."""
+    pseudonyms are kept. Unless the retention purge destroyed the table since this job read
+    it: then nothing is stored again (the job carries on with the table it holds)."""
     column = next((c for c, f in extract.mapping.items() if f == engine.RECORD_ID), None)
     if column is None or column in extract.pseudonymised_columns or column not in raw.columns:
         return raw
     raw = engine.pseudonymise_columns(raw, [column], settings.AMHE_PSEUDONYM_KEY)
-    with files.scratch_file(suffix=".parquet") as scratch:
-        raw.to_parquet(scratch)
-        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
+    before = extract.table_path.name
+    with files.scratch_file(suffix=engine.TABLE_SUFFIX) as scratch:
+        engine.save_table(raw, scratch)
+        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}{engine.TABLE_SUFFIX}"))
     done = [*extract.pseudonymised_columns, column]
-    Extract.objects.filter(pk=extract.pk).update(table_path=table, pseudonymised_columns=done)
+    replaced = Extract.objects.filter(pk=extract.pk, table_path=extract.table_path.name).update(
+        table_path=table, pseudonymised_columns=done
+    )
+    if not replaced:  # purged meanwhile (amhe.core.retention): not kept again
+        files.delete([table])
+        return raw
     extract.pseudonymised_columns = done
+    if before and before != table:  # a table stored before as Parquet: its IDs are not kept
+        files.delete([before])
     return raw
 
 
 def _read_table(extract: Extract) -> pd.DataFrame:
     """The extract's stored table (a temporary local copy of it on object storage)."""
     with files.local_copy(extract.table_path.name) as path:
-        return pd.read_parquet(path)
+        return engine.load_table(path)
 
 
 def _has(table: pd.DataFrame, dim: str) -> bool:

@@ -6,10 +6,15 @@ from amhe.core.progress import work_in
 
 
 @work_in("1A")
-def has_uploads(project) -> bool:
-    return project.extracts.exists()
+def uploads(project):
+    return project.extracts.all()
 
 
 @work_in("1B")
-def has_community_work(project) -> bool:
-    return project.focus_groups.exists() or project.community_inputs.exists()
+def focus_groups(project):
+    return project.focus_groups.all()
+
+
+@work_in("1B")
+def community_inputs(project):
+    return project.community_inputs.all()

@@ -10,15 +10,15 @@ from research.priorities import progress as priorities_progress  # noqa: F401 - 
 
 
 @work_in("2A")
-def has_case_studies(project) -> bool:
-    return project.case_studies.exists()
+def case_studies(project):
+    return project.case_studies.all()
 
 
 @work_in("2B")
-def has_diagrams(project) -> bool:
-    return project.diagrams.exists()
+def diagrams(project):
+    return project.diagrams.all()
 
 
 @work_in("2B")
-def has_ngt_sessions(project) -> bool:
-    return project.ngt_sessions.exists()
+def ngt_sessions(project):
+    return project.ngt_sessions.all()

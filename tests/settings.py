@@ -40,6 +40,10 @@ if _default["ENGINE"] == "django.db.backends.sqlite3":
     _default["TEST"] = {"NAME": str(VAR_DIR / f"test-{RUN}.sqlite3")}
 else:
     _default["TEST"] = {"NAME": f"test_{_default['NAME']}_{RUN}"}
+    # A throw-away database: a commit need not wait for its WAL to reach the disk
+    # (a crash could lose the last few commits, never corrupt anything). The test
+    # processes, their live servers and the Celery worker all commit a great deal.
+    _default.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 # Plain HTTP in tests (the live server and the test client do not speak TLS).
 # Every chart a test builds is checked by plotly.graph_objects (amhe/analysis/charts.py).

@@ -24,6 +24,16 @@ def axes_username(request, credentials) -> str:
     return normalise_email(value)
 
 
+def axes_not_counted(request, credentials) -> bool:
+    """AXES_WHITELIST_CALLABLE: a single sign-on callback (its credentials are the sign-in's
+    nonce, amhe.core.oidc) is neither counted nor locked. It names no account (so every one
+    from an address would count against one empty name, and a few colleagues the app does not
+    know would shut single sign-on for everyone behind that address), its provider checked
+    the person, and it cannot be guessed (state, nonce, PKCE). Nor is its code then kept in
+    django-axes's table."""
+    return "nonce" in (credentials or {})
+
+
 def lockout_minutes() -> int:
     return round(settings.AXES_COOLOFF_TIME * 60)
 

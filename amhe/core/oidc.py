@@ -6,8 +6,9 @@ provider's endpoints come from its discovery document (`<issuer>/.well-known/ope
 read on first use and kept for the life of the process.
 
 The authorization code flow with PKCE, a nonce and state; the ID token is checked for its
-signature (the provider's published keys), issuer, audience and expiry. The account is the
-existing, active account whose email matches the provider's *verified* email claim; nobody is
+signature (the provider's published keys), issuer, audience and expiry, and the user info must
+be about the ID token's subject. The account is the existing, active account whose email
+matches the provider's *verified* email claim; nobody is
 ever created and no membership is ever added, so a person the app does not know gets "no
 account" and the login page. Two-factor sign-in still applies afterwards, as after a password.
 """
@@ -112,6 +113,14 @@ class OIDCBackend(oidc_auth.OIDCAuthenticationBackend):
         if "exp" not in payload or payload["exp"] < time.time():
             raise SuspiciousOperation("ID token expired.")
         return payload
+
+    def get_userinfo(self, access_token, id_token, payload):
+        # OpenID Connect Core 5.3.2: user info about another subject than the ID token's must
+        # not be used (its email is what picks the account).
+        claims = super().get_userinfo(access_token, id_token, payload)
+        if not claims.get("sub") or claims.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("The user info is about another subject than the ID token.")
+        return claims
 
     def verify_claims(self, claims):
         if not normalise_email(claims.get("email")):

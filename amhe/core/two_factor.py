@@ -89,11 +89,16 @@ def is_verified(request) -> bool:
 @receiver(user_logged_in)
 def _on_sign_in(sender, request, user, **kwargs):
     """Every sign-in (password, SSO, an invitation's new account, tests' force_login) starts
-    the session's clocks and decides the two-factor rule afresh."""
+    the session's clocks and decides the two-factor rule afresh.
+
+    The same account signing in again in its own session (at its provider, to sign in again
+    before an export) keeps the session, and with it the second factor it gave: Django keeps
+    the session's data only then (another account gets an empty one), so a start already there
+    is kept and the 12 hours still count from the first sign-in."""
     if request is None or not hasattr(request, "session"):
         return
     now = time.time()
-    request.session[STARTED_AT] = now
+    request.session.setdefault(STARTED_AT, now)
     request.session[PROVED_AT] = now
     request.session[SEEN_AT] = now
     # Someone who set up an authenticator is asked for its code whatever the rule.

@@ -43,6 +43,14 @@ def _credentials(user) -> dict:
     return {settings.AXES_USERNAME_FORM_FIELD: user.email}
 
 
+def _second_factor_given(request, device) -> None:
+    """The account gave its second factor: remember the device, and give the session a new key
+    (the one that existed while the factor was still owed opens nothing from now on)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    two_factor.mark_proved(request)
+
+
 def _locked(request):
     """The lockout page, signing the account out, if django-axes has locked it; else None."""
     credentials = _credentials(request.user)
@@ -86,8 +94,7 @@ def two_factor_verify(request):
         was_waiting = two_factor.throttled_until(user) is not None
         device = two_factor.verify_code(user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
-            two_factor.mark_proved(request)
+            _second_factor_given(request, device)
             recovery = two_factor.is_recovery_code_device(device)
             _audit_account(
                 request, audit.SIGN_IN, "second factor: " + ("recovery code" if recovery else "authenticator app")
@@ -123,8 +130,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_authenticator(user=user, device=device, code=form.cleaned_data["code"])
         if codes is not None:
-            otp_login(request, device)
-            two_factor.mark_proved(request)
+            _second_factor_given(request, device)
             request.session[two_factor.REQUIRED] = True
             request.session[NEW_CODES] = codes
             _audit_account(request, audit.SETTINGS_CHANGE, "two-factor authenticator set up")

@@ -200,12 +200,18 @@ def lock_row(survey: Survey) -> SurveyFigures:
     return SurveyFigures.objects.select_for_update(of=("self",)).select_related("job").get(survey=survey)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: nothing to undo on its own
 def request_refresh(*, survey: Survey, by=None) -> Job:
     """The survey's answers have changed (in this transaction): count the
-    request and queue one job to work the figures out again once it commits."""
-    figures = lock_row(survey)
-    SurveyFigures.objects.filter(pk=figures.pk).update(requested=F("requested") + 1)
+    request and queue one job to work the figures out again once it commits.
+
+    Every respondent's send calls this: the UPDATE both counts and locks the row until the
+    commit, so it is two queries (the row with its job read after it), not lock_row's three."""
+    counted = SurveyFigures.objects.filter(survey=survey).update(requested=F("requested") + 1)
+    if not counted:
+        SurveyFigures.objects.get_or_create(survey=survey)
+        SurveyFigures.objects.filter(survey=survey).update(requested=F("requested") + 1)
+    figures = SurveyFigures.objects.select_related("job").get(survey=survey)
     user = by if getattr(by, "is_authenticated", False) else None
     return enqueue_unless_waiting(figures, survey, user)
 

@@ -4,12 +4,12 @@ from amhe.core.progress import work_in
 from amhe.surveys.steps import SURVEY_SUBSTEPS
 
 
-def _has_survey(code: str):
-    def has_survey(project) -> bool:
-        return project.surveys.filter(substep=code).exists()
+def _surveys(code: str):
+    def surveys(project):
+        return project.surveys.filter(substep=code)
 
-    return has_survey
+    return surveys
 
 
 for _code in SURVEY_SUBSTEPS:
-    work_in(_code)(_has_survey(_code))
+    work_in(_code)(_surveys(_code))

@@ -4,5 +4,10 @@ from amhe.core.progress import work_in
 
 
 @work_in("2A")
-def has_evidence_or_initiatives(project) -> bool:
-    return project.references.exists() or project.initiatives.exists()
+def references(project):
+    return project.references.all()
+
+
+@work_in("2A")
+def initiatives(project):
+    return project.initiatives.all()

@@ -4,5 +4,5 @@ from amhe.core.progress import work_in
 
 
 @work_in("2C")
-def has_priorities(project) -> bool:
-    return project.priorities.exists()
+def priorities(project):
+    return project.priorities.all()

@@ -383,3 +383,70 @@ def test_history_of_a_deleted_project_goes_after_the_longest_period_of_any_organ
     out = StringIO()
     call_command("purge", "--dry-run", stdout=out)
     assert "No organisation" not in out.getvalue() and "organisation none" not in out.getvalue()
+
+
+def test_a_processing_job_does_not_store_again_a_table_the_purge_destroyed(project):
+    """Processing an old upload again (mapped anew, with a column now mapped as the record ID)
+    while the purge runs: the job read the table before the purge destroyed it, and must not
+    store it again (pseudonymised) afterwards, where it would stay until the next night."""
+    import pandas as pd
+
+    from identify import engine
+    from identify import jobs as identify_jobs
+
+    table = pd.DataFrame({"Ref": ["A1", "A2"], "EthnicCategory": ["A", "B"]})
+    name = "identify/tables/racing.parquet"
+    path = django_settings.MEDIA_ROOT / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(path)
+    extract = ExtractFactory(
+        project=project,
+        table_path=name,
+        state=Extract.State.PROCESSING,
+        columns=["Ref", "EthnicCategory"],
+        mapping={"Ref": engine.RECORD_ID, "EthnicCategory": "ethnicity"},
+        pseudonymised_columns=[],
+    )
+    Extract.objects.filter(pk=extract.pk).update(created_at=days_ago(181))
+    extract.refresh_from_db()
+    raw = identify_jobs._read_table(extract)  # the job has read the table...
+    retention.purge(organisation=project.organisation)  # ...the purge destroys it...
+    assert not default_storage.exists(name)
+    identify_jobs._pseudonymise_record_id(extract, raw)  # ...and the job carries on
+    extract.refresh_from_db()
+    assert not extract.table_path
+    assert not default_storage.listdir("identify/tables")[1]
+
+
+def test_a_reading_job_does_not_store_the_table_of_an_upload_the_purge_destroyed(project, monkeypatch):
+    """An upload still waiting to be read past its organisation's period (workers were down)
+    is purged while the job reads it: the job stores no table and the upload fails, saying why."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amhe.core.jobs import JobError
+    from identify import jobs as identify_jobs
+    from identify import services as identify_services
+    from tests.factories import UserFactory
+
+    extract = identify_services.extract_upload(
+        by=UserFactory(),
+        project=project,
+        uploaded_file=SimpleUploadedFile("late.csv", b"EthnicCategory,Count\nA,10\nB,12\n"),
+        title="",
+        kind="service_use",
+    )
+    Extract.objects.filter(pk=extract.pk).update(created_at=days_ago(181))
+    reading = identify_jobs.engine.read_extract
+
+    def purged_while_reading(*args, **kwargs):
+        result = reading(*args, **kwargs)
+        retention.purge(organisation=project.organisation)
+        return result
+
+    monkeypatch.setattr(identify_jobs.engine, "read_extract", purged_while_reading)
+    with pytest.raises(JobError):
+        identify_jobs.read_extract(Job.objects.get(pk=extract.job_id), lambda *args: None)
+    extract.refresh_from_db()
+    assert extract.state == Extract.State.FAILED and "Upload it again" in extract.error
+    assert not extract.table_path and not extract.upload_path
+    assert not default_storage.exists("identify/tables") or not default_storage.listdir("identify/tables")[1]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -79,4 +80,19 @@ def test_both_limits_are_settings(settings, signed_in):
     clock.shift(timedelta(minutes=4))
     assert is_in(client)
     clock.shift(timedelta(minutes=6))
+    assert not is_in(client)
+
+
+def test_signing_in_again_in_the_same_session_does_not_restart_the_twelve_hours(signed_in):
+    """Signing in again at the organisation's provider (how a single sign-on account signs in
+    again before an export) logs the same account in again in the same session, which keeps its
+    second factor: it must not start a new 12 hours, or such a session would never end."""
+    client, clock = signed_in
+    user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    for _ in range(4):
+        clock.shift(timedelta(hours=3, minutes=-1))
+        client.force_login(user)
+        assert client.session["_auth_user_id"] == str(user.pk)
+        assert is_in(client)
+    clock.shift(timedelta(minutes=5))  # 12 hours and 1 minute after the first sign-in
     assert not is_in(client)

@@ -17,6 +17,7 @@ import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 
@@ -43,6 +44,7 @@ class Provider:
         self.requests = []  # (path, query) of each authorize request
         self.sign_with = self.key  # a test may sign with another key
         self.audience = CLIENT_ID
+        self.id_token_sub = None  # a test may put another subject in the ID token than in the user info
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -100,7 +102,7 @@ class Provider:
                     {
                         "iss": provider.issuer,
                         "aud": provider.audience,
-                        "sub": grant["claims"].get("sub", "x"),
+                        "sub": provider.id_token_sub or grant["claims"].get("sub", "x"),
                         "iat": now,
                         "exp": now + 300,
                         "nonce": grant["nonce"],
@@ -211,6 +213,35 @@ def test_a_token_signed_by_another_key_or_for_another_client_is_refused(live_ser
     assert signed_in_user_ids() == set()
     provider.audience = CLIENT_ID
     assert sign_in(live_server)[1].url == f"{live_server.url}/"  # the same account, a good token
+
+
+def test_user_info_about_another_subject_than_the_id_token_is_refused(live_server, provider):
+    """OpenID Connect Core 5.3.2: the user info's `sub` must be the ID token's, or its claims
+    (the email that picks the account) must not be used."""
+    UserFactory(email="lead@leeds.nhs.uk")
+    provider.person = {"sub": "someone-else", "email": "lead@leeds.nhs.uk", "email_verified": True}
+    provider.id_token_sub = "the-person-who-signed-in"
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")
+    assert signed_in_user_ids() == set()
+    provider.id_token_sub = None
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+
+
+def test_refused_single_sign_ons_lock_nobody_out_and_keep_no_code(live_server, provider):
+    """Colleagues behind one address (an NHS trust's) whom the app does not know try the button:
+    the password lockout does not count them (the provider checked the person; a callback cannot
+    be guessed), so it does not shut single sign-on for everyone there, and it keeps no code."""
+    from axes.models import AccessAttempt
+
+    UserFactory(email="known@leeds.nhs.uk")
+    for number in range(django_settings.AXES_FAILURE_LIMIT + 1):
+        provider.person = {"sub": f"s{number}", "email": f"stranger{number}@leeds.nhs.uk", "email_verified": True}
+        assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")
+    assert not AccessAttempt.objects.exists()
+    provider.person = {"sub": "k", "email": "known@leeds.nhs.uk", "email_verified": True}
+    browser, response = sign_in(live_server)
+    assert (response.status_code, response.url) == (200, f"{live_server.url}/")
+    assert len(signed_in_user_ids()) == 1
 
 
 def test_two_factor_still_applies_after_single_sign_on(live_server, provider, settings):

@@ -228,6 +228,31 @@ def test_an_account_with_an_authenticator_enters_a_code_after_its_password(clien
     assert replay.status_code == 200 and "not right" in replay.content.decode()
 
 
+def test_the_session_gets_a_new_key_once_the_second_factor_is_given(client, required, project, member_of):
+    """Session fixation: the session key that existed while the second factor was still owed
+    (after the password) opens nothing once the code is given, at sign-in and at setup."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = member_of(project, Role.LEAD)
+    device = authenticator_for(user)
+    log_in(client, user)
+    owed = client.session.session_key
+    client.post(reverse("two-factor-verify"), {"code": code_for(device)})
+    assert client.get(reverse("core:home")).status_code == 200
+    assert client.session.session_key != owed
+    assert not SessionStore().exists(owed)
+    newcomer = member_of(project, Role.ANALYST)
+    client.post(reverse("logout"))
+    log_in(client, newcomer)
+    owed = client.session.session_key
+    client.get(reverse("two-factor-setup"))
+    pending = TOTPDevice.objects.get(user=newcomer, confirmed=False)
+    client.post(reverse("two-factor-setup"), {"code": code_for(pending)})
+    assert client.get(reverse("core:home")).status_code == 200
+    assert client.session.session_key != owed
+    assert not SessionStore().exists(owed)
+
+
 def test_a_next_address_elsewhere_is_ignored(client, required, project, member_of):
     user = member_of(project, Role.LEAD)
     device = authenticator_for(user)

@@ -116,3 +116,40 @@ def test_gunicorn_access_log_has_no_address_agent_or_token():
     for secret in ("203.0.113.9", "198.51.100.7", "Probe/4242", TOKEN):
         assert secret not in line, line
     assert "/r/…/page/1/" in line
+
+
+def test_single_sign_on_codes_and_states_are_redacted():
+    """The provider sends the browser back to /accounts/oidc/callback/?code=...&state=...: the
+    authorization code (with the client secret and the session's PKCE verifier it is a sign-in)
+    and the state stay out of every log line, the access log's query string included."""
+    code, state = "SplxlOBeZQQYbYS6WxSbIA", "af0ifjsldkj-Q_w8"
+    assert redact(f"GET /accounts/oidc/callback/?code={code}&state={state} HTTP/1.1") == (
+        "GET /accounts/oidc/callback/?code=…&state=… HTTP/1.1"
+    )
+    assert redact(f"Bad Request: /accounts/oidc/callback/?state={state}&code={code}") == (
+        "Bad Request: /accounts/oidc/callback/?state=…&code=…"
+    )
+    assert redact("/projects/3/?page=2&lang=ur") == "/projects/3/?page=2&lang=ur"
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", '"%(r)s" %(s)s %(U)s %(q)s')
+    logger = GunicornLogger(cfg)
+    query = f"code={code}&state={state}"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/accounts/oidc/callback/?{query}",
+        "PATH_INFO": "/accounts/oidc/callback/",
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    resp = SimpleNamespace(status="302 Found", sent=0, headers=[])
+    atoms = logger.atoms(resp, SimpleNamespace(headers=[]), environ, datetime.timedelta(milliseconds=3))
+    line = logger.cfg.access_log_format % logger.atoms_wrapper_class(atoms)
+    assert code not in line and state not in line, line
+    assert "code=…&state=…" in line
+
+
+def test_single_sign_on_never_logs_the_email_it_was_sent():
+    """mozilla-django-oidc logs "No user with email ... found" at DEBUG: off whatever LOG_LEVEL."""
+    assert logging.getLogger("mozilla_django_oidc.auth").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("axes").getEffectiveLevel() >= logging.ERROR
