@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from celery import Celery, bootsteps
+from celery.signals import worker_process_init
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amhe.settings")
@@ -46,6 +47,14 @@ class HeartbeatStep(bootsteps.StartStopStep):
 
 
 app.steps["worker"].add(HeartbeatStep)
+
+
+@worker_process_init.connect
+def lower_job_priority(**kwargs):
+    """Each process that runs jobs yields the CPU to the web server (AMHE_WORKER_NICE);
+    the worker's main process, which sends the heartbeat, keeps its priority."""
+    if settings.AMHE_WORKER_NICE:
+        os.nice(settings.AMHE_WORKER_NICE)
 
 
 def ensure_broker_dirs():

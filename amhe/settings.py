@@ -458,6 +458,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 AMHE_JOB_STALE_SECONDS = env_int("AMHE_JOB_STALE_SECONDS", 15 * 60, minimum=1)
 # The worker writes a heartbeat row this often; /health/ expects one within 3x.
 AMHE_WORKER_HEARTBEAT_SECONDS = env_int("AMHE_WORKER_HEARTBEAT_SECONDS", 20, minimum=1)
+# Jobs run this much "nicer" than the web server (os.nice in each worker process), so on a
+# machine that serves pages and runs a big job both, pages get the CPU first and the job
+# takes what is left (README, "Load under a big job"). 0 leaves the priority as it is.
+AMHE_WORKER_NICE = env_int("AMHE_WORKER_NICE", 10, minimum=0)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -24,6 +24,8 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 os.environ.setdefault("CELERY_QUEUE", f"amhe-test-{RUN}")
 # Short enough for the killed-worker test to see a lost job picked up again.
 os.environ.setdefault("AMHE_JOB_STALE_SECONDS", "4")
+# The tests' worker competes with the test processes it answers: no lower priority.
+os.environ.setdefault("AMHE_WORKER_NICE", "0")
 os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
 os.environ.setdefault("CELERY_UNACKED_RESTORE_INTERVAL", "1")
 os.environ.setdefault("CELERY_UNACKED_RESTORE_THROTTLE", "1")
