@@ -10,6 +10,7 @@ from amhe.core.models import (
     Measure,
     MeasureValue,
     Membership,
+    OidcSubject,
     Organisation,
     Population,
     Project,
@@ -181,6 +182,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OidcSubject)
+class OidcSubjectAdmin(admin.ModelAdmin):
+    """Single sign-on links (amhe.core.oidc): seen, or deleted so that the account is linked
+    again on its next single sign-on (a person made again at the provider); never edited."""
+
+    list_display = ["user", "issuer", "linked_at"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

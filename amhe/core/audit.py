@@ -66,6 +66,7 @@ API_READ = Action.API_READ
 ROLE_CHANGE = Action.ROLE_CHANGE
 PURGE = Action.PURGE
 SETTINGS_CHANGE = Action.SETTINGS_CHANGE
+SSO_LINKED = Action.SSO_LINKED
 
 DETAIL_LENGTH = AuditEvent._meta.get_field("detail").max_length
 OBJECT_KIND_LENGTH = AuditEvent._meta.get_field("object_kind").max_length
