@@ -166,24 +166,16 @@ def account_for(*, issuer: str, subject: str, claims):
             if OidcSubject.objects.filter(user=user, issuer=issuer).exists():
                 raise IntegrityError("The account is linked to another subject.")
             OidcSubject.objects.create(user=user, issuer=issuer, subject=subject)
-            audit.record(
-                action=audit.SSO_LINKED,
-                user=user,
-                object_kind="account",
-                object_id=user.pk,
-                detail="single sign-on linked to the account by its email address",
-            )
+            _audit(user, audit.SSO_LINKED, "ok", "single sign-on linked to the account by its email address")
     except IntegrityError:
-        audit.record(
-            action=audit.SIGN_IN_FAILED,
-            user=user,
-            object_kind="account",
-            object_id=user.pk,
-            outcome="other_subject",
-            detail="single sign-on refused: the account is linked to another person at the provider",
-        )
+        refused = "single sign-on refused: the account is linked to another person at the provider"
+        _audit(user, audit.SIGN_IN_FAILED, "other_subject", refused)
         return None
     return user
+
+
+def _audit(user, action, outcome: str, detail: str) -> None:
+    audit.record(action=action, user=user, object_kind="account", object_id=user.pk, outcome=outcome, detail=detail)
 
 
 class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
