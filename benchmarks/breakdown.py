@@ -15,7 +15,8 @@ What it does (see benchmarks/README.md):
    columns), with messy values like the demo, and a synthetic population
    table (ethnicity x sex x age band x IMD decile, scaled from the demo census file).
 2. Times, in one process, the whole job as identify/jobs.py runs it
-   (read_extract -> to_parquet -> read_parquet -> Mapping -> normalise ->
+   (read_extract -> pseudonymise record IDs -> save_table -> load_table ->
+   Mapping -> normalise ->
    quality_report -> breakdown x N -> publish -> JSON), with no Django ORM.
 3. Times the baseline: pandas.read_csv(path) + groupby("EthnicCategory").size().
 4. Runs every measurement in its own freshly spawned process and reads that
@@ -329,10 +330,10 @@ def generate_extract(path: str, rows: int, seed: int = 20240401) -> dict[str, An
     }
 
 
-def prepare_population(csv_path: str, parquet_path: str) -> dict[str, Any]:
+def prepare_population(csv_path: str, table_path: str) -> dict[str, Any]:
     """A population extract as the app would hold it once READY: a CSV of residents by
     ethnicity x sex x mental health age band x IMD decile, scaled from the demo's
-    census counts, read with read_extract and saved as Parquet. Runs in a child.
+    census counts, read with read_extract and saved as the job stores it. Runs in a child.
 
     Age is given in bands, not single years: with single years the normalised
     population gets five-year bands, breakdown() then tries age-standardised
@@ -360,7 +361,7 @@ def prepare_population(csv_path: str, parquet_path: str) -> dict[str, Any]:
                     lines.append(f"{label},{sex},{band},{decile},{round(total * share * a_w * d_w)}")
     Path(csv_path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = engine.read_extract(csv_path, filename="population.csv", max_bytes=DEFAULT_UPLOAD_MAX_MB * 1024 * 1024)
-    result.table.to_parquet(parquet_path)
+    engine.save_table(result.table, table_path)
     mapping = {c: f for c, f in engine.detect_mapping(result.columns).items() if f}
     return {"rows": len(result.table), "mapping": mapping}
 
@@ -394,7 +395,7 @@ def _baseline_once(path: str) -> dict[str, Any]:
 def measure_job(
     path: str,
     workdir: str,
-    population_parquet: str,
+    population_table: str,
     population_mapping: dict[str, str],
     plan_name: str,
     profile_path: str | None = None,
@@ -402,10 +403,10 @@ def measure_job(
 ) -> dict[str, Any]:
     """The whole job in this (fresh) process; with warm, a second run is timed too, as
     in a long-lived worker (peak memory is taken after the first run)."""
-    first = _job_once(path, workdir, population_parquet, population_mapping, plan_name, profile_path)
+    first = _job_once(path, workdir, population_table, population_mapping, plan_name, profile_path)
     first.update(_peak_memory())
     if warm:
-        second = _job_once(path, workdir, population_parquet, population_mapping, plan_name)
+        second = _job_once(path, workdir, population_table, population_mapping, plan_name)
         first["warm_seconds"] = second["seconds"]
         first["warm_phases"] = second["phases"]
     return first
@@ -414,13 +415,12 @@ def measure_job(
 def _job_once(
     path: str,
     workdir: str,
-    population_parquet: str,
+    population_table: str,
     population_mapping: dict[str, str],
     plan_name: str,
     profile_path: str | None = None,
 ) -> dict[str, Any]:
     """The whole job, as identify/jobs.py read_extract + process_extract run it (no ORM)."""
-    import pandas as pd
 
     from amhe.analysis.breakdown import breakdown, publish
     from amhe.analysis.dimensions import EXTRACT, dimensions_for
@@ -448,21 +448,31 @@ def _job_once(
     start = clock[0] = time.perf_counter()
 
     # --- jobs.read_extract
-    result = engine.read_extract(path, filename=os.path.basename(path), max_bytes=max(size, 1))
+    key = "benchmark-pseudonym-key"  # AMHE_PSEUDONYM_KEY: any key costs the same
+    result = engine.read_extract(path, filename=os.path.basename(path), max_bytes=max(size, 1), pseudonym_key=key)
     mark("read_extract")
-    table_path = os.path.join(workdir, f"extract-{os.getpid()}.parquet")
-    result.table.to_parquet(table_path)  # the index holds the spreadsheet row numbers
-    mark("to_parquet")
+    # Record IDs (Person_ID here) are stored as keyed HMACs, as the read job does.
     columns = [str(c) for c in result.table.columns]
+    record_ids = [
+        column
+        for column in columns
+        if column not in result.pseudonymised
+        and (engine.detect_mapping([column])[column] == engine.RECORD_ID or engine.is_person_key(column))
+    ]
+    engine.pseudonymise_columns(result.table, record_ids, key)
+    mark("pseudonymise")
+    table_path = os.path.join(workdir, f"extract-{os.getpid()}{engine.TABLE_SUFFIX}")
+    engine.save_table(result.table, table_path)  # the index holds the spreadsheet row numbers
+    mark("save_table")
     suggested = engine.detect_mapping(columns)
     stored_mapping = {column: field for column, field in suggested.items() if field}
     row_count = len(result.table)
-    del result  # the read job ends here; process_extract starts from the Parquet file
+    del result  # the read job ends here; process_extract starts from the stored table
     mark("detect_mapping")
 
     # --- jobs.process_extract
-    raw = pd.read_parquet(table_path)
-    mark("read_parquet")
+    raw = engine.load_table(table_path)
+    mark("load_table")
     mapping = engine.Mapping.from_dict(stored_mapping, columns=list(raw.columns))
     lookup = reference_data.imd_deciles()  # lru_cache: free in a long-lived worker after the first job
     mark("mapping_and_lookup")
@@ -471,7 +481,7 @@ def _job_once(
     quality = engine.quality_report(normalised)
     mark("quality_report")
 
-    pop_raw = pd.read_parquet(population_parquet)  # jobs._population_table
+    pop_raw = engine.load_table(population_table)  # jobs._population_table
     pop_mapping = engine.Mapping.from_dict(population_mapping, columns=list(pop_raw.columns))
     population = engine.normalise(pop_raw, pop_mapping, lsoa_lookup=lookup).table
     mark("population")
@@ -626,7 +636,7 @@ def _measure_size(
         baseline_runs.append(_run_in_child(measure_baseline, path, warm))
         _log(f"{label}: baseline run {i + 1}: {baseline_runs[-1]['seconds']:.2f} s")
         job_runs.append(
-            _run_in_child(measure_job, path, workdir, population["parquet"], population["mapping"], plan, None, warm)
+            _run_in_child(measure_job, path, workdir, population["table"], population["mapping"], plan, None, warm)
         )
         _log(f"{label}: job run {i + 1}: {job_runs[-1]['seconds']:.2f} s, {job_runs[-1]['ru_maxrss_mb']:,.0f} MB")
     out: dict[str, Any] = {
@@ -725,9 +735,9 @@ def main(argv: list[str] | None = None) -> int:
         results["machine"].update(_run_in_child(_library_versions))
         results["floor"] = _run_in_child(measure_empty)
         population = _run_in_child(
-            prepare_population, os.path.join(workdir, "population.csv"), os.path.join(workdir, "population.parquet")
+            prepare_population, os.path.join(workdir, "population.csv"), os.path.join(workdir, "population.arrow")
         )
-        population["parquet"] = os.path.join(workdir, "population.parquet")
+        population["table"] = os.path.join(workdir, "population.arrow")
         results["population"] = {"rows": population["rows"], "mapping": population["mapping"]}
 
         path, generated = _generate("small", args.rows, workdir)
@@ -735,13 +745,13 @@ def main(argv: list[str] | None = None) -> int:
             "small", path, generated, args.repeats, workdir, population, args.plan, not args.no_warm
         )
         if not args.no_full_plan and args.plan != "job":
-            run = _run_in_child(measure_job, path, workdir, population["parquet"], population["mapping"], "job")
+            run = _run_in_child(measure_job, path, workdir, population["table"], population["mapping"], "job")
             results["small_full_plan"] = _summarise([run])
             _log(f"small: app's full plan: {run['seconds']:.2f} s, {run['ru_maxrss_mb']:,.0f} MB")
         if args.profile:
             profile_path = os.path.join(workdir, "job.prof")
             _run_in_child(
-                measure_job, path, workdir, population["parquet"], population["mapping"], args.plan, profile_path
+                measure_job, path, workdir, population["table"], population["mapping"], args.plan, profile_path
             )
             results["profile_top"] = _profile_summary(profile_path)
         os.unlink(path)

@@ -5,6 +5,7 @@ assessments are recorded on the app's pages, not here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from amhe.core.admin_audit import AuditedAdmin
 from evaluate.models import Framework, FrameworkItem, FrameworkSection, RatingLevel
 
 
@@ -25,7 +26,7 @@ class ItemInline(admin.StackedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "organisation", "low_rating"]
     list_filter = ["organisation"]
     search_fields = ["name", "short_name", "key"]
@@ -33,7 +34,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FrameworkSection)
-class FrameworkSectionAdmin(admin.ModelAdmin):
+class FrameworkSectionAdmin(AuditedAdmin):
     list_display = ["framework", "code", "title", "position"]
     list_filter = ["framework"]
     inlines = [ItemInline]

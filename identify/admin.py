@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from amhe.core.admin_audit import AuditedAdmin
 from identify.models import Breakdown, Extract, QualityReport, SavedMapping
 
 
 @admin.register(Extract)
-class ExtractAdmin(admin.ModelAdmin):
+class ExtractAdmin(AuditedAdmin):
     list_display = ["title", "project", "kind", "state", "row_count", "created_at"]
     list_filter = ["state", "kind", "project"]
     # The stored files by name only: a link would hand out the file (on object storage, a
@@ -31,9 +32,9 @@ class ExtractAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavedMapping)
-class SavedMappingAdmin(admin.ModelAdmin):
+class SavedMappingAdmin(AuditedAdmin):
     list_display = ["organisation", "kind", "updated_at"]
 
 
-admin.site.register(QualityReport)
-admin.site.register(Breakdown)
+admin.site.register(QualityReport, AuditedAdmin)
+admin.site.register(Breakdown, AuditedAdmin)

@@ -112,9 +112,9 @@ def _read_extract(job, report):
     ]
     engine.pseudonymise_columns(result.table, record_ids, settings.AMHE_PSEUDONYM_KEY)
     pseudonymised += record_ids
-    with files.scratch_file(suffix=".parquet") as scratch:
-        result.table.to_parquet(scratch)  # the index holds the spreadsheet row numbers
-        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
+    with files.scratch_file(suffix=engine.TABLE_SUFFIX) as scratch:
+        engine.save_table(result.table, scratch)  # with the index: the spreadsheet row numbers
+        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}{engine.TABLE_SUFFIX}"))
     with transaction.atomic():
         # Not if it was deleted, or purged (amhe.core.retention), while it was being read.
         still_there = Extract.objects.filter(pk=extract.pk, state=Extract.State.READING, upload_path=upload).update(
@@ -222,9 +222,10 @@ def _pseudonymise_record_id(extract: Extract, raw: pd.DataFrame) -> pd.DataFrame
     if column is None or column in extract.pseudonymised_columns or column not in raw.columns:
         return raw
     raw = engine.pseudonymise_columns(raw, [column], settings.AMHE_PSEUDONYM_KEY)
-    with files.scratch_file(suffix=".parquet") as scratch:
-        raw.to_parquet(scratch)
-        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}.parquet"))
+    before = extract.table_path.name
+    with files.scratch_file(suffix=engine.TABLE_SUFFIX) as scratch:
+        engine.save_table(raw, scratch)
+        table = files.save_local(scratch, services.storage_name("tables", f"{extract.pk}{engine.TABLE_SUFFIX}"))
     done = [*extract.pseudonymised_columns, column]
     replaced = Extract.objects.filter(pk=extract.pk, table_path=extract.table_path.name).update(
         table_path=table, pseudonymised_columns=done
@@ -233,13 +234,15 @@ def _pseudonymise_record_id(extract: Extract, raw: pd.DataFrame) -> pd.DataFrame
         files.delete([table])
         return raw
     extract.pseudonymised_columns = done
+    if before and before != table:  # a table stored before as Parquet: its IDs are not kept
+        files.delete([before])
     return raw
 
 
 def _read_table(extract: Extract) -> pd.DataFrame:
     """The extract's stored table (a temporary local copy of it on object storage)."""
     with files.local_copy(extract.table_path.name) as path:
-        return pd.read_parquet(path)
+        return engine.load_table(path)
 
 
 def _has(table: pd.DataFrame, dim: str) -> bool:

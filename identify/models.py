@@ -2,7 +2,7 @@
 stored breakdowns.
 
 An upload is read by a background job that drops direct identifiers and
-keeps only a Parquet copy of the remaining columns (the original file is
+keeps only an Arrow IPC copy of the remaining columns (the original file is
 deleted). Processing writes the quality report and breakdowns in one
 transaction, so a failed run leaves earlier results as they were, and pages
 only ever read stored results.
@@ -50,7 +50,8 @@ class Extract(models.Model):
     size_bytes = models.PositiveBigIntegerField(default=0)
     # Files in the storage (amhe.core.files), named by identify.services.storage_name:
     # the upload waiting for the reading job (deleted once read), and the columns kept
-    # after identifiers were dropped or pseudonymised, as Parquet (strings).
+    # after identifiers were dropped or pseudonymised (identify.engine.tables: an Arrow IPC
+    # file of strings; Parquet for uploads read before it).
     upload_path = models.FileField(max_length=500, blank=True)
     table_path = models.FileField(max_length=500, blank=True)
     encoding = models.CharField(max_length=20, blank=True)

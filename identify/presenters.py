@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from amhe.analysis import charts, disclosure
 from amhe.analysis.breakdown import ANSWERED as ANSWERED_KINDS
@@ -45,10 +44,7 @@ def column_samples(extract: Extract) -> dict[str, list[str]]:
         return {}
     try:
         with files.local_copy(extract.table_path.name) as path:
-            parquet = pq.ParquetFile(path)
-            stored = set(parquet.schema_arrow.names)
-            columns = [c for c in extract.columns if c in stored]
-            batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS, columns=columns), None)
+            batch = engine.first_rows(path, extract.columns, SAMPLE_ROWS)
     except (OSError, pa.ArrowException):
         return {}
     if batch is None:

@@ -1,6 +1,6 @@
 """Retention of uploads' record-level data (amhe.core.retention).
 
-What an upload keeps row by row is its normalised table (Parquet, `Extract.table_path`)
+What an upload keeps row by row is its normalised table (Arrow IPC, `Extract.table_path`)
 and, until the reading job has read it, the uploaded file (`Extract.upload_path`).
 Past the organisation's `retain_record_level_days` after the upload both files are
 deleted through Django's storage API and the paths cleared. The upload's aggregate

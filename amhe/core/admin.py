@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from amhe.core import audit
+from amhe.core.admin_audit import AuditedAdmin
 from amhe.core.models import (
     AuditEvent,
     Job,
@@ -16,6 +20,7 @@ from amhe.core.models import (
     Project,
     ProjectInvitation,
     PurgeRun,
+    RecoveryCodeDevice,
     SmartGoal,
     SubStepStatus,
     User,
@@ -25,7 +30,7 @@ from amhe.stats import RULES
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "ods_code", "suppression_rule", "two_factor_required"]
     list_filter = ["kind"]
     search_fields = ["name", "ods_code"]
@@ -66,7 +71,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    role_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "is_active", "is_staff"]
     list_filter = ["organisation", "is_active", "is_staff", "is_superuser"]
@@ -94,7 +100,7 @@ class SubStepStatusInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "cycle_number", "current_step", "status"]
     list_filter = ["organisation", "status", "current_step"]
     search_fields = ["name", "area"]
@@ -102,7 +108,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Population)
-class PopulationAdmin(SimpleHistoryAdmin):
+class PopulationAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name"]
@@ -114,32 +120,32 @@ class MeasureValueInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(AuditedAdmin):
     list_display = ["name", "project", "unit"]
     list_filter = ["project"]
     inlines = [MeasureValueInline]
 
 
 @admin.register(SmartGoal)
-class SmartGoalAdmin(SimpleHistoryAdmin):
+class SmartGoalAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "project", "status", "target_date"]
     list_filter = ["project", "status"]
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(AuditedAdmin):
     list_display = ["id", "kind", "state", "progress", "attempts", "created_at"]
     list_filter = ["state", "kind"]
     readonly_fields = [f.name for f in Job._meta.fields]
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(AuditedAdmin):
     list_display = ["hostname", "last_seen"]
 
 
 @admin.register(ProjectInvitation)
-class ProjectInvitationAdmin(admin.ModelAdmin):
+class ProjectInvitationAdmin(AuditedAdmin):
     """Invitations waiting to be accepted. Read-only: leads invite and cancel on the
     project's people page; the link's token is never stored, only its hash."""
 
@@ -156,7 +162,7 @@ class ProjectInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdmin):
     """The audit log, read-only: nobody adds, changes or deletes an entry here."""
 
     list_display = [
@@ -186,7 +192,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(OidcSubject)
-class OidcSubjectAdmin(admin.ModelAdmin):
+class OidcSubjectAdmin(AuditedAdmin):
     """Single sign-on links (amhe.core.oidc): seen, or deleted so that the account is linked
     again on its next single sign-on (a person made again at the provider); never edited."""
 
@@ -202,7 +208,7 @@ class OidcSubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(PurgeRun)
-class PurgeRunAdmin(admin.ModelAdmin):
+class PurgeRunAdmin(AuditedAdmin):
     """Runs of the retention purge: a record, read-only."""
 
     list_display = ["started_at", "dry_run", "trigger", "organisation", "finished_at"]
@@ -216,3 +222,34 @@ class PurgeRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(AuditedAdmin):
+    """An account's recovery codes: deleted here when they are lost (the account makes new
+    ones). Never added or changed here: a code is shown once, to its owner, when made; only
+    its digest is stored, and never shown."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    exclude = ["salt", "throttling_failure_timestamp", "throttling_failure_count"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's admin for its clear-text recovery codes goes (the app keeps hashed ones, above),
+# and its admin for authenticators is audited like the app's own.
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
+admin.site.unregister(TOTPDevice)
+
+
+class TOTPDeviceAdmin(AuditedAdmin, BaseTOTPDeviceAdmin):
+    pass
+
+
+admin.site.register(TOTPDevice, TOTPDeviceAdmin)

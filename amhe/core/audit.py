@@ -66,6 +66,8 @@ API_READ = Action.API_READ
 ROLE_CHANGE = Action.ROLE_CHANGE
 PURGE = Action.PURGE
 SETTINGS_CHANGE = Action.SETTINGS_CHANGE
+ADD = Action.ADD
+CHANGE = Action.CHANGE
 SSO_LINKED = Action.SSO_LINKED
 
 DETAIL_LENGTH = AuditEvent._meta.get_field("detail").max_length
@@ -157,6 +159,21 @@ def purge_before(*, cutoff, by=None, organisation=None) -> int:
         detail=f"{removed} audit entries before {cutoff:%Y-%m-%d} removed",
     )
     return removed
+
+
+def record_role_change(*, by, membership, what: str) -> AuditEvent:
+    """`record` a change to who has which role on a project (call it while the membership
+    has its id): `what` says what happened to the account's membership, written by the app
+    (roles and account ids only)."""
+    return record(
+        action=ROLE_CHANGE,
+        user=by,
+        project=membership.project_id,
+        organisation=membership.project.organisation_id,
+        object_kind="membership",
+        object_id=membership.pk,
+        detail=f"account {membership.user_id} {what}",
+    )
 
 
 def record_deletion(*, by, instance, project=None, detail: str = "") -> AuditEvent:

@@ -17,9 +17,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from simple_history.models import HistoricalRecords
 
-from amhe.core import cycle, taxonomy
+from amhe.core import cycle, recovery_codes, taxonomy
 
 # Bounds of every retention setting, in days: at least a day, at most 20 years.
 RETENTION_MIN_DAYS = 1
@@ -687,6 +688,44 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} at {self.last_seen:%H:%M:%S}"
 
 
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An account's one-use recovery codes, as a django-otp device (so sign-in, throttling
+    and the lockout treat a recovery code like an authenticator's code). The codes are kept
+    only as keyed digests (`RecoveryCode`, see amhe/core/recovery_codes.py); `salt` is this
+    device's own."""
+
+    salt = models.CharField(max_length=32, default=recovery_codes.new_salt, editable=False)
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token):
+        """Whether `token` is one of this device's unused codes; a match is used up (deleted:
+        of two sign-ins racing with one code, only the one whose delete removed it succeeds)."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        match = recovery_codes.find(token, salt=self.salt, stored=self.codes.values_list("pk", "digest"))
+        used = match is not None and RecoveryCode.objects.filter(pk=match).delete()[0] == 1
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return used
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code: its digest, never the code."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Recovery code {self.pk}"
+
+
 class AppendOnlyError(Exception):
     """An audit entry cannot be changed or deleted (amhe.core.audit)."""
 
@@ -743,6 +782,10 @@ class AuditEvent(models.Model):
         ROLE_CHANGE = "role_change", "Role change"
         PURGE = "purge", "Purge"
         SETTINGS_CHANGE = "settings_change", "Settings change"
+        # Records added or changed in Django's admin (the app's own pages log what they do
+        # by kind: a role change, a settings change...).
+        ADD = "add", "Added (admin)"
+        CHANGE = "change", "Changed (admin)"
         SSO_LINKED = "sso_linked", "Single sign-on linked"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -71,7 +71,8 @@ def project_create(
     project.focus_populations.set(focus_populations)
     SubStepStatus.objects.bulk_create(SubStepStatus(project=project, code=code) for code in cycle.SUBSTEP_CODES)
     if by is not None:
-        Membership.objects.create(project=project, user=by, role=Role.LEAD)
+        membership = Membership.objects.create(project=project, user=by, role=Role.LEAD)
+        _audit_role(by, membership, "added as lead (started the project)")
     return project
 
 
@@ -112,7 +113,8 @@ def project_next_cycle(*, by, previous: Project, carried_learning: str = "") -> 
     project.carried_learning = carried_learning
     project.save(update_fields=["carried_learning"])
     for membership in Membership.objects.filter(project=previous).exclude(user=by):
-        Membership.objects.create(project=project, user_id=membership.user_id, role=membership.role)
+        carried = Membership.objects.create(project=project, user_id=membership.user_id, role=membership.role)
+        _audit_role(by, carried, f"added as {carried.role} (carried from the previous cycle)")
     return project
 
 
@@ -276,14 +278,7 @@ def _valid_role(role: str) -> str:
 
 
 def _audit_role(by, membership: Membership, what: str) -> None:
-    audit.record(
-        action=audit.ROLE_CHANGE,
-        user=by,
-        project=membership.project,
-        object_kind="membership",
-        object_id=membership.pk,
-        detail=f"account {membership.user_id} {what}",
-    )
+    audit.record_role_change(by=by, membership=membership, what=what)
 
 
 def _keep_a_lead(membership: Membership, new_role: str | None) -> None:

@@ -35,6 +35,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
 
+from amhe.core import recovery_codes
 from amhe.core.audit_signals import SIGN_OUT_REASON
 
 # Session keys: when this session signed in, when its account last proved who it is (a
@@ -275,24 +276,32 @@ def confirm_authenticator(*, user, device, code: str) -> list[str] | None:
 
 @transaction.atomic
 def new_recovery_codes(*, user) -> list[str]:
-    """A fresh set of one-use recovery codes; earlier ones stop working."""
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    """A fresh set of one-use recovery codes, returned to show once: only their keyed digests
+    are stored (amhe/core/recovery_codes.py). Earlier codes stop working."""
+    from amhe.core.models import RecoveryCode, RecoveryCodeDevice
 
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    codes = []
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = set()
     while len(codes) < settings.AMHE_RECOVERY_CODES:
-        code = StaticToken.random_token()
-        if code not in codes:
-            codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        codes.add(recovery_codes.new_code())
+    codes = sorted(codes)
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_codes.digest(code, salt=device.salt)) for code in codes
+    )
     return codes
 
 
 def recovery_codes_left(user) -> int:
-    from django_otp.plugins.otp_static.models import StaticToken
+    from amhe.core.models import RecoveryCode
 
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def is_recovery_code_device(device) -> bool:
+    from amhe.core.models import RecoveryCodeDevice
+
+    return isinstance(device, RecoveryCodeDevice)
 
 
 def qr_svg(device) -> str:

@@ -17,7 +17,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from amhe.core import audit, two_factor
 from amhe.core.accounts import lockout_response
@@ -96,7 +95,7 @@ def two_factor_verify(request):
         device = two_factor.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             _second_factor_given(request, device)
-            recovery = isinstance(device, StaticDevice)
+            recovery = two_factor.is_recovery_code_device(device)
             _audit_account(
                 request, audit.SIGN_IN, "second factor: " + ("recovery code" if recovery else "authenticator app")
             )

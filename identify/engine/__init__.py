@@ -10,7 +10,7 @@ API
     values as rows in every chunk of 4,096 rows or more, is a categorical of those strings, each
     distinct value stored once: values are the same, memory a fraction) indexed by spreadsheet row number (``_row``;
     row 2 is the first data row; keep the index when saving, e.g.
-    ``to_parquet(path)``), with ``encoding``, ``delimiter``, ``header_row``,
+    ``save_table(table, path)``), with ``encoding``, ``delimiter``, ``header_row``,
     ``row_count``, ``dropped_identifiers`` (column names), ``identifier_details``,
     ``notices`` and ``metadata()`` (also in ``table.attrs["extract"]``). Direct
     identifier columns (NHS number, name, date of birth, full postcode, address,
@@ -41,6 +41,10 @@ API
 ``without_values(report) -> dict``
     The report without any cell's value (counts and row numbers only), for
     everyone but the analyst who uploaded the file.
+``save_table(table, path)``, ``load_table(path) -> DataFrame``, ``first_rows(path, columns, rows)``
+    The stored table between the jobs (``tables`` module): an Arrow IPC file
+    (``TABLE_SUFFIX``), index, column types and ``attrs`` kept; a table stored
+    before as Parquet still loads.
 """
 
 from .mapping import FIELDS, RECORD_ID, Field, Mapping, MappingError, detect_mapping, field_choices
@@ -48,6 +52,8 @@ from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
 from .pseudonyms import is_person_key, pseudonym, pseudonymise_columns
 from .quality import THRESHOLDS, quality_report, without_values
 from .reading import IDENTIFIER_COLUMNS_DROPPED, NHS_PSEUDONYM_COLUMN, ROW, Extract, ExtractError, read_extract
+from .tables import SUFFIX as TABLE_SUFFIX
+from .tables import first_rows, load_table, save_table
 
 __all__ = [
     "read_extract",
@@ -73,4 +79,8 @@ __all__ = [
     "quality_report",
     "without_values",
     "THRESHOLDS",
+    "save_table",
+    "load_table",
+    "first_rows",
+    "TABLE_SUFFIX",
 ]

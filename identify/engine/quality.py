@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from amhe.core import taxonomy
 
 from .mapping import CHARACTERISTIC, FIELDS
-from .normalise import BLANK, INVALID, Normalised, _factorize
+from .normalise import BLANK, INVALID, Normalised, _factorize, take_rows
 from .reading import IDENTIFIER_COLUMNS_DROPPED
 
 __all__ = ["quality_report", "without_values", "THRESHOLDS", "MAX_EXAMPLES", "REPORT_VERSION"]
@@ -377,20 +377,54 @@ def _duplicates(normalised: Normalised) -> dict[str, Any]:
         if isinstance(keys, pd.DataFrame):
             keys = pd.Series(pd.util.hash_pandas_object(keys, index=False).to_numpy(), index=frame.index)
             codes = pd.factorize(keys, use_na_sentinel=True)[0]  # one number per key, in order of first appearance
-            first = _first_appearances(codes)
-        else:  # record IDs: one number per distinct ID; -1 for no ID (a blank ID is "", its kind blank)
-            codes, first = _key_codes(keys)
-            codes[(frame["record_id__kind"] != taxonomy.VALID).to_numpy()] = -1
-        dup = ~first & (codes >= 0)
+            dup = ~_first_appearances(codes) & (codes >= 0)
+            examples = _examples_by_code(codes, dup, frame.index)
+        else:  # record IDs: only valid ones count (a blank ID is "", its kind blank)
+            valid = (frame["record_id__kind"] == taxonomy.VALID).to_numpy()
+            strings = _arrow_strings(keys)
+            if strings is not None:  # no number per row: which rows repeat, then the examples' values
+                dup = _repeated(strings) & valid
+                examples = _examples_by_value(strings, dup, valid, frame.index)
+            else:
+                codes, first = _key_codes(keys)
+                codes[~valid] = -1
+                dup = ~first & (codes >= 0)
+                examples = _examples_by_code(codes, dup, frame.index)
         n = int(dup.sum())
-        for code in pd.unique(codes[dup])[:MAX_EXAMPLES]:
-            examples.append(_rows(frame.index[codes == code]))
     return {
         "by": by,
         "column": normalised.fields["record_id"]["column"] if by == "record_id" else None,
         "rows": n,
         "examples": examples,
     }
+
+
+def _examples_by_code(codes: np.ndarray, dup: np.ndarray, index: pd.Index) -> list[list[int]]:
+    """The first rows of each of the first repeated keys (in order of their first repeat)."""
+    return [_rows(index[codes == code]) for code in pd.unique(codes[dup])[:MAX_EXAMPLES]]
+
+
+def _examples_by_value(
+    strings: pa.ChunkedArray, dup: np.ndarray, valid: np.ndarray, index: pd.Index
+) -> list[list[int]]:
+    """As :func:`_examples_by_code`, from the values: the first repeated values (in
+    order of their first repeat), then the rows holding one of them, in one pass."""
+    values: list[str] = []
+    for start in range(0, len(dup), _CHUNK):
+        repeats = np.flatnonzero(dup[start : start + _CHUNK])[: MAX_EXAMPLES * MAX_EXAMPLES] + start
+        for value in take_rows(strings, repeats).to_pylist():
+            if value not in values and len(values) < MAX_EXAMPLES:
+                values.append(value)
+        if len(values) == MAX_EXAMPLES:
+            break
+    if not values:
+        return []
+    holding = pc.is_in(strings, value_set=pa.array(values, type=strings.type)).to_numpy(zero_copy_only=False)
+    where = np.flatnonzero(holding & valid)
+    rows: dict[str, list[int]] = {value: [] for value in values}
+    for row, value in zip(where.tolist(), take_rows(strings, where).to_pylist(), strict=True):
+        rows[value].append(row)
+    return [_rows(index[rows[value]]) for value in values]
 
 
 def _first_appearances(codes: np.ndarray) -> np.ndarray:
@@ -402,46 +436,83 @@ def _first_appearances(codes: np.ndarray) -> np.ndarray:
     return first
 
 
-_HASH_MAX_ROWS = 2_000_000  # above this, record IDs are sorted rather than hashed (memory)
-_SORTED_CHUNK = 1 << 20  # IDs compared a million at a time: never a sorted copy of them all
+_PART_ROWS = 1 << 18  # record IDs are checked in parts of about this many rows
+_CHUNK = 1 << 20  # rows scanned at a time for the examples
+
+
+def _arrow_strings(keys: pd.Series) -> pa.ChunkedArray | None:
+    """The column's Arrow strings (no copy), or None when it is not Arrow-backed text."""
+    if not (isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow"):
+        return None
+    strings = pa.array(keys.array)
+    strings = pa.chunked_array([strings]) if isinstance(strings, pa.Array) else strings
+    if not (pa.types.is_string(strings.type) or pa.types.is_large_string(strings.type)):
+        strings = strings.cast(pa.large_string())
+    return strings
+
+
+def _repeated(strings: pa.ChunkedArray) -> np.ndarray:
+    """Per row, whether its value is in an earlier row (a missing value never is).
+
+    Equal values end the same way, so the rows are split into parts by their last
+    bytes and length (a number worked out from the Arrow buffers, no string copied)
+    and each part's values are numbered by Arrow's dictionary encoding (in order of
+    first appearance, so a row repeats when its number is not above every number
+    before it). One small hash table at a time: at 10M rows the check took a third of
+    the memory and time of sorting them all (a hash table of them all took more memory
+    than the rest of the job), and at 1M rows a part's table fits the CPU's caches better
+    than one of all the IDs (about a third faster)."""
+    n = len(strings)
+    parts = max(1, -(-n // _PART_ROWS))
+    if parts == 1:
+        return _repeated_in(strings)
+    part = np.empty(n, dtype=np.uint16)
+    start = 0
+    for chunk in strings.chunks:
+        for at in range(0, len(chunk), _CHUNK):
+            piece = chunk.slice(at, _CHUNK)
+            part[start : start + len(piece)] = _tail_hash(piece) % np.uint32(parts)
+            start += len(piece)
+    repeated = np.zeros(n, dtype=bool)
+    for p in range(parts):
+        rows = np.flatnonzero(part == p)
+        repeated[rows[_repeated_in(take_rows(strings, rows))]] = True
+    return repeated
+
+
+def _repeated_in(strings: pa.ChunkedArray) -> np.ndarray:
+    """:func:`_repeated` with one hash table (Arrow's dictionary encoding numbers the
+    values in order of first appearance)."""
+    encoded = pc.dictionary_encode(strings)  # one dictionary for all the chunks
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    codes = np.concatenate([np.zeros(0, dtype=np.int64)] + [_indices(c) for c in chunks])
+    return ~_first_appearances(codes) & (codes >= 0)
+
+
+def _indices(encoded: pa.DictionaryArray) -> np.ndarray:
+    return pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def _tail_hash(chunk: pa.Array) -> np.ndarray:
+    """Per value, a number from its length and last four bytes (read from the Arrow
+    offsets and data buffers in place): equal values get equal numbers."""
+    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offsets, data = chunk.buffers()
+    offsets = np.frombuffer(
+        offsets, dtype=offset_type, count=len(chunk) + 1, offset=chunk.offset * offset_type().itemsize
+    )
+    ends = offsets[1:].astype(np.int64)
+    lengths = ends - offsets[:-1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, dtype=np.uint8)
+    key = (lengths & 0xFF).astype(np.uint32)
+    for back in range(1, 5):
+        key = key * np.uint32(257) + np.where(lengths >= back, data[np.maximum(ends - back, 0)], 0).astype(np.uint32)
+    return (key * np.uint32(2654435761)) >> np.uint32(16)  # mixed (Knuth's multiplicative hash)
 
 
 def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """One number per distinct value (-1 for a missing one) and, per row, whether its
-    value appears for the first time there.
-
-    Arrow strings: up to _HASH_MAX_ROWS dictionary-encoded (a hash table); above it
-    sorted by index and neighbours compared, slower but with no hash table of every ID
-    (which at 10M rows took more memory than the rest of the job) and no sorted copy."""
-    if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
-        strings = pa.array(keys.array)
-        if isinstance(strings, pa.Array):
-            strings = pa.chunked_array([strings])
-        if len(strings) <= _HASH_MAX_ROWS:  # fast, and the hash table is small enough
-            encoded = pc.dictionary_encode(strings)  # numbered in order of first appearance
-            codes = np.concatenate(
-                [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
-            ).astype(np.int32)
-            return codes, _first_appearances(codes)
-        n = len(strings)
-        order = pc.sort_indices(strings).to_numpy().astype(np.int32 if n < 2**31 else np.int64)  # nulls last
-        new_value = np.ones(n, dtype=bool)
-        for start in range(1, n, _SORTED_CHUNK):
-            stop = min(start + _SORTED_CHUNK, n)
-            run = strings.take(pa.array(order[start - 1 : stop]))
-            same = pc.equal(run.slice(1), run.slice(0, len(run) - 1))
-            new_value[start:stop] = ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
-        codes = np.empty(n, dtype=np.int32)
-        codes[order] = np.cumsum(new_value, dtype=np.int32) - 1
-        first = np.zeros(n, dtype=bool)
-        repeat = ~new_value[1:]
-        if n and (order[1:][repeat] > order[:-1][repeat]).all():
-            first[order[new_value]] = True  # a stable sort: each value's top row leads its run
-        elif n:
-            first[np.minimum.reduceat(order, np.flatnonzero(new_value))] = True
-        del repeat
-        codes[pc.is_null(strings).to_numpy(zero_copy_only=False)] = -1
-        return codes, first
+    value appears for the first time there (a column that is not Arrow text)."""
     if isinstance(keys.dtype, pd.CategoricalDtype):
         codes = keys.cat.codes.to_numpy().astype(np.int32)
         return codes, ~pd.Series(codes).duplicated(keep="first").to_numpy()

@@ -367,6 +367,25 @@ def test_role_changes(project, lead):
     assert {e.object_id for e in entries(A.ROLE_CHANGE)} == {str(membership_id)}
 
 
+def test_starting_a_project_and_its_next_cycle_are_role_changes(project, lead):
+    """Whoever starts a project becomes its lead, and a next cycle carries everyone's role
+    over: each is a role change in the log, like any other."""
+    organisation = project.organisation
+    first = core_services.project_create(by=lead, organisation=organisation, name="Crisis care", area="Leeds")
+    analyst = UserFactory(organisation=organisation)
+    core_services.membership_set(by=lead, project=first, user=analyst, role=Role.ANALYST)
+    second = core_services.project_next_cycle(by=lead, previous=first)
+    started = [(e.project_id, e.detail) for e in entries(A.ROLE_CHANGE, user=lead)]
+    assert started == [
+        (first.pk, f"account {lead.pk} added as lead (started the project)"),
+        (first.pk, f"account {analyst.pk} added as analyst"),
+        (second.pk, f"account {lead.pk} added as lead (started the project)"),
+        (second.pk, f"account {analyst.pk} added as analyst (carried from the previous cycle)"),
+    ]
+    carried = Membership.objects.get(project=second, user=analyst)
+    assert entries(A.ROLE_CHANGE)[-1].object_id == str(carried.pk)
+
+
 def test_a_settings_change_in_the_admin(client, project):
     admin = UserFactory(is_staff=True, is_superuser=True, organisation=None)
     client.force_login(admin)

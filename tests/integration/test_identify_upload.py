@@ -3,6 +3,7 @@ dashboard and exports, with bad inputs and suppression. Jobs run through the
 same service the worker calls (services.job_run); tests/integration/test_jobs.py
 covers the worker itself."""
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,9 +15,19 @@ from django.urls import reverse
 
 from amhe.core import services as core_services
 from amhe.core.models import Role
-from identify import engine
+from identify import engine, presenters
 from identify.models import Breakdown, Extract, QualityReport, SavedMapping
 from tests.factories import ExtractFactory
+
+
+def stored_text(path) -> str:
+    """Everything a stored table holds, as text: the file's bytes (its buffers are
+    compressed) and, decompressed, every value, the index, the column names and ``attrs``."""
+    table = engine.load_table(path)
+    values = [str(v) for column in table.columns for v in table[column].tolist()]
+    values += [str(v) for v in table.index] + [str(c) for c in table.columns] + [json.dumps(table.attrs)]
+    return Path(path).read_bytes().decode("latin-1") + "\n".join(values)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +245,8 @@ def test_identifier_columns_are_dropped_or_pseudonymised_and_never_stored(
         upload(client, project, content, "with-ids.csv")
     extract = run_job(Extract.objects.get())
     assert extract.state == Extract.State.MAPPING
-    table = pd.read_parquet(extract.table_path.path)
+    assert extract.table_path.name.endswith(engine.TABLE_SUFFIX)
+    table = engine.load_table(extract.table_path.path)
     # The NHS number is replaced by its keyed pseudonym; the record ID (recognised by its
     # name) is pseudonymised in place; the name is gone.
     assert list(table.columns) == ["NHS number (pseudonym)", "Client ID", "EthnicCategory", "Gender"]
@@ -245,7 +257,7 @@ def test_identifier_columns_are_dropped_or_pseudonymised_and_never_stored(
     assert nhs == [engine.pseudonym("9434765919", key), engine.pseudonym("9434765870", key), nhs[0]]
     assert nhs[0] != nhs[1] and len(nhs[0]) == 32
     assert table["Client ID"].tolist() == [engine.pseudonym(v, key) for v in ("rio-0001", "rio-0002", "rio-0001")]
-    stored = Path(extract.table_path.path).read_bytes().decode("latin-1")
+    stored = stored_text(extract.table_path.path)
     for raw in ("9434765919", "943 476 5870", "943-476-5919", "9434765870", "rio-0001", "RIO-0001", "rio-0002"):
         assert raw not in stored
     assert not list((Path(extract.table_path.path).parent.parent / "uploads").glob("*"))
@@ -740,7 +752,7 @@ def test_a_column_mapped_as_record_id_later_is_stored_as_pseudonyms(
         extract = run_job(Extract.objects.get())
         assert extract.state == Extract.State.MAPPING
         assert "Ident" not in extract.suggested_mapping and extract.pseudonymised_columns == []
-        assert pd.read_parquet(extract.table_path.path)["Ident"].tolist() == ["q-17", "q-18", "q-17"]
+        assert engine.load_table(extract.table_path.path)["Ident"].tolist() == ["q-17", "q-18", "q-17"]
         page = client.get(extract.get_absolute_url())
         ident = next(name for name, column in page.context["form"].column_fields if column == "Ident")
         confirm(client, extract, **{ident: "record_id"})
@@ -748,9 +760,39 @@ def test_a_column_mapped_as_record_id_later_is_stored_as_pseudonyms(
     assert extract.state == Extract.State.READY, extract.error
     assert extract.pseudonymised_columns == ["Ident"]
     key = settings.AMHE_PSEUDONYM_KEY
-    stored = pd.read_parquet(extract.table_path.path)
+    stored = engine.load_table(extract.table_path.path)
     assert stored["Ident"].tolist() == [engine.pseudonym(v, key) for v in ("q-17", "q-18", "q-17")]
-    assert b"q-17" not in Path(extract.table_path.path).read_bytes()
+    assert "q-17" not in stored_text(extract.table_path.path)
     # The duplicates check still finds the repeated person, by pseudonym.
     duplicates = extract.quality.report["duplicates"]
     assert duplicates["by"] == "record_id" and duplicates["rows"] == 1 and duplicates["examples"] == [[2, 4]]
+
+
+def test_a_table_stored_as_parquet_before_still_opens_and_is_replaced_when_ids_are_pseudonymised(
+    client, project, analyst, django_capture_on_commit_callbacks, settings
+):
+    """Tables were stored as Parquet before the stored table became an Arrow IPC file:
+    such an upload's mapping page and processing still work, and when it has to store
+    the table again (a record ID mapped later) the Parquet file is replaced."""
+    client.force_login(analyst)
+    content = b"Ident,EthnicCategory,Gender\nq-17,A,2\nq-18,M,1\nq-17,A,2\n"
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, project, content, "ids.csv")
+        extract = run_job(Extract.objects.get())
+        arrow = Path(extract.table_path.path)
+        parquet = arrow.with_suffix(".parquet")
+        engine.load_table(arrow).to_parquet(parquet)  # as the read job stored it before
+        arrow.unlink()
+        Extract.objects.filter(pk=extract.pk).update(table_path=str(parquet.relative_to(settings.MEDIA_ROOT)))
+        extract.refresh_from_db()
+        assert presenters.column_samples(extract)["Ident"] == ["q-17", "q-18"]
+        page = client.get(extract.get_absolute_url())
+        ident = next(name for name, column in page.context["form"].column_fields if column == "Ident")
+        confirm(client, extract, **{ident: "record_id"})
+        extract = run_job(extract)
+    assert extract.state == Extract.State.READY, extract.error
+    assert extract.table_path.name.endswith(engine.TABLE_SUFFIX) and not parquet.exists()
+    key = settings.AMHE_PSEUDONYM_KEY
+    stored = engine.load_table(extract.table_path.path)
+    assert stored["Ident"].tolist() == [engine.pseudonym(v, key) for v in ("q-17", "q-18", "q-17")]
+    assert extract.quality.report["duplicates"]["examples"] == [[2, 4]]

@@ -23,7 +23,7 @@ from moto.server import ThreadedMotoServer
 
 from amhe.core import files
 from amhe.core.models import Role
-from identify import presenters
+from identify import engine, presenters
 from identify.models import Extract
 from reports.models import Report
 from tests.worker import WorkerProcess
@@ -136,7 +136,7 @@ def test_upload_job_dashboard_export_and_report_keep_every_file_in_the_bucket(
 
     wait_until(read, "the read job")
     assert extract.state == Extract.State.MAPPING, (extract.error, worker.output())
-    table_key = f"amhe/identify/tables/{extract.pk}.parquet"
+    table_key = f"amhe/identify/tables/{extract.pk}{engine.TABLE_SUFFIX}"
     # The worker read the upload from the bucket, stored the table there and deleted the upload.
     assert keys() == [table_key]
     assert files.local_path(extract.table_path.name) is None

@@ -14,11 +14,10 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amhe.core import two_factor
-from amhe.core.models import Organisation, Role
+from amhe.core.models import Organisation, RecoveryCode, RecoveryCodeDevice, Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
 from tests.integration import test_access
 from tests.integration.test_access import all_routes, url_for
@@ -38,9 +37,15 @@ def code_for(device, at=None) -> str:
 
 
 def authenticator_for(user) -> TOTPDevice:
+    """A confirmed authenticator; the recovery codes made with it (shown once) are kept on it
+    as `recovery_codes` for the test."""
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    two_factor.new_recovery_codes(user=user)
+    device.recovery_codes = two_factor.new_recovery_codes(user=user)
     return device
+
+
+# A recovery code as the codes page shows it: four groups of four base-32 characters.
+CODE_SHOWN = r"<li><code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code></li>"
 
 
 def log_in(client, user, next_url="/"):
@@ -190,9 +195,10 @@ def test_setting_up_shows_a_qr_code_and_the_key_then_recovery_codes_once(client,
     device.refresh_from_db()
     assert device.confirmed
     shown = client.get(done.url).content.decode()
-    codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", shown)
+    codes = re.findall(CODE_SHOWN, shown)
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert sorted(codes) == sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert RecoveryCode.objects.filter(device__user=user).count() == 10
+    assert two_factor.recovery_codes_left(user) == 10
     again = client.get(reverse("two-factor-codes")).content.decode()
     assert not re.findall(r"<li><code>", again)  # shown once only
     assert client.get(reverse("core:home")).status_code == 200  # verified this session
@@ -264,10 +270,9 @@ def test_an_account_that_set_up_an_authenticator_is_asked_for_it_even_when_not_r
 
 def test_a_recovery_code_works_once(client, required, project, member_of):
     user = member_of(project, Role.ANALYST)
-    authenticator_for(user)
-    code = StaticToken.objects.filter(device__user=user).first().token
+    code = authenticator_for(user).recovery_codes[0]
     log_in(client, user)
-    used = client.post(reverse("two-factor-verify"), {"code": code.upper()})
+    used = client.post(reverse("two-factor-verify"), {"code": code.upper().replace("-", " ")})
     assert used.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
     assert two_factor.recovery_codes_left(user) == 9
@@ -282,13 +287,20 @@ def test_a_recovery_code_works_once(client, required, project, member_of):
 def test_new_recovery_codes_replace_the_old_ones(client, required, project, member_of):
     user = member_of(project, Role.ANALYST)
     device = authenticator_for(user)
-    old = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    old = device.recovery_codes
     log_in(client, user)
     client.post(reverse("two-factor-verify"), {"code": code_for(device)})
     client.post(reverse("two-factor-codes"))
-    shown = re.findall(r"<li><code>([a-z2-7]+)</code></li>", client.get(reverse("two-factor-codes")).content.decode())
-    assert len(shown) == 10 and not (set(shown) & old)
-    assert set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == set(shown)
+    shown = re.findall(CODE_SHOWN, client.get(reverse("two-factor-codes")).content.decode())
+    assert len(shown) == 10 and not (set(shown) & set(old))
+    assert two_factor.recovery_codes_left(user) == 10
+    # The old codes stop working; a new one works.
+    client.post(reverse("logout"))
+    log_in(client, user)
+    assert client.post(reverse("two-factor-verify"), {"code": old[0]}).status_code == 200
+    RecoveryCodeDevice.objects.filter(user=user).update(throttling_failure_count=0)
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_count=0)
+    assert client.post(reverse("two-factor-verify"), {"code": shown[0]}).status_code == 302
 
 
 # --- Wrong codes -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amhe.core.models import AuditEvent, Role
@@ -47,8 +46,7 @@ def test_second_factor_success_and_failure_are_logged_without_the_code(client, r
 
 def test_a_recovery_code_is_logged_as_such(client, required, project, member_of):
     user = member_of(project, Role.ANALYST)
-    authenticator_for(user)
-    code = StaticToken.objects.filter(device__user=user).first().token
+    code = authenticator_for(user).recovery_codes[0]
     log_in(client, user)
     client.post(reverse("two-factor-verify"), {"code": code})
     assert ("sign_in", "second factor: recovery code", "ok") in entries(user)

@@ -137,15 +137,20 @@ def _digest(frame: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-VARIANTS = ("as_saved", "strings", "categorical")
+VARIANTS = ("as_saved", "parquet", "strings", "categorical")
 
 
 def _read_saved(path: str, variant: str) -> pd.DataFrame:
-    """The saved table as the job reads it ("as_saved"); with every column as Arrow
-    strings ("strings": the reader's output before it kept repeating columns
-    dictionary-encoded); or with every column a categorical ("categorical")."""
+    """The saved table as the job reads it ("as_saved"); as it read a table stored as
+    Parquet before ("parquet"); with every column as Arrow strings ("strings": the
+    reader's output before it kept repeating columns dictionary-encoded); or with every
+    column a categorical ("categorical")."""
     import pyarrow.parquet as pq
 
+    from identify import engine
+
+    if variant == "as_saved":
+        return engine.load_table(path)
     if variant == "categorical":
         names = [f.name for f in pq.read_schema(path) if f.name != "_row"]
         return pd.read_parquet(path, read_dictionary=names)
@@ -164,8 +169,11 @@ def _process(raw_csv: bytes, filename: str, workdir: str, population: pd.DataFra
     from identify.jobs import INTERSECTIONS, ONE_WAY
 
     extract = engine.read_extract(raw_csv, filename=filename, max_bytes=10**8)
-    path = os.path.join(workdir, f"{filename}.parquet")
-    extract.table.to_parquet(path)
+    path = os.path.join(workdir, f"{filename}.{'arrow' if variant == 'as_saved' else 'parquet'}")
+    if variant == "as_saved":
+        engine.save_table(extract.table, path)
+    else:
+        extract.table.to_parquet(path)
     mapping = {c: f for c, f in engine.detect_mapping([str(c) for c in extract.table.columns]).items() if f}
     del extract
     raw = _read_saved(path, variant)

@@ -65,32 +65,54 @@ def test_same_results_as_before(outputs, golden, part):
             assert eq.canonical(got[key]) == eq.canonical(want[key]), key
 
 
-@pytest.mark.parametrize("chunk", [None, 1, 7, 1 << 20])
-def test_duplicate_ids_by_sorting_or_hashing_match_factorize(monkeypatch, chunk):
+@pytest.mark.parametrize(("part_rows", "chunk"), [(None, None), (1, 1), (7, 3), (60, 1 << 20), (1 << 19, 64)])
+@pytest.mark.parametrize("string_type", ["large_string", "string"])
+def test_repeated_ids_in_one_hash_table_or_in_parts_match_a_set(monkeypatch, part_rows, chunk, string_type):
     import numpy as np
     import pyarrow as pa
 
     from identify.engine import quality
 
-    if chunk is not None:  # sort, comparing neighbours this many at a time
-        monkeypatch.setattr(quality, "_HASH_MAX_ROWS", 0)
-        monkeypatch.setattr(quality, "_SORTED_CHUNK", chunk)
+    if part_rows is not None:  # split into parts by the IDs' last bytes, each hashed on its own
+        monkeypatch.setattr(quality, "_PART_ROWS", part_rows)
+        monkeypatch.setattr(quality, "_CHUNK", chunk)
     rng = np.random.default_rng(3)
-    ids = [None if v == 0 else f"P{v}" for v in rng.integers(0, 40, size=500)]
-    halves = pa.chunked_array([pa.array(ids[:123], pa.large_string()), pa.array(ids[123:], pa.large_string())])
-    keys = pd.Series(halves, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-    codes, first = quality._key_codes(keys)
-    expected, _ = pd.factorize(pd.Series(ids, dtype=object), use_na_sentinel=True)
-    assert ((codes < 0) == (expected < 0)).all()
-    for code in set(expected[expected >= 0]):  # same IDs, same number; different IDs, different numbers
-        assert len(set(codes[expected == code])) == 1
-    assert len(set(codes[codes >= 0])) == len(set(expected[expected >= 0]))
-    seen, want_first = set(), []
+    pool = [None, "", "P1", "P10", "1P", "Q-0001", "Q-1001", "ID 7", "é7", "ünïcode-ID", "x" * 40]
+    pool += [f"P{v}" for v in range(60)]
+    ids = [pool[i] for i in rng.integers(0, len(pool), size=700)]
+    kind = getattr(pa, string_type)()
+    whole = pa.array(ids, kind)
+    chunks = pa.chunked_array([whole.slice(0, 123), whole.slice(123, 0), whole.slice(123)])  # sliced, as read
+    repeated = quality._repeated(chunks)
+    seen, want = set(), []
     for v in ids:
-        want_first.append(v not in seen)
+        want.append(v is not None and v in seen)
         seen.add(v)
-    valid = expected >= 0
-    assert (first[valid] == np.array(want_first)[valid]).all()
+    assert repeated.tolist() == want
+    assert len(set(quality._tail_hash(whole).tolist())) > 10  # the parts are not all one
+
+
+@pytest.mark.parametrize("part_rows", [None, 5])
+def test_duplicate_examples_are_the_first_repeated_ids_and_their_first_rows(monkeypatch, part_rows):
+    from identify import engine
+    from identify.engine import quality
+
+    if part_rows is not None:
+        monkeypatch.setattr(quality, "_PART_ROWS", part_rows)
+        monkeypatch.setattr(quality, "_CHUNK", 4)
+    ids = ["A", "B", "", "C", "B", "NULL", "", "A", "D", "B", "E", "F", "E", "G", "F", "H", "G", "B", "B", "H", "A"]
+    ids += ["B", "Z", "Z"]
+    csv = "Person_ID,Ethnicity\n" + "".join(f"{v},A\n" for v in ids)
+    table = engine.read_extract(csv.encode(), filename="x.csv", max_bytes=10**6).table
+    report = engine.quality_report(engine.normalise(table, {"Person_ID": "record_id", "Ethnicity": "ethnicity"}))
+    # Repeats (in row order): B (row 6), A, B, E, F, G, H, ...: the first five distinct are
+    # B, A, E, F, G, each with its first five rows (spreadsheet rows start at 2).
+    assert report["duplicates"] == {
+        "by": "record_id",
+        "column": "Person_ID",
+        "rows": 12,
+        "examples": [[3, 6, 11, 19, 20], [2, 9, 22], [12, 14], [13, 16], [15, 18]],
+    }
 
 
 def test_record_ids_with_nothing_to_trim_are_kept_as_read():
@@ -118,3 +140,29 @@ def test_a_categorical_record_id_column_is_pseudonymised_like_text():
     assert isinstance(categorical["Id"].dtype, pd.CategoricalDtype)
     assert categorical["Id"].tolist() == text
     assert text[0] != "P1" and text[-1] not in ("", "P3") and text[3] == text[4] == ""
+
+
+def test_duplicates_checked_in_parts_are_the_same_as_before(monkeypatch, golden):
+    """The hostile extract's record IDs checked as a 10M-row extract's are (in parts)."""
+    from identify.engine import quality
+
+    monkeypatch.setattr(quality, "_PART_ROWS", 500)
+    monkeypatch.setattr(quality, "_CHUNK", 1000)
+    got = json.loads(eq.canonical(eq.job_outputs("as_saved")["record"]))
+    assert got["quality"]["duplicates"]["rows"] > 0
+    assert eq.canonical(got["quality"]) == eq.canonical(golden["record"]["quality"])
+
+
+def test_rows_are_taken_chunk_by_chunk_as_arrow_takes_them():
+    import numpy as np
+    import pyarrow as pa
+
+    from identify.engine.normalise import take_rows
+
+    whole = pa.array([f"v{i}" if i % 7 else None for i in range(50)], pa.large_string())
+    chunks = pa.chunked_array([whole.slice(0, 13), whole.slice(13, 0), whole.slice(13, 30), whole.slice(43)])
+    for rows in ([], [0], [12, 13, 42, 43, 49], list(range(50)), [5, 6, 7, 8, 14, 20, 21, 48]):
+        rows = np.array(rows, dtype=np.int64)
+        taken = take_rows(chunks, rows)
+        assert taken.type == chunks.type
+        assert taken.to_pylist() == whole.take(pa.array(rows, pa.int64())).to_pylist()

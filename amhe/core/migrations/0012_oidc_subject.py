@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0010_audit_events"),
+        ("core", "0012_audit_admin_changes"),
     ]
 
     operations = [
@@ -34,6 +34,8 @@ class Migration(migrations.Migration):
                     ("role_change", "Role change"),
                     ("purge", "Purge"),
                     ("settings_change", "Settings change"),
+                    ("add", "Added (admin)"),
+                    ("change", "Changed (admin)"),
                     ("sso_linked", "Single sign-on linked"),
                 ],
                 max_length=24,
