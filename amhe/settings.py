@@ -221,16 +221,19 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 AMHE_RECOVERY_CODES = 10
 
 # OpenID Connect single sign-on (e.g. NHS.net / Microsoft Entra ID). Off unless the issuer and
-# client are set; the endpoints come from the issuer's discovery document. Accounts are matched
-# by verified email address and never created.
+# client are set; the endpoints come from the issuer's discovery document. Accounts are never
+# created: each is linked to the provider's subject (iss, sub) on its first single sign-on, and
+# from then on only that subject opens it.
 AMHE_OIDC_ISSUER = (env_str("AMHE_OIDC_ISSUER", "") or "").rstrip("/")
 OIDC_RP_CLIENT_ID = env_str("AMHE_OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = env_str("AMHE_OIDC_CLIENT_SECRET", "")
 AMHE_OIDC_ENABLED = bool(AMHE_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
 AMHE_OIDC_BUTTON_LABEL = env_str("AMHE_OIDC_BUTTON_LABEL", "Log in with your organisation account")
-# Entra ID sends no email_verified claim (the tenant manages its addresses): set 0 only for
-# a provider whose email addresses are all its own.
-AMHE_OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("AMHE_OIDC_REQUIRE_EMAIL_VERIFIED", True)
+# The first single sign-on of an account links it by its email only when the email's domain is
+# one of these (domains the provider's organisation owns, e.g. nhs.net; exact, no subdomains);
+# when none are set, only an email the provider marks email_verified=true links. Entra ID sends
+# no email_verified and may let users set their own email (nOAuth): set the domains for it.
+AMHE_OIDC_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("AMHE_OIDC_EMAIL_DOMAINS")]
 OIDC_RP_SIGN_ALGO = env_str("AMHE_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True

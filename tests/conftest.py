@@ -35,6 +35,10 @@ def django_db_modify_db_settings_xdist_suffix():
     suffix would hide it from that worker."""
 
 
+# For this transaction only (SET LOCAL): the audit log's triggers let its rows go.
+AUDIT_BYPASS = "SET LOCAL amhe.audit_purge = 'on'"
+
+
 def _emptied_by_delete(original):
     """PostgreSQL's flush, as the transactional tests run it after each test, with DELETE.
 
@@ -45,11 +49,16 @@ def _emptied_by_delete(original):
     leaves the empty ones be; a table with a DELETE trigger of its own (the append-only
     audit log) is still truncated, as Django would. Sequences are not reset, as in
     Django's test flush (reset_sequences=False); a flush that asks for more goes to Django.
+
+    The audit log's triggers refuse DELETE and TRUNCATE (core migrations 0010, 0013) except
+    in a transaction that set `amhe.audit_purge` for itself, as the retention purge does:
+    every flush (Django runs it in one transaction) starts with that setting.
     """
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences or allow_cascade or not tables:
-            return original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+            statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+            return [AUDIT_BYPASS, *statements] if statements else statements
         quote = self.quote_name
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -64,7 +73,7 @@ def _emptied_by_delete(original):
             with_delete_trigger = {row[0] for row in cursor.fetchall()}
         truncated = [table for table in filled if table in with_delete_trigger]
         deleted = [table for table in filled if table not in with_delete_trigger]
-        statements = ["SET CONSTRAINTS ALL DEFERRED"]
+        statements = ["SET CONSTRAINTS ALL DEFERRED", AUDIT_BYPASS]
         if truncated:
             statements += original(self, style, truncated, reset_sequences=False, allow_cascade=False)
         return statements + [f"DELETE FROM {quote(table)}" for table in deleted]  # noqa: S608

@@ -14,6 +14,7 @@ from amhe.core.models import (
     Measure,
     MeasureValue,
     Membership,
+    OidcSubject,
     Organisation,
     Population,
     Project,
@@ -187,6 +188,22 @@ class AuditEventAdmin(AuditedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OidcSubject)
+class OidcSubjectAdmin(AuditedAdmin):
+    """Single sign-on links (amhe.core.oidc): seen, or deleted so that the account is linked
+    again on its next single sign-on (a person made again at the provider); never edited."""
+
+    list_display = ["user", "issuer", "linked_at"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

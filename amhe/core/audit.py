@@ -68,6 +68,7 @@ PURGE = Action.PURGE
 SETTINGS_CHANGE = Action.SETTINGS_CHANGE
 ADD = Action.ADD
 CHANGE = Action.CHANGE
+SSO_LINKED = Action.SSO_LINKED
 
 DETAIL_LENGTH = AuditEvent._meta.get_field("detail").max_length
 OBJECT_KIND_LENGTH = AuditEvent._meta.get_field("object_kind").max_length

@@ -158,6 +158,30 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class OidcSubject(models.Model):
+    """The account a single sign-on provider's person is: the provider (`issuer`) and its
+    stable, never reassigned subject identifier (`sub`), linked on the account's first
+    single sign-on (amhe.core.oidc). From then on the subject alone picks the account, never
+    the email the provider sends, which its users may be able to change (nOAuth). One
+    subject per account and provider; an administrator deletes the link to let the account
+    be linked again (a person whose account was made again at the provider)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="oidc_subjects")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "single sign-on link"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="core_oidc_subject_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="core_oidc_one_subject_per_issuer"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.issuer}"
+
+
 class Population(models.Model):
     """A focus population, e.g. "Black African and Caribbean men aged 18 to 35 in Leeds".
 
@@ -762,6 +786,7 @@ class AuditEvent(models.Model):
         # by kind: a role change, a settings change...).
         ADD = "add", "Added (admin)"
         CHANGE = "change", "Changed (admin)"
+        SSO_LINKED = "sso_linked", "Single sign-on linked"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=24, choices=Action.choices)

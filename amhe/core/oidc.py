@@ -7,10 +7,19 @@ read on first use and kept for the life of the process.
 
 The authorization code flow with PKCE, a nonce and state; the ID token is checked for its
 signature (the provider's published keys), issuer, audience and expiry, and the user info must
-be about the ID token's subject. The account is the existing, active account whose email
-matches the provider's *verified* email claim; nobody is
-ever created and no membership is ever added, so a person the app does not know gets "no
-account" and the login page. Two-factor sign-in still applies afterwards, as after a password.
+be about the ID token's subject. Nobody is ever created and no membership is ever added, so a
+person the app does not know gets "no account" and the login page. Two-factor sign-in still
+applies afterwards, as after a password.
+
+Which account (:func:`account_for`): the one linked to the provider's subject (`iss`, `sub`;
+core.OidcSubject), whatever email the provider now sends. An account with no link yet for this
+provider is found by email once, and linked (audited), only when the email can be trusted: its
+domain is one of `AMHE_OIDC_EMAIL_DOMAINS` (domains the provider's organisation owns, e.g.
+nhs.net; exact, no subdomains), or, when that list is empty, the provider says
+`email_verified: true`. An email the provider says is unverified never links. Microsoft Entra
+ID sends no `email_verified` and lets some users set their own email (nOAuth), so for Entra set
+the domains. Another subject with the email of an account already linked is refused and
+audited.
 """
 
 import logging
@@ -20,8 +29,10 @@ import time
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -29,8 +40,9 @@ from mozilla_django_oidc import auth as oidc_auth
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.utils import import_from_settings
 
-from amhe.core import two_factor
+from amhe.core import audit, two_factor
 from amhe.core.accounts import normalise_email
+from amhe.core.models import OidcSubject
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +95,6 @@ class OIDCBackend(oidc_auth.OIDCAuthenticationBackend):
 
     def __init__(self, *args, **kwargs):
         # The endpoints are read when a callback arrives, not on every password login.
-        from django.contrib.auth import get_user_model
-
         self.UserModel = get_user_model()
 
     def authenticate(self, request, **kwargs):
@@ -116,27 +126,56 @@ class OIDCBackend(oidc_auth.OIDCAuthenticationBackend):
 
     def get_userinfo(self, access_token, id_token, payload):
         # OpenID Connect Core 5.3.2: user info about another subject than the ID token's must
-        # not be used (its email is what picks the account).
+        # not be used (its email may link the account).
         claims = super().get_userinfo(access_token, id_token, payload)
         if not claims.get("sub") or claims.get("sub") != payload.get("sub"):
             raise SuspiciousOperation("The user info is about another subject than the ID token.")
         return claims
 
-    def verify_claims(self, claims):
-        if not normalise_email(claims.get("email")):
-            return False
-        if settings.AMHE_OIDC_REQUIRE_EMAIL_VERIFIED and claims.get("email_verified") is not True:
-            return False
-        return True
-
-    def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(email=normalise_email(claims.get("email")), is_active=True)
+    def get_or_create_user(self, access_token, id_token, payload):
+        claims = self.get_userinfo(access_token, id_token, payload)
+        return account_for(issuer=settings.AMHE_OIDC_ISSUER, subject=str(payload["sub"]), claims=claims)
 
     def create_user(self, claims):  # pragma: no cover - OIDC_CREATE_USER is False
         raise SuspiciousOperation("Single sign-on never creates accounts.")
 
-    def update_user(self, user, claims):
-        return user
+
+def trusted_email(claims) -> str:
+    """The claims' email when it may link an account (see the module's note), else ""."""
+    email = normalise_email(claims.get("email"))
+    if "@" not in email or ("email_verified" in claims and claims["email_verified"] is not True):
+        return ""
+    domains = {domain.strip().lower().lstrip("@") for domain in settings.AMHE_OIDC_EMAIL_DOMAINS}
+    if domains:
+        return email if email.rsplit("@", 1)[1] in domains else ""
+    return email if claims.get("email_verified") is True else ""
+
+
+def account_for(*, issuer: str, subject: str, claims):
+    """The active account that the provider's `subject` is, linking it by a trusted email on
+    its first single sign-on; None when there is none (or it is another subject's)."""
+    link = OidcSubject.objects.filter(issuer=issuer, subject=subject).select_related("user").first()
+    if link is not None:
+        return link.user if link.user.is_active else None
+    email = trusted_email(claims)
+    user = get_user_model().objects.filter(email=email, is_active=True).first() if email else None
+    if user is None:
+        return None
+    try:
+        with transaction.atomic():
+            if OidcSubject.objects.filter(user=user, issuer=issuer).exists():
+                raise IntegrityError("The account is linked to another subject.")
+            OidcSubject.objects.create(user=user, issuer=issuer, subject=subject)
+            _audit(user, audit.SSO_LINKED, "ok", "single sign-on linked to the account by its email address")
+    except IntegrityError:
+        refused = "single sign-on refused: the account is linked to another person at the provider"
+        _audit(user, audit.SIGN_IN_FAILED, "other_subject", refused)
+        return None
+    return user
+
+
+def _audit(user, action, outcome: str, detail: str) -> None:
+    audit.record(action=action, user=user, object_kind="account", object_id=user.pk, outcome=outcome, detail=detail)
 
 
 class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):

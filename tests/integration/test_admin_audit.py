@@ -234,3 +234,15 @@ def test_making_an_account_staff_is_a_role_change(client, superuser, project):
     assert events(A.CHANGE) == [
         ("change", superuser.pk, "user", str(person.pk), "ok", "changed Full name in the admin")
     ]
+
+
+def test_removing_a_single_sign_on_link_is_logged_and_editing_one_is_not_possible(client, superuser):
+    from amhe.core.models import OidcSubject
+
+    person = UserFactory()
+    link = OidcSubject.objects.create(user=person, issuer="https://login.example/tenant/v2.0", subject="s")
+    assert client.get(reverse("admin:core_oidcsubject_add")).status_code == 403
+    assert client.post(reverse("admin:core_oidcsubject_delete", args=[link.pk]), {"post": "yes"}).status_code == 302
+    assert not OidcSubject.objects.exists()
+    event = AuditEvent.objects.get(action=A.DELETE)
+    assert (event.user_id, event.object_kind, event.object_id) == (superuser.pk, "oidcsubject", str(link.pk))

@@ -30,7 +30,18 @@ def run(sql, params=()):
 def test_the_trigger_is_there():
     with connection.cursor() as cursor:
         cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [TABLE])
-        assert [row[0] for row in cursor.fetchall()] == ["core_auditevent_append_only"]
+        names = sorted(row[0] for row in cursor.fetchall())
+    assert names == ["core_auditevent_append_only", "core_auditevent_no_truncate"]
+
+
+def test_truncate_is_refused(project):
+    """TRUNCATE fires no row trigger: a statement trigger of its own refuses it."""
+    event = audit.record(action=audit.EXPORT, user=UserFactory(), project=project)
+    with pytest.raises(DatabaseError, match="append-only"):
+        run(f"TRUNCATE {TABLE}")
+    with pytest.raises(DatabaseError, match="append-only"):
+        run(f"TRUNCATE ONLY {TABLE} RESTART IDENTITY CASCADE")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_sql_cannot_change_or_delete_an_entry(project):

@@ -285,3 +285,100 @@ def test_an_account_without_a_password_signs_in_again_at_its_provider(live_serve
     again = browser.get(live_server.url + link.replace("&amp;", "&"), timeout=30)
     assert provider.requests[-1]["prompt"] == "login"
     assert again.url == live_server.url + delete and "Delete risk" in again.text
+
+
+# --- The account is linked to the provider's subject, not its email (nOAuth) -----------------
+
+
+def sso_entries(**filters):
+    from amhe.core.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(**filters).order_by("pk"))
+
+
+def test_the_first_sign_in_links_the_subject_and_the_link_is_audited(live_server, provider):
+    from amhe.core.models import AuditEvent, OidcSubject
+
+    user = UserFactory(email="sam@leeds.nhs.uk")
+    provider.person = {"sub": "sam-subject", "email": "sam@leeds.nhs.uk", "email_verified": True}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    link = OidcSubject.objects.get(user=user)
+    assert (link.issuer, link.subject) == (provider.issuer, "sam-subject")
+    [linked] = sso_entries(action=AuditEvent.Action.SSO_LINKED)
+    assert (linked.user_id, linked.object_id, linked.organisation_id) == (user.pk, str(user.pk), user.organisation_id)
+    assert "sam@" not in linked.detail and "sam-subject" not in linked.detail
+    # From now on the subject signs in, whatever email the provider sends (or none); no new link.
+    provider.person = {"sub": "sam-subject", "email": "sam.renamed@leeds.nhs.uk"}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    provider.person = {"sub": "sam-subject"}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    assert OidcSubject.objects.count() == 1 and len(sso_entries(action=AuditEvent.Action.SSO_LINKED)) == 1
+
+
+def test_another_subject_with_a_linked_accounts_email_is_refused_and_audited(live_server, provider, settings):
+    """nOAuth: someone at the provider changes their own email to the victim's. The victim's
+    account is linked to the victim's subject, so the email no longer opens it."""
+    from amhe.core.models import AuditEvent
+
+    settings.AMHE_OIDC_EMAIL_DOMAINS = ["leeds.nhs.uk"]
+    victim = UserFactory(email="lead@leeds.nhs.uk")
+    provider.person = {"sub": "victim", "email": "lead@leeds.nhs.uk"}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    Session.objects.all().delete()
+    provider.person = {"sub": "attacker", "email": "Lead@Leeds.nhs.uk", "email_verified": True}
+    browser, response = sign_in(live_server)
+    assert response.url.startswith(f"{live_server.url}/accounts/login/")
+    assert signed_in_user_ids() == set()
+    [refused] = sso_entries(action=AuditEvent.Action.SIGN_IN_FAILED, user=victim)
+    assert refused.outcome == "other_subject" and refused.organisation_id == victim.organisation_id
+    assert "attacker" not in refused.detail and "lead@" not in refused.detail.lower()
+    provider.person = {"sub": "victim", "email": "lead@leeds.nhs.uk"}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"  # the real person still can
+
+
+def test_email_links_only_in_the_allowed_domains(live_server, provider, settings):
+    """Entra ID sends no email_verified: an email links an account only in the domains the site
+    says the provider owns (AMHE_OIDC_EMAIL_DOMAINS), whatever other account has that address."""
+    from amhe.core.models import OidcSubject
+
+    settings.AMHE_OIDC_EMAIL_DOMAINS = ["nhs.net"]
+    inside = UserFactory(email="analyst@nhs.net")
+    UserFactory(email="someone@gmail.com")  # a password account of another organisation
+    UserFactory(email="lookalike@evil-nhs.net")
+    UserFactory(email="sub@x.nhs.net")  # a subdomain is another domain
+    for email in ("someone@gmail.com", "lookalike@evil-nhs.net", "sub@x.nhs.net"):
+        provider.person = {"sub": f"s-{email}", "email": email}
+        assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/"), email
+    provider.person = {"sub": "s-gmail-verified", "email": "someone@gmail.com", "email_verified": True}
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")  # outside the list
+    provider.person = {"sub": "s-unverified", "email": "analyst@nhs.net", "email_verified": False}
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")  # said to be unverified
+    assert signed_in_user_ids() == set() and not OidcSubject.objects.exists()
+    provider.person = {"sub": "s-analyst", "email": "Analyst@NHS.net"}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    assert list(OidcSubject.objects.values_list("user_id", "subject")) == [(inside.pk, "s-analyst")]
+
+
+def test_without_allowed_domains_only_a_verified_email_links(live_server, provider, settings):
+    from amhe.core.models import OidcSubject
+
+    settings.AMHE_OIDC_EMAIL_DOMAINS = []
+    user = UserFactory(email="analyst@nhs.net")
+    provider.person = {"sub": "s1", "email": "analyst@nhs.net"}  # no email_verified (Entra ID)
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")
+    provider.person = {"sub": "s1", "email": "analyst@nhs.net", "email_verified": "true"}  # not the boolean
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")
+    assert not OidcSubject.objects.exists()
+    provider.person = {"sub": "s1", "email": "analyst@nhs.net", "email_verified": True}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    assert OidcSubject.objects.get().user == user
+
+
+def test_a_linked_account_turned_off_is_refused(live_server, provider):
+    user = UserFactory(email="left@leeds.nhs.uk")
+    provider.person = {"sub": "left", "email": "left@leeds.nhs.uk", "email_verified": True}
+    assert sign_in(live_server)[1].url == f"{live_server.url}/"
+    Session.objects.all().delete()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert sign_in(live_server)[1].url.startswith(f"{live_server.url}/accounts/login/")
+    assert signed_in_user_ids() == set()
