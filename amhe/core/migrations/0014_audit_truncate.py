@@ -38,7 +38,7 @@ def drop_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0012_oidc_subject"),
+        ("core", "0013_oidc_subject"),
     ]
 
     operations = [
