@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # Test processes side by side (pytest-xdist): one per CPU core by default; 0 runs in this process.
+# Work stealing: a process that runs out takes tests queued for the other, so one long test
+# (a browser journey, a migration walk) does not leave the other core idle at the end.
 TEST_PROCESSES ?= auto
 # The app with no services: SQLite and the embedded (filesystem) Celery broker.
 DEV_ENV := DEBUG=1
@@ -52,7 +54,7 @@ check: $(VENV)/.installed
 
 ## Run every check and the whole test suite (uses DATABASE_URL / REDIS_URL when set).
 test: $(VENV)/.installed browser check
-	$(PY) -m pytest -n $(TEST_PROCESSES)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal
 
 lint: check
 

@@ -91,12 +91,10 @@ def survey_load_constants() -> dict:
 def seed(workdir: str, responses: int, rows: int) -> dict:
     import json
 
-    from django.core.files import File
-
     from amhe.core import services as core_services
     from amhe.core.models import Project, User
     from benchmarks import breakdown
-    from identify import services
+    from identify.demo import upload_and_process
     from identify.models import Extract
 
     constants = survey_load_constants()
@@ -116,27 +114,8 @@ def seed(workdir: str, responses: int, rows: int) -> dict:
         assert client_post(check_url).status_code == 302
     path = Path(workdir) / "extract.csv"
     breakdown.generate_extract(str(path), rows, seed=7)
-    with path.open("rb") as fh:
-        extract = services.extract_upload(
-            by=lead,
-            project=project,
-            uploaded_file=File(fh, name="referrals.csv"),
-            title="Referrals",
-            kind="service_use",
-        )
-    core_services.job_run(job_id=extract.job_id)
-    extract.refresh_from_db()
-    services.extract_confirm_mapping(
-        by=lead,
-        extract=extract,
-        mapping=extract.suggested_mapping,
-        population=None,
-        reference_groups={},
-        confidence="0.95",
-    )
-    extract.refresh_from_db()
-    core_services.job_run(job_id=extract.job_id)
-    extract.refresh_from_db()
+    # Uploaded, read, mapped as suggested and processed, as the demo data is.
+    extract = upload_and_process(project=project, analyst=lead, path=path, title="Referrals", kind="service_use")
     assert extract.state == Extract.State.READY, extract.state
     # The survey's figures, worked out as the job queued by the last submission would.
     from amhe.core.models import Job

@@ -17,7 +17,7 @@ POPULATION_TITLE = "Leeds population by ethnic group (Census 2011)"
 REFERRALS_TITLE = "Crisis referrals 2024-25 (synthetic demo data)"
 
 
-def _upload_and_process(*, project, analyst, path: Path, title: str, kind: str, population=None) -> Extract:
+def upload_and_process(*, project, analyst, path: Path, title: str, kind: str, population=None) -> Extract:
     extract = Extract.objects.filter(project=project, title=title).first()
     if extract is not None and extract.state == Extract.State.READY:
         return extract
@@ -44,14 +44,14 @@ def load_identify_demo(*, project, users, stdout):
     if project.area != "Leeds":
         return  # the shipped population and extract describe Leeds
     analyst = users[Role.ANALYST]
-    population = _upload_and_process(
+    population = upload_and_process(
         project=project,
         analyst=analyst,
         path=DATA / "leeds_population_by_ethnicity_census2011.csv",
         title=POPULATION_TITLE,
         kind=Extract.Kind.POPULATION,
     )
-    referrals = _upload_and_process(
+    referrals = upload_and_process(
         project=project,
         analyst=analyst,
         path=DATA / "leeds_crisis_referrals_demo.csv",
