@@ -453,13 +453,7 @@ def _job_once(
     mark("read_extract")
     # Record IDs (Person_ID here) are stored as keyed HMACs, as the read job does.
     columns = [str(c) for c in result.table.columns]
-    record_ids = [
-        column
-        for column in columns
-        if column not in result.pseudonymised
-        and (engine.detect_mapping([column])[column] == engine.RECORD_ID or engine.is_person_key(column))
-    ]
-    engine.pseudonymise_columns(result.table, record_ids, key)
+    engine.pseudonymise_columns(result.table, engine.record_id_columns(columns, already=result.pseudonymised), key)
     mark("pseudonymise")
     table_path = os.path.join(workdir, f"extract-{os.getpid()}{engine.TABLE_SUFFIX}")
     engine.save_table(result.table, table_path)  # the index holds the spreadsheet row numbers

@@ -104,12 +104,7 @@ def _read_extract(job, report):
     # Record IDs (columns named like one) are stored as pseudonyms too; a column mapped as
     # one later is pseudonymised when the data is processed (_pseudonymise_record_id).
     pseudonymised = list(result.pseudonymised)
-    record_ids = [
-        column
-        for column in columns
-        if column not in pseudonymised
-        and (engine.detect_mapping([column])[column] == engine.RECORD_ID or engine.is_person_key(column))
-    ]
+    record_ids = engine.record_id_columns(columns, already=pseudonymised)
     engine.pseudonymise_columns(result.table, record_ids, settings.AMHE_PSEUDONYM_KEY)
     pseudonymised += record_ids
     with files.scratch_file(suffix=engine.TABLE_SUFFIX) as scratch:

@@ -47,6 +47,8 @@ API
     before as Parquet still loads.
 """
 
+from collections.abc import Collection
+
 from .mapping import FIELDS, RECORD_ID, Field, Mapping, MappingError, detect_mapping, field_choices
 from .normalise import KINDS, Normalised, load_lsoa_imd_lookup, normalise
 from .pseudonyms import is_person_key, pseudonym, pseudonymise_columns
@@ -64,6 +66,7 @@ __all__ = [
     "NHS_PSEUDONYM_COLUMN",
     "RECORD_ID",
     "is_person_key",
+    "record_id_columns",
     "pseudonym",
     "pseudonymise_columns",
     "FIELDS",
@@ -84,3 +87,13 @@ __all__ = [
     "first_rows",
     "TABLE_SUFFIX",
 ]
+
+
+def record_id_columns(columns: list[str], *, already: Collection[str]) -> list[str]:
+    """The columns named like a record ID or a person key, not pseudonymised `already`:
+    the read job stores them as pseudonyms too."""
+    return [
+        column
+        for column in columns
+        if column not in already and (detect_mapping([column])[column] == RECORD_ID or is_person_key(column))
+    ]
